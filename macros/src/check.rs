@@ -1,0 +1,347 @@
+//! Cross-field rules, one function each. Every rule records its errors in
+//! the context and returns; none stops the others, so a derive reports all
+//! of its mistakes at once.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::Span;
+
+use crate::attrs::flag;
+use crate::ctxt::Ctxt;
+use crate::ir::{Field, Model, PrimaryKey, type_name};
+use crate::shared::names::check_identifier;
+
+/// Rust types whose column is an integer without a `type = "..."`.
+const INTEGER_TYPES: &[&str] = &["i8", "i16", "i32", "i64", "u8", "u16", "u32"];
+
+pub fn check(cx: &mut Ctxt, model: &Model) {
+    check_table_name(cx, model);
+    check_column_names(cx, model);
+    check_duplicate_columns(cx, model);
+    check_renamed_from(cx, model);
+    check_skip_alone(cx, model);
+    check_has_columns(cx, model);
+    check_primary_key(cx, model);
+    check_auto_increment(cx, model);
+    check_type_conflicts(cx, model);
+    check_soft_delete(cx, model);
+    check_timestamps(cx, model);
+    check_indexes(cx, model);
+    check_references(cx, model);
+    check_constraint_names(cx, model);
+}
+
+/// Whether a field's column is an integer, as far as the derive can tell.
+pub fn is_integer(field: &Field) -> bool {
+    match field.explicit_type {
+        Some(ty) => ty.is_integer(),
+        None => type_name(field.option_inner.unwrap_or(field.ty))
+            .is_some_and(|name| INTEGER_TYPES.contains(&name.as_str())),
+    }
+}
+
+fn identifier(cx: &mut Ctxt, what: &str, name: &str, span: Span) {
+    if let Err(problem) = check_identifier(name) {
+        cx.error(span, problem.describe(what, name));
+    }
+}
+
+/// Rule: the table name is a valid identifier.
+fn check_table_name(cx: &mut Ctxt, model: &Model) {
+    identifier(cx, "table", &model.table, model.table_span);
+}
+
+/// Rule: every column name is a valid identifier.
+fn check_column_names(cx: &mut Ctxt, model: &Model) {
+    for field in model.columns() {
+        identifier(cx, "column", &field.column, field.column_span);
+    }
+}
+
+/// Rule: two fields may not map to one column.
+fn check_duplicate_columns(cx: &mut Ctxt, model: &Model) {
+    let mut seen: BTreeMap<&str, &Field> = BTreeMap::new();
+    for field in model.columns() {
+        if let Some(first) = seen.insert(&field.column, field) {
+            cx.error(
+                field.column_span,
+                format!(
+                    "fields `{}` and `{}` both map to column `{}`; give one of them another #[column(name = \"...\")]",
+                    first.ident, field.ident, field.column
+                ),
+            );
+        }
+    }
+}
+
+/// Rule: `renamed_from` names a different, valid identifier.
+fn check_renamed_from(cx: &mut Ctxt, model: &Model) {
+    if let Some(old) = &model.attrs.renamed_from {
+        if **old == model.table {
+            cx.error(
+                old.span(),
+                format!("`renamed_from = \"{}\"` is the table's current name; remove it, or name the table's previous name", old.as_str()),
+            );
+        } else {
+            identifier(cx, "previous table", old, old.span());
+        }
+    }
+    for field in model.columns() {
+        let Some(old) = &field.attrs.renamed_from else { continue };
+        if **old == field.column {
+            cx.error(
+                old.span(),
+                format!("`renamed_from = \"{}\"` is the column's current name; remove it, or name the column's previous name", old.as_str()),
+            );
+        } else {
+            identifier(cx, "previous column", old, old.span());
+        }
+    }
+}
+
+/// Rule: `skip` stands alone: a skipped field is no column, so no other key applies.
+fn check_skip_alone(cx: &mut Ctxt, model: &Model) {
+    for field in model.fields.iter().filter(|f| f.is_skipped()) {
+        for (key, span) in field.attrs.keys_besides_skip() {
+            cx.error(
+                span,
+                format!("`{key}` has no effect on a `skip` field, which is not a column; remove `{key}` or `skip`"),
+            );
+        }
+    }
+}
+
+/// Rule: a model has at least one column.
+fn check_has_columns(cx: &mut Ctxt, model: &Model) {
+    if model.columns().next().is_none() {
+        cx.error(model.ident.span(), "a model needs at least one column; every field is `skip`");
+    }
+}
+
+/// Rules: one way to declare the key; exactly one key; no nullable key field.
+fn check_primary_key(cx: &mut Ctxt, model: &Model) {
+    let marked: Vec<&Field> = model.columns().filter(|f| f.attrs.primary_key.is_present()).collect();
+    match model.primary_key() {
+        PrimaryKey::Composite(list) => {
+            for field in marked {
+                cx.error(
+                    field.attrs.primary_key.span(),
+                    "the key is already declared by #[model(primary_key(columns(...)))]; remove this `primary_key` or that one",
+                );
+            }
+            unknown_columns(cx, model, list.0.iter().map(|c| (c.as_str(), c.span())));
+        }
+        PrimaryKey::Fields(fields) if fields.len() > 1 => {
+            let names: Vec<String> = fields.iter().map(|f| format!("\"{}\"", f.column)).collect();
+            for field in &fields[1..] {
+                cx.error(
+                    field.attrs.primary_key.span(),
+                    format!(
+                        "more than one field is `primary_key`; for a composite key write #[model(primary_key(columns({})))] instead",
+                        names.join(", ")
+                    ),
+                );
+            }
+        }
+        PrimaryKey::Missing => cx.error(
+            model.ident.span(),
+            "the model has no primary key; mark a field #[column(primary_key)], name one `id`, or add #[model(primary_key(columns(...)))]",
+        ),
+        PrimaryKey::Fields(_) | PrimaryKey::ImplicitId(_) => {}
+    }
+    for name in model.primary_key_columns() {
+        let Some(field) = model.column(&name) else { continue };
+        if field.option_inner.is_some() || field.attrs.nullable.is_present() {
+            let span = flag(&field.attrs.nullable).unwrap_or_else(|| field.ty_span());
+            cx.error(
+                span,
+                format!("primary key column `{name}` cannot be NULL; use a non-Option type and drop `nullable`"),
+            );
+        }
+    }
+}
+
+/// Rules: `auto_increment` only on an integer single-column primary key.
+fn check_auto_increment(cx: &mut Ctxt, model: &Model) {
+    let key = model.single_key_field().map(|f| f.ident);
+    for field in model.columns() {
+        let Some(auto) = &field.attrs.auto_increment else { continue };
+        if !**auto {
+            continue;
+        }
+        if !is_integer(field) {
+            cx.error(
+                auto.span(),
+                "`auto_increment` needs an integer column (i16, i32, i64, or #[column(type = \"bigint\")])",
+            );
+        } else if key != Some(field.ident) {
+            cx.error(
+                auto.span(),
+                "`auto_increment` applies to the model's single-column primary key only",
+            );
+        }
+    }
+}
+
+/// Rule: keys that each fix the type or nullability do not contradict each other.
+fn check_type_conflicts(cx: &mut Ctxt, model: &Model) {
+    for field in model.columns() {
+        if let (Some(_), Some(size)) = (&field.attrs.ty, &field.attrs.size) {
+            cx.error(
+                size.span(),
+                "`size` and `type` both set the column type; keep one, e.g. type = \"varchar(200)\"",
+            );
+        }
+    }
+}
+
+/// Rules: `soft_delete` needs its column, as `Option<timestamp>`; the field
+/// marker needs the model flag; at most one marked field.
+fn check_soft_delete(cx: &mut Ctxt, model: &Model) {
+    let marked: Vec<&Field> = model.columns().filter(|f| f.attrs.soft_delete.is_present()).collect();
+    for field in marked.iter().skip(1) {
+        cx.error(
+            field.attrs.soft_delete.span(),
+            "only one field can be the soft-delete column",
+        );
+    }
+    if !model.attrs.soft_delete.is_present() {
+        for field in marked {
+            cx.error(
+                field.attrs.soft_delete.span(),
+                "`#[column(soft_delete)]` marks the column of a soft-delete model; add #[model(soft_delete)] to the struct",
+            );
+        }
+        return;
+    }
+    match model.soft_delete_field() {
+        None => cx.error(
+            model.attrs.soft_delete.span(),
+            "`soft_delete` needs a nullable timestamp field: add `pub deleted_at: Option<chrono::DateTime<chrono::Utc>>` or mark one #[column(soft_delete)]",
+        ),
+        Some(field) if field.option_inner.is_none() => cx.error(
+            field.ty_span(),
+            format!(
+                "the soft-delete field `{}` must be an Option (NULL marks a live row), e.g. Option<chrono::DateTime<chrono::Utc>>",
+                field.ident
+            ),
+        ),
+        Some(_) => {}
+    }
+}
+
+/// Rule: `timestamps` needs `created_at` and `updated_at`.
+fn check_timestamps(cx: &mut Ctxt, model: &Model) {
+    if !model.attrs.timestamps.is_present() {
+        return;
+    }
+    for name in ["created_at", "updated_at"] {
+        if model.column(name).is_none() {
+            cx.error(
+                model.attrs.timestamps.span(),
+                format!("`timestamps` needs a field `{name}`: add `pub {name}: Option<chrono::DateTime<chrono::Utc>>`"),
+            );
+        }
+    }
+}
+
+/// Rules: indexes name existing columns, have valid and distinct names.
+fn check_indexes(cx: &mut Ctxt, model: &Model) {
+    let mut seen: BTreeMap<String, Span> = BTreeMap::new();
+    for index in model.indexes() {
+        unknown_columns(cx, model, index.columns.iter().map(|(c, s)| (c.as_str(), *s)));
+        identifier(cx, "index", &index.name, index.name_span);
+        if seen.insert(index.name.clone(), index.name_span).is_some() {
+            cx.error(
+                index.name_span,
+                format!("two indexes are named `{}`; give one of them another `name`", index.name),
+            );
+        }
+        if let Some(predicate) = &index.predicate
+            && predicate.trim().is_empty()
+        {
+            cx.error(index.name_span, "`where` is empty; write the predicate, e.g. where = \"status = 'active'\"");
+        }
+    }
+}
+
+/// Rules: referenced names are identifiers; FK actions need `references`.
+fn check_references(cx: &mut Ctxt, model: &Model) {
+    for field in model.columns() {
+        match (&field.references, &field.attrs.references) {
+            (Some(reference), Some(text)) => {
+                identifier(cx, "referenced table", &reference.table, text.span());
+                identifier(cx, "referenced column", &reference.column, text.span());
+            }
+            (None, None) => {
+                for action in [&field.attrs.on_delete, &field.attrs.on_update].into_iter().flatten() {
+                    cx.error(
+                        action.span(),
+                        "`on_delete`/`on_update` apply to a foreign key; add `references = \"table(column)\"`",
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Rule: check constraints have valid, distinct names and a non-empty expression.
+fn check_constraint_names(cx: &mut Ctxt, model: &Model) {
+    let mut seen = BTreeMap::new();
+    for check in &model.attrs.check {
+        identifier(cx, "check constraint", &check.name, check.name.span());
+        if seen.insert(check.name.as_str(), ()).is_some() {
+            cx.error(check.name.span(), format!("two checks are named `{}`", check.name.as_str()));
+        }
+        if check.expr.trim().is_empty() {
+            cx.error(check.expr.span(), "the check expression is empty");
+        }
+    }
+}
+
+/// Reports each listed name that is not a column, with a suggestion.
+fn unknown_columns<'n>(cx: &mut Ctxt, model: &Model, names: impl Iterator<Item = (&'n str, Span)>) {
+    for (name, span) in names {
+        if model.column(name).is_some() {
+            continue;
+        }
+        let by_field = model.columns().find(|f| f.ident == name).map(|f| f.column.clone());
+        let hint = by_field
+            .or_else(|| closest(name, model.columns().map(|f| f.column.as_str())))
+            .map(|c| format!("; did you mean `{c}`?"))
+            .unwrap_or_default();
+        cx.error(span, format!("`{name}` is not a column of table `{}`{hint}", model.table));
+    }
+}
+
+/// The candidate nearest to `name` by edit distance, if any is close.
+fn closest<'c>(name: &str, candidates: impl Iterator<Item = &'c str>) -> Option<String> {
+    candidates
+        .map(|c| (edit_distance(name, c), c))
+        .filter(|(d, c)| *d <= (c.len().max(name.len()) / 3).max(1))
+        .min()
+        .map(|(_, c)| c.to_string())
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+impl Field<'_> {
+    /// The span of the field's type.
+    pub fn ty_span(&self) -> Span {
+        syn::spanned::Spanned::span(self.ty)
+    }
+}

@@ -1,0 +1,44 @@
+//! From a checked model to tokens. Generated code is data plus two thin
+//! impls; behaviour lives in non-generic runtime functions.
+
+mod register;
+mod schema;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::DeriveInput;
+
+use crate::check;
+use crate::ctxt::Ctxt;
+use crate::ir;
+
+/// The whole derive: read, check, then emit either the model or, when
+/// anything is wrong, every error plus a stub impl (so uses of the model
+/// elsewhere do not add a cascade of follow-on errors).
+pub fn derive(input: &DeriveInput) -> TokenStream {
+    let mut cx = Ctxt::default();
+    let model = ir::build(&mut cx, input);
+    if let Some(model) = &model {
+        check::check(&mut cx, model);
+    }
+    if cx.has_errors() {
+        let errors = cx.into_compile_errors();
+        let stub = register::stub(input);
+        return quote! { #errors #stub };
+    }
+    match model {
+        Some(model) => {
+            let table = schema::table(&model);
+            let type_checks = schema::type_checks(&model);
+            let register = register::register(&model);
+            quote! {
+                const _: () = {
+                    #table
+                    #type_checks
+                    #register
+                };
+            }
+        }
+        None => register::stub(input),
+    }
+}

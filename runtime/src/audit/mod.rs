@@ -1,0 +1,57 @@
+//! The audit log: one row per change made through dbgen to an `audit` model.
+//!
+//! This scope is the table definition; writing and querying rows
+//! arrive with the runtime helpers.
+
+use crate::Model;
+
+/// One audit log row (`audit_logs`). Registered like any model, and part of
+/// the schema as soon as any model has `#[model(audit)]`.
+#[derive(crate::Model, Debug, Clone, PartialEq)]
+#[model(
+    table = "audit_logs",
+    index(columns("entity_type", "entity_id")),
+    index(columns("user_id")),
+    index(columns("created_at")),
+    comment = "changes made through dbgen to audited models"
+)]
+pub struct AuditLog {
+    /// Row id.
+    #[column(primary_key)]
+    pub id: i64,
+    /// Table of the changed row.
+    #[column(size = 100)]
+    pub entity_type: String,
+    /// Primary key of the changed row, as text.
+    #[column(size = 100)]
+    pub entity_id: String,
+    /// `CREATE`, `UPDATE`, `DELETE`, `RESTORE` or `FORCE_DELETE`.
+    #[column(size = 20)]
+    pub action: String,
+    /// Free text.
+    pub description: Option<String>,
+    /// Values before the change (changed fields only for `UPDATE`).
+    pub old_values: Option<serde_json::Value>,
+    /// Values after the change (changed fields only for `UPDATE`).
+    pub new_values: Option<serde_json::Value>,
+    /// Acting user's id.
+    pub user_id: Option<i64>,
+    /// Acting user's name.
+    #[column(size = 255)]
+    pub username: Option<String>,
+    /// Client address (IPv4 or IPv6).
+    #[column(size = 45)]
+    pub ip_address: Option<String>,
+    /// Client user agent.
+    pub user_agent: Option<String>,
+    /// Request correlation id.
+    #[column(size = 100)]
+    pub request_id: Option<String>,
+    /// When the change was made.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The audit log's table definition.
+pub fn table() -> &'static crate::schema::Table {
+    AuditLog::table()
+}

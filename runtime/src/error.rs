@@ -1,0 +1,38 @@
+//! The one error type of the `dbgen` crate.
+
+/// Everything that can go wrong in dbgen's runtime.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Two models registered the same table name.
+    #[error(
+        "table `{table}` is defined by two models, `{first}` and `{second}`; give one of them another name with #[model(table = \"...\")]"
+    )]
+    DuplicateTable {
+        /// The table name.
+        table: String,
+        /// Rust type of the first model.
+        first: &'static str,
+        /// Rust type of the second model.
+        second: &'static str,
+    },
+    /// A schema JSON document could not be read.
+    #[error("the schema JSON is not valid: {0}")]
+    SchemaJson(#[source] serde_json::Error),
+    /// A schema JSON document has a layout version this build does not know.
+    #[error(
+        "the schema JSON has format_version {found}, this dbgen reads {supported}; regenerate it with this version of dbgen"
+    )]
+    SchemaVersion {
+        /// Version found in the document.
+        found: u32,
+        /// Version this build reads and writes.
+        supported: u32,
+    },
+    /// Writing the loader's output failed.
+    #[error("could not write the schema to standard output")]
+    Output(#[source] std::io::Error),
+    /// The loader was asked for something it does not know.
+    #[error("unknown loader request `{0}`; this program was started by a different version of cargo-dbgen")]
+    LoaderRequest(String),
+}
