@@ -1,1 +1,103 @@
-fn main(){}
+//! `cargo dbgen`: export the models' schema and manage migrations.
+//! `main` only parses and dispatches; each verb has its own file.
+
+mod config;
+mod error;
+mod loader;
+mod project;
+mod schema;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use dbgen::dialect::Dialect;
+
+use crate::config::{Config, EnvConfig};
+use crate::error::CliError;
+
+/// Schema as code: generate and apply migrations from dbgen models.
+#[derive(Debug, Parser)]
+#[command(name = "cargo dbgen", bin_name = "cargo dbgen", version)]
+struct Cli {
+    /// Path to the Cargo.toml of the package defining the models.
+    #[arg(long, global = true, value_name = "PATH")]
+    manifest_path: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print the schema the models describe (the registry).
+    Schema(schema::SchemaArgs),
+}
+
+/// What every verb works on.
+pub struct Context {
+    pub package: project::Package,
+    pub config: Config,
+}
+
+fn main() -> ExitCode {
+    // As a cargo subcommand we are called as `cargo-dbgen dbgen <args>`.
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args.get(1).is_some_and(|a| a == "dbgen") {
+        args.remove(1);
+    }
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() { error::EXIT_USAGE as u8 } else { 0 });
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            report(&error);
+            ExitCode::from(error.exit_code() as u8)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), CliError> {
+    let package = project::locate(cli.manifest_path.as_deref())?;
+    // `.env` next to the package provides `env:` variables; absence is fine.
+    let _ = dotenvy::from_path(package.dir.join(".env"));
+    let config = Config::load(&package.dir)?;
+    let cx = Context { package, config };
+    match &cli.command {
+        Command::Schema(args) => schema::run(&cx, args),
+    }
+}
+
+/// The error, its causes, and a hint.
+fn report(error: &CliError) {
+    eprintln!("error: {error}");
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        eprintln!("  caused by: {cause}");
+        source = cause.source();
+    }
+    if let Some(hint) = error.hint() {
+        eprintln!("  hint: {hint}");
+    }
+}
+
+/// The dialect from a flag, else the env's `dialect`, else its URL's scheme,
+/// else SQLite (the embedded default).
+pub fn resolve_dialect(flag: Option<&str>, env: Option<&EnvConfig>) -> Result<Dialect, CliError> {
+    let named = flag.or_else(|| env.and_then(|e| e.dialect.as_deref()));
+    if let Some(name) = named {
+        return name.parse().map_err(|e: dbgen::Error| CliError::Usage(e.to_string()));
+    }
+    match env.and_then(|e| e.url.as_deref()) {
+        Some(url) if !url.starts_with("env:") => Dialect::from_url(url).map_err(|e| CliError::Usage(e.to_string())),
+        Some(url) => match std::env::var(url.trim_start_matches("env:")) {
+            Ok(value) => Dialect::from_url(&value).map_err(|e| CliError::Usage(e.to_string())),
+            Err(_) => Ok(Dialect::Sqlite),
+        },
+        None => Ok(Dialect::Sqlite),
+    }
+}

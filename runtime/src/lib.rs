@@ -27,6 +27,7 @@
 extern crate self as dbgen;
 
 pub mod audit;
+pub mod dialect;
 mod error;
 pub mod loader;
 mod model;

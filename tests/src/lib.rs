@@ -1,1 +1,1 @@
-
+//! Integration tests of dbgen; see `tests/`.

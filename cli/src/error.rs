@@ -1,0 +1,85 @@
+//! The CLI's error type: what failed, what to do, and the exit code of SPEC §4.
+
+use std::path::PathBuf;
+
+/// Exit code: a check found a problem (drift, lint error, invalid directory).
+#[allow(dead_code)] // used by the check verbs (validate, lint, check)
+pub const EXIT_CHECK: i32 = 1;
+/// Exit code: usage or configuration error.
+pub const EXIT_USAGE: i32 = 2;
+/// Exit code: database or I/O failure.
+pub const EXIT_IO: i32 = 3;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error("could not read {path}")]
+    ReadFile {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path} is not valid")]
+    Config {
+        path: PathBuf,
+        #[source]
+        source: toml::de::Error,
+    },
+    #[error("{0}")]
+    Usage(String),
+    #[error("could not run `{program}`")]
+    Spawn {
+        program: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("`cargo metadata` failed: {0}")]
+    Metadata(String),
+    #[error("building the schema loader for `{package}` failed (cargo's messages are above)")]
+    Build { package: String },
+    #[error("the schema loader for `{package}` failed with exit code {code}")]
+    Loader { package: String, code: i32 },
+    #[error("the schema loader for `{package}` printed something that is not a dbgen schema")]
+    LoaderOutput {
+        package: String,
+        #[source]
+        source: dbgen::Error,
+    },
+    #[error("could not write {path}")]
+    WriteFile {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Dbgen(#[from] dbgen::Error),
+}
+
+impl CliError {
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CliError::Config { .. } | CliError::Usage(_) | CliError::Build { .. } | CliError::Metadata(_) => EXIT_USAGE,
+            CliError::Loader { code, .. } if *code == EXIT_USAGE => EXIT_USAGE,
+            CliError::Dbgen(_) => EXIT_USAGE,
+            CliError::ReadFile { .. }
+            | CliError::Spawn { .. }
+            | CliError::Loader { .. }
+            | CliError::LoaderOutput { .. }
+            | CliError::WriteFile { .. } => EXIT_IO,
+        }
+    }
+
+    /// What the user can do about it.
+    pub fn hint(&self) -> Option<&'static str> {
+        Some(match self {
+            CliError::Config { .. } => "fix the file (see the [schema] and [env.NAME] tables in dbgen's documentation), or pass the setting as a flag",
+            CliError::Build { .. } => "fix the errors cargo reported, then run the command again",
+            CliError::Metadata(_) => "run the command inside a cargo package, or pass --manifest-path",
+            CliError::Spawn { .. } => "make sure cargo is installed and on PATH",
+            CliError::Loader { .. } => "read the loader's message above; a custom [schema] bin must call dbgen::loader::main()",
+            CliError::LoaderOutput { .. } => "the loader and cargo-dbgen must come from the same dbgen version: update one of them",
+            CliError::ReadFile { .. } | CliError::WriteFile { .. } => "check that the path exists and is readable/writable",
+            CliError::Usage(_) | CliError::Dbgen(_) => return None,
+        })
+    }
+}

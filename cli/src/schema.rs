@@ -1,0 +1,43 @@
+//! `cargo dbgen schema [--format sql|json] [--dialect D] [--env E]`:
+//! the registry's desired schema.
+
+use std::io::Write;
+
+use clap::{Args, ValueEnum};
+
+use crate::Context;
+use crate::error::CliError;
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Sql)]
+    format: Format,
+    /// SQL dialect for `--format sql` (default: the env's dialect or URL, else sqlite).
+    #[arg(long)]
+    dialect: Option<String>,
+    /// Environment of dbgen.toml whose dialect to use.
+    #[arg(long)]
+    env: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Sql,
+    Json,
+}
+
+pub fn run(cx: &Context, args: &SchemaArgs) -> Result<(), CliError> {
+    let env = cx.config.env(args.env.as_deref())?;
+    let dialect = crate::resolve_dialect(args.dialect.as_deref(), env)?;
+    let schema = crate::loader::load_schema(&cx.package, &cx.config)?;
+    let text = match args.format {
+        Format::Json => schema.to_json(),
+        Format::Sql => dbgen::dialect::create_schema(&schema, dialect),
+    };
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|source| CliError::WriteFile { path: "<stdout>".into(), source })
+}

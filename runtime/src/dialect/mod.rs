@@ -1,0 +1,165 @@
+//! SQL dialects: identifier quoting, type names, and DDL for a whole schema.
+//!
+//! This is the first step of the renderers: `CREATE TABLE`/`CREATE INDEX`
+//! for a schema from scratch. Diff-driven changes build on it.
+
+mod create;
+
+use std::fmt;
+use std::str::FromStr;
+
+pub use create::create_schema;
+
+use crate::schema::ColumnType;
+
+/// A database engine's SQL dialect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Dialect {
+    /// PostgreSQL.
+    Postgres,
+    /// MySQL and MariaDB.
+    MySql,
+    /// SQLite.
+    Sqlite,
+    /// Microsoft SQL Server (DDL only; no runtime driver).
+    SqlServer,
+}
+
+/// Spellings accepted for each dialect.
+pub const DIALECT_NAMES: &str = "postgres, mysql, sqlite, sqlserver";
+
+impl FromStr for Dialect {
+    type Err = crate::Error;
+
+    fn from_str(text: &str) -> Result<Dialect, crate::Error> {
+        match text.to_ascii_lowercase().as_str() {
+            "postgres" | "postgresql" | "pg" => Ok(Dialect::Postgres),
+            "mysql" | "mariadb" => Ok(Dialect::MySql),
+            "sqlite" | "sqlite3" => Ok(Dialect::Sqlite),
+            "sqlserver" | "mssql" => Ok(Dialect::SqlServer),
+            _ => Err(crate::Error::UnknownDialect(text.to_string())),
+        }
+    }
+}
+
+impl fmt::Display for Dialect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Dialect::Postgres => "postgres",
+            Dialect::MySql => "mysql",
+            Dialect::Sqlite => "sqlite",
+            Dialect::SqlServer => "sqlserver",
+        })
+    }
+}
+
+impl Dialect {
+    /// The dialect a database URL speaks, from its scheme.
+    pub fn from_url(url: &str) -> Result<Dialect, crate::Error> {
+        let scheme = url.split(':').next().unwrap_or_default();
+        match scheme {
+            "postgres" | "postgresql" => Ok(Dialect::Postgres),
+            "mysql" | "mariadb" => Ok(Dialect::MySql),
+            "sqlite" => Ok(Dialect::Sqlite),
+            "sqlserver" | "mssql" => Ok(Dialect::SqlServer),
+            _ => Err(crate::Error::UnknownDialect(scheme.to_string())),
+        }
+    }
+
+    /// `name` quoted as an identifier, embedded quote characters doubled.
+    pub fn quote(self, name: &str) -> String {
+        let (open, close) = match self {
+            Dialect::Postgres | Dialect::Sqlite => ('"', '"'),
+            Dialect::MySql => ('`', '`'),
+            Dialect::SqlServer => ('[', ']'),
+        };
+        let mut out = String::with_capacity(name.len() + 2);
+        out.push(open);
+        for c in name.chars() {
+            if c == close {
+                out.push(close);
+            }
+            out.push(c);
+        }
+        out.push(close);
+        out
+    }
+
+    /// The column type as this dialect spells it.
+    pub fn type_name(self, ty: ColumnType) -> String {
+        use ColumnType as T;
+        use Dialect as D;
+        match (self, ty) {
+            (D::Sqlite, T::SmallInt | T::Integer | T::BigInt) => "INTEGER".into(),
+            (_, T::SmallInt) => "SMALLINT".into(),
+            (D::MySql, T::Integer) => "INT".into(),
+            (_, T::Integer) => "INTEGER".into(),
+            (_, T::BigInt) => "BIGINT".into(),
+            (D::Postgres | D::Sqlite, T::Real) => "REAL".into(),
+            (D::MySql, T::Real) => "FLOAT".into(),
+            (D::SqlServer, T::Real) => "REAL".into(),
+            (D::Postgres, T::Double) => "DOUBLE PRECISION".into(),
+            (D::SqlServer, T::Double) => "FLOAT(53)".into(),
+            (_, T::Double) => "DOUBLE".into(),
+            (D::Sqlite, T::Decimal { .. }) => "NUMERIC".into(),
+            (_, T::Decimal { precision, scale }) => format!("DECIMAL({precision},{scale})"),
+            (D::Postgres, T::Boolean) => "BOOLEAN".into(),
+            (D::MySql, T::Boolean) => "TINYINT(1)".into(),
+            (D::Sqlite, T::Boolean) => "BOOLEAN".into(),
+            (D::SqlServer, T::Boolean) => "BIT".into(),
+            (D::SqlServer, T::Char(n)) => format!("NCHAR({n})"),
+            (_, T::Char(n)) => format!("CHAR({n})"),
+            (D::SqlServer, T::Varchar(n)) if n > 4000 => "NVARCHAR(MAX)".into(),
+            (D::SqlServer, T::Varchar(n)) => format!("NVARCHAR({n})"),
+            (_, T::Varchar(n)) => format!("VARCHAR({n})"),
+            (D::MySql, T::Text) => "LONGTEXT".into(),
+            (D::SqlServer, T::Text) => "NVARCHAR(MAX)".into(),
+            (_, T::Text) => "TEXT".into(),
+            (_, T::Date) => "DATE".into(),
+            (_, T::Time) => "TIME".into(),
+            (D::MySql, T::Timestamp) => "DATETIME(6)".into(),
+            (D::SqlServer, T::Timestamp) => "DATETIME2".into(),
+            (_, T::Timestamp) => "TIMESTAMP".into(),
+            (D::Postgres, T::TimestampTz) => "TIMESTAMPTZ".into(),
+            (D::MySql, T::TimestampTz) => "TIMESTAMP(6)".into(),
+            (D::Sqlite, T::TimestampTz) => "TIMESTAMP".into(),
+            (D::SqlServer, T::TimestampTz) => "DATETIMEOFFSET".into(),
+            (D::Postgres, T::Uuid) => "UUID".into(),
+            (D::MySql, T::Uuid) => "CHAR(36)".into(),
+            (D::Sqlite, T::Uuid) => "BLOB".into(),
+            (D::SqlServer, T::Uuid) => "UNIQUEIDENTIFIER".into(),
+            (D::Postgres, T::Json) => "JSONB".into(),
+            (D::MySql, T::Json) => "JSON".into(),
+            (D::Sqlite, T::Json) => "TEXT".into(),
+            (D::SqlServer, T::Json) => "NVARCHAR(MAX)".into(),
+            (D::Postgres, T::Binary | T::Varbinary(_)) => "BYTEA".into(),
+            (D::MySql, T::Binary) => "LONGBLOB".into(),
+            (D::Sqlite, T::Binary | T::Varbinary(_)) => "BLOB".into(),
+            (D::SqlServer, T::Binary) => "VARBINARY(MAX)".into(),
+            (_, T::Varbinary(n)) => format!("VARBINARY({n})"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting_doubles_the_closing_quote() {
+        assert_eq!(Dialect::Postgres.quote("a\"b"), "\"a\"\"b\"");
+        assert_eq!(Dialect::MySql.quote("a`b"), "`a``b`");
+        assert_eq!(Dialect::SqlServer.quote("a]b[c"), "[a]]b[c]");
+        assert_eq!(Dialect::Sqlite.quote("plain"), "\"plain\"");
+    }
+
+    #[test]
+    fn names_and_urls() {
+        assert_eq!("PostgreSQL".parse::<Dialect>().ok(), Some(Dialect::Postgres));
+        assert_eq!("mariadb".parse::<Dialect>().ok(), Some(Dialect::MySql));
+        assert!("oracle".parse::<Dialect>().is_err());
+        assert_eq!(Dialect::from_url("sqlite::memory:").ok(), Some(Dialect::Sqlite));
+        assert_eq!(Dialect::from_url("mysql://root@localhost/test").ok(), Some(Dialect::MySql));
+        assert!(Dialect::from_url("http://x").is_err());
+    }
+}
