@@ -15,11 +15,16 @@ use crate::shared::names::check_identifier;
 const INTEGER_TYPES: &[&str] = &["i8", "i16", "i32", "i64", "u8", "u16", "u32"];
 
 pub fn check(cx: &mut Ctxt, model: &Model) {
+    // Rules about one field or one value hold whatever else failed.
     check_table_name(cx, model);
     check_column_names(cx, model);
-    check_duplicate_columns(cx, model);
     check_renamed_from(cx, model);
     check_skip_alone(cx, model);
+    check_references(cx, model);
+    if !model.complete {
+        return;
+    }
+    check_duplicate_columns(cx, model);
     check_has_columns(cx, model);
     check_primary_key(cx, model);
     check_auto_increment(cx, model);
@@ -27,7 +32,6 @@ pub fn check(cx: &mut Ctxt, model: &Model) {
     check_soft_delete(cx, model);
     check_timestamps(cx, model);
     check_indexes(cx, model);
-    check_references(cx, model);
     check_constraint_names(cx, model);
 }
 
@@ -151,12 +155,11 @@ fn check_primary_key(cx: &mut Ctxt, model: &Model) {
     }
     for name in model.primary_key_columns() {
         let Some(field) = model.column(&name) else { continue };
-        if field.option_inner.is_some() || field.attrs.nullable.is_present() {
-            let span = flag(&field.attrs.nullable).unwrap_or_else(|| field.ty_span());
-            cx.error(
-                span,
-                format!("primary key column `{name}` cannot be NULL; use a non-Option type and drop `nullable`"),
-            );
+        let message = format!("primary key column `{name}` cannot be NULL; use a non-Option type and drop `nullable`");
+        match flag(&field.attrs.nullable) {
+            Some(span) => cx.error(span, message),
+            None if field.option_inner.is_some() => cx.error_spanned(field.ty, message),
+            None => {}
         }
     }
 }
@@ -219,8 +222,8 @@ fn check_soft_delete(cx: &mut Ctxt, model: &Model) {
             model.attrs.soft_delete.span(),
             "`soft_delete` needs a nullable timestamp field: add `pub deleted_at: Option<chrono::DateTime<chrono::Utc>>` or mark one #[column(soft_delete)]",
         ),
-        Some(field) if field.option_inner.is_none() => cx.error(
-            field.ty_span(),
+        Some(field) if field.option_inner.is_none() => cx.error_spanned(
+            field.ty,
             format!(
                 "the soft-delete field `{}` must be an Option (NULL marks a live row), e.g. Option<chrono::DateTime<chrono::Utc>>",
                 field.ident

@@ -19,6 +19,10 @@ pub struct Model<'a> {
     pub table: String,
     pub table_span: Span,
     pub fields: Vec<Field<'a>>,
+    /// Whether every `#[model]`/`#[column]` attribute parsed. When one did
+    /// not, its keys are unknown, and rules spanning several fields would
+    /// report follow-on errors; only field-local rules run then.
+    pub complete: bool,
 }
 
 pub struct Field<'a> {
@@ -50,10 +54,12 @@ impl Field<'_> {
 
 /// Reads the input; `None` when its shape cannot be a model at all.
 pub fn build<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Model<'a>> {
+    let mut complete = true;
     let attrs = match ContainerAttrs::from_attributes(&input.attrs) {
         Ok(attrs) => attrs,
         Err(error) => {
             cx.darling(error);
+            complete = false;
             ContainerAttrs::default()
         }
     };
@@ -62,13 +68,19 @@ pub fn build<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Model<'a>> {
         Some(t) => ((**t).clone(), t.span()),
         None => (names::default_table_name(&input.ident.to_string()), input.ident.span()),
     };
-    let fields = named.named.iter().map(|field| build_field(cx, field)).collect::<Option<Vec<_>>>()?;
+    let mut fields = Vec::with_capacity(named.named.len());
+    for field in &named.named {
+        let (field, parsed) = build_field(cx, field)?;
+        complete &= parsed;
+        fields.push(field);
+    }
     Some(Model {
         ident: &input.ident,
         attrs,
         table,
         table_span,
         fields,
+        complete,
     })
 }
 
@@ -108,13 +120,14 @@ fn named_fields<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<&'a syn::Fi
     fields
 }
 
-fn build_field<'a>(cx: &mut Ctxt, field: &'a syn::Field) -> Option<Field<'a>> {
+/// The field, and whether its attributes parsed.
+fn build_field<'a>(cx: &mut Ctxt, field: &'a syn::Field) -> Option<(Field<'a>, bool)> {
     let ident = field.ident.as_ref()?;
-    let attrs = match FieldAttrs::from_attributes(&field.attrs) {
-        Ok(attrs) => attrs,
+    let (attrs, parsed) = match FieldAttrs::from_attributes(&field.attrs) {
+        Ok(attrs) => (attrs, true),
         Err(error) => {
             cx.darling(error);
-            FieldAttrs::default()
+            (FieldAttrs::default(), false)
         }
     };
     let (column, column_span) = match &attrs.name {
@@ -126,7 +139,7 @@ fn build_field<'a>(cx: &mut Ctxt, field: &'a syn::Field) -> Option<Field<'a>> {
     let references = attrs.references.as_ref().and_then(|r| parse_reference(cx, r));
     let on_delete = fk_action(cx, attrs.on_delete.as_ref());
     let on_update = fk_action(cx, attrs.on_update.as_ref());
-    Some(Field {
+    let field = Field {
         ident,
         ty: &field.ty,
         attrs,
@@ -137,7 +150,8 @@ fn build_field<'a>(cx: &mut Ctxt, field: &'a syn::Field) -> Option<Field<'a>> {
         references,
         on_delete,
         on_update,
-    })
+    };
+    Some((field, parsed))
 }
 
 /// `T` of a field written `Option<T>` (also `std::option::Option<T>`).

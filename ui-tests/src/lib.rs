@@ -1,1 +1,1 @@
-
+//! Compile-fail tests of `#[derive(Model)]`; see `tests/ui/`.

@@ -1,0 +1,10 @@
+use dbgen::Model;
+
+#[derive(Model)]
+#[model(table = "")]
+pub struct Item {
+    #[column(primary_key)]
+    pub id: i64,
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use dbgen::Model;
+
+#[derive(Model)]
+pub enum Status {
+    Active,
+    Archived,
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use dbgen::Model;
+
+#[derive(Model)]
+pub struct Marker;
+
+fn main() {}
