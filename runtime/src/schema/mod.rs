@@ -221,3 +221,6 @@ fn is_false(b: &bool) -> bool {
 fn is_no_action(a: &FkAction) -> bool {
     *a == FkAction::NoAction
 }
+
+#[cfg(test)]
+mod tests;

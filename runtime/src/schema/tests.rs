@@ -1,0 +1,159 @@
+//! Unit tests of the IR: the type grammar, names, JSON round trip, determinism.
+
+use std::borrow::Cow;
+
+use super::names::{MAX_IDENTIFIER_BYTES, check_identifier, default_table_name, derived_name, shorten};
+use super::*;
+
+#[test]
+fn every_type_reads_back_its_canonical_spelling() {
+    let all = [
+        ColumnType::SmallInt,
+        ColumnType::Integer,
+        ColumnType::BigInt,
+        ColumnType::Real,
+        ColumnType::Double,
+        ColumnType::Decimal { precision: 10, scale: 2 },
+        ColumnType::Boolean,
+        ColumnType::Char(2),
+        ColumnType::Varchar(200),
+        ColumnType::Text,
+        ColumnType::Date,
+        ColumnType::Time,
+        ColumnType::Timestamp,
+        ColumnType::TimestampTz,
+        ColumnType::Uuid,
+        ColumnType::Json,
+        ColumnType::Binary,
+        ColumnType::Varbinary(16),
+    ];
+    for ty in all {
+        assert_eq!(ColumnType::parse(&ty.to_string()), Ok(ty), "{ty}");
+    }
+}
+
+#[test]
+fn type_grammar_is_forgiving_about_case_and_spaces() {
+    assert_eq!(ColumnType::parse(" DECIMAL( 12 , 4 ) "), Ok(ColumnType::Decimal { precision: 12, scale: 4 }));
+    assert_eq!(ColumnType::parse("VarChar(20)"), Ok(ColumnType::Varchar(20)));
+    assert_eq!(ColumnType::parse("int8"), Ok(ColumnType::BigInt));
+}
+
+#[test]
+fn type_errors_say_what_to_write() {
+    let message = |t: &str| ColumnType::parse(t).err().map(|e| e.message).unwrap_or_default();
+    assert!(message("varchar").contains("varchar(255)"));
+    assert!(message("decimal(10)").contains("decimal(10,2)"));
+    assert!(message("decimal(5,6)").contains("scale at most the precision"));
+    assert!(message("varchar(0)").contains("at least 1"));
+    assert!(message("varchar(99999999)").contains("too large"));
+    assert!(message("text(5)").contains("takes no arguments"));
+    assert!(message("strnig").contains("expected one of"));
+    assert!(message("varchar(10").contains("parenthesis"));
+}
+
+#[test]
+fn identifiers_are_checked_in_bytes() {
+    assert!(check_identifier("users").is_ok());
+    assert!(check_identifier(&"a".repeat(MAX_IDENTIFIER_BYTES)).is_ok());
+    assert!(check_identifier(&"a".repeat(MAX_IDENTIFIER_BYTES + 1)).is_err());
+    // 32 two-byte characters are 64 bytes.
+    assert!(check_identifier(&"é".repeat(32)).is_err());
+    assert!(check_identifier("").is_err());
+    assert!(check_identifier("a\0b").is_err());
+}
+
+#[test]
+fn derived_names_fit_and_stay_distinct() {
+    assert_eq!(derived_name("idx", "posts", &["author_id"]), "idx_posts_author_id");
+    let long_a = derived_name("idx", &"t".repeat(60), &["column_a"]);
+    let long_b = derived_name("idx", &"t".repeat(60), &["column_b"]);
+    assert!(long_a.len() <= MAX_IDENTIFIER_BYTES && long_b.len() <= MAX_IDENTIFIER_BYTES);
+    assert_ne!(long_a, long_b);
+    assert_eq!(shorten(&"é".repeat(40)).len() <= MAX_IDENTIFIER_BYTES, true);
+}
+
+#[test]
+fn default_table_names_are_snake_case_plurals() {
+    assert_eq!(default_table_name("User"), "users");
+    assert_eq!(default_table_name("Category"), "categories");
+    assert_eq!(default_table_name("BlogPost"), "blog_posts");
+    assert_eq!(default_table_name("Box"), "boxes");
+    assert_eq!(default_table_name("HTTPRequest"), "http_requests");
+    assert_eq!(default_table_name("Day"), "days");
+}
+
+fn sample_table(name: &'static str) -> Table {
+    Table {
+        name: Cow::Borrowed(name),
+        columns: Cow::Owned(vec![Column {
+            name: "id".into(),
+            field: "id".into(),
+            ty: ColumnType::BigInt,
+            nullable: false,
+            default: None,
+            auto_increment: true,
+            sensitive: false,
+            comment: Some("key".into()),
+            renamed_from: None,
+        }]),
+        primary_key: Some(PrimaryKey {
+            name: "pk_x".into(),
+            columns: Cow::Owned(vec!["id".into()]),
+        }),
+        indexes: Cow::Owned(vec![Index {
+            name: "idx_x".into(),
+            columns: Cow::Owned(vec!["id".into()]),
+            unique: true,
+            live_rows: true,
+            predicate: Some("id > 0".into()),
+        }]),
+        foreign_keys: Cow::Owned(vec![ForeignKey {
+            name: "fk_x".into(),
+            columns: Cow::Owned(vec!["id".into()]),
+            ref_table: "other".into(),
+            ref_columns: Cow::Owned(vec!["id".into()]),
+            on_delete: FkAction::SetNull,
+            on_update: FkAction::Cascade,
+        }]),
+        checks: Cow::Owned(vec![Check {
+            name: "chk".into(),
+            expr: "id > 0".into(),
+        }]),
+        comment: Some("a table".into()),
+        renamed_from: Some("old".into()),
+        soft_delete: Some("deleted_at".into()),
+        audit: true,
+        timestamps: true,
+    }
+}
+
+#[test]
+fn json_round_trip_keeps_every_field() {
+    let schema = Schema::new(vec![sample_table("b"), sample_table("a")]);
+    let json = schema.to_json();
+    let back = Schema::from_json(&json).unwrap_or_default();
+    assert_eq!(back, schema);
+    assert!(json.contains("\"on_delete\": \"set null\""), "{json}");
+    assert!(json.contains("\"where\": \"id > 0\""), "{json}");
+}
+
+#[test]
+fn schema_order_and_bytes_do_not_depend_on_input_order() {
+    let one = Schema::new(vec![sample_table("b"), sample_table("a"), sample_table("c")]);
+    let two = Schema::new(vec![sample_table("c"), sample_table("a"), sample_table("b")]);
+    assert_eq!(one.to_json(), two.to_json());
+    assert_eq!(one.tables[0].name, "a");
+    assert!(one.to_json().ends_with("}\n") && !one.to_json().contains('\r'));
+}
+
+#[test]
+fn unknown_versions_and_fields_are_refused() {
+    let future = Schema::new(vec![]).to_json().replace("\"format_version\": 1", "\"format_version\": 99");
+    assert!(matches!(Schema::from_json(&future), Err(crate::Error::SchemaVersion { found: 99, .. })));
+    let typo = "{\"format_version\": 1, \"tables\": [], \"tabels\": []}";
+    assert!(matches!(Schema::from_json(typo), Err(crate::Error::SchemaJson(_))));
+    let bad_type = r#"{"format_version":1,"tables":[{"name":"t","columns":[{"name":"a","field":"a","type":"strnig","nullable":true}]}]}"#;
+    let err = Schema::from_json(bad_type).err().map(|e| format!("{e}")).unwrap_or_default();
+    assert!(err.contains("strnig"), "{err}");
+}
