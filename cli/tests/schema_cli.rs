@@ -1,0 +1,157 @@
+//! `cargo dbgen schema` end to end: the real binary, building real loaders.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use blog as _;
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn cargo_dbgen(dir: &Path, args: &[&str]) -> Output {
+    let output = Command::new(env!("CARGO_BIN_EXE_cargo-dbgen"))
+        .arg("dbgen")
+        .args(args)
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .output();
+    match output {
+        Ok(output) => output,
+        Err(error) => panic!("could not run cargo-dbgen: {error}"),
+    }
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A fresh package under the workspace's target dir (so builds share
+/// artifacts), depending on this workspace's dbgen, with the same profiles
+/// and lock file as the workspace.
+fn scratch_package(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let root = workspace();
+    let dir = root.join("target").join("dbgen-cli-tests").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    let profiles = std::fs::read_to_string(root.join("Cargo.toml"))
+        .ok()
+        .and_then(|t| t.find("[profile.").map(|i| t[i..].to_string()))
+        .unwrap_or_default();
+    let manifest = format!(
+        "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+         [dependencies]\ndbgen = {{ path = {:?} }}\nchrono = {{ version = \"0.4\", default-features = false, features = [\"std\"] }}\n\n\
+         [workspace]\n\n{profiles}",
+        root.join("runtime").canonicalize().unwrap_or_default()
+    );
+    let mut all = vec![("Cargo.toml", manifest.as_str())];
+    all.extend_from_slice(files);
+    for (path, content) in all {
+        let path = dir.join(path);
+        if let Some(parent) = path.parent() {
+            let _ = std::fs::create_dir_all(parent);
+        }
+        if let Err(error) = std::fs::write(&path, content) {
+            panic!("writing {}: {error}", path.display());
+        }
+    }
+    let _ = std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"));
+    dir
+}
+
+#[test]
+fn schema_json_of_the_blog_equals_the_in_process_registry() {
+    let output = cargo_dbgen(&workspace().join("examples/blog"), &["schema", "--format", "json"]);
+    assert!(output.status.success(), "stderr:\n{}", text(&output.stderr));
+    let expected = dbgen::registry::schema().map(|s| s.to_json()).unwrap_or_default();
+    assert_eq!(text(&output.stdout), expected);
+    // `categories` lives in a private module nothing references.
+    assert!(text(&output.stdout).contains("\"name\": \"categories\""));
+}
+
+#[test]
+fn schema_sql_is_deterministic_per_dialect() {
+    let blog = workspace().join("examples/blog");
+    for (dialect, quote) in [("postgres", "\"users\""), ("mysql", "`users`"), ("sqlite", "\"users\""), ("sqlserver", "[users]")] {
+        let first = cargo_dbgen(&blog, &["schema", "--dialect", dialect]);
+        let second = cargo_dbgen(&blog, &["schema", "--dialect", dialect]);
+        assert!(first.status.success(), "{dialect}: {}", text(&first.stderr));
+        assert_eq!(first.stdout, second.stdout, "{dialect} output differs between runs");
+        let sql = text(&first.stdout);
+        assert!(sql.contains(&format!("CREATE TABLE {quote}")), "{dialect}:\n{sql}");
+        assert!(!sql.contains('\r'));
+    }
+}
+
+#[test]
+fn custom_loader_binary_from_dbgen_toml() {
+    let dir = scratch_package(
+        "custom_loader",
+        &[
+            ("dbgen.toml", "[schema]\nbin = \"dbgen\"\n"),
+            (
+                "src/lib.rs",
+                "#[derive(dbgen::Model)]\npub struct Widget {\n    #[column(primary_key)]\n    pub id: i64,\n}\n",
+            ),
+            ("src/bin/dbgen.rs", "use custom_loader as _;\nfn main() { dbgen::loader::main() }\n"),
+        ],
+    );
+    let output = cargo_dbgen(&dir, &["schema", "--format", "json"]);
+    assert!(output.status.success(), "stderr:\n{}", text(&output.stderr));
+    assert!(text(&output.stdout).contains("\"name\": \"widgets\""), "{}", text(&output.stdout));
+}
+
+#[test]
+fn build_errors_are_shown_as_cargo_shows_them() {
+    let dir = scratch_package(
+        "broken_models",
+        &[(
+            "src/lib.rs",
+            "#[derive(dbgen::Model)]\npub struct Widget {\n    #[column(primary_key)]\n    pub id: i64,\n    #[column(type = \"strnig\")]\n    pub name: String,\n}\n",
+        )],
+    );
+    let output = cargo_dbgen(&dir, &["schema"]);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("unknown column type `strnig`"), "{stderr}");
+    assert!(stderr.contains("src/lib.rs:5"), "cargo's location is shown: {stderr}");
+    assert!(stderr.contains("hint:"), "{stderr}");
+}
+
+#[test]
+fn two_models_with_one_table_name_both() {
+    let dir = scratch_package(
+        "duplicate_tables",
+        &[(
+            "src/lib.rs",
+            "pub mod a {\n    #[derive(dbgen::Model)]\n    #[model(table = \"things\")]\n    pub struct Thing { pub id: i64 }\n}\n\
+             pub mod b {\n    #[derive(dbgen::Model)]\n    #[model(table = \"things\")]\n    pub struct Other { pub id: i64 }\n}\n",
+        )],
+    );
+    let output = cargo_dbgen(&dir, &["schema"]);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("`things`") && stderr.contains("Thing") && stderr.contains("Other"), "{stderr}");
+}
+
+#[test]
+fn usage_and_config_errors_exit_2_with_a_hint() {
+    let blog = workspace().join("examples/blog");
+    let bad_flag = cargo_dbgen(&blog, &["schema", "--format", "yaml"]);
+    assert_eq!(bad_flag.status.code(), Some(2));
+    let bad_dialect = cargo_dbgen(&blog, &["schema", "--dialect", "oracle"]);
+    assert_eq!(bad_dialect.status.code(), Some(2));
+    assert!(text(&bad_dialect.stderr).contains("postgres, mysql, sqlite, sqlserver"));
+
+    let dir = scratch_package(
+        "bad_config",
+        &[
+            ("dbgen.toml", "[schema]\nbinn = \"x\"\n"),
+            ("src/lib.rs", "#[derive(dbgen::Model)]\npub struct Widget { pub id: i64 }\n"),
+        ],
+    );
+    let output = cargo_dbgen(&dir, &["schema"]);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("dbgen.toml is not valid") && stderr.contains("binn"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
