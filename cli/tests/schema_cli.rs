@@ -14,6 +14,7 @@ fn cargo_dbgen(dir: &Path, args: &[&str]) -> Output {
         .arg("dbgen")
         .args(args)
         .current_dir(dir)
+        .env("CARGO_TARGET_DIR", workspace().join("target"))
         .env_remove("DATABASE_URL")
         .output();
     match output {
@@ -26,13 +27,12 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// A fresh package under the workspace's target dir (so builds share
+/// A package under the workspace's target dir (so builds share
 /// artifacts), depending on this workspace's dbgen, with the same profiles
 /// and lock file as the workspace.
 fn scratch_package(name: &str, files: &[(&str, &str)]) -> PathBuf {
     let root = workspace();
     let dir = root.join("target").join("dbgen-cli-tests").join(name);
-    let _ = std::fs::remove_dir_all(&dir);
     let profiles = std::fs::read_to_string(root.join("Cargo.toml"))
         .ok()
         .and_then(|t| t.find("[profile.").map(|i| t[i..].to_string()))
@@ -49,6 +49,10 @@ fn scratch_package(name: &str, files: &[(&str, &str)]) -> PathBuf {
         let path = dir.join(path);
         if let Some(parent) = path.parent() {
             let _ = std::fs::create_dir_all(parent);
+        }
+        // Unchanged files keep their mtime, so re-runs rebuild nothing.
+        if std::fs::read_to_string(&path).is_ok_and(|old| old == content) {
+            continue;
         }
         if let Err(error) = std::fs::write(&path, content) {
             panic!("writing {}: {error}", path.display());
