@@ -86,9 +86,14 @@ impl Config {
         self.env.get(name).map(Some).ok_or_else(|| {
             let known: Vec<&str> = self.env.keys().map(String::as_str).collect();
             CliError::Usage(if known.is_empty() {
-                format!("--env {name}: {FILE_NAME} defines no environments; add an [env.{name}] table")
+                format!(
+                    "--env {name}: {FILE_NAME} defines no environments; add an [env.{name}] table"
+                )
             } else {
-                format!("--env {name}: no [env.{name}] in {FILE_NAME}; known: {}", known.join(", "))
+                format!(
+                    "--env {name}: no [env.{name}] in {FILE_NAME}; known: {}",
+                    known.join(", ")
+                )
             })
         })
     }
@@ -115,7 +120,9 @@ url = "env:PROD_DATABASE_URL"
 lint.destructive = "error"
 diff.skip = ["drop_table", "drop_column", "drop_index"]
 "#;
-        let config = Config::parse(text, "dbgen.toml".into()).unwrap_or_else(|e| panic!("{e}"));
+        let parsed = Config::parse(text, "dbgen.toml".into());
+        assert!(parsed.is_ok(), "{:?}", parsed.err());
+        let config = parsed.unwrap_or_default();
         assert_eq!(config.schema.bin.as_deref(), Some("dbgen"));
         let prod = &config.env["prod"];
         assert_eq!(prod.lint.destructive, Some(Severity::Error));
@@ -132,8 +139,13 @@ diff.skip = ["drop_table", "drop_column", "drop_index"]
 
     #[test]
     fn unknown_env_lists_the_known_ones() {
-        let config = Config::parse("[env.dev]\n[env.prod]\n", "dbgen.toml".into()).unwrap_or_default();
-        let err = config.env(Some("staging")).err().map(|e| e.to_string()).unwrap_or_default();
+        let config =
+            Config::parse("[env.dev]\n[env.prod]\n", "dbgen.toml".into()).unwrap_or_default();
+        let err = config
+            .env(Some("staging"))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(err.contains("known: dev, prod"), "{err}");
     }
 }

@@ -58,7 +58,10 @@ impl CliError {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> i32 {
         match self {
-            CliError::Config { .. } | CliError::Usage(_) | CliError::Build { .. } | CliError::Metadata(_) => EXIT_USAGE,
+            CliError::Config { .. }
+            | CliError::Usage(_)
+            | CliError::Build { .. }
+            | CliError::Metadata(_) => EXIT_USAGE,
             CliError::Loader { code, .. } if *code == EXIT_USAGE => EXIT_USAGE,
             CliError::Dbgen(_) => EXIT_USAGE,
             CliError::ReadFile { .. }
@@ -72,13 +75,23 @@ impl CliError {
     /// What the user can do about it.
     pub fn hint(&self) -> Option<&'static str> {
         Some(match self {
-            CliError::Config { .. } => "fix the file (see the [schema] and [env.NAME] tables in dbgen's documentation), or pass the setting as a flag",
+            CliError::Config { .. } => {
+                "fix the file (see the [schema] and [env.NAME] tables in dbgen's documentation), or pass the setting as a flag"
+            }
             CliError::Build { .. } => "fix the errors cargo reported, then run the command again",
-            CliError::Metadata(_) => "run the command inside a cargo package, or pass --manifest-path",
+            CliError::Metadata(_) => {
+                "run the command inside a cargo package, or pass --manifest-path"
+            }
             CliError::Spawn { .. } => "make sure cargo is installed and on PATH",
-            CliError::Loader { .. } => "read the loader's message above; a custom [schema] bin must call dbgen::loader::main()",
-            CliError::LoaderOutput { .. } => "the loader and cargo-dbgen must come from the same dbgen version: update one of them",
-            CliError::ReadFile { .. } | CliError::WriteFile { .. } => "check that the path exists and is readable/writable",
+            CliError::Loader { .. } => {
+                "read the loader's message above; a custom [schema] bin must call dbgen::loader::main()"
+            }
+            CliError::LoaderOutput { .. } => {
+                "the loader and cargo-dbgen must come from the same dbgen version: update one of them"
+            }
+            CliError::ReadFile { .. } | CliError::WriteFile { .. } => {
+                "check that the path exists and is readable/writable"
+            }
             CliError::Usage(_) | CliError::Dbgen(_) => return None,
         })
     }

@@ -25,10 +25,17 @@ pub fn load_schema(package: &Package, config: &Config) -> Result<Schema, CliErro
                 return Err(CliError::Usage(format!(
                     "[schema] bin = \"{bin}\" in dbgen.toml, but package `{}` has no binary `{bin}` (it has: {}); add src/bin/{bin}.rs with `fn main() {{ dbgen::loader::main() }}`",
                     package.name,
-                    if package.bins.is_empty() { "none".to_string() } else { package.bins.join(", ") }
+                    if package.bins.is_empty() {
+                        "none".to_string()
+                    } else {
+                        package.bins.join(", ")
+                    }
                 )));
             }
-            command.arg("--manifest-path").arg(&package.manifest_path).args(["--bin", bin]);
+            command
+                .arg("--manifest-path")
+                .arg(&package.manifest_path)
+                .args(["--bin", bin]);
         }
         None => {
             let manifest = write_loader(package)?;
@@ -44,12 +51,20 @@ pub fn load_schema(package: &Package, config: &Config) -> Result<Schema, CliErro
         .stdin(Stdio::null())
         .stderr(Stdio::inherit())
         .output()
-        .map_err(|source| CliError::Spawn { program: "cargo run".into(), source })?;
+        .map_err(|source| CliError::Spawn {
+            program: "cargo run".into(),
+            source,
+        })?;
     if !output.status.success() {
         // cargo exits 101 when the build fails; the loader itself uses 2/3.
         return Err(match output.status.code() {
-            Some(101) | None => CliError::Build { package: package.name.clone() },
-            Some(code) => CliError::Loader { package: package.name.clone(), code },
+            Some(101) | None => CliError::Build {
+                package: package.name.clone(),
+            },
+            Some(code) => CliError::Loader {
+                package: package.name.clone(),
+                code,
+            },
         });
     }
     let text = String::from_utf8_lossy(&output.stdout);
@@ -78,7 +93,10 @@ fn write_loader(package: &Package) -> Result<PathBuf, CliError> {
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
         .collect();
-    let dir = package.target_dir.join("dbgen").join(format!("loader-{crate_name}"));
+    let dir = package
+        .target_dir
+        .join("dbgen")
+        .join(format!("loader-{crate_name}"));
     let src = dir.join("src");
     create_dir(&src)?;
     let manifest = format!(
@@ -129,7 +147,10 @@ fn inherited_sections(workspace_root: &Path) -> String {
 }
 
 fn create_dir(dir: &Path) -> Result<(), CliError> {
-    std::fs::create_dir_all(dir).map_err(|source| CliError::WriteFile { path: dir.to_path_buf(), source })
+    std::fs::create_dir_all(dir).map_err(|source| CliError::WriteFile {
+        path: dir.to_path_buf(),
+        source,
+    })
 }
 
 /// Writing unchanged bytes would bump mtimes and make cargo rebuild.
@@ -137,5 +158,8 @@ fn write_if_changed(path: &Path, text: &str) -> Result<(), CliError> {
     if std::fs::read_to_string(path).is_ok_and(|old| old == text) {
         return Ok(());
     }
-    std::fs::write(path, text).map_err(|source| CliError::WriteFile { path: path.to_path_buf(), source })
+    std::fs::write(path, text).map_err(|source| CliError::WriteFile {
+        path: path.to_path_buf(),
+        source,
+    })
 }

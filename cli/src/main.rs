@@ -49,7 +49,11 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
-            return ExitCode::from(if error.use_stderr() { error::EXIT_USAGE as u8 } else { 0 });
+            return ExitCode::from(if error.use_stderr() {
+                error::EXIT_USAGE as u8
+            } else {
+                0
+            });
         }
     };
     match run(cli) {
@@ -90,10 +94,14 @@ fn report(error: &CliError) {
 pub fn resolve_dialect(flag: Option<&str>, env: Option<&EnvConfig>) -> Result<Dialect, CliError> {
     let named = flag.or_else(|| env.and_then(|e| e.dialect.as_deref()));
     if let Some(name) = named {
-        return name.parse().map_err(|e: dbgen::Error| CliError::Usage(e.to_string()));
+        return name
+            .parse()
+            .map_err(|e: dbgen::Error| CliError::Usage(e.to_string()));
     }
     match env.and_then(|e| e.url.as_deref()) {
-        Some(url) if !url.starts_with("env:") => Dialect::from_url(url).map_err(|e| CliError::Usage(e.to_string())),
+        Some(url) if !url.starts_with("env:") => {
+            Dialect::from_url(url).map_err(|e| CliError::Usage(e.to_string()))
+        }
         Some(url) => match std::env::var(url.trim_start_matches("env:")) {
             Ok(value) => Dialect::from_url(&value).map_err(|e| CliError::Usage(e.to_string())),
             Err(_) => Ok(Dialect::Sqlite),

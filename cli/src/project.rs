@@ -77,7 +77,10 @@ pub fn locate(manifest: Option<&Path>) -> Result<Package, CliError> {
         .arg(&manifest_path)
         .stderr(Stdio::inherit())
         .output()
-        .map_err(|source| CliError::Spawn { program: "cargo metadata".into(), source })?;
+        .map_err(|source| CliError::Spawn {
+            program: "cargo metadata".into(),
+            source,
+        })?;
     if !output.status.success() {
         return Err(CliError::Metadata(format!(
             "it exited with {} for {}",
@@ -100,17 +103,26 @@ pub fn locate(manifest: Option<&Path>) -> Result<Package, CliError> {
     let dbgen_dependency = metadata.resolve.as_ref().and_then(|resolve| {
         let node = resolve.nodes.iter().find(|n| n.id == package.id)?;
         node.deps.iter().find_map(|dep| {
-            let p = metadata.packages.iter().find(|p| p.id == dep.pkg && p.name == "dbgen")?;
+            let p = metadata
+                .packages
+                .iter()
+                .find(|p| p.id == dep.pkg && p.name == "dbgen")?;
             Some(dependency_spec(p))
         })
     });
     Ok(Package {
         name: package.name.clone(),
-        dir: manifest_path.parent().map(Path::to_path_buf).unwrap_or_default(),
+        dir: manifest_path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default(),
         manifest_path: manifest_path.clone(),
         workspace_root: metadata.workspace_root,
         target_dir: metadata.target_directory,
-        has_lib: package.targets.iter().any(|t| t.kind.iter().any(|k| k == "lib" || k == "rlib")),
+        has_lib: package
+            .targets
+            .iter()
+            .any(|t| t.kind.iter().any(|k| k == "lib" || k == "rlib")),
         bins: package
             .targets
             .iter()
@@ -127,7 +139,10 @@ fn dependency_spec(p: &MetaPackage) -> String {
     match p.source.as_deref() {
         None => {
             let dir = p.manifest_path.parent().unwrap_or(Path::new("."));
-            format!("{{ path = {}, default-features = false }}", toml_string(&dir.to_string_lossy()))
+            format!(
+                "{{ path = {}, default-features = false }}",
+                toml_string(&dir.to_string_lossy())
+            )
         }
         Some(source) if source.starts_with("git+") => {
             let url = source.trim_start_matches("git+");
@@ -139,7 +154,10 @@ fn dependency_spec(p: &MetaPackage) -> String {
                 toml_string(rev)
             )
         }
-        Some(_) => format!("{{ version = {}, default-features = false }}", toml_string(&format!("={version}"))),
+        Some(_) => format!(
+            "{{ version = {}, default-features = false }}",
+            toml_string(&format!("={version}"))
+        ),
     }
 }
 
@@ -162,14 +180,19 @@ fn locate_manifest() -> Result<PathBuf, CliError> {
     let output = cargo()
         .args(["locate-project", "--message-format", "plain"])
         .output()
-        .map_err(|source| CliError::Spawn { program: "cargo locate-project".into(), source })?;
+        .map_err(|source| CliError::Spawn {
+            program: "cargo locate-project".into(),
+            source,
+        })?;
     if !output.status.success() {
         return Err(CliError::Usage(format!(
             "no Cargo.toml in this folder or above it ({})",
             String::from_utf8_lossy(&output.stderr).trim()
         )));
     }
-    Ok(PathBuf::from(String::from_utf8_lossy(&output.stdout).trim()))
+    Ok(PathBuf::from(
+        String::from_utf8_lossy(&output.stdout).trim(),
+    ))
 }
 
 /// `cargo`, as the one that started us (`$CARGO`) when there is one.

@@ -39,5 +39,8 @@ pub fn run(cx: &Context, args: &SchemaArgs) -> Result<(), CliError> {
     stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
-        .map_err(|source| CliError::WriteFile { path: "<stdout>".into(), source })
+        .map_err(|source| CliError::WriteFile {
+            path: "<stdout>".into(),
+            source,
+        })
 }

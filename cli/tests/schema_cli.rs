@@ -1,5 +1,7 @@
 //! `cargo dbgen schema` end to end: the real binary, building real loaders.
 
+#![allow(clippy::panic, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -64,9 +66,14 @@ fn scratch_package(name: &str, files: &[(&str, &str)]) -> PathBuf {
 
 #[test]
 fn schema_json_of_the_blog_equals_the_in_process_registry() {
-    let output = cargo_dbgen(&workspace().join("examples/blog"), &["schema", "--format", "json"]);
+    let output = cargo_dbgen(
+        &workspace().join("examples/blog"),
+        &["schema", "--format", "json"],
+    );
     assert!(output.status.success(), "stderr:\n{}", text(&output.stderr));
-    let expected = dbgen::registry::schema().map(|s| s.to_json()).unwrap_or_default();
+    let expected = dbgen::registry::schema()
+        .map(|s| s.to_json())
+        .unwrap_or_default();
     assert_eq!(text(&output.stdout), expected);
     // `categories` lives in a private module nothing references.
     assert!(text(&output.stdout).contains("\"name\": \"categories\""));
@@ -75,13 +82,24 @@ fn schema_json_of_the_blog_equals_the_in_process_registry() {
 #[test]
 fn schema_sql_is_deterministic_per_dialect() {
     let blog = workspace().join("examples/blog");
-    for (dialect, quote) in [("postgres", "\"users\""), ("mysql", "`users`"), ("sqlite", "\"users\""), ("sqlserver", "[users]")] {
+    for (dialect, quote) in [
+        ("postgres", "\"users\""),
+        ("mysql", "`users`"),
+        ("sqlite", "\"users\""),
+        ("sqlserver", "[users]"),
+    ] {
         let first = cargo_dbgen(&blog, &["schema", "--dialect", dialect]);
         let second = cargo_dbgen(&blog, &["schema", "--dialect", dialect]);
         assert!(first.status.success(), "{dialect}: {}", text(&first.stderr));
-        assert_eq!(first.stdout, second.stdout, "{dialect} output differs between runs");
+        assert_eq!(
+            first.stdout, second.stdout,
+            "{dialect} output differs between runs"
+        );
         let sql = text(&first.stdout);
-        assert!(sql.contains(&format!("CREATE TABLE {quote}")), "{dialect}:\n{sql}");
+        assert!(
+            sql.contains(&format!("CREATE TABLE {quote}")),
+            "{dialect}:\n{sql}"
+        );
         assert!(!sql.contains('\r'));
     }
 }
@@ -96,12 +114,19 @@ fn custom_loader_binary_from_dbgen_toml() {
                 "src/lib.rs",
                 "#[derive(dbgen::Model)]\npub struct Widget {\n    #[column(primary_key)]\n    pub id: i64,\n}\n",
             ),
-            ("src/bin/dbgen.rs", "use custom_loader as _;\nfn main() { dbgen::loader::main() }\n"),
+            (
+                "src/bin/dbgen.rs",
+                "use custom_loader as _;\nfn main() { dbgen::loader::main() }\n",
+            ),
         ],
     );
     let output = cargo_dbgen(&dir, &["schema", "--format", "json"]);
     assert!(output.status.success(), "stderr:\n{}", text(&output.stderr));
-    assert!(text(&output.stdout).contains("\"name\": \"widgets\""), "{}", text(&output.stdout));
+    assert!(
+        text(&output.stdout).contains("\"name\": \"widgets\""),
+        "{}",
+        text(&output.stdout)
+    );
 }
 
 #[test]
@@ -117,7 +142,10 @@ fn build_errors_are_shown_as_cargo_shows_them() {
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("unknown column type `strnig`"), "{stderr}");
-    assert!(stderr.contains("src/lib.rs:5"), "cargo's location is shown: {stderr}");
+    assert!(
+        stderr.contains("src/lib.rs:5"),
+        "cargo's location is shown: {stderr}"
+    );
     assert!(stderr.contains("hint:"), "{stderr}");
 }
 
@@ -134,7 +162,10 @@ fn two_models_with_one_table_name_both() {
     let output = cargo_dbgen(&dir, &["schema"]);
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("`things`") && stderr.contains("Thing") && stderr.contains("Other"), "{stderr}");
+    assert!(
+        stderr.contains("`things`") && stderr.contains("Thing") && stderr.contains("Other"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -150,12 +181,18 @@ fn usage_and_config_errors_exit_2_with_a_hint() {
         "bad_config",
         &[
             ("dbgen.toml", "[schema]\nbinn = \"x\"\n"),
-            ("src/lib.rs", "#[derive(dbgen::Model)]\npub struct Widget { pub id: i64 }\n"),
+            (
+                "src/lib.rs",
+                "#[derive(dbgen::Model)]\npub struct Widget { pub id: i64 }\n",
+            ),
         ],
     );
     let output = cargo_dbgen(&dir, &["schema"]);
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("dbgen.toml is not valid") && stderr.contains("binn"), "{stderr}");
+    assert!(
+        stderr.contains("dbgen.toml is not valid") && stderr.contains("binn"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("panicked"), "{stderr}");
 }

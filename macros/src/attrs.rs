@@ -95,7 +95,10 @@ impl FieldAttrs {
         };
         value("name", self.name.as_ref().map(|v| v.span()));
         value("primary_key", flag(&self.primary_key));
-        value("auto_increment", self.auto_increment.as_ref().map(|v| v.span()));
+        value(
+            "auto_increment",
+            self.auto_increment.as_ref().map(|v| v.span()),
+        );
         value("type", self.ty.as_ref().map(|v| v.span()));
         value("size", self.size.as_ref().map(|v| v.span()));
         value("nullable", flag(&self.nullable));
@@ -127,19 +130,25 @@ impl FromMeta for NameList {
         let mut names = Vec::new();
         for item in items {
             match item {
-                NestedMeta::Lit(syn::Lit::Str(s)) => names.push(SpannedValue::new(s.value(), s.span())),
+                NestedMeta::Lit(syn::Lit::Str(s)) => {
+                    names.push(SpannedValue::new(s.value(), s.span()))
+                }
                 NestedMeta::Meta(syn::Meta::Path(p)) if p.get_ident().is_some() => {
                     let ident = p.get_ident().map(|i| i.to_string()).unwrap_or_default();
                     names.push(SpannedValue::new(ident, p.span()));
                 }
                 other => errors.push(
-                    darling::Error::custom("expected a column name as a string, e.g. columns(\"a\", \"b\")")
-                        .with_span(other),
+                    darling::Error::custom(
+                        "expected a column name as a string, e.g. columns(\"a\", \"b\")",
+                    )
+                    .with_span(other),
                 ),
             }
         }
         if names.is_empty() && items.is_empty() {
-            errors.push(darling::Error::custom("`columns(...)` needs at least one column name"));
+            errors.push(darling::Error::custom(
+                "`columns(...)` needs at least one column name",
+            ));
         }
         errors.finish_with(NameList(names))
     }

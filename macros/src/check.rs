@@ -91,7 +91,9 @@ fn check_renamed_from(cx: &mut Ctxt, model: &Model) {
         }
     }
     for field in model.columns() {
-        let Some(old) = &field.attrs.renamed_from else { continue };
+        let Some(old) = &field.attrs.renamed_from else {
+            continue;
+        };
         if **old == field.column {
             cx.error(
                 old.span(),
@@ -118,13 +120,19 @@ fn check_skip_alone(cx: &mut Ctxt, model: &Model) {
 /// Rule: a model has at least one column.
 fn check_has_columns(cx: &mut Ctxt, model: &Model) {
     if model.columns().next().is_none() {
-        cx.error(model.ident.span(), "a model needs at least one column; every field is `skip`");
+        cx.error(
+            model.ident.span(),
+            "a model needs at least one column; every field is `skip`",
+        );
     }
 }
 
 /// Rules: one way to declare the key; exactly one key; no nullable key field.
 fn check_primary_key(cx: &mut Ctxt, model: &Model) {
-    let marked: Vec<&Field> = model.columns().filter(|f| f.attrs.primary_key.is_present()).collect();
+    let marked: Vec<&Field> = model
+        .columns()
+        .filter(|f| f.attrs.primary_key.is_present())
+        .collect();
     match model.primary_key() {
         PrimaryKey::Composite(list) => {
             for field in marked {
@@ -154,8 +162,12 @@ fn check_primary_key(cx: &mut Ctxt, model: &Model) {
         PrimaryKey::Fields(_) | PrimaryKey::ImplicitId(_) => {}
     }
     for name in model.primary_key_columns() {
-        let Some(field) = model.column(&name) else { continue };
-        let message = format!("primary key column `{name}` cannot be NULL; use a non-Option type and drop `nullable`");
+        let Some(field) = model.column(&name) else {
+            continue;
+        };
+        let message = format!(
+            "primary key column `{name}` cannot be NULL; use a non-Option type and drop `nullable`"
+        );
         match flag(&field.attrs.nullable) {
             Some(span) => cx.error(span, message),
             None if field.option_inner.is_some() => cx.error_spanned(field.ty, message),
@@ -168,7 +180,9 @@ fn check_primary_key(cx: &mut Ctxt, model: &Model) {
 fn check_auto_increment(cx: &mut Ctxt, model: &Model) {
     let key = model.single_key_field().map(|f| f.ident);
     for field in model.columns() {
-        let Some(auto) = &field.attrs.auto_increment else { continue };
+        let Some(auto) = &field.attrs.auto_increment else {
+            continue;
+        };
         if !**auto {
             continue;
         }
@@ -201,7 +215,10 @@ fn check_type_conflicts(cx: &mut Ctxt, model: &Model) {
 /// Rules: `soft_delete` needs its column, as `Option<timestamp>`; the field
 /// marker needs the model flag; at most one marked field.
 fn check_soft_delete(cx: &mut Ctxt, model: &Model) {
-    let marked: Vec<&Field> = model.columns().filter(|f| f.attrs.soft_delete.is_present()).collect();
+    let marked: Vec<&Field> = model
+        .columns()
+        .filter(|f| f.attrs.soft_delete.is_present())
+        .collect();
     for field in marked.iter().skip(1) {
         cx.error(
             field.attrs.soft_delete.span(),
@@ -252,18 +269,28 @@ fn check_timestamps(cx: &mut Ctxt, model: &Model) {
 fn check_indexes(cx: &mut Ctxt, model: &Model) {
     let mut seen: BTreeMap<String, Span> = BTreeMap::new();
     for index in model.indexes() {
-        unknown_columns(cx, model, index.columns.iter().map(|(c, s)| (c.as_str(), *s)));
+        unknown_columns(
+            cx,
+            model,
+            index.columns.iter().map(|(c, s)| (c.as_str(), *s)),
+        );
         identifier(cx, "index", &index.name, index.name_span);
         if seen.insert(index.name.clone(), index.name_span).is_some() {
             cx.error(
                 index.name_span,
-                format!("two indexes are named `{}`; give one of them another `name`", index.name),
+                format!(
+                    "two indexes are named `{}`; give one of them another `name`",
+                    index.name
+                ),
             );
         }
         if let Some(predicate) = &index.predicate
             && predicate.trim().is_empty()
         {
-            cx.error(index.name_span, "`where` is empty; write the predicate, e.g. where = \"status = 'active'\"");
+            cx.error(
+                index.name_span,
+                "`where` is empty; write the predicate, e.g. where = \"status = 'active'\"",
+            );
         }
     }
 }
@@ -277,7 +304,10 @@ fn check_references(cx: &mut Ctxt, model: &Model) {
                 identifier(cx, "referenced column", &reference.column, text.span());
             }
             (None, None) => {
-                for action in [&field.attrs.on_delete, &field.attrs.on_update].into_iter().flatten() {
+                for action in [&field.attrs.on_delete, &field.attrs.on_update]
+                    .into_iter()
+                    .flatten()
+                {
                     cx.error(
                         action.span(),
                         "`on_delete`/`on_update` apply to a foreign key; add `references = \"table(column)\"`",
@@ -295,7 +325,10 @@ fn check_constraint_names(cx: &mut Ctxt, model: &Model) {
     for check in &model.attrs.check {
         identifier(cx, "check constraint", &check.name, check.name.span());
         if seen.insert(check.name.as_str(), ()).is_some() {
-            cx.error(check.name.span(), format!("two checks are named `{}`", check.name.as_str()));
+            cx.error(
+                check.name.span(),
+                format!("two checks are named `{}`", check.name.as_str()),
+            );
         }
         if check.expr.trim().is_empty() {
             cx.error(check.expr.span(), "the check expression is empty");
@@ -309,12 +342,18 @@ fn unknown_columns<'n>(cx: &mut Ctxt, model: &Model, names: impl Iterator<Item =
         if model.column(name).is_some() {
             continue;
         }
-        let by_field = model.columns().find(|f| f.ident == name).map(|f| f.column.clone());
+        let by_field = model
+            .columns()
+            .find(|f| f.ident == name)
+            .map(|f| f.column.clone());
         let hint = by_field
             .or_else(|| closest(name, model.columns().map(|f| f.column.as_str())))
             .map(|c| format!("; did you mean `{c}`?"))
             .unwrap_or_default();
-        cx.error(span, format!("`{name}` is not a column of table `{}`{hint}", model.table));
+        cx.error(
+            span,
+            format!("`{name}` is not a column of table `{}`{hint}", model.table),
+        );
     }
 }
 

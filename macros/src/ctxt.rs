@@ -26,7 +26,11 @@ impl Ctxt {
     /// makes darling report the correct key as missing there; that second
     /// error is a consequence of the first and is dropped.
     pub fn darling(&mut self, error: darling::Error) {
-        let all: Vec<(Span, String)> = error.flatten().into_iter().map(|e| (e.span(), e.to_string())).collect();
+        let all: Vec<(Span, String)> = error
+            .flatten()
+            .into_iter()
+            .map(|e| (e.span(), e.to_string()))
+            .collect();
         let misspelled_at: Vec<&str> = all
             .iter()
             .filter(|(_, m)| m.starts_with("Unknown field"))
@@ -34,7 +38,9 @@ impl Ctxt {
             .collect();
         for (span, message) in &all {
             let consequence = message.starts_with("Missing field")
-                && message.rfind(" at ").is_some_and(|i| misspelled_at.contains(&&message[i..]));
+                && message
+                    .rfind(" at ")
+                    .is_some_and(|i| misspelled_at.contains(&&message[i..]));
             if !consequence {
                 self.errors.push(syn::Error::new(*span, message));
             }
@@ -47,6 +53,9 @@ impl Ctxt {
 
     /// Every error as `compile_error!` invocations.
     pub fn into_compile_errors(self) -> TokenStream {
-        self.errors.iter().map(syn::Error::to_compile_error).collect()
+        self.errors
+            .iter()
+            .map(syn::Error::to_compile_error)
+            .collect()
     }
 }

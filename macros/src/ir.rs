@@ -66,7 +66,10 @@ pub fn build<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Model<'a>> {
     let named = named_fields(cx, input)?;
     let (table, table_span) = match &attrs.table {
         Some(t) => ((**t).clone(), t.span()),
-        None => (names::default_table_name(&input.ident.to_string()), input.ident.span()),
+        None => (
+            names::default_table_name(&input.ident.to_string()),
+            input.ident.span(),
+        ),
     };
     let mut fields = Vec::with_capacity(named.named.len());
     for field in &named.named {
@@ -87,7 +90,9 @@ pub fn build<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Model<'a>> {
 /// Rule: a model is a struct with named fields and no generics.
 fn named_fields<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<&'a syn::FieldsNamed> {
     let shape_error = |what: &str| {
-        format!("#[derive(Model)] needs a struct with named fields, one per column; {what} cannot be a model")
+        format!(
+            "#[derive(Model)] needs a struct with named fields, one per column; {what} cannot be a model"
+        )
     };
     let fields = match &input.data {
         Data::Struct(data) => match &data.fields {
@@ -132,11 +137,17 @@ fn build_field<'a>(cx: &mut Ctxt, field: &'a syn::Field) -> Option<(Field<'a>, b
     };
     let (column, column_span) = match &attrs.name {
         Some(name) => ((**name).clone(), name.span()),
-        None => (ident.to_string().trim_start_matches("r#").to_string(), ident.span()),
+        None => (
+            ident.to_string().trim_start_matches("r#").to_string(),
+            ident.span(),
+        ),
     };
     let option_inner = option_inner(&field.ty);
     let explicit_type = explicit_type(cx, &attrs, option_inner.unwrap_or(&field.ty));
-    let references = attrs.references.as_ref().and_then(|r| parse_reference(cx, r));
+    let references = attrs
+        .references
+        .as_ref()
+        .and_then(|r| parse_reference(cx, r));
     let on_delete = fk_action(cx, attrs.on_delete.as_ref());
     let on_update = fk_action(cx, attrs.on_update.as_ref());
     let field = Field {
@@ -194,7 +205,10 @@ fn explicit_type(cx: &mut Ctxt, attrs: &FieldAttrs, inner: &Type) -> Option<Colu
     if n == 0 || n > crate::shared::logical::MAX_LENGTH {
         cx.error(
             size.span(),
-            format!("size must be between 1 and {}", crate::shared::logical::MAX_LENGTH),
+            format!(
+                "size must be between 1 and {}",
+                crate::shared::logical::MAX_LENGTH
+            ),
         );
         return None;
     }
@@ -288,7 +302,10 @@ impl<'a> Model<'a> {
     }
 
     pub fn primary_key(&self) -> PrimaryKey<'_> {
-        let marked: Vec<&Field> = self.columns().filter(|f| f.attrs.primary_key.is_present()).collect();
+        let marked: Vec<&Field> = self
+            .columns()
+            .filter(|f| f.attrs.primary_key.is_present())
+            .collect();
         if let Some(key) = &self.attrs.primary_key {
             return PrimaryKey::Composite(&key.columns);
         }
@@ -358,10 +375,22 @@ impl<'a> Model<'a> {
             }
         }
         for index in &self.attrs.index {
-            out.push(self.index_def(&index.columns, index.name.as_ref(), index.span(), index.unique.is_present(), index.predicate.as_ref().map(|p| (**p).clone())));
+            out.push(self.index_def(
+                &index.columns,
+                index.name.as_ref(),
+                index.span(),
+                index.unique.is_present(),
+                index.predicate.as_ref().map(|p| (**p).clone()),
+            ));
         }
         for unique in &self.attrs.unique {
-            out.push(self.index_def(&unique.columns, unique.name.as_ref(), unique.span(), true, None));
+            out.push(self.index_def(
+                &unique.columns,
+                unique.name.as_ref(),
+                unique.span(),
+                true,
+                None,
+            ));
         }
         out
     }
@@ -383,7 +412,11 @@ impl<'a> Model<'a> {
         IndexDef {
             name,
             name_span,
-            columns: columns.0.iter().map(|c| ((**c).clone(), c.span())).collect(),
+            columns: columns
+                .0
+                .iter()
+                .map(|c| ((**c).clone(), c.span()))
+                .collect(),
             unique,
             live_rows: unique && predicate.is_none() && self.attrs.soft_delete.is_present(),
             predicate,

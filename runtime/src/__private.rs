@@ -6,8 +6,11 @@ pub use std::borrow::Cow;
 
 use crate::schema::{Column, Table};
 
-pub use crate::schema::{Check, Column as ColumnDef, ColumnType, FkAction, ForeignKey, Index, PrimaryKey, Table as TableDef};
 pub use crate::registry::ModelEntry;
+pub use crate::schema::{
+    Check, Column as ColumnDef, ColumnType, FkAction, ForeignKey, Index, PrimaryKey,
+    Table as TableDef,
+};
 
 /// Fails to compile with a clear message when `T` is not a timestamp type.
 pub const fn assert_timestamp_field<T: ?Sized + crate::types::TimestampField>() {}

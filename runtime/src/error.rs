@@ -33,7 +33,9 @@ pub enum Error {
     #[error("could not write the schema to standard output")]
     Output(#[source] std::io::Error),
     /// The loader was asked for something it does not know.
-    #[error("unknown loader request `{0}`; this program was started by a different version of cargo-dbgen")]
+    #[error(
+        "unknown loader request `{0}`; this program was started by a different version of cargo-dbgen"
+    )]
     LoaderRequest(String),
     /// A dialect name or URL scheme dbgen does not know.
     #[error("unknown SQL dialect `{0}`; expected one of: postgres, mysql, sqlite, sqlserver")]

@@ -35,7 +35,8 @@ pub fn run(request: &str, out: &mut dyn Write) -> Result<(), Error> {
     match request {
         "schema" => {
             let schema = crate::registry::schema()?;
-            out.write_all(schema.to_json().as_bytes()).map_err(Error::Output)?;
+            out.write_all(schema.to_json().as_bytes())
+                .map_err(Error::Output)?;
             out.flush().map_err(Error::Output)
         }
         other => Err(Error::LoaderRequest(other.to_string())),

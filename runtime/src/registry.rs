@@ -64,7 +64,9 @@ fn schema_of(entries: Vec<&'static ModelEntry>) -> Result<Schema, Error> {
             });
         }
     }
-    Ok(Schema::new(by_name.values().map(|e| e.table.clone()).collect()))
+    Ok(Schema::new(
+        by_name.values().map(|e| e.table.clone()).collect(),
+    ))
 }
 
 #[cfg(test)]
@@ -127,8 +129,14 @@ mod tests {
 
     #[test]
     fn duplicate_table_names_name_both_models() {
-        let err = schema_of(vec![&E_A, &E_A2]).err().map(|e| e.to_string()).unwrap_or_default();
+        let err = schema_of(vec![&E_A, &E_A2])
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(err.contains("`alpha`"), "{err}");
-        assert!(err.contains("first::Alpha") && err.contains("second::Alpha"), "{err}");
+        assert!(
+            err.contains("first::Alpha") && err.contains("second::Alpha"),
+            "{err}"
+        );
     }
 }

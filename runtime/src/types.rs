@@ -150,9 +150,12 @@ mod tests {
         assert_eq!(of::<Option<i64>>(), (ColumnType::BigInt, true));
     }
 
-        #[test]
+    #[test]
     fn chrono_types() {
-        assert_eq!(of::<chrono::DateTime<chrono::Utc>>().0, ColumnType::TimestampTz);
+        assert_eq!(
+            of::<chrono::DateTime<chrono::Utc>>().0,
+            ColumnType::TimestampTz
+        );
         assert_eq!(of::<chrono::NaiveDateTime>().0, ColumnType::Timestamp);
         assert_eq!(of::<chrono::NaiveDate>().0, ColumnType::Date);
         assert_eq!(of::<chrono::NaiveTime>().0, ColumnType::Time);
@@ -173,15 +176,24 @@ mod tests {
         assert_eq!(of::<uuid::Uuid>().0, ColumnType::Uuid);
         assert_eq!(
             of::<rust_decimal::Decimal>().0,
-            ColumnType::Decimal { precision: 28, scale: 10 }
+            ColumnType::Decimal {
+                precision: 28,
+                scale: 10
+            }
         );
     }
 
     #[cfg(feature = "json")]
     #[test]
     fn sqlx_json_is_json() {
-        assert_eq!(of::<sqlx::types::Json<Vec<i32>>>(), (ColumnType::Json, false));
-        assert_eq!(of::<Option<sqlx::types::Json<String>>>(), (ColumnType::Json, true));
+        assert_eq!(
+            of::<sqlx::types::Json<Vec<i32>>>(),
+            (ColumnType::Json, false)
+        );
+        assert_eq!(
+            of::<Option<sqlx::types::Json<String>>>(),
+            (ColumnType::Json, true)
+        );
     }
 
     struct Email;

@@ -7,7 +7,10 @@
 //! toolchain update: bump the version here, then run
 //! `TRYBUILD=overwrite cargo nextest run -p dbgen-ui-tests` and review the diff.
 
-#[rustversion::attr(not(stable(1.95)), ignore = "ui .stderr files are blessed with rustc 1.95")]
+#[rustversion::attr(
+    not(stable(1.95)),
+    ignore = "ui .stderr files are blessed with rustc 1.95"
+)]
 #[test]
 fn compile_errors() {
     let cases = trybuild::TestCases::new();

@@ -60,7 +60,12 @@ pub fn table(model: &Model) -> TokenStream {
         .collect();
     foreign_keys.sort_by(|a, b| a.0.cmp(&b.0));
     let foreign_keys = foreign_keys.into_iter().map(|(_, t)| t);
-    let mut checks: Vec<(&str, &str)> = model.attrs.check.iter().map(|c| (c.name.as_str(), c.expr.as_str())).collect();
+    let mut checks: Vec<(&str, &str)> = model
+        .attrs
+        .check
+        .iter()
+        .map(|c| (c.name.as_str(), c.expr.as_str()))
+        .collect();
     checks.sort();
     let checks = checks.into_iter().map(|(name, expr)| {
         quote!(::dbgen::__private::Check {
@@ -109,7 +114,9 @@ fn column(model: &Model, field: &Field) -> TokenStream {
             quote_spanned!(ty_span=> <#ty as ::dbgen::SqlType>::NULLABLE || #nullable_flag),
         ),
     };
-    let is_key = model.single_key_field().is_some_and(|k| k.ident == field.ident);
+    let is_key = model
+        .single_key_field()
+        .is_some_and(|k| k.ident == field.ident);
     let auto_increment = match &field.attrs.auto_increment {
         Some(explicit) => **explicit,
         None => is_key && is_integer(field),
@@ -148,7 +155,10 @@ pub fn type_checks(model: &Model) -> TokenStream {
         assert(field, "assert_soft_delete_field");
     }
     if model.attrs.timestamps.is_present() {
-        for field in model.columns().filter(|f| f.column == "created_at" || f.column == "updated_at") {
+        for field in model
+            .columns()
+            .filter(|f| f.column == "created_at" || f.column == "updated_at")
+        {
             assert(field, "assert_timestamp_field");
         }
     }
@@ -185,7 +195,9 @@ fn column_type(ty: ColumnType) -> TokenStream {
         ColumnType::BigInt => quote!(#path::BigInt),
         ColumnType::Real => quote!(#path::Real),
         ColumnType::Double => quote!(#path::Double),
-        ColumnType::Decimal { precision, scale } => quote!(#path::Decimal { precision: #precision, scale: #scale }),
+        ColumnType::Decimal { precision, scale } => {
+            quote!(#path::Decimal { precision: #precision, scale: #scale })
+        }
         ColumnType::Boolean => quote!(#path::Boolean),
         ColumnType::Char(n) => quote!(#path::Char(#n)),
         ColumnType::Varchar(n) => quote!(#path::Varchar(#n)),

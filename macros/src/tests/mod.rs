@@ -1,3 +1,4 @@
+#![allow(clippy::panic)]
 //! Snapshots of the derive's expansion, formatted with prettyplease, with
 //! the input stored as the snapshot's description. Review changes with
 //! `cargo insta review` (or `INSTA_UPDATE=always` then `git diff`).
@@ -18,7 +19,10 @@ fn expand_pretty(input: proc_macro2::TokenStream) -> (String, String) {
         Ok(file) => file,
         Err(error) => panic!("{error}"),
     };
-    (prettyplease::unparse(&input_file), prettyplease::unparse(&file))
+    (
+        prettyplease::unparse(&input_file),
+        prettyplease::unparse(&file),
+    )
 }
 
 macro_rules! snapshot {
@@ -32,7 +36,8 @@ macro_rules! snapshot {
 
 #[test]
 fn plain_model() {
-    snapshot!("plain_model",
+    snapshot!(
+        "plain_model",
         #[derive(Model)]
         pub struct Category {
             #[column(primary_key)]
@@ -47,7 +52,8 @@ fn plain_model() {
 
 #[test]
 fn soft_delete_audit_timestamps_model() {
-    snapshot!("soft_delete_audit_timestamps_model",
+    snapshot!(
+        "soft_delete_audit_timestamps_model",
         #[derive(Model)]
         #[model(table = "products", soft_delete, audit, timestamps)]
         #[model(index(columns("category_id", "status"), name = "idx_products_cat_status"))]
@@ -81,14 +87,24 @@ fn soft_delete_audit_timestamps_model() {
 
 #[test]
 fn composite_key_renamed_table() {
-    snapshot!("composite_key_renamed_table",
+    snapshot!(
+        "composite_key_renamed_table",
         #[derive(Model)]
-        #[model(table = "memberships", renamed_from = "group_users", primary_key(columns("group_id", "user_id")))]
+        #[model(
+            table = "memberships",
+            renamed_from = "group_users",
+            primary_key(columns("group_id", "user_id"))
+        )]
         #[model(comment = "who belongs to which group")]
         pub struct Membership {
             #[column(references = "groups(id)")]
             pub group_id: i64,
-            #[column(name = "user_id", references = "users(id)", on_delete = "cascade", on_update = "restrict")]
+            #[column(
+                name = "user_id",
+                references = "users(id)",
+                on_delete = "cascade",
+                on_update = "restrict"
+            )]
             pub member: i64,
             #[column(type = "varchar(20)", comment = "owner, admin or member")]
             pub role: String,
@@ -108,5 +124,8 @@ fn errors_expand_to_compile_errors_and_a_stub() {
     });
     assert_eq!(output.matches("compile_error!").count(), 2, "{output}");
     assert!(output.contains("stub_table"), "{output}");
-    assert!(!output.contains("inventory"), "a broken model is not registered: {output}");
+    assert!(
+        !output.contains("inventory"),
+        "a broken model is not registered: {output}"
+    );
 }

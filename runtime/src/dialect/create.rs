@@ -42,11 +42,14 @@ fn dependency_order(schema: &Schema) -> Vec<&Table> {
 fn create_table(out: &mut String, table: &Table, d: Dialect) {
     let _ = writeln!(out, "CREATE TABLE {} (", d.quote(&table.name));
     let mut lines: Vec<String> = Vec::new();
-    let single_key = table.primary_key.as_ref().filter(|pk| pk.columns.len() == 1);
+    let single_key = table
+        .primary_key
+        .as_ref()
+        .filter(|pk| pk.columns.len() == 1);
     for column in table.columns.iter() {
         let mut line = format!("  {} ", d.quote(&column.name));
-        let inline_key = column.auto_increment
-            && single_key.is_some_and(|pk| pk.columns[0] == column.name);
+        let inline_key =
+            column.auto_increment && single_key.is_some_and(|pk| pk.columns[0] == column.name);
         match (d, inline_key) {
             (Dialect::Postgres, true) => {
                 line.push_str(&d.type_name(column.ty));
@@ -74,7 +77,9 @@ fn create_table(out: &mut String, table: &Table, d: Dialect) {
     if let Some(pk) = &table.primary_key {
         let sqlite_inline = d == Dialect::Sqlite
             && pk.columns.len() == 1
-            && table.column(&pk.columns[0]).is_some_and(|c| c.auto_increment);
+            && table
+                .column(&pk.columns[0])
+                .is_some_and(|c| c.auto_increment);
         if !sqlite_inline {
             lines.push(format!(
                 "  CONSTRAINT {} PRIMARY KEY ({})",
@@ -100,7 +105,11 @@ fn create_table(out: &mut String, table: &Table, d: Dialect) {
         lines.push(line);
     }
     for check in table.checks.iter() {
-        lines.push(format!("  CONSTRAINT {} CHECK ({})", d.quote(&check.name), check.expr));
+        lines.push(format!(
+            "  CONSTRAINT {} CHECK ({})",
+            d.quote(&check.name),
+            check.expr
+        ));
     }
     out.push_str(&lines.join(",\n"));
     out.push_str("\n);\n");

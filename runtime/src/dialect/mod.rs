@@ -155,11 +155,20 @@ mod tests {
 
     #[test]
     fn names_and_urls() {
-        assert_eq!("PostgreSQL".parse::<Dialect>().ok(), Some(Dialect::Postgres));
+        assert_eq!(
+            "PostgreSQL".parse::<Dialect>().ok(),
+            Some(Dialect::Postgres)
+        );
         assert_eq!("mariadb".parse::<Dialect>().ok(), Some(Dialect::MySql));
         assert!("oracle".parse::<Dialect>().is_err());
-        assert_eq!(Dialect::from_url("sqlite::memory:").ok(), Some(Dialect::Sqlite));
-        assert_eq!(Dialect::from_url("mysql://root@localhost/test").ok(), Some(Dialect::MySql));
+        assert_eq!(
+            Dialect::from_url("sqlite::memory:").ok(),
+            Some(Dialect::Sqlite)
+        );
+        assert_eq!(
+            Dialect::from_url("mysql://root@localhost/test").ok(),
+            Some(Dialect::MySql)
+        );
         assert!(Dialect::from_url("http://x").is_err());
     }
 }

@@ -137,7 +137,9 @@ impl ColumnType {
                 };
                 let n = parse_number(args, name, MAX_LENGTH)?;
                 if n == 0 {
-                    return Err(err(format!("`{name}(0)` has no room; the length must be at least 1")));
+                    return Err(err(format!(
+                        "`{name}(0)` has no room; the length must be at least 1"
+                    )));
                 }
                 Ok(match name {
                     "varchar" => ColumnType::Varchar(n),
@@ -148,7 +150,8 @@ impl ColumnType {
             "decimal" | "numeric" => {
                 let Some(args) = args else {
                     return Err(err(
-                        "`decimal` needs a precision and scale; write e.g. `decimal(10,2)`".to_string(),
+                        "`decimal` needs a precision and scale; write e.g. `decimal(10,2)`"
+                            .to_string(),
                     ));
                 };
                 let Some((p, s)) = args.split_once(',') else {
@@ -177,7 +180,10 @@ impl ColumnType {
 
     /// True for the integer types (the ones that can auto-increment).
     pub fn is_integer(self) -> bool {
-        matches!(self, ColumnType::SmallInt | ColumnType::Integer | ColumnType::BigInt)
+        matches!(
+            self,
+            ColumnType::SmallInt | ColumnType::Integer | ColumnType::BigInt
+        )
     }
 
     /// True for the types that hold a point in time with a date.
@@ -230,7 +236,13 @@ pub enum FkAction {
 
 impl FkAction {
     /// Every spelling accepted in `on_delete`/`on_update`.
-    pub const NAMES: &'static [&'static str] = &["cascade", "restrict", "set null", "set default", "no action"];
+    pub const NAMES: &'static [&'static str] = &[
+        "cascade",
+        "restrict",
+        "set null",
+        "set default",
+        "no action",
+    ];
 
     /// Reads `cascade`, `set null`, ... (case-insensitive, `_` for space).
     pub fn parse(text: &str) -> Option<FkAction> {
@@ -264,7 +276,9 @@ impl FkAction {
 fn parse_number(text: &str, what: &str, max: u32) -> Result<u32, TypeParseError> {
     match text.parse::<u32>() {
         Ok(n) if n <= max => Ok(n),
-        Ok(n) => Err(err(format!("{what} {n} is too large; the maximum is {max}"))),
+        Ok(n) => Err(err(format!(
+            "{what} {n} is too large; the maximum is {max}"
+        ))),
         Err(_) => Err(err(format!("`{text}` is not a whole number for {what}"))),
     }
 }

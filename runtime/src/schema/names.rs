@@ -28,7 +28,9 @@ impl IdentifierProblem {
                 "{what} name `{name}` is {n} bytes long; the limit is {MAX_IDENTIFIER_BYTES} bytes (PostgreSQL's), so choose a shorter name"
             ),
             IdentifierProblem::Nul => {
-                format!("{what} name contains a NUL character, which no database accepts; remove it")
+                format!(
+                    "{what} name contains a NUL character, which no database accepts; remove it"
+                )
             }
         }
     }
@@ -102,7 +104,8 @@ pub fn snake_case(name: &str) -> String {
     let chars: Vec<char> = name.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
         if c.is_uppercase() {
-            let prev_lower = i > 0 && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit());
+            let prev_lower =
+                i > 0 && (chars[i - 1].is_lowercase() || chars[i - 1].is_ascii_digit());
             let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
             let prev_upper = i > 0 && chars[i - 1].is_uppercase();
             if i > 0 && (prev_lower || (prev_upper && next_lower)) {
@@ -121,10 +124,16 @@ pub fn snake_case(name: &str) -> String {
 pub fn pluralize(word: &str) -> String {
     let lower = word.to_ascii_lowercase();
     let ends_with_consonant_y = lower.ends_with('y')
-        && !matches!(lower.chars().rev().nth(1), Some('a' | 'e' | 'i' | 'o' | 'u'));
+        && !matches!(
+            lower.chars().rev().nth(1),
+            Some('a' | 'e' | 'i' | 'o' | 'u')
+        );
     if ends_with_consonant_y {
         format!("{}ies", &word[..word.len() - 1])
-    } else if ["s", "x", "z", "ch", "sh"].iter().any(|s| lower.ends_with(s)) {
+    } else if ["s", "x", "z", "ch", "sh"]
+        .iter()
+        .any(|s| lower.ends_with(s))
+    {
         format!("{word}es")
     } else {
         format!("{word}s")

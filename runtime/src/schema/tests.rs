@@ -2,7 +2,9 @@
 
 use std::borrow::Cow;
 
-use super::names::{MAX_IDENTIFIER_BYTES, check_identifier, default_table_name, derived_name, shorten};
+use super::names::{
+    MAX_IDENTIFIER_BYTES, check_identifier, default_table_name, derived_name, shorten,
+};
 use super::*;
 
 #[test]
@@ -13,7 +15,10 @@ fn every_type_reads_back_its_canonical_spelling() {
         ColumnType::BigInt,
         ColumnType::Real,
         ColumnType::Double,
-        ColumnType::Decimal { precision: 10, scale: 2 },
+        ColumnType::Decimal {
+            precision: 10,
+            scale: 2,
+        },
         ColumnType::Boolean,
         ColumnType::Char(2),
         ColumnType::Varchar(200),
@@ -34,14 +39,28 @@ fn every_type_reads_back_its_canonical_spelling() {
 
 #[test]
 fn type_grammar_is_forgiving_about_case_and_spaces() {
-    assert_eq!(ColumnType::parse(" DECIMAL( 12 , 4 ) "), Ok(ColumnType::Decimal { precision: 12, scale: 4 }));
-    assert_eq!(ColumnType::parse("VarChar(20)"), Ok(ColumnType::Varchar(20)));
+    assert_eq!(
+        ColumnType::parse(" DECIMAL( 12 , 4 ) "),
+        Ok(ColumnType::Decimal {
+            precision: 12,
+            scale: 4
+        })
+    );
+    assert_eq!(
+        ColumnType::parse("VarChar(20)"),
+        Ok(ColumnType::Varchar(20))
+    );
     assert_eq!(ColumnType::parse("int8"), Ok(ColumnType::BigInt));
 }
 
 #[test]
 fn type_errors_say_what_to_write() {
-    let message = |t: &str| ColumnType::parse(t).err().map(|e| e.message).unwrap_or_default();
+    let message = |t: &str| {
+        ColumnType::parse(t)
+            .err()
+            .map(|e| e.message)
+            .unwrap_or_default()
+    };
     assert!(message("varchar").contains("varchar(255)"));
     assert!(message("decimal(10)").contains("decimal(10,2)"));
     assert!(message("decimal(5,6)").contains("scale at most the precision"));
@@ -65,12 +84,15 @@ fn identifiers_are_checked_in_bytes() {
 
 #[test]
 fn derived_names_fit_and_stay_distinct() {
-    assert_eq!(derived_name("idx", "posts", &["author_id"]), "idx_posts_author_id");
+    assert_eq!(
+        derived_name("idx", "posts", &["author_id"]),
+        "idx_posts_author_id"
+    );
     let long_a = derived_name("idx", &"t".repeat(60), &["column_a"]);
     let long_b = derived_name("idx", &"t".repeat(60), &["column_b"]);
     assert!(long_a.len() <= MAX_IDENTIFIER_BYTES && long_b.len() <= MAX_IDENTIFIER_BYTES);
     assert_ne!(long_a, long_b);
-    assert_eq!(shorten(&"é".repeat(40)).len() <= MAX_IDENTIFIER_BYTES, true);
+    assert!(shorten(&"é".repeat(40)).len() <= MAX_IDENTIFIER_BYTES);
 }
 
 #[test]
@@ -140,8 +162,16 @@ fn json_round_trip_keeps_every_field() {
 
 #[test]
 fn schema_order_and_bytes_do_not_depend_on_input_order() {
-    let one = Schema::new(vec![sample_table("b"), sample_table("a"), sample_table("c")]);
-    let two = Schema::new(vec![sample_table("c"), sample_table("a"), sample_table("b")]);
+    let one = Schema::new(vec![
+        sample_table("b"),
+        sample_table("a"),
+        sample_table("c"),
+    ]);
+    let two = Schema::new(vec![
+        sample_table("c"),
+        sample_table("a"),
+        sample_table("b"),
+    ]);
     assert_eq!(one.to_json(), two.to_json());
     assert_eq!(one.tables[0].name, "a");
     assert!(one.to_json().ends_with("}\n") && !one.to_json().contains('\r'));
@@ -149,11 +179,22 @@ fn schema_order_and_bytes_do_not_depend_on_input_order() {
 
 #[test]
 fn unknown_versions_and_fields_are_refused() {
-    let future = Schema::new(vec![]).to_json().replace("\"format_version\": 1", "\"format_version\": 99");
-    assert!(matches!(Schema::from_json(&future), Err(crate::Error::SchemaVersion { found: 99, .. })));
+    let future = Schema::new(vec![])
+        .to_json()
+        .replace("\"format_version\": 1", "\"format_version\": 99");
+    assert!(matches!(
+        Schema::from_json(&future),
+        Err(crate::Error::SchemaVersion { found: 99, .. })
+    ));
     let typo = "{\"format_version\": 1, \"tables\": [], \"tabels\": []}";
-    assert!(matches!(Schema::from_json(typo), Err(crate::Error::SchemaJson(_))));
+    assert!(matches!(
+        Schema::from_json(typo),
+        Err(crate::Error::SchemaJson(_))
+    ));
     let bad_type = r#"{"format_version":1,"tables":[{"name":"t","columns":[{"name":"a","field":"a","type":"strnig","nullable":true}]}]}"#;
-    let err = Schema::from_json(bad_type).err().map(|e| format!("{e}")).unwrap_or_default();
+    let err = Schema::from_json(bad_type)
+        .err()
+        .map(|e| format!("{e}"))
+        .unwrap_or_default();
     assert!(err.contains("strnig"), "{err}");
 }

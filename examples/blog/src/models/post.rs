@@ -4,7 +4,10 @@ use dbgen::Model;
 /// A blog post written by a user.
 #[derive(Model, Debug, Clone)]
 #[model(table = "posts", audit, timestamps)]
-#[model(index(columns("author_id", "published_at"), name = "idx_posts_author_published"))]
+#[model(index(
+    columns("author_id", "published_at"),
+    name = "idx_posts_author_published"
+))]
 pub struct Post {
     #[column(primary_key)]
     pub id: i64,
