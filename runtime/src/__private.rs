@@ -2,21 +2,32 @@
 //! never depend on `inventory` or name runtime internals themselves.
 
 pub use inventory;
-pub use std::borrow::Cow;
+use std::borrow::Cow;
 
 use crate::schema::{Column, Table};
 
-pub use crate::registry::ModelEntry;
-pub use crate::schema::{
-    Check, Column as ColumnDef, ColumnType, FkAction, ForeignKey, Index, PrimaryKey,
-    Table as TableDef,
-};
+pub use crate::registry::{ModelDef, ModelEntry};
+pub use crate::schema::{ColumnType, Table as TableDef};
 
-/// Fails to compile with a clear message when `T` is not a timestamp type.
-pub const fn assert_timestamp_field<T: ?Sized + crate::types::TimestampField>() {}
+use crate::SqlType;
+use crate::types::{SoftDeleteField, TimestampField};
 
-/// Fails to compile with a clear message when `T` is not `Option<timestamp>`.
-pub const fn assert_soft_delete_field<T: ?Sized + crate::types::SoftDeleteField>() {}
+/// The column of a `created_at`/`updated_at` field; fails to compile with a
+/// clear message when `T` is not a timestamp type.
+pub const fn timestamp_column<T: TimestampField + SqlType>() -> (ColumnType, bool) {
+    T::COLUMN
+}
+
+/// The column of the soft-delete field; fails to compile with a clear
+/// message when `T` is not `Option<timestamp>`.
+pub const fn soft_delete_column<T: SoftDeleteField + SqlType>() -> (ColumnType, bool) {
+    T::COLUMN
+}
+
+/// A column made nullable by `#[column(nullable)]`.
+pub const fn nullable(column: (ColumnType, bool)) -> (ColumnType, bool) {
+    (column.0, true)
+}
 
 static STUB_COLUMNS: [Column; 0] = [];
 static STUB: Table = Table {

@@ -40,4 +40,14 @@ pub enum Error {
     /// A dialect name or URL scheme dbgen does not know.
     #[error("unknown SQL dialect `{0}`; expected one of: postgres, mysql, sqlite, sqlserver")]
     UnknownDialect(String),
+    /// A model's generated definition could not be read.
+    #[error(
+        "the generated definition of model `{model}` could not be read ({message}); dbgen and dbgen-macros must be the same version: run `cargo update -p dbgen`"
+    )]
+    ModelDefinition {
+        /// Rust type of the model.
+        model: &'static str,
+        /// What was wrong.
+        message: String,
+    },
 }

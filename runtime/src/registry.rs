@@ -2,141 +2,218 @@
 //! registration code: `#[derive(Model)]` submits a [`ModelEntry`].
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use crate::Error;
-use crate::schema::{Schema, Table};
+use crate::schema::{ColumnType, Schema, Table};
 
-/// One registered model: its table and its Rust type name (for errors).
+/// A model's table definition as the derive emits it: the table as JSON
+/// (column types left out) plus each column's `(type, nullable)` from its
+/// field's `SqlType`. Decoded once, on first use. Keeping the generated code
+/// to one string and one small array keeps compile time per model low.
 #[derive(Debug)]
-pub struct ModelEntry {
-    table: &'static Table,
+pub struct ModelDef {
     type_name: &'static str,
+    json: &'static str,
+    columns: &'static [(ColumnType, bool)],
+    table: OnceLock<Result<Table, String>>,
 }
 
-impl ModelEntry {
+impl ModelDef {
     /// Used by the derive; not for hand-written code.
     #[doc(hidden)]
-    pub const fn new(table: &'static Table, type_name: &'static str) -> ModelEntry {
-        ModelEntry { table, type_name }
-    }
-
-    /// The model's table.
-    pub fn table(&self) -> &'static Table {
-        self.table
+    pub const fn new(
+        type_name: &'static str,
+        json: &'static str,
+        columns: &'static [(ColumnType, bool)],
+    ) -> ModelDef {
+        ModelDef {
+            type_name,
+            json,
+            columns,
+            table: OnceLock::new(),
+        }
     }
 
     /// The model's Rust type name as written in its crate.
     pub fn type_name(&self) -> &'static str {
         self.type_name
     }
+
+    /// The model's table, or why its definition could not be read (only
+    /// possible when `dbgen` and `dbgen-macros` versions differ).
+    pub fn try_table(&'static self) -> Result<&'static Table, Error> {
+        match self.table.get_or_init(|| decode(self.json, self.columns)) {
+            Ok(table) => Ok(table),
+            Err(message) => Err(Error::ModelDefinition {
+                model: self.type_name,
+                message: message.clone(),
+            }),
+        }
+    }
+
+    /// The model's table. A definition that cannot be read (see
+    /// [`ModelDef::try_table`]) yields an empty table named after nothing;
+    /// [`schema`] reports the error.
+    pub fn table(&'static self) -> &'static Table {
+        self.try_table()
+            .unwrap_or_else(|_| crate::__private::stub_table())
+    }
+}
+
+fn decode(json: &str, columns: &[(ColumnType, bool)]) -> Result<Table, String> {
+    let mut table: Table = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    if table.columns.len() != columns.len() {
+        return Err(format!(
+            "{} columns described, {} typed",
+            table.columns.len(),
+            columns.len()
+        ));
+    }
+    for (column, &(ty, nullable)) in table.columns.to_mut().iter_mut().zip(columns) {
+        column.ty = ty;
+        column.nullable = nullable;
+    }
+    Ok(table)
+}
+
+/// What `#[derive(Model)]` submits to the registry.
+#[derive(Debug)]
+pub struct ModelEntry(&'static ModelDef);
+
+impl ModelEntry {
+    /// Used by the derive; not for hand-written code.
+    #[doc(hidden)]
+    pub const fn new(def: &'static ModelDef) -> ModelEntry {
+        ModelEntry(def)
+    }
 }
 
 inventory::collect!(ModelEntry);
 
-/// Every registered model, including dbgen's own audit log model, sorted by
-/// table name then type name.
-pub fn entries() -> Vec<&'static ModelEntry> {
-    let mut entries: Vec<&'static ModelEntry> = inventory::iter::<ModelEntry>.into_iter().collect();
-    entries.sort_by(|a, b| (&a.table.name, a.type_name).cmp(&(&b.table.name, b.type_name)));
-    entries
+/// Every registered model, including dbgen's own audit log model, in a
+/// stable order (by type name, then definition).
+pub fn models() -> Vec<&'static ModelDef> {
+    let mut models: Vec<&'static ModelDef> = inventory::iter::<ModelEntry>
+        .into_iter()
+        .map(|e| e.0)
+        .collect();
+    models.sort_by(|a, b| (a.type_name, a.json).cmp(&(b.type_name, b.json)));
+    models
 }
 
 /// The schema of every model linked into the program, tables sorted by name.
 /// The audit log's table (`audit_logs`) is included when any model has
 /// `audit`. Two models with one table name are an error naming both.
 pub fn schema() -> Result<Schema, Error> {
-    schema_of(entries())
+    let mut tables = Vec::new();
+    for model in models() {
+        tables.push((model.type_name, model.try_table()?));
+    }
+    schema_of(tables)
 }
 
-fn schema_of(entries: Vec<&'static ModelEntry>) -> Result<Schema, Error> {
+fn schema_of(tables: Vec<(&'static str, &'static Table)>) -> Result<Schema, Error> {
     let audit_table = crate::audit::table();
-    let wants_audit = entries.iter().any(|e| e.table.audit);
-    let mut by_name: BTreeMap<&str, &ModelEntry> = BTreeMap::new();
-    for entry in entries {
-        if std::ptr::eq(entry.table, audit_table) && !wants_audit {
+    let wants_audit = tables.iter().any(|(_, t)| t.audit);
+    let mut by_name: BTreeMap<&str, (&'static str, &'static Table)> = BTreeMap::new();
+    for (type_name, table) in tables {
+        if std::ptr::eq(table, audit_table) && !wants_audit {
             continue;
         }
-        if let Some(first) = by_name.insert(&entry.table.name, entry) {
+        if let Some((first, _)) = by_name.insert(&table.name, (type_name, table)) {
+            let (first, second) = if first <= type_name {
+                (first, type_name)
+            } else {
+                (type_name, first)
+            };
             return Err(Error::DuplicateTable {
-                table: entry.table.name.to_string(),
-                first: first.type_name,
-                second: entry.type_name,
+                table: table.name.to_string(),
+                first,
+                second,
             });
         }
     }
     Ok(Schema::new(
-        by_name.values().map(|e| e.table.clone()).collect(),
+        by_name.values().map(|(_, t)| (*t).clone()).collect(),
     ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::{Column, ColumnType};
-    use std::borrow::Cow;
 
-    static COLUMNS: [Column; 1] = [Column {
-        name: Cow::Borrowed("id"),
-        field: Cow::Borrowed("id"),
-        ty: ColumnType::BigInt,
-        nullable: false,
-        default: None,
-        auto_increment: true,
-        sensitive: false,
-        comment: None,
-        renamed_from: None,
-    }];
+    static ALPHA: ModelDef = ModelDef::new(
+        "first::Alpha",
+        r#"{"name":"alpha","columns":[{"name":"id","field":"id","type":"text","nullable":false}]}"#,
+        &[(ColumnType::BigInt, false)],
+    );
+    static ALPHA_AGAIN: ModelDef = ModelDef::new(
+        "second::Alpha",
+        r#"{"name":"alpha","columns":[{"name":"id","field":"id","type":"text","nullable":false}]}"#,
+        &[(ColumnType::Integer, false)],
+    );
+    static BETA: ModelDef = ModelDef::new(
+        "Beta",
+        r#"{"name":"beta","columns":[{"name":"id","field":"id","type":"text","nullable":false}],"audit":true}"#,
+        &[(ColumnType::Uuid, true)],
+    );
+    static BROKEN: ModelDef = ModelDef::new(
+        "Broken",
+        r#"{"name":"broken","columns":[]}"#,
+        &[(ColumnType::Uuid, true)],
+    );
 
-    const fn table(name: &'static str, audit: bool) -> Table {
-        Table {
-            name: Cow::Borrowed(name),
-            columns: Cow::Borrowed(&COLUMNS),
-            primary_key: None,
-            indexes: Cow::Borrowed(&[]),
-            foreign_keys: Cow::Borrowed(&[]),
-            checks: Cow::Borrowed(&[]),
-            comment: None,
-            renamed_from: None,
-            soft_delete: None,
-            audit,
-            timestamps: false,
-        }
+    fn entry(def: &'static ModelDef) -> (&'static str, &'static Table) {
+        (def.type_name, def.table())
     }
 
-    static A: Table = table("alpha", false);
-    static A_AGAIN: Table = table("alpha", false);
-    static B: Table = table("beta", true);
-    static E_A: ModelEntry = ModelEntry::new(&A, "first::Alpha");
-    static E_A2: ModelEntry = ModelEntry::new(&A_AGAIN, "second::Alpha");
-    static E_B: ModelEntry = ModelEntry::new(&B, "Beta");
+    fn audit() -> (&'static str, &'static Table) {
+        ("AuditLog", crate::audit::table())
+    }
 
-    fn audit_entry() -> &'static ModelEntry {
-        entries()
-            .into_iter()
-            .find(|e| std::ptr::eq(e.table, crate::audit::table()))
-            .unwrap_or_else(|| unreachable!("the audit log model registers itself"))
+    #[test]
+    fn column_types_come_from_the_typed_array() {
+        let beta = BETA.table();
+        assert_eq!(
+            (beta.columns[0].ty, beta.columns[0].nullable),
+            (ColumnType::Uuid, true)
+        );
+        assert!(beta.audit);
+        assert!(std::ptr::eq(BETA.table(), beta), "decoded once");
     }
 
     #[test]
     fn audit_table_only_when_a_model_audits() {
-        let without = schema_of(vec![&E_A, audit_entry()]).unwrap_or_default();
+        let without = schema_of(vec![entry(&ALPHA), audit()]).unwrap_or_default();
         let names: Vec<&str> = without.tables.iter().map(|t| &*t.name).collect();
         assert_eq!(names, ["alpha"]);
-        let with = schema_of(vec![&E_B, audit_entry(), &E_A]).unwrap_or_default();
+        let with = schema_of(vec![entry(&BETA), audit(), entry(&ALPHA)]).unwrap_or_default();
         let names: Vec<&str> = with.tables.iter().map(|t| &*t.name).collect();
         assert_eq!(names, ["alpha", "audit_logs", "beta"]);
     }
 
     #[test]
     fn duplicate_table_names_name_both_models() {
-        let err = schema_of(vec![&E_A, &E_A2])
+        let err = schema_of(vec![entry(&ALPHA_AGAIN), entry(&ALPHA)])
             .err()
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(err.contains("`alpha`"), "{err}");
+        assert!(err.contains("`first::Alpha` and `second::Alpha`"), "{err}");
+    }
+
+    #[test]
+    fn an_unreadable_definition_is_an_error_not_a_panic() {
+        let err = BROKEN
+            .try_table()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(
-            err.contains("first::Alpha") && err.contains("second::Alpha"),
+            err.contains("Broken") && err.contains("0 columns described, 1 typed"),
             "{err}"
         );
+        assert!(BROKEN.table().columns.is_empty());
     }
 }

@@ -23,6 +23,9 @@ pub trait SqlType {
     const TYPE: ColumnType;
     /// Whether the column accepts NULL (true for `Option<T>`).
     const NULLABLE: bool = false;
+    /// Both, as the derive reads them (one constant per field).
+    #[doc(hidden)]
+    const COLUMN: (ColumnType, bool) = (Self::TYPE, Self::NULLABLE);
 }
 
 impl<T: SqlType> SqlType for Option<T> {

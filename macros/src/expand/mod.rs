@@ -1,6 +1,7 @@
 //! From a checked model to tokens. Generated code is data plus two thin
 //! impls; behaviour lives in non-generic runtime functions.
 
+mod json;
 mod register;
 mod schema;
 
@@ -28,7 +29,7 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
     }
     match model {
         Some(model) => {
-            let table = schema::table(&model);
+            let table = schema::model_def(&model);
             let type_checks = schema::type_checks(&model);
             let register = register::register(&model);
             quote! {

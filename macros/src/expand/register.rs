@@ -6,19 +6,18 @@ use syn::DeriveInput;
 
 use crate::ir::Model;
 
-/// The impl and the `inventory` submission; `TABLE` is the static emitted
-/// by `schema::table`.
+/// The impl and the `inventory` submission; `MODEL` is the static emitted
+/// by `schema::model_def`.
 pub fn register(model: &Model) -> TokenStream {
     let ident = model.ident;
-    let type_name = ident.to_string();
     quote! {
         impl ::dbgen::Model for #ident {
             fn table() -> &'static ::dbgen::__private::TableDef {
-                &TABLE
+                MODEL.table()
             }
         }
         ::dbgen::__private::inventory::submit! {
-            ::dbgen::__private::ModelEntry::new(&TABLE, #type_name)
+            ::dbgen::__private::ModelEntry::new(&MODEL)
         }
     }
 }

@@ -1,65 +1,87 @@
-//! The model's table as one `static` of schema IR.
+//! The model's table as static data: one JSON string literal (the table in
+//! `dbgen::schema::Table`'s serde layout) and one array of `(type, nullable)`
+//! pairs read from each field's `SqlType`. Both are cheap for rustc to parse
+//! and type-check, whatever the model's size; `dbgen` decodes them once, on
+//! first use, in a non-generic function.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 
+use super::json::Object;
 use crate::check::is_integer;
 use crate::ir::{Field, Model};
-use crate::shared::logical::{ColumnType, FkAction};
+use crate::shared::logical::ColumnType;
 use crate::shared::names;
 
-/// `static TABLE: TableDef = ...;` built entirely at compile time.
-pub fn table(model: &Model) -> TokenStream {
-    let name = &model.table;
-    let columns = model.columns().map(|f| column(model, f));
-    let primary_key = {
-        let cols = model.primary_key_columns();
-        let pk_name = names::primary_key_name(&model.table);
-        let cols = str_list(cols.iter().map(String::as_str));
-        quote!(::core::option::Option::Some(::dbgen::__private::PrimaryKey {
-            name: ::dbgen::__private::Cow::Borrowed(#pk_name),
-            columns: #cols,
-        }))
-    };
+/// `static MODEL: ModelDef = ModelDef::new(type_name, json, &[(type, nullable), ...]);`
+pub fn model_def(model: &Model) -> TokenStream {
+    let type_name = model.ident.to_string();
+    let json = table_json(model);
+    let roles = Roles::of(model);
+    let columns = model.columns().map(|f| column_type(&roles, f));
+    quote! {
+        static MODEL: ::dbgen::__private::ModelDef = ::dbgen::__private::ModelDef::new(#type_name, #json, &[#(#columns),*]);
+    }
+}
+
+/// The table without column types (those come from `COLUMNS`).
+fn table_json(model: &Model) -> String {
+    let key = model.single_key_field().map(|k| k.ident);
+    let columns = model.columns().map(|field| {
+        let is_key = key == Some(field.ident);
+        let auto_increment = match &field.attrs.auto_increment {
+            Some(explicit) => **explicit,
+            None => is_key && is_integer(field),
+        };
+        let rust_name = field.ident.to_string();
+        Object::new()
+            .str("name", &field.column)
+            .str("field", rust_name.trim_start_matches("r#"))
+            .str("type", "text")
+            .bool("nullable", false)
+            .opt_str("default", field.attrs.default.as_ref().map(|d| d.as_str()))
+            .flag("auto_increment", auto_increment)
+            .flag("sensitive", field.attrs.sensitive.is_present())
+            .opt_str("comment", field.attrs.comment.as_deref())
+            .opt_str(
+                "renamed_from",
+                field.attrs.renamed_from.as_ref().map(|r| r.as_str()),
+            )
+    });
+    let pk_columns = model.primary_key_columns();
+    let primary_key = Object::new()
+        .str("name", &names::primary_key_name(&model.table))
+        .strs("columns", pk_columns.iter().map(String::as_str));
     let mut indexes = model.indexes();
     indexes.sort_by(|a, b| a.name.cmp(&b.name));
     let indexes = indexes.iter().map(|index| {
-        let name = &index.name;
-        let cols = str_list(index.columns.iter().map(|(c, _)| c.as_str()));
-        let unique = index.unique;
-        let live_rows = index.live_rows;
-        let predicate = opt_str(index.predicate.as_deref());
-        quote!(::dbgen::__private::Index {
-            name: ::dbgen::__private::Cow::Borrowed(#name),
-            columns: #cols,
-            unique: #unique,
-            live_rows: #live_rows,
-            predicate: #predicate,
-        })
+        Object::new()
+            .str("name", &index.name)
+            .strs("columns", index.columns.iter().map(|(c, _)| c.as_str()))
+            .flag("unique", index.unique)
+            .flag("live_rows", index.live_rows)
+            .opt_str("where", index.predicate.as_deref())
     });
-    let mut foreign_keys: Vec<(String, TokenStream)> = model
+    let mut foreign_keys: Vec<(String, Object)> = model
         .columns()
         .filter_map(|f| {
             let reference = f.references.as_ref()?;
-            let fk_name = names::foreign_key_name(&model.table, &[f.column.as_str()]);
-            let cols = str_list([f.column.as_str()].into_iter());
-            let ref_table = &reference.table;
-            let ref_cols = str_list([reference.column.as_str()].into_iter());
-            let on_delete = fk_action(f.on_delete);
-            let on_update = fk_action(f.on_update);
-            let tokens = quote!(::dbgen::__private::ForeignKey {
-                name: ::dbgen::__private::Cow::Borrowed(#fk_name),
-                columns: #cols,
-                ref_table: ::dbgen::__private::Cow::Borrowed(#ref_table),
-                ref_columns: #ref_cols,
-                on_delete: #on_delete,
-                on_update: #on_update,
-            });
-            Some((fk_name, tokens))
+            let name = names::foreign_key_name(&model.table, &[f.column.as_str()]);
+            let action = |a: crate::shared::logical::FkAction| {
+                (a != crate::shared::logical::FkAction::NoAction)
+                    .then(|| a.sql().to_ascii_lowercase())
+            };
+            let object = Object::new()
+                .str("name", &name)
+                .strs("columns", [f.column.as_str()])
+                .str("ref_table", &reference.table)
+                .strs("ref_columns", [reference.column.as_str()])
+                .opt_str("on_delete", action(f.on_delete).as_deref())
+                .opt_str("on_update", action(f.on_update).as_deref());
+            Some((name, object))
         })
         .collect();
     foreign_keys.sort_by(|a, b| a.0.cmp(&b.0));
-    let foreign_keys = foreign_keys.into_iter().map(|(_, t)| t);
     let mut checks: Vec<(&str, &str)> = model
         .attrs
         .check
@@ -67,127 +89,107 @@ pub fn table(model: &Model) -> TokenStream {
         .map(|c| (c.name.as_str(), c.expr.as_str()))
         .collect();
     checks.sort();
-    let checks = checks.into_iter().map(|(name, expr)| {
-        quote!(::dbgen::__private::Check {
-            name: ::dbgen::__private::Cow::Borrowed(#name),
-            expr: ::dbgen::__private::Cow::Borrowed(#expr),
-        })
-    });
-    let comment = opt_str(model.attrs.comment.as_deref());
-    let renamed_from = opt_str(model.attrs.renamed_from.as_ref().map(|r| r.as_str()));
-    let soft_delete = opt_str(model.soft_delete_field().map(|f| f.column.as_str()));
-    let audit = model.attrs.audit.is_present();
-    let timestamps = model.attrs.timestamps.is_present();
-    quote! {
-        static TABLE: ::dbgen::__private::TableDef = ::dbgen::__private::TableDef {
-            name: ::dbgen::__private::Cow::Borrowed(#name),
-            columns: ::dbgen::__private::Cow::Borrowed(&[#(#columns),*]),
-            primary_key: #primary_key,
-            indexes: ::dbgen::__private::Cow::Borrowed(&[#(#indexes),*]),
-            foreign_keys: ::dbgen::__private::Cow::Borrowed(&[#(#foreign_keys),*]),
-            checks: ::dbgen::__private::Cow::Borrowed(&[#(#checks),*]),
-            comment: #comment,
-            renamed_from: #renamed_from,
-            soft_delete: #soft_delete,
-            audit: #audit,
-            timestamps: #timestamps,
-        };
-    }
+    Object::new()
+        .str("name", &model.table)
+        .objects("columns", columns)
+        .object("primary_key", primary_key)
+        .objects("indexes", indexes)
+        .objects("foreign_keys", foreign_keys.into_iter().map(|(_, o)| o))
+        .objects(
+            "checks",
+            checks
+                .into_iter()
+                .map(|(name, expr)| Object::new().str("name", name).str("expr", expr)),
+        )
+        .opt_str("comment", model.attrs.comment.as_deref())
+        .opt_str(
+            "renamed_from",
+            model.attrs.renamed_from.as_ref().map(|r| r.as_str()),
+        )
+        .opt_str(
+            "soft_delete",
+            model.soft_delete_field().map(|f| f.column.as_str()),
+        )
+        .flag("audit", model.attrs.audit.is_present())
+        .flag("timestamps", model.attrs.timestamps.is_present())
+        .finish()
 }
 
-fn column(model: &Model, field: &Field) -> TokenStream {
-    let name = &field.column;
-    let rust_name = field.ident.to_string();
-    let rust_name = rust_name.trim_start_matches("r#");
+/// The field's `(type, nullable)`: a literal for `type = "..."`/`size`, else
+/// from `SqlType`, spanned on the field's type so a missing mapping points
+/// at the field. Soft-delete and timestamp fields go through functions whose
+/// bounds also check that the type holds a time.
+fn column_type(roles: &Roles, field: &Field) -> TokenStream {
     let ty = field.ty;
-    let ty_span = field.ty_span();
     let nullable_flag = field.attrs.nullable.is_present();
-    // The type comes from the explicit attribute, or from `SqlType` with the
-    // span of the field's type, so a missing mapping points at the field.
-    let (logical, nullable) = match field.explicit_type {
+    let role = roles.of_field(field);
+    let pair = match field.explicit_type {
         Some(logical) => {
             let is_option = field.option_inner.is_some() || nullable_flag;
-            (column_type(logical), quote!(#is_option))
+            let logical = column_type_literal(logical);
+            return quote!((#logical, #is_option));
         }
-        None => (
-            quote_spanned!(ty_span=> <#ty as ::dbgen::SqlType>::TYPE),
-            quote_spanned!(ty_span=> <#ty as ::dbgen::SqlType>::NULLABLE || #nullable_flag),
-        ),
+        None => match role {
+            Some(function) => {
+                let function = syn::Ident::new(function, Span::call_site());
+                quote_spanned!(field.ty_span()=> ::dbgen::__private::#function::<#ty>())
+            }
+            None => quote_spanned!(field.ty_span()=> <#ty as ::dbgen::SqlType>::COLUMN),
+        },
     };
-    let is_key = model
-        .single_key_field()
-        .is_some_and(|k| k.ident == field.ident);
-    let auto_increment = match &field.attrs.auto_increment {
-        Some(explicit) => **explicit,
-        None => is_key && is_integer(field),
-    };
-    let default = opt_str(field.attrs.default.as_ref().map(|d| d.as_str()));
-    let sensitive = field.attrs.sensitive.is_present();
-    let comment = opt_str(field.attrs.comment.as_deref());
-    let renamed_from = opt_str(field.attrs.renamed_from.as_ref().map(|r| r.as_str()));
-    quote! {
-        ::dbgen::__private::ColumnDef {
-            name: ::dbgen::__private::Cow::Borrowed(#name),
-            field: ::dbgen::__private::Cow::Borrowed(#rust_name),
-            ty: #logical,
-            nullable: #nullable,
-            default: #default,
-            auto_increment: #auto_increment,
-            sensitive: #sensitive,
-            comment: #comment,
-            renamed_from: #renamed_from,
+    if nullable_flag {
+        quote!(::dbgen::__private::nullable(#pair))
+    } else {
+        pair
+    }
+}
+
+/// Which fields have a time role, looked up once per model.
+struct Roles<'m> {
+    soft_delete: Option<&'m syn::Ident>,
+    timestamps: bool,
+}
+
+impl<'m> Roles<'m> {
+    fn of(model: &'m Model) -> Roles<'m> {
+        Roles {
+            soft_delete: model.soft_delete_field().map(|f| f.ident),
+            timestamps: model.attrs.timestamps.is_present(),
+        }
+    }
+
+    /// The checking function for a field with a time role, if any.
+    fn of_field(&self, field: &Field) -> Option<&'static str> {
+        if self.soft_delete == Some(field.ident) {
+            Some("soft_delete_column")
+        } else if self.timestamps && (field.column == "created_at" || field.column == "updated_at")
+        {
+            Some("timestamp_column")
+        } else {
+            None
         }
     }
 }
 
-/// Compile-time assertions on field types the derive cannot judge from
-/// syntax (e.g. that `created_at` is a timestamp), each spanned on the type.
+/// Assertions for time-role fields whose type is given explicitly (their
+/// `COLUMNS` entry is a literal, so the role function does not run).
 pub fn type_checks(model: &Model) -> TokenStream {
+    let roles = Roles::of(model);
     let mut checks = TokenStream::new();
-    let mut assert = |field: &Field, function: &str| {
+    for field in model.columns().filter(|f| f.explicit_type.is_some()) {
+        let Some(function) = roles.of_field(field) else {
+            continue;
+        };
         let ty = field.ty;
         let function = syn::Ident::new(function, Span::call_site());
         checks.extend(quote_spanned!(field.ty_span()=>
-            const _: () = ::dbgen::__private::#function::<#ty>();
+            const _: (::dbgen::__private::ColumnType, bool) = ::dbgen::__private::#function::<#ty>();
         ));
-    };
-    if let Some(field) = model.soft_delete_field() {
-        assert(field, "assert_soft_delete_field");
-    }
-    if model.attrs.timestamps.is_present() {
-        for field in model
-            .columns()
-            .filter(|f| f.column == "created_at" || f.column == "updated_at")
-        {
-            assert(field, "assert_timestamp_field");
-        }
     }
     checks
 }
 
-fn str_list<'s>(items: impl Iterator<Item = &'s str>) -> TokenStream {
-    let items = items.map(|s| quote!(::dbgen::__private::Cow::Borrowed(#s)));
-    quote!(::dbgen::__private::Cow::Borrowed(&[#(#items),*]))
-}
-
-fn opt_str(value: Option<&str>) -> TokenStream {
-    match value {
-        Some(s) => quote!(::core::option::Option::Some(::dbgen::__private::Cow::Borrowed(#s))),
-        None => quote!(::core::option::Option::None),
-    }
-}
-
-fn fk_action(action: FkAction) -> TokenStream {
-    match action {
-        FkAction::NoAction => quote!(::dbgen::__private::FkAction::NoAction),
-        FkAction::Restrict => quote!(::dbgen::__private::FkAction::Restrict),
-        FkAction::Cascade => quote!(::dbgen::__private::FkAction::Cascade),
-        FkAction::SetNull => quote!(::dbgen::__private::FkAction::SetNull),
-        FkAction::SetDefault => quote!(::dbgen::__private::FkAction::SetDefault),
-    }
-}
-
-fn column_type(ty: ColumnType) -> TokenStream {
+fn column_type_literal(ty: ColumnType) -> TokenStream {
     let path = quote!(::dbgen::__private::ColumnType);
     match ty {
         ColumnType::SmallInt => quote!(#path::SmallInt),
