@@ -123,8 +123,11 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     crates = generate(sizes)
     print(f"prebuilding dependencies of {len(crates)} crates ...", flush=True)
+    # One crate at a time: cargo resolves features per selected package, so
+    # a workspace-wide build would leave other dependency builds behind.
     for mode in ("check", "build"):
-        cargo(mode, "--workspace")
+        for crate in crates:
+            cargo(mode, "-p", crate)
     results: dict[tuple[str, str], list[float]] = {}
     for run in range(args.runs):
         for mode in ("check", "build"):
