@@ -33,7 +33,7 @@ pub fn run(cx: &Context, args: &SchemaArgs) -> Result<(), CliError> {
     let schema = crate::loader::load_schema(&cx.package, &cx.config)?;
     let text = match args.format {
         Format::Json => schema.to_json(),
-        Format::Sql => dbgen::dialect::create_schema(&schema, dialect),
+        Format::Sql => dbgen::dialect::create_schema(&schema, dialect)?,
     };
     let mut stdout = std::io::stdout().lock();
     stdout

@@ -50,4 +50,12 @@ pub enum Error {
         /// What was wrong.
         message: String,
     },
+    /// The dialect cannot express a change.
+    #[error("unsupported: {0}")]
+    Unsupported(String),
+    /// A `diff.skip` entry names no kind of change.
+    #[error(
+        "unknown change kind `{0}` in diff.skip; known kinds: create_table, drop_table, rename_table, add_column, drop_column, rename_column, alter_column, add_index, drop_index, rename_index, add_foreign_key, drop_foreign_key, add_check, drop_check, set_primary_key, set_table_comment"
+    )]
+    UnknownChangeKind(String),
 }

@@ -28,9 +28,11 @@ extern crate self as dbgen;
 
 pub mod audit;
 pub mod dialect;
+pub mod diff;
 mod error;
 pub mod loader;
 mod model;
+pub mod plan;
 pub mod registry;
 pub mod schema;
 pub mod types;

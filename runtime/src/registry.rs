@@ -2,7 +2,7 @@
 //! registration code: `#[derive(Model)]` submits a [`ModelEntry`].
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use crate::Error;
 use crate::schema::{ColumnType, Schema, Table};
@@ -11,16 +11,29 @@ use crate::schema::{ColumnType, Schema, Table};
 /// (column types left out) plus each column's `(type, nullable)` from its
 /// field's `SqlType`. Decoded once, on first use. Keeping the generated code
 /// to one string and one small array keeps compile time per model low.
+///
+/// Plain data (no cell, no constructor call) so that rustc has as little as
+/// possible to evaluate per model; decoded tables are cached in one map.
 #[derive(Debug)]
 pub struct ModelDef {
-    type_name: &'static str,
-    json: &'static str,
-    columns: &'static [(ColumnType, bool)],
-    table: OnceLock<Result<Table, String>>,
+    #[doc(hidden)]
+    pub type_name: &'static str,
+    #[doc(hidden)]
+    pub json: &'static str,
+    #[doc(hidden)]
+    pub columns: &'static [(ColumnType, bool)],
+}
+
+type Decoded = Result<&'static Table, String>;
+
+/// Decoded tables by the address of their (static) definition.
+fn cache() -> &'static Mutex<BTreeMap<usize, Decoded>> {
+    static CACHE: OnceLock<Mutex<BTreeMap<usize, Decoded>>> = OnceLock::new();
+    CACHE.get_or_init(|| Mutex::new(BTreeMap::new()))
 }
 
 impl ModelDef {
-    /// Used by the derive; not for hand-written code.
+    /// Used in tests; the derive writes the struct literal.
     #[doc(hidden)]
     pub const fn new(
         type_name: &'static str,
@@ -31,8 +44,21 @@ impl ModelDef {
             type_name,
             json,
             columns,
-            table: OnceLock::new(),
         }
+    }
+
+    fn decoded(&'static self) -> Decoded {
+        let key = self as *const ModelDef as usize;
+        let mut cache = match cache().lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        cache
+            .entry(key)
+            // One table per model for the life of the program, like a
+            // `static`: leaking it is what gives it the `'static` lifetime.
+            .or_insert_with(|| decode(self.json, self.columns).map(|t| &*Box::leak(Box::new(t))))
+            .clone()
     }
 
     /// The model's Rust type name as written in its crate.
@@ -43,13 +69,10 @@ impl ModelDef {
     /// The model's table, or why its definition could not be read (only
     /// possible when `dbgen` and `dbgen-macros` versions differ).
     pub fn try_table(&'static self) -> Result<&'static Table, Error> {
-        match self.table.get_or_init(|| decode(self.json, self.columns)) {
-            Ok(table) => Ok(table),
-            Err(message) => Err(Error::ModelDefinition {
-                model: self.type_name,
-                message: message.clone(),
-            }),
-        }
+        self.decoded().map_err(|message| Error::ModelDefinition {
+            model: self.type_name,
+            message,
+        })
     }
 
     /// The model's table. A definition that cannot be read (see

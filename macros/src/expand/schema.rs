@@ -20,7 +20,11 @@ pub fn model_def(model: &Model) -> TokenStream {
     let roles = Roles::of(model);
     let columns = model.columns().map(|f| column_type(&roles, f));
     quote! {
-        static MODEL: ::dbgen::__private::ModelDef = ::dbgen::__private::ModelDef::new(#type_name, #json, &[#(#columns),*]);
+        static MODEL: ::dbgen::__private::ModelDef = ::dbgen::__private::ModelDef {
+            type_name: #type_name,
+            json: #json,
+            columns: &[#(#columns),*],
+        };
     }
 }
 

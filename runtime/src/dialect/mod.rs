@@ -1,14 +1,22 @@
-//! SQL dialects: identifier quoting, type names, and DDL for a whole schema.
-//!
-//! This is the first step of the renderers: `CREATE TABLE`/`CREATE INDEX`
-//! for a schema from scratch. Diff-driven changes build on it.
+//! SQL dialects: one unit struct per engine implementing [`Ddl`], whose
+//! defaults are standard SQL; [`render`] turns a plan into a migration file.
 
-mod create;
+mod ddl;
+mod mysql;
+mod postgres;
+mod render;
+mod sqlite;
+mod sqlserver;
 
 use std::fmt;
 use std::str::FromStr;
 
-pub use create::create_schema;
+pub use ddl::{Ddl, Statements, live_marker};
+pub use mysql::MySql;
+pub use postgres::Postgres;
+pub use render::{create_schema, render};
+pub use sqlite::Sqlite;
+pub use sqlserver::SqlServer;
 
 use crate::schema::ColumnType;
 
@@ -63,6 +71,16 @@ impl Dialect {
             "sqlite" => Ok(Dialect::Sqlite),
             "sqlserver" | "mssql" => Ok(Dialect::SqlServer),
             _ => Err(crate::Error::UnknownDialect(scheme.to_string())),
+        }
+    }
+
+    /// The renderer of this dialect.
+    pub fn ddl(self) -> &'static dyn Ddl {
+        match self {
+            Dialect::Postgres => &Postgres,
+            Dialect::MySql => &MySql,
+            Dialect::Sqlite => &Sqlite,
+            Dialect::SqlServer => &SqlServer,
         }
     }
 
@@ -121,7 +139,7 @@ impl Dialect {
             (D::SqlServer, T::Timestamp) => "DATETIME2".into(),
             (_, T::Timestamp) => "TIMESTAMP".into(),
             (D::Postgres, T::TimestampTz) => "TIMESTAMPTZ".into(),
-            (D::MySql, T::TimestampTz) => "TIMESTAMP(6)".into(),
+            (D::MySql, T::TimestampTz) => "DATETIME(6)".into(),
             (D::Sqlite, T::TimestampTz) => "TIMESTAMP".into(),
             (D::SqlServer, T::TimestampTz) => "DATETIMEOFFSET".into(),
             (D::Postgres, T::Uuid) => "UUID".into(),

@@ -1,0 +1,188 @@
+//! MySQL and MariaDB.
+
+use super::Dialect;
+use super::ddl::{Ddl, Statements, live_marker};
+use crate::Error;
+use crate::schema::{Check, Column, ForeignKey, Index, PrimaryKey, Table};
+
+/// MySQL/MariaDB DDL.
+pub struct MySql;
+
+impl Ddl for MySql {
+    fn dialect(&self) -> Dialect {
+        Dialect::MySql
+    }
+
+    fn max_identifier(&self) -> usize {
+        64
+    }
+
+    fn column_def(
+        &self,
+        _table: &str,
+        column: &Column,
+        _key: Option<&PrimaryKey>,
+    ) -> Result<String, Error> {
+        let mut def = format!(
+            "{} {}",
+            self.ident(&column.name)?,
+            self.type_name(column.ty)
+        );
+        if !column.nullable {
+            def.push_str(" NOT NULL");
+        }
+        if column.auto_increment {
+            def.push_str(" AUTO_INCREMENT");
+        }
+        if let Some(default) = &column.default {
+            def.push_str(" DEFAULT ");
+            def.push_str(default);
+        }
+        if let Some(comment) = &column.comment {
+            def.push_str(" COMMENT ");
+            def.push_str(&self.string(comment));
+        }
+        Ok(def)
+    }
+
+    fn table_suffix(&self, table: &Table) -> String {
+        match &table.comment {
+            Some(comment) => format!(" COMMENT = {}", self.string(comment)),
+            None => String::new(),
+        }
+    }
+
+    fn rename_table(&self, from: &str, to: &str) -> Result<Statements, Error> {
+        Ok(vec![format!(
+            "RENAME TABLE {} TO {}",
+            self.ident(from)?,
+            self.ident(to)?
+        )])
+    }
+
+    fn alter_column(&self, table: &str, _from: &Column, to: &Column) -> Result<Statements, Error> {
+        Ok(vec![format!(
+            "ALTER TABLE {} MODIFY COLUMN {}",
+            self.ident(table)?,
+            self.column_def(table, to, None)?
+        )])
+    }
+
+    /// No partial indexes: a live-rows unique index keys on an invisible
+    /// generated column that is 1 for live rows and NULL for trashed ones
+    /// (NULLs never collide in a unique index).
+    fn add_index(&self, table: &Table, index: &Index) -> Result<Statements, Error> {
+        if index.predicate.is_some() {
+            return Err(Error::Unsupported(format!(
+                "index `{}` has a `where` predicate; MySQL/MariaDB have no partial indexes",
+                index.name
+            )));
+        }
+        let unique = if index.unique { "UNIQUE " } else { "" };
+        let mut columns = self.column_list(&index.columns)?;
+        let mut out = Vec::new();
+        if index.live_rows {
+            let soft = table.soft_delete.as_deref().ok_or_else(|| {
+                Error::Unsupported(format!(
+                    "index `{}` is live-rows only but table `{}` has no soft-delete column",
+                    index.name, table.name
+                ))
+            })?;
+            let marker = self.ident(&live_marker(&index.name))?;
+            out.push(format!(
+                "ALTER TABLE {} ADD COLUMN {marker} TINYINT AS (CASE WHEN {} IS NULL THEN 1 END) VIRTUAL INVISIBLE",
+                self.ident(&table.name)?,
+                self.ident(soft)?
+            ));
+            columns.push_str(", ");
+            columns.push_str(&marker);
+        }
+        out.push(format!(
+            "CREATE {unique}INDEX {} ON {} ({columns})",
+            self.ident(&index.name)?,
+            self.ident(&table.name)?
+        ));
+        Ok(out)
+    }
+
+    fn drop_index(&self, table: &Table, index: &Index) -> Result<Statements, Error> {
+        let mut out = vec![format!(
+            "DROP INDEX {} ON {}",
+            self.ident(&index.name)?,
+            self.ident(&table.name)?
+        )];
+        if index.live_rows {
+            out.push(format!(
+                "ALTER TABLE {} DROP COLUMN {}",
+                self.ident(&table.name)?,
+                self.ident(&live_marker(&index.name))?
+            ));
+        }
+        Ok(out)
+    }
+
+    fn rename_index(&self, table: &str, from: &str, to: &str) -> Result<Statements, Error> {
+        Ok(vec![format!(
+            "ALTER TABLE {} RENAME INDEX {} TO {}",
+            self.ident(table)?,
+            self.ident(from)?,
+            self.ident(to)?
+        )])
+    }
+
+    fn drop_foreign_key(&self, table: &str, fk: &ForeignKey) -> Result<Statements, Error> {
+        Ok(vec![format!(
+            "ALTER TABLE {} DROP FOREIGN KEY {}",
+            self.ident(table)?,
+            self.ident(&fk.name)?
+        )])
+    }
+
+    fn drop_check(&self, table: &str, check: &Check) -> Result<Statements, Error> {
+        Ok(vec![format!(
+            "ALTER TABLE {} DROP CONSTRAINT {}",
+            self.ident(table)?,
+            self.ident(&check.name)?
+        )])
+    }
+
+    /// MySQL names every primary key `PRIMARY`: only the columns matter.
+    fn set_primary_key(
+        &self,
+        table: &str,
+        from: Option<&PrimaryKey>,
+        to: Option<&PrimaryKey>,
+    ) -> Result<Statements, Error> {
+        if from.map(|k| &k.columns) == to.map(|k| &k.columns) {
+            return Ok(Vec::new());
+        }
+        let mut parts = Vec::new();
+        if from.is_some() {
+            parts.push("DROP PRIMARY KEY".to_string());
+        }
+        if let Some(pk) = to {
+            parts.push(format!(
+                "ADD PRIMARY KEY ({})",
+                self.column_list(&pk.columns)?
+            ));
+        }
+        Ok(vec![format!(
+            "ALTER TABLE {} {}",
+            self.ident(table)?,
+            parts.join(", ")
+        )])
+    }
+
+    fn set_table_comment(
+        &self,
+        table: &str,
+        _from: Option<&str>,
+        comment: Option<&str>,
+    ) -> Result<Statements, Error> {
+        Ok(vec![format!(
+            "ALTER TABLE {} COMMENT = {}",
+            self.ident(table)?,
+            self.string(comment.unwrap_or(""))
+        )])
+    }
+}

@@ -1,0 +1,130 @@
+//! SQLite. Alterations beyond renames and plain column additions/removals
+//! arrive here already lowered to table rebuilds by the planner.
+
+use super::Dialect;
+use super::ddl::{Ddl, Statements};
+use crate::Error;
+use crate::schema::{Column, PrimaryKey, Table};
+
+/// SQLite DDL.
+pub struct Sqlite;
+
+impl Ddl for Sqlite {
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
+
+    /// SQLite has no limit; dbgen keeps PostgreSQL's so schemas stay portable.
+    fn max_identifier(&self) -> usize {
+        crate::schema::names::MAX_IDENTIFIER_BYTES
+    }
+
+    /// An auto-increment key is `INTEGER PRIMARY KEY AUTOINCREMENT`, declared
+    /// on the column and named like any other key constraint.
+    fn column_def(
+        &self,
+        _table: &str,
+        column: &Column,
+        key: Option<&PrimaryKey>,
+    ) -> Result<String, Error> {
+        let mut def = format!(
+            "{} {}",
+            self.ident(&column.name)?,
+            self.type_name(column.ty)
+        );
+        if !column.nullable {
+            def.push_str(" NOT NULL");
+        }
+        match key {
+            Some(pk) if column.auto_increment => {
+                def.push_str(&format!(
+                    " CONSTRAINT {} PRIMARY KEY AUTOINCREMENT",
+                    self.ident(&pk.name)?
+                ));
+            }
+            _ if column.auto_increment => {
+                return Err(Error::Unsupported(format!(
+                    "column `{}`: SQLite auto-increments only an INTEGER PRIMARY KEY",
+                    column.name
+                )));
+            }
+            _ => {}
+        }
+        if let Some(default) = &column.default {
+            def.push_str(" DEFAULT ");
+            def.push_str(default);
+        }
+        Ok(def)
+    }
+
+    fn key_inline(&self, table: &Table) -> bool {
+        table
+            .primary_key
+            .as_ref()
+            .filter(|pk| pk.columns.len() == 1)
+            .and_then(|pk| table.column(&pk.columns[0]))
+            .is_some_and(|c| c.auto_increment)
+    }
+
+    fn alter_column(&self, table: &str, _from: &Column, to: &Column) -> Result<Statements, Error> {
+        Err(Error::Unsupported(format!(
+            "SQLite cannot alter column `{table}.{}` in place; the planner rebuilds the table",
+            to.name
+        )))
+    }
+
+    fn rename_index(&self, table: &str, from: &str, _to: &str) -> Result<Statements, Error> {
+        Err(Error::Unsupported(format!(
+            "SQLite cannot rename index `{from}` on `{table}`; the planner recreates it"
+        )))
+    }
+
+    /// SQLite stores no comments.
+    fn set_table_comment(
+        &self,
+        _table: &str,
+        _from: Option<&str>,
+        _to: Option<&str>,
+    ) -> Result<Statements, Error> {
+        Ok(Vec::new())
+    }
+}
+
+impl Sqlite {
+    /// The statements of one table rebuild (foreign keys are switched off
+    /// around the whole migration by the file renderer).
+    pub fn rebuild(
+        &self,
+        from: &Table,
+        to: &Table,
+        copy: &[(String, String)],
+    ) -> Result<Statements, Error> {
+        let scratch = crate::schema::names::shorten(&format!("_dbgen_new_{}", to.name));
+        let mut staged = to.clone();
+        staged.name = scratch.clone().into();
+        let mut out = self.create_table(&staged)?;
+        if !copy.is_empty() {
+            let sources: Result<Vec<String>, Error> =
+                copy.iter().map(|(s, _)| self.ident(s)).collect();
+            let targets: Result<Vec<String>, Error> =
+                copy.iter().map(|(_, t)| self.ident(t)).collect();
+            out.push(format!(
+                "INSERT INTO {} ({}) SELECT {} FROM {}",
+                self.ident(&scratch)?,
+                targets?.join(", "),
+                sources?.join(", "),
+                self.ident(&from.name)?
+            ));
+        }
+        out.push(format!("DROP TABLE {}", self.ident(&from.name)?));
+        out.push(format!(
+            "ALTER TABLE {} RENAME TO {}",
+            self.ident(&scratch)?,
+            self.ident(&to.name)?
+        ));
+        for index in to.indexes.iter() {
+            out.extend(self.add_index(to, index)?);
+        }
+        Ok(out)
+    }
+}

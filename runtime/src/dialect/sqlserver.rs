@@ -1,0 +1,187 @@
+//! Microsoft SQL Server (T-SQL). DDL only: dbgen has no runtime driver for it.
+
+use super::Dialect;
+use super::ddl::{Ddl, Statements};
+use crate::Error;
+use crate::schema::{Column, PrimaryKey, names};
+
+/// SQL Server DDL.
+pub struct SqlServer;
+
+impl SqlServer {
+    /// Defaults are named constraints so a later change can drop them.
+    fn default_name(table: &str, column: &str) -> String {
+        names::derived_name("df", table, &[column])
+    }
+
+    fn sp_rename(&self, object: &str, new_name: &str, kind: Option<&str>) -> String {
+        let kind = kind.map(|k| format!(", N'{k}'")).unwrap_or_default();
+        format!(
+            "EXEC sp_rename N{}, N{}{kind}",
+            self.string(object),
+            self.string(new_name)
+        )
+    }
+}
+
+impl Ddl for SqlServer {
+    fn dialect(&self) -> Dialect {
+        Dialect::SqlServer
+    }
+
+    fn max_identifier(&self) -> usize {
+        128
+    }
+
+    fn column_def(
+        &self,
+        table: &str,
+        column: &Column,
+        _key: Option<&PrimaryKey>,
+    ) -> Result<String, Error> {
+        let mut def = format!(
+            "{} {}",
+            self.ident(&column.name)?,
+            self.type_name(column.ty)
+        );
+        if column.auto_increment {
+            def.push_str(" IDENTITY(1,1)");
+        }
+        def.push_str(if column.nullable {
+            " NULL"
+        } else {
+            " NOT NULL"
+        });
+        if let Some(default) = &column.default {
+            def.push_str(&format!(
+                " CONSTRAINT {} DEFAULT {default}",
+                self.ident(&Self::default_name(table, &column.name))?
+            ));
+        }
+        Ok(def)
+    }
+
+    fn rename_table(&self, from: &str, to: &str) -> Result<Statements, Error> {
+        Ok(vec![self.sp_rename(from, to, None)])
+    }
+
+    fn add_column(&self, table: &str, column: &Column) -> Result<Statements, Error> {
+        Ok(vec![format!(
+            "ALTER TABLE {} ADD {}",
+            self.ident(table)?,
+            self.column_def(table, column, None)?
+        )])
+    }
+
+    fn drop_column(&self, table: &str, column: &Column) -> Result<Statements, Error> {
+        let mut out = Vec::new();
+        if column.default.is_some() {
+            out.push(format!(
+                "ALTER TABLE {} DROP CONSTRAINT {}",
+                self.ident(table)?,
+                self.ident(&Self::default_name(table, &column.name))?
+            ));
+        }
+        out.push(format!(
+            "ALTER TABLE {} DROP COLUMN {}",
+            self.ident(table)?,
+            self.ident(&column.name)?
+        ));
+        Ok(out)
+    }
+
+    fn rename_column(&self, table: &str, from: &str, to: &str) -> Result<Statements, Error> {
+        Ok(vec![self.sp_rename(
+            &format!("{table}.{from}"),
+            to,
+            Some("COLUMN"),
+        )])
+    }
+
+    fn alter_column(&self, table: &str, from: &Column, to: &Column) -> Result<Statements, Error> {
+        if from.auto_increment != to.auto_increment {
+            return Err(Error::Unsupported(format!(
+                "SQL Server cannot add or remove IDENTITY on existing column `{table}.{}`",
+                to.name
+            )));
+        }
+        let mut out = Vec::new();
+        let default_name = self.ident(&Self::default_name(table, &to.name))?;
+        if from.default.is_some() && from.default != to.default {
+            out.push(format!(
+                "ALTER TABLE {} DROP CONSTRAINT {default_name}",
+                self.ident(table)?
+            ));
+        }
+        if from.ty != to.ty || from.nullable != to.nullable {
+            out.push(format!(
+                "ALTER TABLE {} ALTER COLUMN {} {} {}",
+                self.ident(table)?,
+                self.ident(&to.name)?,
+                self.type_name(to.ty),
+                if to.nullable { "NULL" } else { "NOT NULL" }
+            ));
+        }
+        if let Some(default) = to.default.as_ref().filter(|_| from.default != to.default) {
+            out.push(format!(
+                "ALTER TABLE {} ADD CONSTRAINT {default_name} DEFAULT {default} FOR {}",
+                self.ident(table)?,
+                self.ident(&to.name)?
+            ));
+        }
+        Ok(out)
+    }
+
+    fn drop_index(
+        &self,
+        table: &crate::schema::Table,
+        index: &crate::schema::Index,
+    ) -> Result<Statements, Error> {
+        Ok(vec![format!(
+            "DROP INDEX {} ON {}",
+            self.ident(&index.name)?,
+            self.ident(&table.name)?
+        )])
+    }
+
+    fn rename_index(&self, table: &str, from: &str, to: &str) -> Result<Statements, Error> {
+        Ok(vec![self.sp_rename(
+            &format!("{table}.{from}"),
+            to,
+            Some("INDEX"),
+        )])
+    }
+
+    fn after_create(&self, table: &crate::schema::Table) -> Result<Statements, Error> {
+        match &table.comment {
+            Some(comment) => self.set_table_comment(&table.name, None, Some(comment)),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// Stored as the `MS_Description` extended property, as SSMS does.
+    fn set_table_comment(
+        &self,
+        table: &str,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> Result<Statements, Error> {
+        let target = format!(
+            "@level0type = N'SCHEMA', @level0name = N'dbo', @level1type = N'TABLE', @level1name = N{}",
+            self.string(table)
+        );
+        let procedure = match (from, to) {
+            (_, None) => {
+                return Ok(vec![format!(
+                    "EXEC sys.sp_dropextendedproperty @name = N'MS_Description', {target}"
+                )]);
+            }
+            (None, Some(_)) => "sp_addextendedproperty",
+            (Some(_), Some(_)) => "sp_updateextendedproperty",
+        };
+        Ok(vec![format!(
+            "EXEC sys.{procedure} @name = N'MS_Description', @value = N{}, {target}",
+            self.string(to.unwrap_or_default())
+        )])
+    }
+}

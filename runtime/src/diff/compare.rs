@@ -1,0 +1,320 @@
+//! The comparison itself: tables, then within each matched table columns,
+//! keys, indexes, foreign keys, checks and comment.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::Change;
+use crate::schema::{Column, ForeignKey, Index, Schema, Table};
+
+/// Knobs of the comparison.
+#[derive(Debug, Clone, Default)]
+pub struct DiffOptions {}
+
+/// The changes from `current` to `desired`, and notes for the user (e.g. a
+/// `renamed_from` hint that no longer applies).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diff {
+    /// Changes in canonical order: per desired table (by name), then drops.
+    pub changes: Vec<Change>,
+    /// Things the user should know that are not changes.
+    pub notes: Vec<String>,
+}
+
+/// Compares two schemas. Renames come only from `renamed_from` hints: a
+/// hint applies when its old name exists in `current` and the new one does
+/// not; otherwise it is ignored with a note.
+pub fn diff(current: &Schema, desired: &Schema, _options: &DiffOptions) -> Diff {
+    let mut out = Diff::default();
+    // Table renames first: later comparisons see current tables under their
+    // new names, so references to them compare equal.
+    let mut table_renames: BTreeMap<String, String> = BTreeMap::new();
+    for wanted in &desired.tables {
+        let Some(old) = wanted.renamed_from.as_deref() else {
+            continue;
+        };
+        if current.table(&wanted.name).is_some() {
+            continue;
+        }
+        if current.table(old).is_some() && desired.table(old).is_none() {
+            table_renames.insert(old.to_string(), wanted.name.to_string());
+        } else {
+            out.notes.push(format!(
+                "table `{}`: renamed_from = \"{old}\" names no table of the current schema, so it is ignored (remove it once the rename has been applied)",
+                wanted.name
+            ));
+        }
+    }
+    let mut matched: BTreeSet<String> = BTreeSet::new();
+    for wanted in &desired.tables {
+        let existing = current.table(&wanted.name).or_else(|| {
+            let old = wanted.renamed_from.as_deref()?;
+            (table_renames.get(old)? == &*wanted.name).then(|| current.table(old))?
+        });
+        match existing {
+            Some(existing) => {
+                matched.insert(existing.name.to_string());
+                if existing.name != wanted.name {
+                    out.changes.push(Change::RenameTable {
+                        from: existing.name.to_string(),
+                        to: wanted.name.to_string(),
+                    });
+                }
+                let existing = renamed_references(existing, &wanted.name, &table_renames);
+                diff_table(&existing, wanted, &mut out);
+            }
+            None => {
+                let mut table = wanted.clone();
+                table.indexes = Vec::new().into();
+                table.renamed_from = None;
+                out.changes.push(Change::CreateTable(strip_hints(table)));
+                for index in wanted.indexes.iter() {
+                    out.changes.push(Change::AddIndex {
+                        table: wanted.name.to_string(),
+                        index: index.clone(),
+                    });
+                }
+            }
+        }
+    }
+    for gone in current
+        .tables
+        .iter()
+        .filter(|t| !matched.contains(&*t.name))
+    {
+        out.changes.push(Change::DropTable(gone.clone()));
+    }
+    out
+}
+
+/// `table` as it is after renaming it to `name` and renaming the tables its
+/// foreign keys reference (the engines follow renames in references).
+fn renamed_references(table: &Table, name: &str, renames: &BTreeMap<String, String>) -> Table {
+    let mut table = table.clone();
+    table.name = name.to_string().into();
+    for fk in table.foreign_keys.to_mut() {
+        if let Some(new) = renames.get(&*fk.ref_table) {
+            fk.ref_table = new.clone().into();
+        }
+    }
+    table
+}
+
+/// Hints are directions for one diff, not schema facts.
+fn strip_hints(mut table: Table) -> Table {
+    table.renamed_from = None;
+    for column in table.columns.to_mut() {
+        column.renamed_from = None;
+    }
+    table
+}
+
+fn diff_table(existing: &Table, wanted: &Table, out: &mut Diff) {
+    let table = wanted.name.to_string();
+    let mut existing = existing.clone();
+
+    // Columns: renames, then alterations and additions, then drops.
+    let mut column_renames: BTreeMap<String, String> = BTreeMap::new();
+    for column in wanted.columns.iter() {
+        if existing.column(&column.name).is_some() {
+            continue;
+        }
+        let Some(old) = column.renamed_from.as_deref() else {
+            continue;
+        };
+        if existing.column(old).is_some() && wanted.column(old).is_none() {
+            column_renames.insert(old.to_string(), column.name.to_string());
+            out.changes.push(Change::RenameColumn {
+                table: table.clone(),
+                from: old.to_string(),
+                to: column.name.to_string(),
+            });
+        } else {
+            out.notes.push(format!(
+                "column `{table}.{}`: renamed_from = \"{old}\" names no column of the current table, so it is ignored (remove it once the rename has been applied)",
+                column.name
+            ));
+        }
+    }
+    apply_column_renames(&mut existing, &column_renames);
+
+    for column in wanted.columns.iter() {
+        match existing.column(&column.name) {
+            Some(before) if !same_column(before, column) => out.changes.push(Change::AlterColumn {
+                table: table.clone(),
+                from: hintless(before),
+                to: hintless(column),
+            }),
+            Some(_) => {}
+            None => out.changes.push(Change::AddColumn {
+                table: table.clone(),
+                column: hintless(column),
+            }),
+        }
+    }
+
+    if existing.primary_key != wanted.primary_key {
+        out.changes.push(Change::SetPrimaryKey {
+            table: table.clone(),
+            from: existing.primary_key.clone(),
+            to: wanted.primary_key.clone(),
+        });
+    }
+
+    diff_indexes(&table, &existing.indexes, &wanted.indexes, out);
+
+    let by_name = |fks: &[ForeignKey]| {
+        fks.iter()
+            .map(|f| (f.name.to_string(), f.clone()))
+            .collect::<BTreeMap<_, _>>()
+    };
+    let (old_fks, new_fks) = (
+        by_name(&existing.foreign_keys),
+        by_name(&wanted.foreign_keys),
+    );
+    for (name, fk) in &old_fks {
+        if new_fks.get(name) != Some(fk) {
+            out.changes.push(Change::DropForeignKey {
+                table: table.clone(),
+                fk: fk.clone(),
+            });
+        }
+    }
+    for (name, fk) in &new_fks {
+        if old_fks.get(name) != Some(fk) {
+            out.changes.push(Change::AddForeignKey {
+                table: table.clone(),
+                fk: fk.clone(),
+            });
+        }
+    }
+
+    for check in existing.checks.iter() {
+        if !wanted.checks.contains(check) {
+            out.changes.push(Change::DropCheck {
+                table: table.clone(),
+                check: check.clone(),
+            });
+        }
+    }
+    for check in wanted.checks.iter() {
+        if !existing.checks.contains(check) {
+            out.changes.push(Change::AddCheck {
+                table: table.clone(),
+                check: check.clone(),
+            });
+        }
+    }
+
+    // Dropped columns go after everything that might still name them.
+    for column in existing.columns.iter() {
+        if wanted.column(&column.name).is_none() {
+            out.changes.push(Change::DropColumn {
+                table: table.clone(),
+                column: hintless(column),
+            });
+        }
+    }
+
+    let (old_comment, new_comment) = (existing.comment.as_deref(), wanted.comment.as_deref());
+    if old_comment != new_comment {
+        out.changes.push(Change::SetTableComment {
+            table,
+            from: old_comment.map(str::to_string),
+            to: new_comment.map(str::to_string),
+        });
+    }
+}
+
+/// Indexes by name; an index whose definition is unchanged but whose name
+/// changed (e.g. derived from a renamed table or column) is renamed, not
+/// rebuilt.
+fn diff_indexes(table: &str, existing: &[Index], wanted: &[Index], out: &mut Diff) {
+    let same_definition = |a: &Index, b: &Index| {
+        a.columns == b.columns
+            && a.unique == b.unique
+            && a.live_rows == b.live_rows
+            && a.predicate == b.predicate
+    };
+    let mut renamed_old: BTreeSet<&str> = BTreeSet::new();
+    let mut renamed_new: BTreeSet<&str> = BTreeSet::new();
+    for new in wanted
+        .iter()
+        .filter(|n| !existing.iter().any(|e| e.name == n.name))
+    {
+        let candidate = existing.iter().find(|old| {
+            !wanted.iter().any(|w| w.name == old.name)
+                && !renamed_old.contains(&*old.name)
+                && same_definition(old, new)
+        });
+        if let Some(old) = candidate {
+            renamed_old.insert(&old.name);
+            renamed_new.insert(&new.name);
+            out.changes.push(Change::RenameIndex {
+                table: table.to_string(),
+                from: old.name.to_string(),
+                to: new.name.to_string(),
+            });
+        }
+    }
+    for old in existing.iter().filter(|o| !renamed_old.contains(&*o.name)) {
+        if wanted.iter().find(|w| w.name == old.name) != Some(old) {
+            out.changes.push(Change::DropIndex {
+                table: table.to_string(),
+                index: old.clone(),
+            });
+        }
+    }
+    for new in wanted.iter().filter(|n| !renamed_new.contains(&*n.name)) {
+        if existing.iter().find(|e| e.name == new.name) != Some(new) {
+            out.changes.push(Change::AddIndex {
+                table: table.to_string(),
+                index: new.clone(),
+            });
+        }
+    }
+}
+
+/// Rewrites column names in `table`'s columns, key, indexes and foreign keys
+/// as the engine does when columns are renamed.
+fn apply_column_renames(table: &mut Table, renames: &BTreeMap<String, String>) {
+    if renames.is_empty() {
+        return;
+    }
+    let rename = |name: &mut crate::schema::Str| {
+        if let Some(new) = renames.get(&**name) {
+            *name = new.clone().into();
+        }
+    };
+    for column in table.columns.to_mut() {
+        rename(&mut column.name);
+    }
+    if let Some(pk) = &mut table.primary_key {
+        pk.columns.to_mut().iter_mut().for_each(rename);
+    }
+    for index in table.indexes.to_mut() {
+        index.columns.to_mut().iter_mut().for_each(rename);
+    }
+    for fk in table.foreign_keys.to_mut() {
+        fk.columns.to_mut().iter_mut().for_each(rename);
+    }
+    if let Some(soft) = &mut table.soft_delete {
+        rename(soft);
+    }
+}
+
+/// Columns are equal for the database when these match (the Rust field
+/// name, the audit flag and hints are not schema facts).
+fn same_column(a: &Column, b: &Column) -> bool {
+    a.name == b.name
+        && a.ty == b.ty
+        && a.nullable == b.nullable
+        && a.default == b.default
+        && a.auto_increment == b.auto_increment
+        && a.comment == b.comment
+}
+
+fn hintless(column: &Column) -> Column {
+    let mut column = column.clone();
+    column.renamed_from = None;
+    column
+}

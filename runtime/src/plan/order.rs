@@ -1,0 +1,128 @@
+//! Execution order: each change kind has a phase (drops of dependents first,
+//! then renames, creates, alterations, drops, and new indexes and foreign
+//! keys last); within a phase tables are created in foreign-key order and
+//! dropped in reverse. Foreign keys that would point at a table not yet
+//! created (cycles) are detached from `CREATE TABLE` and added at the end.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::dialect::Dialect;
+use crate::diff::Change;
+use crate::schema::Table;
+
+fn phase(change: &Change) -> u8 {
+    match change {
+        Change::DropForeignKey { .. } => 0,
+        Change::DropIndex { .. } | Change::DropCheck { .. } => 1,
+        Change::RenameTable { .. } => 2,
+        Change::RenameColumn { .. } | Change::RenameIndex { .. } => 3,
+        Change::CreateTable(_) => 4,
+        Change::AddColumn { .. } => 5,
+        Change::AlterColumn { .. }
+        | Change::SetPrimaryKey { .. }
+        | Change::SetTableComment { .. } => 6,
+        Change::DropColumn { .. } => 7,
+        Change::DropTable(_) => 8,
+        Change::AddIndex { .. } | Change::AddCheck { .. } => 9,
+        Change::AddForeignKey { .. } => 10,
+    }
+}
+
+pub fn order(changes: Vec<Change>, dialect: Dialect) -> Vec<Change> {
+    let mut by_phase: BTreeMap<u8, Vec<Change>> = BTreeMap::new();
+    for change in changes {
+        by_phase.entry(phase(&change)).or_default().push(change);
+    }
+    let mut out = Vec::new();
+    let mut detached = Vec::new();
+    for (phase, changes) in by_phase {
+        match phase {
+            4 => {
+                let tables: Vec<Table> = changes
+                    .into_iter()
+                    .filter_map(|c| match c {
+                        Change::CreateTable(t) => Some(t),
+                        _ => None,
+                    })
+                    .collect();
+                let mut pending: BTreeSet<String> =
+                    tables.iter().map(|t| t.name.to_string()).collect();
+                for table in creation_order(tables) {
+                    pending.remove(&*table.name);
+                    let (table, later) = detach_forward_keys(table, &pending, dialect);
+                    detached.extend(later);
+                    out.push(Change::CreateTable(table));
+                }
+            }
+            8 => {
+                let tables: Vec<Table> = changes
+                    .into_iter()
+                    .filter_map(|c| match c {
+                        Change::DropTable(t) => Some(t),
+                        _ => None,
+                    })
+                    .collect();
+                let mut ordered = creation_order(tables);
+                ordered.reverse();
+                out.extend(ordered.into_iter().map(Change::DropTable));
+            }
+            10 => {
+                out.append(&mut detached);
+                out.extend(changes);
+            }
+            _ => out.extend(changes),
+        }
+    }
+    out.append(&mut detached);
+    out
+}
+
+/// Tables so that each comes after the tables it references (among these
+/// tables); ties and cycles resolved by name, so the order is deterministic.
+fn creation_order(mut tables: Vec<Table>) -> Vec<Table> {
+    tables.sort_by(|a, b| a.name.cmp(&b.name));
+    let names: BTreeSet<String> = tables.iter().map(|t| t.name.to_string()).collect();
+    let mut placed: BTreeSet<String> = BTreeSet::new();
+    let mut out = Vec::with_capacity(tables.len());
+    while !tables.is_empty() {
+        let ready = tables.iter().position(|t| {
+            t.foreign_keys.iter().all(|fk| {
+                fk.ref_table == t.name
+                    || !names.contains(&*fk.ref_table)
+                    || placed.contains(&*fk.ref_table)
+            })
+        });
+        let next = tables.remove(ready.unwrap_or(0));
+        placed.insert(next.name.to_string());
+        out.push(next);
+    }
+    out
+}
+
+/// Splits off foreign keys of `table` that reference a table this plan
+/// creates later (`pending`: only a cycle leads there). SQLite keeps them
+/// inline: it does not check a foreign key's target when the table is
+/// created, and cannot add a foreign key later.
+fn detach_forward_keys(
+    mut table: Table,
+    pending: &BTreeSet<String>,
+    dialect: Dialect,
+) -> (Table, Vec<Change>) {
+    if dialect == Dialect::Sqlite {
+        return (table, Vec::new());
+    }
+    let (keep, later): (Vec<_>, Vec<_>) = table
+        .foreign_keys
+        .iter()
+        .cloned()
+        .partition(|fk| !pending.contains(&*fk.ref_table));
+    let detached = later
+        .into_iter()
+        .map(|fk| Change::AddForeignKey {
+            table: table.name.to_string(),
+            fk,
+        })
+        .collect();
+    table.foreign_keys = keep.into();
+    (table, detached)
+}

@@ -1,0 +1,162 @@
+//! SQLite lowering: `ALTER TABLE` in SQLite can rename a table or column and
+//! add or drop a plain column, nothing else. Every other change to an
+//! existing table becomes one rebuild of that table (create the new
+//! definition, copy the rows, drop the old table, rename, recreate the
+//! indexes), with foreign keys off around it and checked after.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::Step;
+use crate::diff::Change;
+use crate::schema::{Schema, Table};
+
+pub fn lower(current: &Schema, desired: &Schema, changes: Vec<Change>) -> Vec<Step> {
+    let changes = recreate_renamed_indexes(current, desired, changes);
+    let rebuilt = tables_to_rebuild(current, &changes);
+    if rebuilt.is_empty() {
+        return changes.into_iter().map(Step::Change).collect();
+    }
+    // Renames of rebuilt tables stay steps; column renames become the copy
+    // map; everything else about a rebuilt table is the rebuild itself.
+    let mut table_renames: BTreeMap<String, String> = BTreeMap::new();
+    let mut column_renames: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for change in &changes {
+        match change {
+            Change::RenameTable { from, to } => {
+                table_renames.insert(to.clone(), from.clone());
+            }
+            Change::RenameColumn { table, from, to } if rebuilt.contains(table) => {
+                column_renames
+                    .entry(table.clone())
+                    .or_default()
+                    .insert(to.clone(), from.clone());
+            }
+            _ => {}
+        }
+    }
+    let mut steps = Vec::new();
+    let mut placed: BTreeSet<String> = BTreeSet::new();
+    for change in changes {
+        let table = change.table().to_string();
+        let folded = rebuilt.contains(&table)
+            && !matches!(
+                change,
+                Change::RenameTable { .. } | Change::CreateTable(_) | Change::DropTable(_)
+            );
+        if !folded {
+            steps.push(Step::Change(change));
+            continue;
+        }
+        if !placed.insert(table.clone()) {
+            continue;
+        }
+        let old_name = table_renames
+            .get(&table)
+            .cloned()
+            .unwrap_or_else(|| table.clone());
+        let (Some(from), Some(to)) = (current.table(&old_name), desired.table(&table)) else {
+            // Without both definitions there is nothing to rebuild from; keep
+            // the change so the renderer reports it as unsupported.
+            steps.push(Step::Change(change));
+            continue;
+        };
+        let mut from = from.clone();
+        from.name = table.clone().into();
+        let renames = column_renames.get(&table);
+        let copy = to
+            .columns
+            .iter()
+            .filter_map(|column| {
+                let source = renames
+                    .and_then(|r| r.get(&*column.name))
+                    .cloned()
+                    .unwrap_or_else(|| column.name.to_string());
+                from.column(&source)
+                    .map(|_| (source, column.name.to_string()))
+            })
+            .collect();
+        steps.push(Step::RebuildTable {
+            from: Box::new(from),
+            to: Box::new(to.clone()),
+            copy,
+        });
+    }
+    steps
+}
+
+/// SQLite cannot rename an index: drop it and create it under its new name.
+fn recreate_renamed_indexes(
+    current: &Schema,
+    desired: &Schema,
+    changes: Vec<Change>,
+) -> Vec<Change> {
+    let find = |schema: &Schema, name: &str| {
+        schema
+            .tables
+            .iter()
+            .find_map(|t| t.indexes.iter().find(|i| i.name == name).cloned())
+    };
+    let mut out = Vec::with_capacity(changes.len());
+    for change in changes {
+        match &change {
+            Change::RenameIndex { table, from, to } => {
+                match (find(current, from), find(desired, to)) {
+                    (Some(old), Some(new)) => {
+                        out.push(Change::DropIndex {
+                            table: table.clone(),
+                            index: old,
+                        });
+                        out.push(Change::AddIndex {
+                            table: table.clone(),
+                            index: new,
+                        });
+                    }
+                    _ => out.push(change),
+                }
+            }
+            _ => out.push(change),
+        }
+    }
+    out
+}
+
+/// Tables with a change SQLite's `ALTER TABLE` cannot make.
+fn tables_to_rebuild(current: &Schema, changes: &[Change]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for change in changes {
+        let needs = match change {
+            Change::AlterColumn { .. }
+            | Change::AddForeignKey { .. }
+            | Change::DropForeignKey { .. }
+            | Change::AddCheck { .. }
+            | Change::DropCheck { .. }
+            | Change::SetPrimaryKey { .. } => true,
+            // ADD COLUMN cannot add a NOT NULL column without a default,
+            // nor a key column.
+            Change::AddColumn { column, .. } => {
+                (!column.nullable && column.default.is_none()) || column.auto_increment
+            }
+            // DROP COLUMN fails on key, foreign key and checked columns.
+            Change::DropColumn { table, column } => current
+                .table(table)
+                .is_none_or(|t| in_constraint(t, &column.name)),
+            _ => false,
+        };
+        if needs {
+            out.insert(change.table().to_string());
+        }
+    }
+    out
+}
+
+fn in_constraint(table: &Table, column: &str) -> bool {
+    table
+        .primary_key
+        .as_ref()
+        .is_some_and(|pk| pk.columns.iter().any(|c| c == column))
+        || table
+            .foreign_keys
+            .iter()
+            .any(|fk| fk.columns.iter().any(|c| c == column))
+        || table.checks.iter().any(|c| c.expr.contains(column))
+}
