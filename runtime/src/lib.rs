@@ -31,6 +31,7 @@ pub mod dialect;
 pub mod diff;
 mod error;
 pub mod loader;
+pub mod migrate;
 mod model;
 pub mod plan;
 pub mod registry;

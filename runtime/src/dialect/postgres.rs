@@ -68,6 +68,41 @@ impl Ddl for Postgres {
         Ok(out)
     }
 
+    /// A key renamed with its table keeps its index: rename the constraint.
+    fn set_primary_key(
+        &self,
+        table: &str,
+        from: Option<&crate::schema::PrimaryKey>,
+        to: Option<&crate::schema::PrimaryKey>,
+    ) -> Result<Statements, Error> {
+        match (from, to) {
+            (Some(old), Some(new)) if old.columns == new.columns => Ok(vec![format!(
+                "ALTER TABLE {} RENAME CONSTRAINT {} TO {}",
+                self.ident(table)?,
+                self.ident(&old.name)?,
+                self.ident(&new.name)?
+            )]),
+            _ => {
+                let mut out = Vec::new();
+                if let Some(pk) = from {
+                    out.push(format!(
+                        "ALTER TABLE {} DROP CONSTRAINT {}",
+                        self.ident(table)?,
+                        self.ident(&pk.name)?
+                    ));
+                }
+                if let Some(pk) = to {
+                    out.push(format!(
+                        "ALTER TABLE {} ADD {}",
+                        self.ident(table)?,
+                        self.primary_key_clause(pk)?
+                    ));
+                }
+                Ok(out)
+            }
+        }
+    }
+
     fn set_table_comment(
         &self,
         table: &str,

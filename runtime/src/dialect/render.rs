@@ -50,7 +50,7 @@ pub fn render(
     match dialect {
         Dialect::SqlServer => body.push("SET XACT_ABORT ON".to_string()),
         Dialect::Sqlite if rebuilds => {
-            body.push("PRAGMA foreign_keys = OFF".to_string());
+            body.push("PRAGMA foreign_keys = 0".to_string());
             body.push("BEGIN".to_string());
         }
         _ => {}
@@ -59,7 +59,7 @@ pub fn render(
     if rebuilds {
         body.push("PRAGMA foreign_key_check".to_string());
         body.push("COMMIT".to_string());
-        body.push("PRAGMA foreign_keys = ON".to_string());
+        body.push("PRAGMA foreign_keys = 1".to_string());
     }
     for statement in body {
         out.push_str(&statement.replace("\r\n", "\n"));

@@ -33,6 +33,12 @@ pub fn diff(current: &Schema, desired: &Schema, _options: &DiffOptions) -> Diff 
             continue;
         };
         if current.table(&wanted.name).is_some() {
+            if current.table(old).is_none() {
+                out.notes.push(format!(
+                    "table `{}`: renamed_from = \"{old}\" is already applied; the hint can be removed",
+                    wanted.name
+                ));
+            }
             continue;
         }
         if current.table(old).is_some() && desired.table(old).is_none() {
@@ -115,12 +121,18 @@ fn diff_table(existing: &Table, wanted: &Table, out: &mut Diff) {
     // Columns: renames, then alterations and additions, then drops.
     let mut column_renames: BTreeMap<String, String> = BTreeMap::new();
     for column in wanted.columns.iter() {
-        if existing.column(&column.name).is_some() {
-            continue;
-        }
         let Some(old) = column.renamed_from.as_deref() else {
             continue;
         };
+        if existing.column(&column.name).is_some() {
+            if existing.column(old).is_none() {
+                out.notes.push(format!(
+                    "column `{table}.{}`: renamed_from = \"{old}\" is already applied; the hint can be removed",
+                    column.name
+                ));
+            }
+            continue;
+        }
         if existing.column(old).is_some() && wanted.column(old).is_none() {
             column_renames.insert(old.to_string(), column.name.to_string());
             out.changes.push(Change::RenameColumn {

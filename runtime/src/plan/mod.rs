@@ -90,9 +90,3 @@ pub fn plan(
     };
     Plan { steps, skipped }
 }
-
-/// The inverse of `changes` (which lead from `current` to `desired`): what
-/// the down migration runs, leading from `desired` back to `current`.
-pub fn inverse(changes: &[Change]) -> Vec<Change> {
-    changes.iter().rev().map(Change::inverse).collect()
-}

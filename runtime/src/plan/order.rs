@@ -64,6 +64,24 @@ pub fn order(changes: Vec<Change>, dialect: Dialect) -> Vec<Change> {
                     .collect();
                 let mut ordered = creation_order(tables);
                 ordered.reverse();
+                // In a cycle some table is dropped while another dropped
+                // later still references it: drop those keys first.
+                if dialect != Dialect::Sqlite {
+                    for (i, table) in ordered.iter().enumerate() {
+                        for later in &ordered[i + 1..] {
+                            for fk in later
+                                .foreign_keys
+                                .iter()
+                                .filter(|fk| fk.ref_table == table.name && later.name != table.name)
+                            {
+                                out.push(Change::DropForeignKey {
+                                    table: later.name.to_string(),
+                                    fk: fk.clone(),
+                                });
+                            }
+                        }
+                    }
+                }
                 out.extend(ordered.into_iter().map(Change::DropTable));
             }
             10 => {

@@ -1,0 +1,150 @@
+//! One migration from two schemas: the diff, its plan for a dialect, the up
+//! SQL, and the down SQL as the inverse plan.
+
+use crate::Error;
+use crate::dialect::{Dialect, render};
+use crate::diff::{Change, DiffOptions, diff};
+use crate::plan::{Plan, Policy, plan};
+use crate::schema::Schema;
+
+/// A generated migration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generated {
+    /// The changes it makes (after the policy's skips).
+    pub changes: Vec<Change>,
+    /// Changes the policy left out.
+    pub skipped: Vec<Change>,
+    /// Notes for the user (ignored rename hints, skipped changes).
+    pub notes: Vec<String>,
+    /// `.up.sql` text.
+    pub up: String,
+    /// `.down.sql` text.
+    pub down: String,
+}
+
+impl Generated {
+    /// Whether there is nothing to migrate.
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty()
+    }
+}
+
+/// The migration from `current` to `desired` in `dialect`.
+pub fn generate(
+    current: &Schema,
+    desired: &Schema,
+    dialect: Dialect,
+    policy: &Policy,
+) -> Result<Generated, Error> {
+    let found = diff(current, desired, &DiffOptions::default());
+    let mut notes = found.notes;
+    let up_plan: Plan = plan(current, desired, &found.changes, dialect, policy);
+    for change in &up_plan.skipped {
+        notes.push(format!(
+            "skipped by policy (diff.skip): {} on `{}`",
+            change.kind(),
+            change.table()
+        ));
+    }
+    let kept: Vec<Change> = found
+        .changes
+        .into_iter()
+        .filter(|c| !up_plan.skipped.contains(c))
+        .collect();
+    // The down migration is the diff back, with every rename the up
+    // migration makes written as a hint in the other direction, starting
+    // from what the up migration really leaves (skipped drops stay).
+    let after_up = with_skipped_kept(desired, &up_plan.skipped);
+    let back = reverse_hints(current, &kept);
+    let down_changes = diff(&after_up, &back, &DiffOptions::default()).changes;
+    let down_plan = plan(&after_up, &back, &down_changes, dialect, &Policy::default());
+    let losses: Vec<String> = kept
+        .iter()
+        .filter(|c| c.loses_data())
+        .map(|c| match c {
+            Change::DropColumn { table, column } => format!("column `{table}.{}`", column.name),
+            other => format!("table `{}`", other.table()),
+        })
+        .collect();
+    let down_notes: Vec<String> = if losses.is_empty() {
+        Vec::new()
+    } else {
+        vec![format!(
+            "WARNING: the up migration drops {}; this down migration recreates the structure but cannot restore the data.",
+            losses.join(", ")
+        )]
+    };
+    let up = render(&up_plan, dialect, current, desired, &notes)?;
+    let down = render(&down_plan, dialect, &after_up, &back, &down_notes)?;
+    Ok(Generated {
+        changes: kept,
+        skipped: up_plan.skipped,
+        notes,
+        up,
+        down,
+    })
+}
+
+/// `current` with its hints replaced by the reverse of `changes`' renames.
+fn reverse_hints(current: &Schema, changes: &[Change]) -> Schema {
+    let mut schema = current.clone();
+    for table in &mut schema.tables {
+        table.renamed_from = None;
+        for column in table.columns.to_mut() {
+            column.renamed_from = None;
+        }
+    }
+    let old_table_name = |name: &str| {
+        changes
+            .iter()
+            .find_map(|c| match c {
+                Change::RenameTable { from, to } if to == name => Some(from.clone()),
+                _ => None,
+            })
+            .unwrap_or_else(|| name.to_string())
+    };
+    for change in changes {
+        match change {
+            Change::RenameTable { from, to } => {
+                if let Some(table) = schema.tables.iter_mut().find(|t| t.name == *from) {
+                    table.renamed_from = Some(to.clone().into());
+                }
+            }
+            Change::RenameColumn { table, from, to } => {
+                let old = old_table_name(table);
+                let column = schema
+                    .tables
+                    .iter_mut()
+                    .find(|t| t.name == old)
+                    .and_then(|t| t.columns.to_mut().iter_mut().find(|c| c.name == *from));
+                if let Some(column) = column {
+                    column.renamed_from = Some(to.clone().into());
+                }
+            }
+            _ => {}
+        }
+    }
+    schema
+}
+
+/// `desired` plus what skipped drops leave in place.
+fn with_skipped_kept(desired: &Schema, skipped: &[Change]) -> Schema {
+    let mut schema = desired.clone();
+    for change in skipped {
+        match change {
+            Change::DropTable(table) => schema.tables.push(table.clone()),
+            Change::DropColumn { table, column } => {
+                if let Some(t) = schema.tables.iter_mut().find(|t| t.name == *table) {
+                    t.columns.to_mut().push(column.clone());
+                }
+            }
+            Change::DropIndex { table, index } => {
+                if let Some(t) = schema.tables.iter_mut().find(|t| t.name == *table) {
+                    t.indexes.to_mut().push(index.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+    Schema::new(schema.tables)
+}
