@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 
 /// Exit code: a check found a problem (drift, lint error, invalid directory).
-#[allow(dead_code)] // used by the check verbs (validate, lint, check)
 pub const EXIT_CHECK: i32 = 1;
 /// Exit code: usage or configuration error.
 pub const EXIT_USAGE: i32 = 2;
@@ -50,6 +49,8 @@ pub enum CliError {
         #[source]
         source: std::io::Error,
     },
+    #[error("the migration directory is not valid")]
+    Directory(#[source] dbgen::Error),
     #[error(transparent)]
     Dbgen(#[from] dbgen::Error),
 }
@@ -63,6 +64,8 @@ impl CliError {
             | CliError::Build { .. }
             | CliError::Metadata(_) => EXIT_USAGE,
             CliError::Loader { code, .. } if *code == EXIT_USAGE => EXIT_USAGE,
+            CliError::Directory(_) => EXIT_CHECK,
+            CliError::Dbgen(dbgen::Error::Io { .. }) => EXIT_IO,
             CliError::Dbgen(_) => EXIT_USAGE,
             CliError::ReadFile { .. }
             | CliError::Spawn { .. }
@@ -91,6 +94,9 @@ impl CliError {
             }
             CliError::ReadFile { .. } | CliError::WriteFile { .. } => {
                 "check that the path exists and is readable/writable"
+            }
+            CliError::Directory(_) => {
+                "if the change was reviewed and is intended, run `cargo dbgen hash`; otherwise restore the files from version control"
             }
             CliError::Usage(_) | CliError::Dbgen(_) => return None,
         })

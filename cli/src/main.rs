@@ -2,10 +2,15 @@
 //! `main` only parses and dispatches; each verb has its own file.
 
 mod config;
+mod diff;
+mod env;
 mod error;
+mod hash;
 mod loader;
+mod new;
 mod project;
 mod schema;
+mod validate;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -29,6 +34,14 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Write the next migration: the models compared with the migration directory.
+    Diff(diff::DiffArgs),
+    /// Write an empty migration pair for hand-written SQL.
+    New(new::NewArgs),
+    /// Check migration file names and dbgen.sum.
+    Validate(validate::ValidateArgs),
+    /// Rewrite dbgen.sum after a reviewed hand edit.
+    Hash(hash::HashArgs),
     /// Print the schema the models describe (the registry).
     Schema(schema::SchemaArgs),
 }
@@ -72,6 +85,10 @@ fn run(cli: Cli) -> Result<(), CliError> {
     let config = Config::load(&package.dir)?;
     let cx = Context { package, config };
     match &cli.command {
+        Command::Diff(args) => diff::run(&cx, args),
+        Command::New(args) => new::run(&cx, args),
+        Command::Validate(args) => validate::run(&cx, args),
+        Command::Hash(args) => hash::run(&cx, args),
         Command::Schema(args) => schema::run(&cx, args),
     }
 }

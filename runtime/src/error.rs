@@ -58,4 +58,24 @@ pub enum Error {
         "unknown change kind `{0}` in diff.skip; known kinds: create_table, drop_table, rename_table, add_column, drop_column, rename_column, alter_column, add_index, drop_index, rename_index, add_foreign_key, drop_foreign_key, add_check, drop_check, set_primary_key, set_table_comment"
     )]
     UnknownChangeKind(String),
+    /// A file or directory could not be read or written.
+    #[error("could not read or write {path}")]
+    Io {
+        /// The path.
+        path: std::path::PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file in the migration directory is not named as sqlx expects.
+    #[error("{file}: {why}")]
+    MigrationName {
+        /// The file name.
+        file: String,
+        /// What is wrong and what to do.
+        why: String,
+    },
+    /// The migration directory does not match its `dbgen.sum`.
+    #[error("the migration directory does not match dbgen.sum: {0}")]
+    SumMismatch(String),
 }

@@ -20,6 +20,9 @@ pub struct Generated {
     pub up: String,
     /// `.down.sql` text.
     pub down: String,
+    /// The schema after the up migration (the next snapshot), without
+    /// rename hints.
+    pub after: Schema,
 }
 
 impl Generated {
@@ -82,6 +85,7 @@ pub fn generate(
         notes,
         up,
         down,
+        after: reverse_hints(&after_up, &[]),
     })
 }
 

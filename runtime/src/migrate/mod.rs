@@ -2,6 +2,10 @@
 //! directory (sqlx's reversible file names, `dbgen.sum`, the schema
 //! snapshot).
 
+mod dir;
 mod generate;
+mod sum;
 
+pub use dir::{Migration, MigrationDir, SNAPSHOT_FILE, SUM_FILE, clean_name};
 pub use generate::{Generated, generate};
+pub use sum::{SumError, SumFile};

@@ -1,0 +1,64 @@
+//! `cargo dbgen diff [NAME]`: compare the models with the migration
+//! directory's state and write the next migration.
+
+use clap::Args;
+
+use crate::Context;
+use crate::env::{Env, now_version};
+use crate::error::CliError;
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// Migration name (file-name fragment), e.g. add_posts.
+    name: Option<String>,
+    /// Environment of dbgen.toml (dialect, dir, diff.skip).
+    #[arg(long)]
+    env: Option<String>,
+    /// SQL dialect, overriding the environment's.
+    #[arg(long)]
+    dialect: Option<String>,
+    /// Print the migration instead of writing it.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+pub fn run(cx: &Context, args: &DiffArgs) -> Result<(), CliError> {
+    let env = Env::resolve(cx, args.env.as_deref(), args.dialect.as_deref())?;
+    env.dir.check_sum().map_err(CliError::Directory)?;
+    let current = env.dir.snapshot()?;
+    let desired = crate::loader::load_schema(&cx.package, &cx.config)?;
+    let generated = dbgen::migrate::generate(&current, &desired, env.dialect, &env.policy)?;
+    for note in &generated.notes {
+        eprintln!("note: {note}");
+    }
+    if generated.is_empty() {
+        println!(
+            "nothing to do: the migrations in {} already match the models",
+            env.dir.path().display()
+        );
+        return Ok(());
+    }
+    if args.dry_run {
+        print!(
+            "-- {}.up.sql\n{}\n-- .down.sql\n{}",
+            args.name.as_deref().unwrap_or("schema"),
+            generated.up,
+            generated.down
+        );
+        return Ok(());
+    }
+    let version = env.dir.next_version(now_version())?;
+    let name = args.name.as_deref().unwrap_or("schema");
+    let (up, down) = env
+        .dir
+        .write_migration(version, name, &generated.up, &generated.down)?;
+    env.dir.write_snapshot(&generated.after)?;
+    env.dir.write_sum()?;
+    println!("wrote {}", up.display());
+    println!("wrote {}", down.display());
+    println!(
+        "{} change(s); review them, then apply with `cargo dbgen apply` or sqlx",
+        generated.changes.len()
+    );
+    Ok(())
+}

@@ -1,0 +1,369 @@
+//! The migration directory: sqlx's reversible file pairs
+//! (`<version>_<name>.up.sql` / `.down.sql`), `dbgen.sum` over the up
+//! files, and `dbgen.schema.json`, the schema the directory produces.
+
+use std::path::{Path, PathBuf};
+
+use super::sum::{SumError, SumFile};
+use crate::Error;
+use crate::schema::Schema;
+
+/// The integrity file.
+pub const SUM_FILE: &str = "dbgen.sum";
+/// The schema snapshot: the offline baseline of the next diff.
+pub const SNAPSHOT_FILE: &str = "dbgen.schema.json";
+
+/// One migration: a version with its up and down files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Migration {
+    pub version: i64,
+    pub name: String,
+    pub up: PathBuf,
+    pub down: Option<PathBuf>,
+}
+
+impl Migration {
+    /// The up file's name, as the sum file lists it.
+    pub fn up_file_name(&self) -> String {
+        file_name(&self.up)
+    }
+}
+
+/// A migration directory on disk.
+#[derive(Debug, Clone)]
+pub struct MigrationDir {
+    path: PathBuf,
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
+    move |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+impl MigrationDir {
+    pub fn new(path: impl Into<PathBuf>) -> MigrationDir {
+        MigrationDir { path: path.into() }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Every migration, by version. A missing directory has none. Files
+    /// that look like migrations but are not named as sqlx expects, and up
+    /// files without a down file, are errors.
+    pub fn migrations(&self) -> Result<Vec<Migration>, Error> {
+        let entries = match std::fs::read_dir(&self.path) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(io(&self.path)(e)),
+        };
+        let mut ups: Vec<Migration> = Vec::new();
+        let mut downs: Vec<(i64, PathBuf)> = Vec::new();
+        for entry in entries {
+            let path = entry.map_err(io(&self.path))?.path();
+            let name = file_name(&path);
+            if !name.ends_with(".sql") {
+                continue;
+            }
+            let (stem, is_up) = if let Some(stem) = name.strip_suffix(".up.sql") {
+                (stem, true)
+            } else if let Some(stem) = name.strip_suffix(".down.sql") {
+                (stem, false)
+            } else {
+                return Err(Error::MigrationName {
+                    file: name.clone(),
+                    why: "dbgen writes reversible migrations: name it <version>_<name>.up.sql with a matching .down.sql".into(),
+                });
+            };
+            let (version, description) = parse_stem(stem).ok_or_else(|| Error::MigrationName {
+                file: name.clone(),
+                why: "expected <version>_<name>, the version being digits (e.g. 20250101120000_add_users)".into(),
+            })?;
+            if is_up {
+                if let Some(other) = ups.iter().find(|m| m.version == version) {
+                    return Err(Error::MigrationName {
+                        file: name.clone(),
+                        why: format!(
+                            "version {version} is also used by {}; every migration needs its own version",
+                            other.up_file_name()
+                        ),
+                    });
+                }
+                ups.push(Migration {
+                    version,
+                    name: description.to_string(),
+                    up: path,
+                    down: None,
+                });
+            } else {
+                downs.push((version, path));
+            }
+        }
+        for (version, path) in downs {
+            match ups.iter_mut().find(|m| m.version == version) {
+                Some(m) => m.down = Some(path),
+                None => {
+                    return Err(Error::MigrationName {
+                        file: file_name(&path),
+                        why: "this down file has no up file with the same version".into(),
+                    });
+                }
+            }
+        }
+        ups.sort_by_key(|m| m.version);
+        if let Some(m) = ups.iter().find(|m| m.down.is_none()) {
+            return Err(Error::MigrationName {
+                file: m.up_file_name(),
+                why: "it has no .down.sql; add one (it may contain only a comment)".into(),
+            });
+        }
+        Ok(ups)
+    }
+
+    /// The sum of the directory as it is now.
+    pub fn compute_sum(&self) -> Result<SumFile, Error> {
+        let migrations = self.migrations()?;
+        let mut files = Vec::with_capacity(migrations.len());
+        for m in &migrations {
+            files.push((m.up_file_name(), std::fs::read(&m.up).map_err(io(&m.up))?));
+        }
+        Ok(SumFile::compute(
+            files.iter().map(|(n, b)| (n.as_str(), b.as_slice())),
+        ))
+    }
+
+    /// Rewrites `dbgen.sum` from the files.
+    pub fn write_sum(&self) -> Result<(), Error> {
+        let sum = self.compute_sum()?;
+        self.write(SUM_FILE, &sum.to_text())
+    }
+
+    /// Checks the files against `dbgen.sum`; the error names the first
+    /// file that differs and how.
+    pub fn check_sum(&self) -> Result<(), Error> {
+        let computed = self.compute_sum()?;
+        let path = self.path.join(SUM_FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return if computed.files.is_empty() {
+                    Ok(())
+                } else {
+                    Err(Error::SumMismatch(format!("{} is missing", path.display())))
+                };
+            }
+            Err(e) => return Err(io(&path)(e)),
+        };
+        let stored = SumFile::parse(&text).map_err(|e| {
+            Error::SumMismatch(match e {
+                SumError::Format(line) => {
+                    format!("{SUM_FILE} line {line} is not `<file> h1:<hash>`")
+                }
+                SumError::Total => format!(
+                    "{SUM_FILE} was edited: its first line does not match the lines below it"
+                ),
+            })
+        })?;
+        if stored == computed {
+            return Ok(());
+        }
+        for i in 0..stored.files.len().max(computed.files.len()) {
+            match (stored.files.get(i), computed.files.get(i)) {
+                (Some((sn, sh)), Some((cn, ch))) if sn == cn && sh != ch => {
+                    return Err(Error::SumMismatch(format!(
+                        "{cn} was changed after it was written"
+                    )));
+                }
+                (Some((sn, _)), Some((cn, _))) if sn != cn => {
+                    let why = if stored.files.iter().any(|(n, _)| n == cn) {
+                        format!("{sn} is missing")
+                    } else {
+                        format!(
+                            "{cn} was added before existing migrations (out of order, e.g. from a merged branch)"
+                        )
+                    };
+                    return Err(Error::SumMismatch(why));
+                }
+                (Some((sn, _)), None) => {
+                    return Err(Error::SumMismatch(format!("{sn} is listed but missing")));
+                }
+                (None, Some((cn, _))) => {
+                    return Err(Error::SumMismatch(format!("{cn} is not in {SUM_FILE}")));
+                }
+                _ => {}
+            }
+        }
+        Err(Error::SumMismatch(format!(
+            "{SUM_FILE} does not match the files"
+        )))
+    }
+
+    /// The schema the directory produces; none yet means an empty schema.
+    pub fn snapshot(&self) -> Result<Schema, Error> {
+        let path = self.path.join(SNAPSHOT_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Schema::from_json(&text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Schema::default()),
+            Err(e) => Err(io(&path)(e)),
+        }
+    }
+
+    pub fn write_snapshot(&self, schema: &Schema) -> Result<(), Error> {
+        self.write(SNAPSHOT_FILE, &schema.to_json())
+    }
+
+    /// The version for a migration written at `now` (`yyyymmddHHMMSS`, UTC):
+    /// `now`, or one more than the newest existing version if that is not
+    /// older (two diffs in one second, or a clock behind the directory).
+    pub fn next_version(&self, now: i64) -> Result<i64, Error> {
+        let newest = self.migrations()?.last().map(|m| m.version);
+        Ok(match newest {
+            Some(v) if v >= now => v + 1,
+            _ => now,
+        })
+    }
+
+    /// Writes a new pair and returns their paths.
+    pub fn write_migration(
+        &self,
+        version: i64,
+        name: &str,
+        up: &str,
+        down: &str,
+    ) -> Result<(PathBuf, PathBuf), Error> {
+        let name = clean_name(name);
+        let up_path = self.path.join(format!("{version}_{name}.up.sql"));
+        let down_path = self.path.join(format!("{version}_{name}.down.sql"));
+        for path in [&up_path, &down_path] {
+            if path.exists() {
+                return Err(Error::MigrationName {
+                    file: file_name(path),
+                    why: "a file of that name already exists".into(),
+                });
+            }
+        }
+        self.write(&file_name(&up_path), up)?;
+        self.write(&file_name(&down_path), down)?;
+        Ok((up_path, down_path))
+    }
+
+    fn write(&self, name: &str, text: &str) -> Result<(), Error> {
+        std::fs::create_dir_all(&self.path).map_err(io(&self.path))?;
+        let path = self.path.join(name);
+        std::fs::write(&path, text).map_err(io(&path))
+    }
+}
+
+/// `<digits>_<rest>` -> (version, rest).
+fn parse_stem(stem: &str) -> Option<(i64, &str)> {
+    let (version, name) = stem.split_once('_')?;
+    if version.is_empty() || !version.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((version.parse().ok()?, name))
+}
+
+/// A migration name as a file-name fragment: lower-case ASCII letters,
+/// digits and `_`.
+pub fn clean_name(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.trim().chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    let out = out.trim_matches('_').to_string();
+    if out.is_empty() {
+        "schema".to_string()
+    } else {
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> MigrationDir {
+        let path = std::env::temp_dir().join(format!("dbgen-dir-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        MigrationDir::new(path)
+    }
+
+    #[test]
+    fn versions_never_collide() {
+        let dir = scratch("versions");
+        assert_eq!(dir.next_version(20250101000000).ok(), Some(20250101000000));
+        let _ = dir.write_migration(20250101000000, "a", "SELECT 1;\n", "");
+        assert_eq!(dir.next_version(20250101000000).ok(), Some(20250101000001));
+        assert_eq!(dir.next_version(20240101000000).ok(), Some(20250101000001));
+        assert_eq!(dir.next_version(20260101000000).ok(), Some(20260101000000));
+        let _ = std::fs::remove_dir_all(dir.path());
+    }
+
+    #[test]
+    fn the_sum_catches_edits_and_out_of_order_files() {
+        let dir = scratch("sum");
+        let _ = dir.write_migration(2, "b", "B;\n", "");
+        let _ = dir.write_migration(3, "c", "C;\n", "");
+        assert!(dir.write_sum().is_ok());
+        assert!(dir.check_sum().is_ok());
+        let _ = std::fs::write(dir.path().join("2_b.up.sql"), "B edited;\n");
+        let err = dir
+            .check_sum()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("2_b.up.sql was changed"), "{err}");
+        let _ = dir.write_sum();
+        let _ = dir.write_migration(1, "a", "A;\n", "");
+        let err = dir
+            .check_sum()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.contains("1_a.up.sql was added before existing migrations"),
+            "{err}"
+        );
+        let _ = std::fs::remove_dir_all(dir.path());
+    }
+
+    #[test]
+    fn names_must_be_sqlx_reversible_pairs() {
+        let dir = scratch("names");
+        let _ = std::fs::create_dir_all(dir.path());
+        let _ = std::fs::write(dir.path().join("1_a.up.sql"), "");
+        let err = dir
+            .migrations()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("no .down.sql"), "{err}");
+        let _ = std::fs::write(dir.path().join("1_a.down.sql"), "");
+        let _ = std::fs::write(dir.path().join("v2_b.up.sql"), "");
+        let err = dir
+            .migrations()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.contains("v2_b.up.sql") && err.contains("digits"),
+            "{err}"
+        );
+        let _ = std::fs::remove_dir_all(dir.path());
+        assert_eq!(clean_name("Add users & posts!"), "add_users_posts");
+        assert_eq!(clean_name("  "), "schema");
+    }
+}
