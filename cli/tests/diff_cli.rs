@@ -1,0 +1,144 @@
+//! `cargo dbgen diff/new/validate/hash` end to end on a copy of the blog
+//! example whose models are edited between diffs.
+
+#![allow(clippy::panic, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn cargo_dbgen(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cargo-dbgen"))
+        .arg("dbgen")
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", workspace().join("target"))
+        .output()
+        .expect("cargo-dbgen runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn write(path: &Path, content: &str) {
+    if std::fs::read_to_string(path).is_ok_and(|old| old == content) {
+        return;
+    }
+    std::fs::create_dir_all(path.parent().expect("has a parent")).expect("mkdir");
+    std::fs::write(path, content).expect("write");
+}
+
+/// A copy of `examples/blog` as its own package, with a fresh migrations dir.
+fn blog_copy(name: &str) -> PathBuf {
+    let root = workspace();
+    let dir = root.join("target").join("dbgen-cli-tests").join(name);
+    let _ = std::fs::remove_dir_all(dir.join("migrations"));
+    let profiles = std::fs::read_to_string(root.join("Cargo.toml"))
+        .ok()
+        .and_then(|t| t.find("[profile.").map(|i| t[i..].to_string()))
+        .unwrap_or_default();
+    write(
+        &dir.join("Cargo.toml"),
+        &format!(
+            "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+             [dependencies]\ndbgen = {{ path = {:?} }}\nchrono = {{ version = \"0.4\", default-features = false, features = [\"std\", \"clock\"] }}\n\
+             rust_decimal = {{ version = \"1\", default-features = false, features = [\"std\"] }}\n\n[workspace]\n\n{profiles}",
+            root.join("runtime").canonicalize().expect("runtime dir")
+        ),
+    );
+    let src = root.join("examples/blog/src");
+    for file in ["lib.rs", "models/mod.rs", "models/user.rs", "models/post.rs", "models/product.rs", "models/category.rs"] {
+        let content = std::fs::read_to_string(src.join(file)).expect("blog source");
+        write(&dir.join("src").join(file), &content);
+    }
+    let _ = std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"));
+    dir
+}
+
+fn migration_files(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir.join("migrations"))
+        .map(|entries| entries.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+fn read_up(dir: &Path, index: usize) -> String {
+    let ups: Vec<String> = migration_files(dir).into_iter().filter(|n| n.ends_with(".up.sql")).collect();
+    std::fs::read_to_string(dir.join("migrations").join(&ups[index])).expect("up file")
+}
+
+#[test]
+fn diff_edit_rename_and_validate() {
+    let dir = blog_copy("blog_diff");
+
+    // First diff: every table.
+    let first = cargo_dbgen(&dir, &["diff", "init"]);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let init = read_up(&dir, 0);
+    for table in ["audit_logs", "categories", "posts", "products", "users"] {
+        assert!(init.contains(&format!("CREATE TABLE \"{table}\"")), "{table} missing:\n{init}");
+    }
+
+    // Second diff: nothing to do, nothing written.
+    let before = migration_files(&dir);
+    let second = cargo_dbgen(&dir, &["diff"]);
+    assert!(second.status.success(), "{}", text(&second.stderr));
+    assert!(text(&second.stdout).contains("nothing to do"), "{}", text(&second.stdout));
+    assert_eq!(migration_files(&dir), before);
+
+    // Edit the User model: add a column, rename a field, add an index.
+    let user = dir.join("src/models/user.rs");
+    let source = std::fs::read_to_string(&user).expect("user.rs");
+    let edited = source
+        .replace(
+            "    #[column(size = 100)]\n    pub display_name: String,",
+            "    #[column(size = 100, renamed_from = \"display_name\")]\n    pub full_name: String,\n    pub nickname: Option<String>,",
+        )
+        .replace("    #[column(default = \"false\")]\n    pub is_admin: bool,", "    #[column(default = \"false\", index)]\n    pub is_admin: bool,");
+    assert_ne!(edited, source, "the edit applies");
+    write(&user, &edited);
+
+    // The same state gives byte-identical output.
+    let dry_one = cargo_dbgen(&dir, &["diff", "--dry-run"]);
+    let dry_two = cargo_dbgen(&dir, &["diff", "--dry-run"]);
+    assert!(dry_one.status.success(), "{}", text(&dry_one.stderr));
+    assert_eq!(dry_one.stdout, dry_two.stdout);
+    assert_eq!(migration_files(&dir), before, "--dry-run writes nothing");
+
+    let third = cargo_dbgen(&dir, &["diff", "edit_users"]);
+    assert!(third.status.success(), "{}", text(&third.stderr));
+    assert_eq!(migration_files(&dir).len(), before.len() + 2, "one new pair");
+    let up = read_up(&dir, 1);
+    assert!(up.contains("RENAME COLUMN \"display_name\" TO \"full_name\""), "{up}");
+    assert!(up.contains("ADD COLUMN \"nickname\" TEXT"), "{up}");
+    assert!(up.contains("CREATE INDEX \"idx_users_is_admin\""), "{up}");
+    assert!(!up.contains("DROP"), "a rename must not drop: {up}");
+
+    // The directory validates; a hand edit makes validate fail with exit 1.
+    let valid = cargo_dbgen(&dir, &["validate"]);
+    assert!(valid.status.success(), "{}", text(&valid.stderr));
+    let ups: Vec<String> = migration_files(&dir).into_iter().filter(|n| n.ends_with(".up.sql")).collect();
+    let first_up = dir.join("migrations").join(&ups[0]);
+    let original = std::fs::read_to_string(&first_up).expect("up");
+    std::fs::write(&first_up, format!("{original}-- hand edit\n")).expect("edit");
+    let invalid = cargo_dbgen(&dir, &["validate"]);
+    assert_eq!(invalid.status.code(), Some(1), "{}", text(&invalid.stderr));
+    assert!(text(&invalid.stderr).contains("was changed after it was written"), "{}", text(&invalid.stderr));
+    assert!(text(&invalid.stderr).contains("cargo dbgen hash"));
+    // diff refuses to build on an invalid directory, too.
+    assert_eq!(cargo_dbgen(&dir, &["diff"]).status.code(), Some(1));
+    // After review, `hash` accepts the edit.
+    assert!(cargo_dbgen(&dir, &["hash"]).status.success());
+    assert!(cargo_dbgen(&dir, &["validate"]).status.success());
+
+    // `new` adds an empty pair for hand-written SQL and keeps the sum valid.
+    let new = cargo_dbgen(&dir, &["new", "Backfill names"]);
+    assert!(new.status.success(), "{}", text(&new.stderr));
+    assert!(migration_files(&dir).iter().any(|n| n.ends_with("_backfill_names.up.sql")));
+    assert!(cargo_dbgen(&dir, &["validate"]).status.success());
+}
