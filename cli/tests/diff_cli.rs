@@ -51,7 +51,14 @@ fn blog_copy(name: &str) -> PathBuf {
         ),
     );
     let src = root.join("examples/blog/src");
-    for file in ["lib.rs", "models/mod.rs", "models/user.rs", "models/post.rs", "models/product.rs", "models/category.rs"] {
+    for file in [
+        "lib.rs",
+        "models/mod.rs",
+        "models/user.rs",
+        "models/post.rs",
+        "models/product.rs",
+        "models/category.rs",
+    ] {
         let content = std::fs::read_to_string(src.join(file)).expect("blog source");
         write(&dir.join("src").join(file), &content);
     }
@@ -61,14 +68,22 @@ fn blog_copy(name: &str) -> PathBuf {
 
 fn migration_files(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir.join("migrations"))
-        .map(|entries| entries.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
         .unwrap_or_default();
     names.sort();
     names
 }
 
 fn read_up(dir: &Path, index: usize) -> String {
-    let ups: Vec<String> = migration_files(dir).into_iter().filter(|n| n.ends_with(".up.sql")).collect();
+    let ups: Vec<String> = migration_files(dir)
+        .into_iter()
+        .filter(|n| n.ends_with(".up.sql"))
+        .collect();
     std::fs::read_to_string(dir.join("migrations").join(&ups[index])).expect("up file")
 }
 
@@ -81,14 +96,21 @@ fn diff_edit_rename_and_validate() {
     assert!(first.status.success(), "{}", text(&first.stderr));
     let init = read_up(&dir, 0);
     for table in ["audit_logs", "categories", "posts", "products", "users"] {
-        assert!(init.contains(&format!("CREATE TABLE \"{table}\"")), "{table} missing:\n{init}");
+        assert!(
+            init.contains(&format!("CREATE TABLE \"{table}\"")),
+            "{table} missing:\n{init}"
+        );
     }
 
     // Second diff: nothing to do, nothing written.
     let before = migration_files(&dir);
     let second = cargo_dbgen(&dir, &["diff"]);
     assert!(second.status.success(), "{}", text(&second.stderr));
-    assert!(text(&second.stdout).contains("nothing to do"), "{}", text(&second.stdout));
+    assert!(
+        text(&second.stdout).contains("nothing to do"),
+        "{}",
+        text(&second.stdout)
+    );
     assert_eq!(migration_files(&dir), before);
 
     // Edit the User model: add a column, rename a field, add an index.
@@ -112,9 +134,16 @@ fn diff_edit_rename_and_validate() {
 
     let third = cargo_dbgen(&dir, &["diff", "edit_users"]);
     assert!(third.status.success(), "{}", text(&third.stderr));
-    assert_eq!(migration_files(&dir).len(), before.len() + 2, "one new pair");
+    assert_eq!(
+        migration_files(&dir).len(),
+        before.len() + 2,
+        "one new pair"
+    );
     let up = read_up(&dir, 1);
-    assert!(up.contains("RENAME COLUMN \"display_name\" TO \"full_name\""), "{up}");
+    assert!(
+        up.contains("RENAME COLUMN \"display_name\" TO \"full_name\""),
+        "{up}"
+    );
     assert!(up.contains("ADD COLUMN \"nickname\" TEXT"), "{up}");
     assert!(up.contains("CREATE INDEX \"idx_users_is_admin\""), "{up}");
     assert!(!up.contains("DROP"), "a rename must not drop: {up}");
@@ -122,13 +151,20 @@ fn diff_edit_rename_and_validate() {
     // The directory validates; a hand edit makes validate fail with exit 1.
     let valid = cargo_dbgen(&dir, &["validate"]);
     assert!(valid.status.success(), "{}", text(&valid.stderr));
-    let ups: Vec<String> = migration_files(&dir).into_iter().filter(|n| n.ends_with(".up.sql")).collect();
+    let ups: Vec<String> = migration_files(&dir)
+        .into_iter()
+        .filter(|n| n.ends_with(".up.sql"))
+        .collect();
     let first_up = dir.join("migrations").join(&ups[0]);
     let original = std::fs::read_to_string(&first_up).expect("up");
     std::fs::write(&first_up, format!("{original}-- hand edit\n")).expect("edit");
     let invalid = cargo_dbgen(&dir, &["validate"]);
     assert_eq!(invalid.status.code(), Some(1), "{}", text(&invalid.stderr));
-    assert!(text(&invalid.stderr).contains("was changed after it was written"), "{}", text(&invalid.stderr));
+    assert!(
+        text(&invalid.stderr).contains("was changed after it was written"),
+        "{}",
+        text(&invalid.stderr)
+    );
     assert!(text(&invalid.stderr).contains("cargo dbgen hash"));
     // diff refuses to build on an invalid directory, too.
     assert_eq!(cargo_dbgen(&dir, &["diff"]).status.code(), Some(1));
@@ -139,6 +175,24 @@ fn diff_edit_rename_and_validate() {
     // `new` adds an empty pair for hand-written SQL and keeps the sum valid.
     let new = cargo_dbgen(&dir, &["new", "Backfill names"]);
     assert!(new.status.success(), "{}", text(&new.stderr));
-    assert!(migration_files(&dir).iter().any(|n| n.ends_with("_backfill_names.up.sql")));
+    assert!(
+        migration_files(&dir)
+            .iter()
+            .any(|n| n.ends_with("_backfill_names.up.sql"))
+    );
     assert!(cargo_dbgen(&dir, &["validate"]).status.success());
+}
+
+#[test]
+fn the_blog_examples_migrations_match_its_models() {
+    let blog = workspace().join("examples/blog");
+    let valid = cargo_dbgen(&blog, &["validate"]);
+    assert!(valid.status.success(), "{}", text(&valid.stderr));
+    let diff = cargo_dbgen(&blog, &["diff", "--dry-run"]);
+    assert!(diff.status.success(), "{}", text(&diff.stderr));
+    assert!(
+        text(&diff.stdout).contains("nothing to do"),
+        "examples/blog/migrations is behind its models; run `cargo dbgen diff` in examples/blog:\n{}",
+        text(&diff.stdout)
+    );
 }
