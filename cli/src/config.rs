@@ -44,7 +44,24 @@ pub struct EnvConfig {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LintConfig {
+    /// Drops (default: error).
     pub destructive: Option<Severity>,
+    /// Changes that fail or lose data depending on the rows (default: warn).
+    pub data_dependent: Option<Severity>,
+    /// Renames (default: warn).
+    pub incompatible: Option<Severity>,
+}
+
+impl LintConfig {
+    /// The severity of a finding class under this policy.
+    pub fn severity(&self, class: dbgen::lint::Class) -> Severity {
+        use dbgen::lint::Class;
+        match class {
+            Class::Destructive => self.destructive.unwrap_or(Severity::Error),
+            Class::DataDependent => self.data_dependent.unwrap_or(Severity::Warn),
+            Class::BackwardIncompatible => self.incompatible.unwrap_or(Severity::Warn),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

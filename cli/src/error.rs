@@ -49,6 +49,8 @@ pub enum CliError {
         #[source]
         source: std::io::Error,
     },
+    #[error("lint found {0} error(s)")]
+    Lint(usize),
     #[error("the migration directory is not valid")]
     Directory(#[source] dbgen::Error),
     #[error(transparent)]
@@ -64,7 +66,7 @@ impl CliError {
             | CliError::Build { .. }
             | CliError::Metadata(_) => EXIT_USAGE,
             CliError::Loader { code, .. } if *code == EXIT_USAGE => EXIT_USAGE,
-            CliError::Directory(_) => EXIT_CHECK,
+            CliError::Directory(_) | CliError::Lint(_) => EXIT_CHECK,
             CliError::Dbgen(dbgen::Error::Io { .. }) => EXIT_IO,
             CliError::Dbgen(_) => EXIT_USAGE,
             CliError::ReadFile { .. }
@@ -97,6 +99,9 @@ impl CliError {
             }
             CliError::Directory(_) => {
                 "if the change was reviewed and is intended, run `cargo dbgen hash`; otherwise restore the files from version control"
+            }
+            CliError::Lint(_) => {
+                "review the statements above; to accept a class of change in this environment set e.g. lint.destructive = \"warn\" in dbgen.toml"
             }
             CliError::Usage(_) | CliError::Dbgen(_) => return None,
         })

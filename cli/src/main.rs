@@ -6,6 +6,7 @@ mod diff;
 mod env;
 mod error;
 mod hash;
+mod lint;
 mod loader;
 mod new;
 mod project;
@@ -42,6 +43,8 @@ enum Command {
     Validate(validate::ValidateArgs),
     /// Rewrite dbgen.sum after a reviewed hand edit.
     Hash(hash::HashArgs),
+    /// Check the newest migrations for destructive and risky changes.
+    Lint(lint::LintArgs),
     /// Print the schema the models describe (the registry).
     Schema(schema::SchemaArgs),
 }
@@ -89,6 +92,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::New(args) => new::run(&cx, args),
         Command::Validate(args) => validate::run(&cx, args),
         Command::Hash(args) => hash::run(&cx, args),
+        Command::Lint(args) => lint::run(&cx, args),
         Command::Schema(args) => schema::run(&cx, args),
     }
 }

@@ -172,6 +172,63 @@ fn diff_edit_rename_and_validate() {
     assert!(cargo_dbgen(&dir, &["hash"]).status.success());
     assert!(cargo_dbgen(&dir, &["validate"]).status.success());
 
+    // Lint: the rename is a warning, not an error.
+    let lint = cargo_dbgen(&dir, &["lint", "--latest", "1"]);
+    assert!(
+        lint.status.success(),
+        "{}{}",
+        text(&lint.stdout),
+        text(&lint.stderr)
+    );
+    assert!(
+        text(&lint.stdout).contains("warning: ") && text(&lint.stdout).contains("BC102"),
+        "{}",
+        text(&lint.stdout)
+    );
+
+    // Dropping a field: prod skips drops by policy; dev writes the drop,
+    // which lint reports as an error (exit 1) unless the policy says warn.
+    write(
+        &user,
+        &edited.replace("    pub nickname: Option<String>,\n", ""),
+    );
+    write(
+        &dir.join("dbgen.toml"),
+        "[env.prod]\ndiff.skip = [\"drop_column\"]\n\n[env.dev]\n",
+    );
+    let skipped = cargo_dbgen(&dir, &["diff", "--env", "prod", "--dry-run"]);
+    assert!(skipped.status.success(), "{}", text(&skipped.stderr));
+    assert!(
+        text(&skipped.stdout).contains("nothing to do"),
+        "{}",
+        text(&skipped.stdout)
+    );
+    assert!(
+        text(&skipped.stderr).contains("skipped by policy (diff.skip): drop_column"),
+        "{}",
+        text(&skipped.stderr)
+    );
+    let drop = cargo_dbgen(&dir, &["diff", "drop_nickname"]);
+    assert!(drop.status.success(), "{}", text(&drop.stderr));
+    let lint = cargo_dbgen(&dir, &["lint"]);
+    assert_eq!(lint.status.code(), Some(1), "{}", text(&lint.stdout));
+    assert!(
+        text(&lint.stdout).contains("error: ") && text(&lint.stdout).contains("DS102"),
+        "{}",
+        text(&lint.stdout)
+    );
+    assert!(
+        text(&lint.stdout).contains("DS105"),
+        "the irreversible down is flagged: {}",
+        text(&lint.stdout)
+    );
+    write(
+        &dir.join("dbgen.toml"),
+        "[env.dev]\nlint.destructive = \"warn\"\n",
+    );
+    assert!(cargo_dbgen(&dir, &["lint"]).status.success());
+    let _ = std::fs::remove_file(dir.join("dbgen.toml"));
+
     // `new` adds an empty pair for hand-written SQL and keeps the sum valid.
     let new = cargo_dbgen(&dir, &["new", "Backfill names"]);
     assert!(new.status.success(), "{}", text(&new.stderr));

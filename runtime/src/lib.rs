@@ -30,6 +30,7 @@ pub mod audit;
 pub mod dialect;
 pub mod diff;
 mod error;
+pub mod lint;
 pub mod loader;
 pub mod migrate;
 mod model;
