@@ -52,7 +52,9 @@ pub fn run(cx: &Context, args: &DiffArgs) -> Result<(), CliError> {
     let (up, down) = env
         .dir
         .write_migration(version, name, &generated.up, &generated.down)?;
-    env.dir.write_snapshot(&generated.after)?;
+    if let Some(after) = &generated.after {
+        env.dir.write_snapshot(after)?;
+    }
     env.dir.write_sum()?;
     println!("wrote {}", up.display());
     println!("wrote {}", down.display());

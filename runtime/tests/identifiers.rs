@@ -24,7 +24,8 @@ impl Rng {
 
     fn name(&mut self, max_bytes: usize) -> String {
         const PIECES: &[&str] = &[
-            "a", "Z", "_", "0", " ", "\"", "\"\"", "`", "``", "[", "]", "]]", "'", ";", "--", "/*", "*/", "é", "ß", "名", "🦀", "\\", ".", ",", "(", ")",
+            "a", "Z", "_", "0", " ", "\"", "\"\"", "`", "``", "[", "]", "]]", "'", ";", "--", "/*",
+            "*/", "é", "ß", "名", "🦀", "\\", ".", ",", "(", ")",
         ];
         let target = 1 + (self.next() as usize % max_bytes);
         let mut out = String::new();
@@ -53,7 +54,11 @@ fn round_trip(dialect: Dialect, name: &str) -> Result<(String, String), String> 
     let mut table = table(name).build();
     table.columns.to_mut()[0] = col(name, ColumnType::Text, true);
     table.primary_key = None;
-    let sql = dialect.ddl().create_table(&table).map_err(|e| e.to_string())?.join(";\n");
+    let sql = dialect
+        .ddl()
+        .create_table(&table)
+        .map_err(|e| e.to_string())?
+        .join(";\n");
     let statements = parse(dialect, &sql).map_err(|e| format!("{e}\n{sql}"))?;
     let [Statement::CreateTable(create)] = statements.as_slice() else {
         return Err(format!("not one CREATE TABLE: {sql}"));
@@ -70,7 +75,11 @@ fn round_trip(dialect: Dialect, name: &str) -> Result<(String, String), String> 
     let [table_name] = parts.as_slice() else {
         return Err(format!("the name split into {parts:?}: {sql}"));
     };
-    let column = create.columns.first().map(|c| c.name.value.clone()).unwrap_or_default();
+    let column = create
+        .columns
+        .first()
+        .map(|c| c.name.value.clone())
+        .unwrap_or_default();
     Ok((table_name.clone(), column))
 }
 
@@ -80,9 +89,20 @@ fn every_name_comes_back_intact_as_one_identifier() {
         let mut rng = Rng(0x5eed ^ dialect as u64);
         let mut names: Vec<String> = (0..400).map(|_| rng.name(limit(dialect))).collect();
         names.extend(
-            ["\"", "`", "]", "[", "]]]", "; DROP TABLE users; --", "-- comment", "名前", "🦀🦀", "a\"b`c]d"]
-                .iter()
-                .map(|s| s.to_string()),
+            [
+                "\"",
+                "`",
+                "]",
+                "[",
+                "]]]",
+                "; DROP TABLE users; --",
+                "-- comment",
+                "名前",
+                "🦀🦀",
+                "a\"b`c]d",
+            ]
+            .iter()
+            .map(|s| s.to_string()),
         );
         names.push("x".repeat(limit(dialect)));
         names.push(format!("{}é", "y".repeat(limit(dialect) - 2)));
@@ -104,7 +124,10 @@ fn names_over_the_limit_are_refused() {
         for len in [limit(dialect) + 1, 128 + 1] {
             let name = "n".repeat(len);
             let error = round_trip(dialect, &name).err().unwrap_or_default();
-            assert!(error.contains("bytes") && error.contains(&dialect.to_string()), "{dialect} {len}: {error}");
+            assert!(
+                error.contains("bytes") && error.contains(&dialect.to_string()),
+                "{dialect} {len}: {error}"
+            );
         }
     }
     // 63/64/128 bytes: accepted exactly up to each engine's limit.

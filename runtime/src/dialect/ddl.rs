@@ -300,10 +300,10 @@ pub trait Ddl {
     /// Renders one change. `table` looks up a table of the schema the change
     /// applies to (the target schema for additions, the current one for
     /// removals), for changes that need more than they carry.
-    fn change(
+    fn change<'t>(
         &self,
         change: &Change,
-        table: &dyn Fn(&str) -> Option<Table>,
+        table: &dyn Fn(&str) -> Option<&'t Table>,
     ) -> Result<Statements, Error> {
         let find = |name: &str| {
             table(name).ok_or_else(|| {
@@ -318,8 +318,8 @@ pub trait Ddl {
             Change::DropColumn { table, column } => self.drop_column(table, column),
             Change::RenameColumn { table, from, to } => self.rename_column(table, from, to),
             Change::AlterColumn { table, from, to } => self.alter_column(table, from, to),
-            Change::AddIndex { table, index } => self.add_index(&find(table)?, index),
-            Change::DropIndex { table, index } => self.drop_index(&find(table)?, index),
+            Change::AddIndex { table, index } => self.add_index(find(table)?, index),
+            Change::DropIndex { table, index } => self.drop_index(find(table)?, index),
             Change::RenameIndex { table, from, to } => self.rename_index(table, from, to),
             Change::AddForeignKey { table, fk } => self.add_foreign_key(table, fk),
             Change::DropForeignKey { table, fk } => self.drop_foreign_key(table, fk),

@@ -1,6 +1,8 @@
 //! A plan as the text of one migration file: deterministic, LF line
 //! endings, one statement per line group, each ending with `;`.
 
+use std::collections::BTreeMap;
+
 use super::{Dialect, Sqlite};
 use crate::Error;
 use crate::diff::{DiffOptions, diff};
@@ -17,8 +19,13 @@ pub fn render(
     notes: &[String],
 ) -> Result<String, Error> {
     let ddl = dialect.ddl();
-    let lookup =
-        |name: &str| -> Option<Table> { after.table(name).or_else(|| before.table(name)).cloned() };
+    let (after_by_name, before_by_name) = (by_name(after), by_name(before));
+    let lookup = |name: &str| -> Option<&Table> {
+        after_by_name
+            .get(name)
+            .or_else(|| before_by_name.get(name))
+            .copied()
+    };
     let mut statements = Vec::new();
     for step in &plan.steps {
         match step {
@@ -74,4 +81,8 @@ pub fn create_schema(schema: &Schema, dialect: Dialect) -> Result<String, Error>
     let changes = diff(&empty, schema, &DiffOptions::default()).changes;
     let plan = plan(&empty, schema, &changes, dialect, &Policy::default());
     render(&plan, dialect, &empty, schema, &[])
+}
+
+fn by_name(schema: &Schema) -> BTreeMap<&str, &Table> {
+    schema.tables.iter().map(|t| (&*t.name, t)).collect()
 }

@@ -1,6 +1,7 @@
 //! The comparison itself: tables, then within each matched table columns,
 //! keys, indexes, foreign keys, checks and comment.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::Change;
@@ -23,12 +24,14 @@ pub struct Diff {
 /// Compares two schemas. Renames come only from `renamed_from` hints: a
 /// hint applies when its old name exists in `current` and the new one does
 /// not; otherwise it is ignored with a note.
-pub fn diff(current: &Schema, desired: &Schema, _options: &DiffOptions) -> Diff {
+pub fn diff(current_schema: &Schema, desired_schema: &Schema, _options: &DiffOptions) -> Diff {
     let mut out = Diff::default();
+    let current = ByName::of(current_schema);
+    let desired = ByName::of(desired_schema);
     // Table renames first: later comparisons see current tables under their
     // new names, so references to them compare equal.
     let mut table_renames: BTreeMap<String, String> = BTreeMap::new();
-    for wanted in &desired.tables {
+    for wanted in &desired_schema.tables {
         let Some(old) = wanted.renamed_from.as_deref() else {
             continue;
         };
@@ -51,7 +54,7 @@ pub fn diff(current: &Schema, desired: &Schema, _options: &DiffOptions) -> Diff 
         }
     }
     let mut matched: BTreeSet<String> = BTreeSet::new();
-    for wanted in &desired.tables {
+    for wanted in &desired_schema.tables {
         let existing = current.table(&wanted.name).or_else(|| {
             let old = wanted.renamed_from.as_deref()?;
             (table_renames.get(old)? == &*wanted.name).then(|| current.table(old))?
@@ -66,7 +69,7 @@ pub fn diff(current: &Schema, desired: &Schema, _options: &DiffOptions) -> Diff 
                     });
                 }
                 let existing = renamed_references(existing, &wanted.name, &table_renames);
-                diff_table(&existing, wanted, &mut out);
+                diff_table(existing, wanted, &mut out);
             }
             None => {
                 let mut table = wanted.clone();
@@ -82,7 +85,7 @@ pub fn diff(current: &Schema, desired: &Schema, _options: &DiffOptions) -> Diff 
             }
         }
     }
-    for gone in current
+    for gone in current_schema
         .tables
         .iter()
         .filter(|t| !matched.contains(&*t.name))
@@ -92,9 +95,35 @@ pub fn diff(current: &Schema, desired: &Schema, _options: &DiffOptions) -> Diff 
     out
 }
 
+/// Tables by name, for lookups in large schemas.
+struct ByName<'s>(BTreeMap<&'s str, &'s Table>);
+
+impl<'s> ByName<'s> {
+    fn of(schema: &'s Schema) -> ByName<'s> {
+        ByName(schema.tables.iter().map(|t| (&*t.name, t)).collect())
+    }
+
+    fn table(&self, name: &str) -> Option<&'s Table> {
+        self.0.get(name).copied()
+    }
+}
+
 /// `table` as it is after renaming it to `name` and renaming the tables its
 /// foreign keys reference (the engines follow renames in references).
-fn renamed_references(table: &Table, name: &str, renames: &BTreeMap<String, String>) -> Table {
+/// Borrowed when nothing is renamed.
+fn renamed_references<'t>(
+    table: &'t Table,
+    name: &str,
+    renames: &BTreeMap<String, String>,
+) -> Cow<'t, Table> {
+    let touched = table.name != name
+        || table
+            .foreign_keys
+            .iter()
+            .any(|fk| renames.contains_key(&*fk.ref_table));
+    if !touched {
+        return Cow::Borrowed(table);
+    }
     let mut table = table.clone();
     table.name = name.to_string().into();
     for fk in table.foreign_keys.to_mut() {
@@ -102,7 +131,7 @@ fn renamed_references(table: &Table, name: &str, renames: &BTreeMap<String, Stri
             fk.ref_table = new.clone().into();
         }
     }
-    table
+    Cow::Owned(table)
 }
 
 /// Hints are directions for one diff, not schema facts.
@@ -114,9 +143,12 @@ fn strip_hints(mut table: Table) -> Table {
     table
 }
 
-fn diff_table(existing: &Table, wanted: &Table, out: &mut Diff) {
+fn diff_table(existing: Cow<'_, Table>, wanted: &Table, out: &mut Diff) {
+    if *existing == *wanted && wanted.columns.iter().all(|c| c.renamed_from.is_none()) {
+        return;
+    }
     let table = wanted.name.to_string();
-    let mut existing = existing.clone();
+    let mut existing = existing;
 
     // Columns: renames, then alterations and additions, then drops.
     let mut column_renames: BTreeMap<String, String> = BTreeMap::new();
@@ -147,7 +179,9 @@ fn diff_table(existing: &Table, wanted: &Table, out: &mut Diff) {
             ));
         }
     }
-    apply_column_renames(&mut existing, &column_renames);
+    if !column_renames.is_empty() {
+        apply_column_renames(existing.to_mut(), &column_renames);
+    }
 
     for column in wanted.columns.iter() {
         match existing.column(&column.name) {

@@ -21,8 +21,8 @@ pub struct Generated {
     /// `.down.sql` text.
     pub down: String,
     /// The schema after the up migration (the next snapshot), without
-    /// rename hints.
-    pub after: Schema,
+    /// rename hints; `None` when there is nothing to migrate.
+    pub after: Option<Schema>,
 }
 
 impl Generated {
@@ -41,6 +41,16 @@ pub fn generate(
 ) -> Result<Generated, Error> {
     let found = diff(current, desired, &DiffOptions::default());
     let mut notes = found.notes;
+    if found.changes.is_empty() {
+        return Ok(Generated {
+            changes: Vec::new(),
+            skipped: Vec::new(),
+            notes,
+            up: String::new(),
+            down: String::new(),
+            after: None,
+        });
+    }
     let up_plan: Plan = plan(current, desired, &found.changes, dialect, policy);
     for change in &up_plan.skipped {
         notes.push(format!(
@@ -85,7 +95,7 @@ pub fn generate(
         notes,
         up,
         down,
-        after: reverse_hints(&after_up, &[]),
+        after: Some(reverse_hints(&after_up, &[])),
     })
 }
 

@@ -67,13 +67,15 @@ pub fn order(changes: Vec<Change>, dialect: Dialect) -> Vec<Change> {
                 // In a cycle some table is dropped while another dropped
                 // later still references it: drop those keys first.
                 if dialect != Dialect::Sqlite {
-                    for (i, table) in ordered.iter().enumerate() {
-                        for later in &ordered[i + 1..] {
-                            for fk in later
-                                .foreign_keys
-                                .iter()
-                                .filter(|fk| fk.ref_table == table.name && later.name != table.name)
-                            {
+                    let position: BTreeMap<&str, usize> = ordered
+                        .iter()
+                        .enumerate()
+                        .map(|(i, t)| (&*t.name, i))
+                        .collect();
+                    for (j, later) in ordered.iter().enumerate() {
+                        for fk in later.foreign_keys.iter() {
+                            let earlier = position.get(&*fk.ref_table).is_some_and(|&i| i < j);
+                            if earlier && fk.ref_table != later.name {
                                 out.push(Change::DropForeignKey {
                                     table: later.name.to_string(),
                                     fk: fk.clone(),
@@ -96,23 +98,59 @@ pub fn order(changes: Vec<Change>, dialect: Dialect) -> Vec<Change> {
 }
 
 /// Tables so that each comes after the tables it references (among these
-/// tables); ties and cycles resolved by name, so the order is deterministic.
-fn creation_order(mut tables: Vec<Table>) -> Vec<Table> {
-    tables.sort_by(|a, b| a.name.cmp(&b.name));
-    let names: BTreeSet<String> = tables.iter().map(|t| t.name.to_string()).collect();
-    let mut placed: BTreeSet<String> = BTreeSet::new();
-    let mut out = Vec::with_capacity(tables.len());
-    while !tables.is_empty() {
-        let ready = tables.iter().position(|t| {
-            t.foreign_keys.iter().all(|fk| {
-                fk.ref_table == t.name
-                    || !names.contains(&*fk.ref_table)
-                    || placed.contains(&*fk.ref_table)
-            })
-        });
-        let next = tables.remove(ready.unwrap_or(0));
-        placed.insert(next.name.to_string());
-        out.push(next);
+/// tables), ties by name; a cycle is broken at its smallest name. Kahn's
+/// algorithm over a name-ordered ready set: O(n log n) for n tables.
+fn creation_order(tables: Vec<Table>) -> Vec<Table> {
+    use std::collections::BTreeMap;
+    let mut by_name: BTreeMap<String, Table> = tables
+        .into_iter()
+        .map(|t| (t.name.to_string(), t))
+        .collect();
+    let mut waiting_on: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut dependents: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (name, table) in &by_name {
+        let deps: BTreeSet<String> = table
+            .foreign_keys
+            .iter()
+            .map(|fk| fk.ref_table.to_string())
+            .filter(|r| r != name && by_name.contains_key(r))
+            .collect();
+        for dep in &deps {
+            dependents
+                .entry(dep.clone())
+                .or_default()
+                .push(name.clone());
+        }
+        waiting_on.insert(name.clone(), deps);
+    }
+    let mut ready: BTreeSet<String> = waiting_on
+        .iter()
+        .filter(|(_, d)| d.is_empty())
+        .map(|(n, _)| n.clone())
+        .collect();
+    let mut out = Vec::with_capacity(by_name.len());
+    while !by_name.is_empty() {
+        let next = match ready.pop_first() {
+            Some(name) => name,
+            // Only cycles remain: take the smallest name.
+            None => match by_name.keys().next() {
+                Some(name) => name.clone(),
+                None => break,
+            },
+        };
+        let Some(table) = by_name.remove(&next) else {
+            continue;
+        };
+        waiting_on.remove(&next);
+        for dependent in dependents.get(&next).into_iter().flatten() {
+            if let Some(deps) = waiting_on.get_mut(dependent) {
+                deps.remove(&next);
+                if deps.is_empty() && by_name.contains_key(dependent) {
+                    ready.insert(dependent.clone());
+                }
+            }
+        }
+        out.push(table);
     }
     out
 }
