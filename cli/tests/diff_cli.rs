@@ -229,6 +229,27 @@ fn diff_edit_rename_and_validate() {
     assert!(cargo_dbgen(&dir, &["lint"]).status.success());
     let _ = std::fs::remove_file(dir.join("dbgen.toml"));
 
+    // A file that does not parse for the dialect fails validate (after hash).
+    let broken = dir.join("migrations").join(&ups[0]);
+    let good = std::fs::read_to_string(&broken).expect("up");
+    std::fs::write(&broken, format!("{good}CREAT TABLE oops (;\n")).expect("edit");
+    assert!(cargo_dbgen(&dir, &["hash"]).status.success());
+    let unparsable = cargo_dbgen(&dir, &["validate"]);
+    assert_eq!(
+        unparsable.status.code(),
+        Some(1),
+        "{}",
+        text(&unparsable.stderr)
+    );
+    assert!(
+        text(&unparsable.stderr).contains("does not parse as sqlite SQL"),
+        "{}",
+        text(&unparsable.stderr)
+    );
+    std::fs::write(&broken, good).expect("restore");
+    assert!(cargo_dbgen(&dir, &["hash"]).status.success());
+    assert!(cargo_dbgen(&dir, &["validate"]).status.success());
+
     // `new` adds an empty pair for hand-written SQL and keeps the sum valid.
     let new = cargo_dbgen(&dir, &["new", "Backfill names"]);
     assert!(new.status.success(), "{}", text(&new.stderr));

@@ -1,6 +1,8 @@
 //! SQL dialects: one unit struct per engine implementing [`Ddl`], whose
 //! defaults are standard SQL; [`render`] turns a plan into a migration file.
 
+#[cfg(feature = "sql-check")]
+mod check;
 mod ddl;
 mod mysql;
 mod postgres;
@@ -11,6 +13,8 @@ mod sqlserver;
 use std::fmt;
 use std::str::FromStr;
 
+#[cfg(feature = "sql-check")]
+pub use check::{SqlProblem, check_file, grammar_gap};
 pub use ddl::{Ddl, Statements, live_marker};
 pub use mysql::MySql;
 pub use postgres::Postgres;

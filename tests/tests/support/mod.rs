@@ -177,52 +177,11 @@ pub fn statement_count(sql: &str) -> usize {
         .count()
 }
 
-/// Valid statements outside sqlparser 0.64's grammar, by dialect: checked
-/// by shape instead. Each is documented engine syntax.
-pub fn grammar_gap(dialect: Dialect, statement: &str) -> bool {
-    let s = statement.trim();
-    match dialect {
-        // T-SQL changes a column's type and nullability together, and adds a
-        // default as a named constraint `FOR` the column.
-        Dialect::SqlServer => {
-            (s.starts_with("ALTER TABLE [")
-                && s.contains("] ALTER COLUMN [")
-                && (s.ends_with(" NOT NULL") || s.ends_with(" NULL")))
-                || (s.starts_with("ALTER TABLE [")
-                    && s.contains(" ADD CONSTRAINT [")
-                    && s.contains(" DEFAULT ")
-                    && s.contains(" FOR ["))
-        }
-        // MySQL 5.7+/MariaDB 10.5+ `RENAME INDEX`, and the table comment option.
-        Dialect::MySql => {
-            (s.starts_with("ALTER TABLE `") && s.contains("` RENAME INDEX `"))
-                || (s.starts_with("ALTER TABLE `") && s.contains("` COMMENT = '"))
-        }
-        Dialect::Postgres => {
-            s.starts_with("ALTER TABLE \"") && s.ends_with(" DROP IDENTITY IF EXISTS")
-        }
-        Dialect::Sqlite => false,
-    }
-}
-
-/// Parses every statement of a rendered file; returns how many there were.
-/// A statement sqlparser rejects must be one of the [`grammar_gap`] shapes.
+/// Parses every statement of a rendered file with the runtime's checker
+/// (the one `cargo dbgen validate` uses); returns how many there were.
 pub fn parse_file(dialect: Dialect, sql: &str) -> Result<usize, String> {
-    let body: String = sql
-        .lines()
-        .filter(|l| !l.starts_with("--"))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    let mut count = 0;
-    for statement in body.split(";\n").filter(|s| !s.trim().is_empty()) {
-        match parse(dialect, statement) {
-            Ok(parsed) if parsed.len() == 1 => count += 1,
-            Ok(parsed) => return Err(format!("{} statements in one: {statement}", parsed.len())),
-            Err(_) if grammar_gap(dialect, statement) => count += 1,
-            Err(error) => return Err(format!("{error} in: {statement}")),
-        }
-    }
-    Ok(count)
+    dbgen::dialect::check_file(dialect, sql)
+        .map_err(|p| format!("statement {}: {}", p.statement, p.message))
 }
 
 /// Parses `sql` with sqlparser's dialect for `dialect`.
