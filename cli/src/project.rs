@@ -27,39 +27,31 @@ struct Metadata {
     packages: Vec<MetaPackage>,
     workspace_root: PathBuf,
     target_directory: PathBuf,
-    resolve: Option<Resolve>,
 }
 
 #[derive(Deserialize)]
 struct MetaPackage {
-    id: String,
     name: String,
-    version: String,
-    source: Option<String>,
     manifest_path: PathBuf,
     targets: Vec<Target>,
+    dependencies: Vec<Dependency>,
+}
+
+/// A dependency as the package declares it.
+#[derive(Deserialize)]
+struct Dependency {
+    name: String,
+    kind: Option<String>,
+    source: Option<String>,
+    req: String,
+    path: Option<PathBuf>,
+    registry: Option<String>,
 }
 
 #[derive(Deserialize)]
 struct Target {
     name: String,
     kind: Vec<String>,
-}
-
-#[derive(Deserialize)]
-struct Resolve {
-    nodes: Vec<Node>,
-}
-
-#[derive(Deserialize)]
-struct Node {
-    id: String,
-    deps: Vec<NodeDep>,
-}
-
-#[derive(Deserialize)]
-struct NodeDep {
-    pkg: String,
 }
 
 /// The package whose manifest is `manifest` (or the nearest one above the
@@ -73,7 +65,14 @@ pub fn locate(manifest: Option<&Path>) -> Result<Package, CliError> {
         None => locate_manifest()?,
     };
     let output = cargo()
-        .args(["metadata", "--format-version", "1", "--manifest-path"])
+        // --no-deps: no dependency resolution, so it answers in milliseconds.
+        .args([
+            "metadata",
+            "--no-deps",
+            "--format-version",
+            "1",
+            "--manifest-path",
+        ])
         .arg(&manifest_path)
         .stderr(Stdio::inherit())
         .output()
@@ -100,16 +99,11 @@ pub fn locate(manifest: Option<&Path>) -> Result<Package, CliError> {
                 manifest_path.display()
             ))
         })?;
-    let dbgen_dependency = metadata.resolve.as_ref().and_then(|resolve| {
-        let node = resolve.nodes.iter().find(|n| n.id == package.id)?;
-        node.deps.iter().find_map(|dep| {
-            let p = metadata
-                .packages
-                .iter()
-                .find(|p| p.id == dep.pkg && p.name == "dbgen")?;
-            Some(dependency_spec(p))
-        })
-    });
+    let dbgen_dependency = package
+        .dependencies
+        .iter()
+        .find(|d| d.name == "dbgen" && d.kind.is_none())
+        .map(dependency_spec);
     Ok(Package {
         name: package.name.clone(),
         dir: manifest_path
@@ -133,32 +127,39 @@ pub fn locate(manifest: Option<&Path>) -> Result<Package, CliError> {
     })
 }
 
-/// A Cargo.toml dependency value selecting exactly this `dbgen` package.
-fn dependency_spec(p: &MetaPackage) -> String {
-    let version = &p.version;
-    match p.source.as_deref() {
-        None => {
-            let dir = p.manifest_path.parent().unwrap_or(Path::new("."));
-            format!(
-                "{{ path = {}, default-features = false }}",
-                toml_string(&dir.to_string_lossy())
-            )
-        }
-        Some(source) if source.starts_with("git+") => {
-            let url = source.trim_start_matches("git+");
-            let (repo, rev) = url.split_once('#').unwrap_or((url, ""));
-            let repo = repo.split('?').next().unwrap_or(repo);
-            format!(
-                "{{ git = {}, rev = {}, default-features = false }}",
-                toml_string(repo),
-                toml_string(rev)
-            )
-        }
-        Some(_) => format!(
-            "{{ version = {}, default-features = false }}",
-            toml_string(&format!("={version}"))
-        ),
+/// A Cargo.toml dependency value selecting the same `dbgen` the package
+/// declares (the copied lock file pins the exact version).
+fn dependency_spec(dep: &Dependency) -> String {
+    if let Some(path) = &dep.path {
+        return format!(
+            "{{ path = {}, default-features = false }}",
+            toml_string(&path.to_string_lossy())
+        );
     }
+    if let Some(source) = dep.source.as_deref().filter(|s| s.starts_with("git+")) {
+        let url = source.trim_start_matches("git+");
+        let (repo, query) = url.split_once('?').unwrap_or((url, ""));
+        let pin = query
+            .split('&')
+            .find_map(|kv| {
+                let (k, v) = kv.split_once('=')?;
+                matches!(k, "rev" | "branch" | "tag").then(|| format!(", {k} = {}", toml_string(v)))
+            })
+            .unwrap_or_default();
+        return format!(
+            "{{ git = {}{pin}, default-features = false }}",
+            toml_string(repo)
+        );
+    }
+    let registry = dep
+        .registry
+        .as_deref()
+        .map(|r| format!(", registry-index = {}", toml_string(r)))
+        .unwrap_or_default();
+    format!(
+        "{{ version = {}{registry}, default-features = false }}",
+        toml_string(&dep.req)
+    )
 }
 
 /// A TOML basic string.
@@ -176,23 +177,23 @@ pub fn toml_string(text: &str) -> String {
     out
 }
 
+/// The nearest Cargo.toml in this folder or above (what `cargo
+/// locate-project` answers, without starting cargo).
 fn locate_manifest() -> Result<PathBuf, CliError> {
-    let output = cargo()
-        .args(["locate-project", "--message-format", "plain"])
-        .output()
-        .map_err(|source| CliError::Spawn {
-            program: "cargo locate-project".into(),
-            source,
-        })?;
-    if !output.status.success() {
-        return Err(CliError::Usage(format!(
-            "no Cargo.toml in this folder or above it ({})",
-            String::from_utf8_lossy(&output.stderr).trim()
-        )));
-    }
-    Ok(PathBuf::from(
-        String::from_utf8_lossy(&output.stdout).trim(),
-    ))
+    let start = std::env::current_dir().map_err(|source| CliError::ReadFile {
+        path: ".".into(),
+        source,
+    })?;
+    start
+        .ancestors()
+        .map(|dir| dir.join("Cargo.toml"))
+        .find(|candidate| candidate.is_file())
+        .ok_or_else(|| {
+            CliError::Usage(format!(
+                "no Cargo.toml in {} or any folder above it",
+                start.display()
+            ))
+        })
 }
 
 /// `cargo`, as the one that started us (`$CARGO`) when there is one.
