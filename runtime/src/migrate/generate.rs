@@ -67,7 +67,9 @@ pub fn generate(
     // The down migration is the diff back, with every rename the up
     // migration makes written as a hint in the other direction, starting
     // from what the up migration really leaves (skipped drops stay).
-    let after_up = with_skipped_kept(desired, &up_plan.skipped);
+    // One copy of the target state, without hints: the snapshot, and the
+    // starting point of the down diff (which reads hints only from `back`).
+    let after_up = reverse_hints(&with_skipped_kept(desired, &up_plan.skipped), &[]);
     let back = reverse_hints(current, &kept);
     let down_changes = diff(&after_up, &back, &DiffOptions::default()).changes;
     let down_plan = plan(&after_up, &back, &down_changes, dialect, &Policy::default());
@@ -95,7 +97,7 @@ pub fn generate(
         notes,
         up,
         down,
-        after: Some(reverse_hints(&after_up, &[])),
+        after: Some(after_up),
     })
 }
 
@@ -142,7 +144,10 @@ fn reverse_hints(current: &Schema, changes: &[Change]) -> Schema {
 }
 
 /// `desired` plus what skipped drops leave in place.
-fn with_skipped_kept(desired: &Schema, skipped: &[Change]) -> Schema {
+fn with_skipped_kept<'s>(desired: &'s Schema, skipped: &[Change]) -> std::borrow::Cow<'s, Schema> {
+    if skipped.is_empty() {
+        return std::borrow::Cow::Borrowed(desired);
+    }
     let mut schema = desired.clone();
     for change in skipped {
         match change {
@@ -160,5 +165,5 @@ fn with_skipped_kept(desired: &Schema, skipped: &[Change]) -> Schema {
             _ => {}
         }
     }
-    Schema::new(schema.tables)
+    std::borrow::Cow::Owned(Schema::new(schema.tables))
 }
