@@ -17,167 +17,17 @@ use dbgen::schema::{ColumnType as Ty, FkAction, Schema};
 use sqlx::Connection;
 use support::*;
 
-/// `(name, before, after)` for every case worth running on an engine.
-fn cases() -> Vec<(&'static str, Schema, Schema)> {
-    let users = || table("users").col("email", Ty::Varchar(255), false);
-    let posts = || table("posts").col("author_id", Ty::BigInt, false);
-    let products = || {
-        table("products").col(
-            "price",
-            Ty::Decimal {
-                precision: 10,
-                scale: 2,
-            },
-            false,
-        )
-    };
-    let memberships = || {
-        table("memberships")
-            .col("group_id", Ty::BigInt, false)
-            .col("user_id", Ty::BigInt, false)
-    };
-    let cycle_a = || {
-        table("a")
-            .col("b_id", Ty::BigInt, true)
-            .fk("b_id", "b", FkAction::SetNull)
-    };
-    let cycle_b = || {
-        table("b")
-            .col("a_id", Ty::BigInt, true)
-            .fk("a_id", "a", FkAction::SetNull)
-    };
-    vec![
-        (
-            "create_table",
-            schema(vec![]),
-            schema(vec![users().index(&["email"], true)]),
-        ),
-        (
-            "create_fk_cycle",
-            schema(vec![]),
-            schema(vec![cycle_a(), cycle_b()]),
-        ),
-        (
-            "create_with_fk",
-            schema(vec![]),
-            schema(vec![
-                posts().fk("author_id", "users", FkAction::Cascade),
-                users(),
-            ]),
-        ),
-        (
-            "drop_table",
-            schema(vec![users(), table("legacy")]),
-            schema(vec![users()]),
-        ),
-        (
-            "rename_table",
-            schema(vec![
-                table("people")
-                    .col("email", Ty::Varchar(255), false)
-                    .index(&["email"], true),
-            ]),
-            schema(vec![users().index(&["email"], true).renamed_from("people")]),
-        ),
-        (
-            "add_column",
-            schema(vec![users()]),
-            schema(vec![users().col("bio", Ty::Text, true)]),
-        ),
-        (
-            "add_column_default",
-            schema(vec![users()]),
-            schema(vec![users().column({
-                let mut c = col("status", Ty::Varchar(20), false);
-                c.default = Some("'active'".into());
-                c
-            })]),
-        ),
-        (
-            "drop_column",
-            schema(vec![users().col("bio", Ty::Text, true)]),
-            schema(vec![users()]),
-        ),
-        (
-            "rename_column",
-            schema(vec![
-                table("users")
-                    .col("mail", Ty::Varchar(255), false)
-                    .index(&["mail"], false),
-            ]),
-            schema(vec![
-                users()
-                    .edit("email", |c| c.renamed_from = Some("mail".into()))
-                    .index(&["email"], false),
-            ]),
-        ),
-        (
-            "alter_column_type",
-            schema(vec![users()]),
-            schema(vec![table("users").col("email", Ty::Varchar(320), false)]),
-        ),
-        (
-            "alter_column_not_null",
-            schema(vec![table("users").col("email", Ty::Varchar(255), true)]),
-            schema(vec![users()]),
-        ),
-        (
-            "alter_column_default",
-            schema(vec![users()]),
-            schema(vec![
-                users().edit("email", |c| c.default = Some("''".into())),
-            ]),
-        ),
-        (
-            "add_index",
-            schema(vec![users()]),
-            schema(vec![users().index(&["email"], false)]),
-        ),
-        (
-            "add_live_rows_unique",
-            schema(vec![users().soft_delete()]),
-            schema(vec![users().soft_delete().index(&["email"], true)]),
-        ),
-        (
-            "add_foreign_key",
-            schema(vec![users(), posts()]),
-            schema(vec![
-                users(),
-                posts().fk("author_id", "users", FkAction::Restrict),
-            ]),
-        ),
-        (
-            "drop_foreign_key",
-            schema(vec![
-                users(),
-                posts().fk("author_id", "users", FkAction::Cascade),
-            ]),
-            schema(vec![users(), posts()]),
-        ),
-        (
-            "add_check",
-            schema(vec![products()]),
-            schema(vec![products().check("chk_products_price", "price >= 0")]),
-        ),
-        (
-            "change_primary_key",
-            schema(vec![memberships().key(&["id"])]),
-            schema(vec![memberships().key(&["group_id", "user_id"])]),
-        ),
-        (
-            "table_comment",
-            schema(vec![users()]),
-            schema(vec![users().comment("people who sign in; it's them")]),
-        ),
-    ]
-}
-
 /// Runs every case on one connection: before, up, down, up again.
 async fn run_cases<C>(dialect: Dialect, conn: &mut C)
 where
     for<'c> &'c mut C: sqlx::Executor<'c>,
 {
-    for (name, before, after) in cases() {
+    for Case {
+        name,
+        before,
+        after,
+    } in cases()
+    {
         let create = generate(&Schema::default(), &before, dialect, &Policy::default())
             .expect("before renders");
         let migration =

@@ -272,22 +272,7 @@ pub trait Ddl {
         from: Option<&PrimaryKey>,
         to: Option<&PrimaryKey>,
     ) -> Result<Statements, Error> {
-        let mut out = Vec::new();
-        if let Some(pk) = from {
-            out.push(format!(
-                "ALTER TABLE {} DROP CONSTRAINT {}",
-                self.ident(table)?,
-                self.ident(&pk.name)?
-            ));
-        }
-        if let Some(pk) = to {
-            out.push(format!(
-                "ALTER TABLE {} ADD {}",
-                self.ident(table)?,
-                self.primary_key_clause(pk)?
-            ));
-        }
-        Ok(out)
+        replace_primary_key(self, table, from, to)
     }
 
     fn set_table_comment(
@@ -338,4 +323,30 @@ pub trait Ddl {
 /// Name of the generated column MySQL/MariaDB key a live-rows unique index on.
 pub fn live_marker(index: &str) -> String {
     names::derived_name("live", index, &[])
+}
+
+/// Drops the old key constraint and adds the new one (the default; dialects
+/// that can rename a key constraint do so when only the name changes).
+pub fn replace_primary_key<D: Ddl + ?Sized>(
+    ddl: &D,
+    table: &str,
+    from: Option<&PrimaryKey>,
+    to: Option<&PrimaryKey>,
+) -> Result<Statements, Error> {
+    let mut out = Vec::new();
+    if let Some(pk) = from {
+        out.push(format!(
+            "ALTER TABLE {} DROP CONSTRAINT {}",
+            ddl.ident(table)?,
+            ddl.ident(&pk.name)?
+        ));
+    }
+    if let Some(pk) = to {
+        out.push(format!(
+            "ALTER TABLE {} ADD {}",
+            ddl.ident(table)?,
+            ddl.primary_key_clause(pk)?
+        ));
+    }
+    Ok(out)
 }

@@ -82,24 +82,7 @@ impl Ddl for Postgres {
                 self.ident(&old.name)?,
                 self.ident(&new.name)?
             )]),
-            _ => {
-                let mut out = Vec::new();
-                if let Some(pk) = from {
-                    out.push(format!(
-                        "ALTER TABLE {} DROP CONSTRAINT {}",
-                        self.ident(table)?,
-                        self.ident(&pk.name)?
-                    ));
-                }
-                if let Some(pk) = to {
-                    out.push(format!(
-                        "ALTER TABLE {} ADD {}",
-                        self.ident(table)?,
-                        self.primary_key_clause(pk)?
-                    ));
-                }
-                Ok(out)
-            }
+            _ => super::ddl::replace_primary_key(self, table, from, to),
         }
     }
 

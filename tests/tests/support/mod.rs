@@ -2,6 +2,10 @@
 
 #![allow(dead_code)]
 
+mod cases;
+
+pub use cases::{Case, cases};
+
 use dbgen::dialect::Dialect;
 use dbgen::schema::{
     Check, Column, ColumnType, FkAction, ForeignKey, Index, PrimaryKey, Schema, Table, names,
