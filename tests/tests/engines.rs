@@ -13,7 +13,7 @@ mod support;
 use dbgen::dialect::Dialect;
 use dbgen::migrate::generate;
 use dbgen::plan::Policy;
-use dbgen::schema::{ColumnType as Ty, FkAction, Schema};
+use dbgen::schema::{ColumnType as Ty, Schema};
 use sqlx::Connection;
 use support::*;
 

@@ -12,7 +12,7 @@ mod support;
 use dbgen::diff::Change;
 use dbgen::migrate::generate;
 use dbgen::plan::Policy;
-use dbgen::schema::{ColumnType as Ty, FkAction, Schema};
+use dbgen::schema::{ColumnType as Ty, Schema};
 use support::*;
 
 /// Generates the case for every dialect, snapshots it, and parses it.

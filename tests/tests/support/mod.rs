@@ -4,6 +4,7 @@
 
 mod cases;
 
+#[allow(unused_imports)] // each test file uses a different part of the support module
 pub use cases::{Case, cases};
 
 use dbgen::dialect::Dialect;
