@@ -2,7 +2,7 @@
 //! registration code: `#[derive(Model)]` submits a [`ModelEntry`].
 
 use std::collections::BTreeMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{OnceLock, RwLock};
 
 use crate::Error;
 use crate::schema::{ColumnType, Schema, Table};
@@ -27,9 +27,10 @@ pub struct ModelDef {
 type Decoded = Result<&'static Table, String>;
 
 /// Decoded tables by the address of their (static) definition.
-fn cache() -> &'static Mutex<BTreeMap<usize, Decoded>> {
-    static CACHE: OnceLock<Mutex<BTreeMap<usize, Decoded>>> = OnceLock::new();
-    CACHE.get_or_init(|| Mutex::new(BTreeMap::new()))
+/// Read-mostly: after each model's first use every lookup is a shared read.
+fn cache() -> &'static RwLock<BTreeMap<usize, Decoded>> {
+    static CACHE: OnceLock<RwLock<BTreeMap<usize, Decoded>>> = OnceLock::new();
+    CACHE.get_or_init(|| RwLock::new(BTreeMap::new()))
 }
 
 impl ModelDef {
@@ -49,12 +50,18 @@ impl ModelDef {
 
     fn decoded(&'static self) -> Decoded {
         let key = self as *const ModelDef as usize;
-        let mut cache = match cache().lock() {
-            Ok(guard) => guard,
+        let found = match cache().read() {
+            Ok(map) => map.get(&key).cloned(),
+            Err(poisoned) => poisoned.into_inner().get(&key).cloned(),
+        };
+        if let Some(decoded) = found {
+            return decoded;
+        }
+        let mut map = match cache().write() {
+            Ok(map) => map,
             Err(poisoned) => poisoned.into_inner(),
         };
-        cache
-            .entry(key)
+        map.entry(key)
             // One table per model for the life of the program, like a
             // `static`: leaking it is what gives it the `'static` lifetime.
             .or_insert_with(|| decode(self.json, self.columns).map(|t| &*Box::leak(Box::new(t))))
