@@ -60,7 +60,7 @@ pub fn run(cx: &Context, args: &DiffArgs) -> Result<(), CliError> {
     println!("wrote {}", down.display());
     println!(
         "{} change(s); review them, then apply with `cargo dbgen apply` or sqlx",
-        generated.changes.len()
+        generated.kinds.len()
     );
     Ok(())
 }

@@ -79,7 +79,7 @@ pub fn render(
 pub fn create_schema(schema: &Schema, dialect: Dialect) -> Result<String, Error> {
     let empty = Schema::default();
     let changes = diff(&empty, schema, &DiffOptions::default()).changes;
-    let plan = plan(&empty, schema, &changes, dialect, &Policy::default());
+    let plan = plan(&empty, schema, changes, dialect, &Policy::default());
     render(&plan, dialect, &empty, schema, &[])
 }
 

@@ -1,17 +1,18 @@
 //! One migration from two schemas: the diff, its plan for a dialect, the up
-//! SQL, and the down SQL as the inverse plan.
+//! SQL, and the down SQL (the diff back, with the renames reversed).
 
 use crate::Error;
 use crate::dialect::{Dialect, render};
 use crate::diff::{Change, DiffOptions, diff};
-use crate::plan::{Plan, Policy, plan};
+use crate::plan::{Policy, plan};
 use crate::schema::Schema;
 
 /// A generated migration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Generated {
-    /// The changes it makes (after the policy's skips).
-    pub changes: Vec<Change>,
+    /// The kinds of change it makes (`Change::kind`), in canonical order,
+    /// after the policy's skips.
+    pub kinds: Vec<&'static str>,
     /// Changes the policy left out.
     pub skipped: Vec<Change>,
     /// Notes for the user (ignored rename hints, skipped changes).
@@ -28,7 +29,7 @@ pub struct Generated {
 impl Generated {
     /// Whether there is nothing to migrate.
     pub fn is_empty(&self) -> bool {
-        self.changes.is_empty()
+        self.kinds.is_empty()
     }
 }
 
@@ -43,7 +44,7 @@ pub fn generate(
     let mut notes = found.notes;
     if found.changes.is_empty() {
         return Ok(Generated {
-            changes: Vec::new(),
+            kinds: Vec::new(),
             skipped: Vec::new(),
             notes,
             up: String::new(),
@@ -51,7 +52,33 @@ pub fn generate(
             after: None,
         });
     }
-    let up_plan: Plan = plan(current, desired, &found.changes, dialect, policy);
+    // What the down migration needs from the changes is read before the
+    // planner takes them: the renames to reverse and the data lost.
+    let kept = |c: &&Change| !policy.skip.contains(c.kind());
+    let kinds: Vec<&'static str> = found
+        .changes
+        .iter()
+        .filter(kept)
+        .map(Change::kind)
+        .collect();
+    let renames: Vec<Change> = found
+        .changes
+        .iter()
+        .filter(kept)
+        .filter(|c| matches!(c, Change::RenameTable { .. } | Change::RenameColumn { .. }))
+        .cloned()
+        .collect();
+    let losses: Vec<String> = found
+        .changes
+        .iter()
+        .filter(kept)
+        .filter(|c| c.loses_data())
+        .map(|c| match c {
+            Change::DropColumn { table, column } => format!("column `{table}.{}`", column.name),
+            other => format!("table `{}`", other.table()),
+        })
+        .collect();
+    let up_plan = plan(current, desired, found.changes, dialect, policy);
     for change in &up_plan.skipped {
         notes.push(format!(
             "skipped by policy (diff.skip): {} on `{}`",
@@ -59,28 +86,13 @@ pub fn generate(
             change.table()
         ));
     }
-    let kept: Vec<Change> = found
-        .changes
-        .into_iter()
-        .filter(|c| !up_plan.skipped.contains(c))
-        .collect();
-    // The down migration is the diff back, with every rename the up
-    // migration makes written as a hint in the other direction, starting
-    // from what the up migration really leaves (skipped drops stay).
     // One copy of the target state, without hints: the snapshot, and the
-    // starting point of the down diff (which reads hints only from `back`).
+    // starting point of the down diff (which reads hints only from `back`),
+    // as the up migration really leaves it (skipped drops stay).
     let after_up = reverse_hints(&with_skipped_kept(desired, &up_plan.skipped), &[]);
-    let back = reverse_hints(current, &kept);
+    let back = reverse_hints(current, &renames);
     let down_changes = diff(&after_up, &back, &DiffOptions::default()).changes;
-    let down_plan = plan(&after_up, &back, &down_changes, dialect, &Policy::default());
-    let losses: Vec<String> = kept
-        .iter()
-        .filter(|c| c.loses_data())
-        .map(|c| match c {
-            Change::DropColumn { table, column } => format!("column `{table}.{}`", column.name),
-            other => format!("table `{}`", other.table()),
-        })
-        .collect();
+    let down_plan = plan(&after_up, &back, down_changes, dialect, &Policy::default());
     let down_notes: Vec<String> = if losses.is_empty() {
         Vec::new()
     } else {
@@ -92,7 +104,7 @@ pub fn generate(
     let up = render(&up_plan, dialect, current, desired, &notes)?;
     let down = render(&down_plan, dialect, &after_up, &back, &down_notes)?;
     Ok(Generated {
-        changes: kept,
+        kinds,
         skipped: up_plan.skipped,
         notes,
         up,

@@ -75,13 +75,12 @@ impl Plan {
 pub fn plan(
     current: &Schema,
     desired: &Schema,
-    changes: &[Change],
+    changes: Vec<Change>,
     dialect: Dialect,
     policy: &Policy,
 ) -> Plan {
     let (kept, skipped): (Vec<Change>, Vec<Change>) = changes
-        .iter()
-        .cloned()
+        .into_iter()
         .partition(|c| !policy.skip.contains(c.kind()));
     let ordered = order::order(kept, dialect);
     let steps = match dialect {
