@@ -2,7 +2,7 @@
 //! keys, indexes, foreign keys, checks and comment.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::Change;
 use crate::schema::{Column, ForeignKey, Index, Schema, Table};
@@ -53,7 +53,7 @@ pub fn diff(current_schema: &Schema, desired_schema: &Schema, _options: &DiffOpt
             ));
         }
     }
-    let mut matched: BTreeSet<String> = BTreeSet::new();
+    let mut matched = vec![false; current_schema.tables.len()];
     for wanted in &desired_schema.tables {
         let existing = current.table(&wanted.name).or_else(|| {
             let old = wanted.renamed_from.as_deref()?;
@@ -61,7 +61,9 @@ pub fn diff(current_schema: &Schema, desired_schema: &Schema, _options: &DiffOpt
         });
         match existing {
             Some(existing) => {
-                matched.insert(existing.name.to_string());
+                if let Some(i) = current.position(&existing.name) {
+                    matched[i] = true;
+                }
                 if existing.name != wanted.name {
                     out.changes.push(Change::RenameTable {
                         from: existing.name.to_string(),
@@ -85,26 +87,39 @@ pub fn diff(current_schema: &Schema, desired_schema: &Schema, _options: &DiffOpt
             }
         }
     }
-    for gone in current_schema
+    for (gone, _) in current_schema
         .tables
         .iter()
-        .filter(|t| !matched.contains(&*t.name))
+        .zip(&matched)
+        .filter(|(_, m)| !**m)
     {
         out.changes.push(Change::DropTable(gone.clone()));
     }
     out
 }
 
-/// Tables by name, for lookups in large schemas.
-struct ByName<'s>(BTreeMap<&'s str, &'s Table>);
+/// Tables by name, for lookups in large schemas. Only looked up, never
+/// iterated, so a hash map keeps the output deterministic.
+struct ByName<'s>(HashMap<&'s str, (usize, &'s Table)>);
 
 impl<'s> ByName<'s> {
     fn of(schema: &'s Schema) -> ByName<'s> {
-        ByName(schema.tables.iter().map(|t| (&*t.name, t)).collect())
+        ByName(
+            schema
+                .tables
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (&*t.name, (i, t)))
+                .collect(),
+        )
     }
 
     fn table(&self, name: &str) -> Option<&'s Table> {
-        self.0.get(name).copied()
+        self.0.get(name).map(|(_, t)| *t)
+    }
+
+    fn position(&self, name: &str) -> Option<usize> {
+        self.0.get(name).map(|(i, _)| *i)
     }
 }
 
