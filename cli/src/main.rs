@@ -123,10 +123,16 @@ pub fn resolve_dialect(flag: Option<&str>, env: Option<&EnvConfig>) -> Result<Di
         Some(url) if !url.starts_with("env:") => {
             Dialect::from_url(url).map_err(|e| CliError::Usage(e.to_string()))
         }
-        Some(url) => match std::env::var(url.trim_start_matches("env:")) {
-            Ok(value) => Dialect::from_url(&value).map_err(|e| CliError::Usage(e.to_string())),
-            Err(_) => Ok(Dialect::Sqlite),
-        },
+        Some(url) => {
+            let variable = url.trim_start_matches("env:");
+            match std::env::var(variable) {
+                Ok(value) => Dialect::from_url(&value).map_err(|e| CliError::Usage(e.to_string())),
+                // Guessing would write migrations for the wrong engine.
+                Err(_) => Err(CliError::Usage(format!(
+                    "dbgen.toml reads the database URL from ${variable}, which is not set (nor in .env); set it, or give the environment a `dialect = \"postgres|mysql|sqlite|sqlserver\"`, or pass --dialect"
+                ))),
+            }
+        }
         None => Ok(Dialect::Sqlite),
     }
 }

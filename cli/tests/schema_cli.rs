@@ -177,6 +177,28 @@ fn usage_and_config_errors_exit_2_with_a_hint() {
     assert_eq!(bad_dialect.status.code(), Some(2));
     assert!(text(&bad_dialect.stderr).contains("postgres, mysql, sqlite, sqlserver"));
 
+    // An env whose URL variable is unset does not silently become SQLite.
+    let dir = scratch_package(
+        "unset_url",
+        &[
+            (
+                "dbgen.toml",
+                "[env.dev]\nurl = \"env:DBGEN_TEST_SURELY_UNSET_URL\"\n",
+            ),
+            (
+                "src/lib.rs",
+                "#[derive(dbgen::Model)]\npub struct Widget { pub id: i64 }\n",
+            ),
+        ],
+    );
+    let output = cargo_dbgen(&dir, &["schema"]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stderr).contains("$DBGEN_TEST_SURELY_UNSET_URL, which is not set"),
+        "{}",
+        text(&output.stderr)
+    );
+
     let dir = scratch_package(
         "bad_config",
         &[
