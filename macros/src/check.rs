@@ -178,7 +178,7 @@ fn check_primary_key(cx: &mut Ctxt, model: &Model) {
 
 /// Rules: `auto_increment` only on an integer single-column primary key.
 fn check_auto_increment(cx: &mut Ctxt, model: &Model) {
-    let key = model.single_key_field().map(|f| f.ident);
+    let key = model.single_key_field().map(|f| f.column.as_str());
     for field in model.columns() {
         let Some(auto) = &field.attrs.auto_increment else {
             continue;
@@ -191,7 +191,7 @@ fn check_auto_increment(cx: &mut Ctxt, model: &Model) {
                 auto.span(),
                 "`auto_increment` needs an integer column (i16, i32, i64, or #[column(type = \"bigint\")])",
             );
-        } else if key != Some(field.ident) {
+        } else if key != Some(field.column.as_str()) {
             cx.error(
                 auto.span(),
                 "`auto_increment` applies to the model's single-column primary key only",

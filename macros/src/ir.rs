@@ -27,6 +27,8 @@ pub struct Model<'a> {
 
 pub struct Field<'a> {
     pub ident: &'a Ident,
+    /// The field's name as text (without `r#`).
+    pub rust_name: String,
     pub ty: &'a Type,
     pub attrs: FieldAttrs,
     /// Column name and the span to blame for it.
@@ -135,12 +137,11 @@ fn build_field<'a>(cx: &mut Ctxt, field: &'a syn::Field) -> Option<(Field<'a>, b
             (FieldAttrs::default(), false)
         }
     };
+    // Rendered once: each `Ident::to_string` crosses the compiler bridge.
+    let rust_name = ident.to_string().trim_start_matches("r#").to_string();
     let (column, column_span) = match &attrs.name {
         Some(name) => ((**name).clone(), name.span()),
-        None => (
-            ident.to_string().trim_start_matches("r#").to_string(),
-            ident.span(),
-        ),
+        None => (rust_name.clone(), ident.span()),
     };
     let option_inner = option_inner(&field.ty);
     let explicit_type = explicit_type(cx, &attrs, option_inner.unwrap_or(&field.ty));
@@ -152,6 +153,7 @@ fn build_field<'a>(cx: &mut Ctxt, field: &'a syn::Field) -> Option<(Field<'a>, b
     let on_update = fk_action(cx, attrs.on_update.as_ref());
     let field = Field {
         ident,
+        rust_name,
         ty: &field.ty,
         attrs,
         column,

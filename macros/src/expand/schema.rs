@@ -30,17 +30,18 @@ pub fn model_def(model: &Model) -> TokenStream {
 
 /// The table without column types (those come from `COLUMNS`).
 fn table_json(model: &Model) -> String {
-    let key = model.single_key_field().map(|k| k.ident);
+    // Columns are compared by name: comparing `Ident`s in a proc macro
+    // renders both through the compiler bridge, every time.
+    let key = model.single_key_field().map(|k| k.column.as_str());
     let columns = model.columns().map(|field| {
-        let is_key = key == Some(field.ident);
+        let is_key = key == Some(field.column.as_str());
         let auto_increment = match &field.attrs.auto_increment {
             Some(explicit) => **explicit,
             None => is_key && is_integer(field),
         };
-        let rust_name = field.ident.to_string();
         Object::new()
             .str("name", &field.column)
-            .str("field", rust_name.trim_start_matches("r#"))
+            .str("field", &field.rust_name)
             .str("type", "text")
             .bool("nullable", false)
             .opt_str("default", field.attrs.default.as_ref().map(|d| d.as_str()))
@@ -150,21 +151,21 @@ fn column_type(roles: &Roles, field: &Field) -> TokenStream {
 
 /// Which fields have a time role, looked up once per model.
 struct Roles<'m> {
-    soft_delete: Option<&'m syn::Ident>,
+    soft_delete: Option<&'m str>,
     timestamps: bool,
 }
 
 impl<'m> Roles<'m> {
     fn of(model: &'m Model) -> Roles<'m> {
         Roles {
-            soft_delete: model.soft_delete_field().map(|f| f.ident),
+            soft_delete: model.soft_delete_field().map(|f| f.column.as_str()),
             timestamps: model.attrs.timestamps.is_present(),
         }
     }
 
     /// The checking function for a field with a time role, if any.
     fn of_field(&self, field: &Field) -> Option<&'static str> {
-        if self.soft_delete == Some(field.ident) {
+        if self.soft_delete == Some(field.column.as_str()) {
             Some("soft_delete_column")
         } else if self.timestamps && (field.column == "created_at" || field.column == "updated_at")
         {
