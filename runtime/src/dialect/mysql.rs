@@ -3,7 +3,7 @@
 use super::Dialect;
 use super::ddl::{Ddl, Statements, live_marker};
 use crate::Error;
-use crate::schema::{Check, Column, ForeignKey, Index, PrimaryKey, Table};
+use crate::schema::{Column, ForeignKey, Index, PrimaryKey, Table};
 
 /// MySQL/MariaDB DDL.
 pub struct MySql;
@@ -135,14 +135,6 @@ impl Ddl for MySql {
             "ALTER TABLE {} DROP FOREIGN KEY {}",
             self.ident(table)?,
             self.ident(&fk.name)?
-        )])
-    }
-
-    fn drop_check(&self, table: &str, check: &Check) -> Result<Statements, Error> {
-        Ok(vec![format!(
-            "ALTER TABLE {} DROP CONSTRAINT {}",
-            self.ident(table)?,
-            self.ident(&check.name)?
         )])
     }
 
