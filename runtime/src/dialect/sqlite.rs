@@ -27,11 +27,7 @@ impl Ddl for Sqlite {
         column: &Column,
         key: Option<&PrimaryKey>,
     ) -> Result<String, Error> {
-        let mut def = format!(
-            "{} {}",
-            self.ident(&column.name)?,
-            self.type_name(column.ty)
-        );
+        let mut def = self.column_start(column)?;
         if !column.nullable {
             def.push_str(" NOT NULL");
         }

@@ -39,11 +39,7 @@ impl Ddl for SqlServer {
         column: &Column,
         _key: Option<&PrimaryKey>,
     ) -> Result<String, Error> {
-        let mut def = format!(
-            "{} {}",
-            self.ident(&column.name)?,
-            self.type_name(column.ty)
-        );
+        let mut def = self.column_start(column)?;
         if column.auto_increment {
             def.push_str(" IDENTITY(1,1)");
         }
