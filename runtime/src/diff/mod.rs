@@ -12,8 +12,8 @@ use crate::schema::{Check, Column, ForeignKey, Index, PrimaryKey, Table};
 
 pub use compare::{DiffOptions, diff};
 
-/// One schema change. Every variant carries enough to render its inverse,
-/// so the down migration is the inverse plan.
+/// One schema change. Drops carry the full definition of what they drop,
+/// so lint and the down migration's warning can say what is lost.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
     /// Create a table with its columns, key, checks and foreign keys
@@ -72,48 +72,6 @@ pub enum Change {
 }
 
 impl Change {
-    /// The change that undoes this one.
-    pub fn inverse(&self) -> Change {
-        match self.clone() {
-            Change::CreateTable(t) => Change::DropTable(t),
-            Change::DropTable(t) => Change::CreateTable(t),
-            Change::RenameTable { from, to } => Change::RenameTable { from: to, to: from },
-            Change::AddColumn { table, column } => Change::DropColumn { table, column },
-            Change::DropColumn { table, column } => Change::AddColumn { table, column },
-            Change::RenameColumn { table, from, to } => Change::RenameColumn {
-                table,
-                from: to,
-                to: from,
-            },
-            Change::AlterColumn { table, from, to } => Change::AlterColumn {
-                table,
-                from: to,
-                to: from,
-            },
-            Change::AddIndex { table, index } => Change::DropIndex { table, index },
-            Change::DropIndex { table, index } => Change::AddIndex { table, index },
-            Change::RenameIndex { table, from, to } => Change::RenameIndex {
-                table,
-                from: to,
-                to: from,
-            },
-            Change::AddForeignKey { table, fk } => Change::DropForeignKey { table, fk },
-            Change::DropForeignKey { table, fk } => Change::AddForeignKey { table, fk },
-            Change::AddCheck { table, check } => Change::DropCheck { table, check },
-            Change::DropCheck { table, check } => Change::AddCheck { table, check },
-            Change::SetPrimaryKey { table, from, to } => Change::SetPrimaryKey {
-                table,
-                from: to,
-                to: from,
-            },
-            Change::SetTableComment { table, from, to } => Change::SetTableComment {
-                table,
-                from: to,
-                to: from,
-            },
-        }
-    }
-
     /// The policy name of this kind of change, as `diff.skip` lists them.
     pub fn kind(&self) -> &'static str {
         match self {
