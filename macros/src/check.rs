@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use proc_macro2::Span;
 
-use crate::attrs::flag;
+use crate::attrs::{closest, flag_span};
 use crate::ctxt::Ctxt;
 use crate::ir::{Field, Model, PrimaryKey, type_name};
 use crate::shared::names::check_identifier;
@@ -168,7 +168,7 @@ fn check_primary_key(cx: &mut Ctxt, model: &Model) {
         let message = format!(
             "primary key column `{name}` cannot be NULL; use a non-Option type and drop `nullable`"
         );
-        match flag(&field.attrs.nullable) {
+        match flag_span(&field.attrs.nullable) {
             Some(span) => cx.error(span, message),
             None if field.option_inner.is_some() => cx.error_spanned(field.ty, message),
             None => {}
@@ -355,30 +355,6 @@ fn unknown_columns<'n>(cx: &mut Ctxt, model: &Model, names: impl Iterator<Item =
             format!("`{name}` is not a column of table `{}`{hint}", model.table),
         );
     }
-}
-
-/// The candidate nearest to `name` by edit distance, if any is close.
-fn closest<'c>(name: &str, candidates: impl Iterator<Item = &'c str>) -> Option<String> {
-    candidates
-        .map(|c| (edit_distance(name, c), c))
-        .filter(|(d, c)| *d <= (c.len().max(name.len()) / 3).max(1))
-        .min()
-        .map(|(_, c)| c.to_string())
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 impl Field<'_> {

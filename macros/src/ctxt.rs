@@ -21,30 +21,9 @@ impl Ctxt {
         self.errors.push(syn::Error::new_spanned(tokens, message));
     }
 
-    /// Records darling's errors (unknown/duplicate keys, wrong value kinds).
-    /// A misspelled key inside a nested item (`index(colums(...))`) also
-    /// makes darling report the correct key as missing there; that second
-    /// error is a consequence of the first and is dropped.
-    pub fn darling(&mut self, error: darling::Error) {
-        let all: Vec<(Span, String)> = error
-            .flatten()
-            .into_iter()
-            .map(|e| (e.span(), e.to_string()))
-            .collect();
-        let misspelled_at: Vec<&str> = all
-            .iter()
-            .filter(|(_, m)| m.starts_with("Unknown field"))
-            .filter_map(|(_, m)| m.rfind(" at ").map(|i| &m[i..]))
-            .collect();
-        for (span, message) in &all {
-            let consequence = message.starts_with("Missing field")
-                && message
-                    .rfind(" at ")
-                    .is_some_and(|i| misspelled_at.contains(&&message[i..]));
-            if !consequence {
-                self.errors.push(syn::Error::new(*span, message));
-            }
-        }
+    /// Records errors found while reading attributes.
+    pub fn extend(&mut self, errors: Vec<syn::Error>) {
+        self.errors.extend(errors);
     }
 
     pub fn has_errors(&self) -> bool {

@@ -1,13 +1,11 @@
 //! The model as the derive understands it: names resolved, values parsed,
 //! spans kept for every token a later error may point at.
 
-use darling::FromAttributes;
-use darling::util::SpannedValue;
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields, GenericArgument, Ident, PathArguments, Type};
 
-use crate::attrs::{ContainerAttrs, FieldAttrs};
+use crate::attrs::{ContainerAttrs, FieldAttrs, SpannedValue};
 use crate::ctxt::Ctxt;
 use crate::shared::logical::{ColumnType, FkAction};
 use crate::shared::names;
@@ -57,14 +55,12 @@ impl Field<'_> {
 /// Reads the input; `None` when its shape cannot be a model at all.
 pub fn build<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<Model<'a>> {
     let mut complete = true;
-    let attrs = match ContainerAttrs::from_attributes(&input.attrs) {
-        Ok(attrs) => attrs,
-        Err(error) => {
-            cx.darling(error);
-            complete = false;
-            ContainerAttrs::default()
-        }
-    };
+    let mut errors = Vec::new();
+    let attrs = ContainerAttrs::parse(&input.attrs, &mut errors);
+    if !errors.is_empty() {
+        complete = false;
+        cx.extend(errors);
+    }
     let named = named_fields(cx, input)?;
     let (table, table_span) = match &attrs.table {
         Some(t) => ((**t).clone(), t.span()),
@@ -130,13 +126,10 @@ fn named_fields<'a>(cx: &mut Ctxt, input: &'a DeriveInput) -> Option<&'a syn::Fi
 /// The field, and whether its attributes parsed.
 fn build_field<'a>(cx: &mut Ctxt, field: &'a syn::Field) -> Option<(Field<'a>, bool)> {
     let ident = field.ident.as_ref()?;
-    let (attrs, parsed) = match FieldAttrs::from_attributes(&field.attrs) {
-        Ok(attrs) => (attrs, true),
-        Err(error) => {
-            cx.darling(error);
-            (FieldAttrs::default(), false)
-        }
-    };
+    let mut errors = Vec::new();
+    let attrs = FieldAttrs::parse(&field.attrs, &mut errors);
+    let parsed = errors.is_empty();
+    cx.extend(errors);
     // Rendered once: each `Ident::to_string` crosses the compiler bridge.
     let rust_name = ident.to_string().trim_start_matches("r#").to_string();
     let (column, column_span) = match &attrs.name {

@@ -1,6 +1,6 @@
 //! `#[derive(Model)]` for dbgen. Depend on `dbgen`, which re-exports it.
 //!
-//! Pipeline: `attrs` (darling receivers) -> `ir` (names resolved, spans
+//! Pipeline: `attrs` (attribute receivers) -> `ir` (names resolved, spans
 //! kept) -> `check` (one function per rule, all errors collected) ->
 //! `expand` (tokens).
 

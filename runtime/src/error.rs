@@ -78,4 +78,41 @@ pub enum Error {
     /// The migration directory does not match its `dbgen.sum`.
     #[error("the migration directory does not match dbgen.sum: {0}")]
     SumMismatch(String),
+    /// The database reported an error.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A value could not be bound to a statement.
+    #[error("could not bind a value: {0}")]
+    Bind(String),
+    /// A column could not be read into its field.
+    #[error("could not read a row: {0}")]
+    Decode(String),
+    /// The row to change does not exist (or is soft-deleted).
+    #[error("no live row in `{table}` with {key}; it was deleted, or never existed")]
+    NotFound {
+        /// The table.
+        table: String,
+        /// The key, as `column = value`.
+        key: String,
+    },
+    /// Restoring a soft-deleted row would break a unique key among live rows.
+    #[error(
+        "cannot restore the row of `{table}` with {key}: a live row already holds the same unique value ({detail}); change or delete that row first"
+    )]
+    RestoreConflict {
+        /// The table.
+        table: String,
+        /// The key, as `column = value`.
+        key: String,
+        /// What the database said.
+        detail: String,
+    },
+    /// A column name that the table does not have.
+    #[error("`{column}` is not a column of `{table}`")]
+    UnknownColumn {
+        /// The table.
+        table: String,
+        /// The name given.
+        column: String,
+    },
 }

@@ -29,20 +29,27 @@ extern crate self as dbgen;
 pub mod audit;
 pub mod dialect;
 pub mod diff;
+pub mod driver;
 mod error;
 pub mod lint;
 pub mod loader;
 pub mod migrate;
 mod model;
 pub mod plan;
+pub mod query;
 pub mod registry;
 pub mod schema;
+mod soft_delete;
 pub mod types;
+pub mod value;
 
 pub use dbgen_macros::Model;
+pub use driver::Driver;
 pub use error::Error;
-pub use model::Model;
+pub use model::{Model, Order};
+pub use query::Query;
 pub use types::SqlType;
+pub use value::{ColumnValue, Value};
 
 /// Items the derive's generated code names. Not a public API.
 #[doc(hidden)]

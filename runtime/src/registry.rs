@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use std::sync::{OnceLock, RwLock};
 
 use crate::Error;
+use crate::model::meta::Meta;
 use crate::schema::{ColumnType, Schema, Table};
+use crate::value::Kind;
 
 /// A model's table definition as the derive emits it: the table as JSON
 /// (column types left out) plus each column's `(type, nullable)` from its
@@ -21,10 +23,10 @@ pub struct ModelDef {
     #[doc(hidden)]
     pub json: &'static str,
     #[doc(hidden)]
-    pub columns: &'static [(ColumnType, bool)],
+    pub columns: &'static [(ColumnType, bool, Kind)],
 }
 
-type Decoded = Result<&'static Table, String>;
+type Decoded = Result<&'static Meta, String>;
 
 /// Decoded tables by the address of their (static) definition.
 /// Read-mostly: after each model's first use every lookup is a shared read.
@@ -39,7 +41,7 @@ impl ModelDef {
     pub const fn new(
         type_name: &'static str,
         json: &'static str,
-        columns: &'static [(ColumnType, bool)],
+        columns: &'static [(ColumnType, bool, Kind)],
     ) -> ModelDef {
         ModelDef {
             type_name,
@@ -64,7 +66,7 @@ impl ModelDef {
         map.entry(key)
             // One table per model for the life of the program, like a
             // `static`: leaking it is what gives it the `'static` lifetime.
-            .or_insert_with(|| decode(self.json, self.columns).map(|t| &*Box::leak(Box::new(t))))
+            .or_insert_with(|| decode(self.json, self.columns).map(|m| &*Box::leak(Box::new(m))))
             .clone()
     }
 
@@ -76,6 +78,12 @@ impl ModelDef {
     /// The model's table, or why its definition could not be read (only
     /// possible when `dbgen` and `dbgen-macros` versions differ).
     pub fn try_table(&'static self) -> Result<&'static Table, Error> {
+        self.meta().map(|m| &m.table)
+    }
+
+    /// The table with the column roles the runtime helpers use.
+    #[doc(hidden)]
+    pub fn meta(&'static self) -> Result<&'static Meta, Error> {
         self.decoded().map_err(|message| Error::ModelDefinition {
             model: self.type_name,
             message,
@@ -91,7 +99,7 @@ impl ModelDef {
     }
 }
 
-fn decode(json: &str, columns: &[(ColumnType, bool)]) -> Result<Table, String> {
+fn decode(json: &str, columns: &[(ColumnType, bool, Kind)]) -> Result<Meta, String> {
     let mut table: Table = serde_json::from_str(json).map_err(|e| e.to_string())?;
     if table.columns.len() != columns.len() {
         return Err(format!(
@@ -100,11 +108,11 @@ fn decode(json: &str, columns: &[(ColumnType, bool)]) -> Result<Table, String> {
             columns.len()
         ));
     }
-    for (column, &(ty, nullable)) in table.columns.to_mut().iter_mut().zip(columns) {
+    for (column, &(ty, nullable, _)) in table.columns.to_mut().iter_mut().zip(columns) {
         column.ty = ty;
         column.nullable = nullable;
     }
-    Ok(table)
+    Ok(Meta::new(table, columns.iter().map(|c| c.2).collect()))
 }
 
 /// What `#[derive(Model)]` submits to the registry.
@@ -176,22 +184,22 @@ mod tests {
     static ALPHA: ModelDef = ModelDef::new(
         "first::Alpha",
         r#"{"name":"alpha","columns":[{"name":"id","field":"id","type":"text","nullable":false}]}"#,
-        &[(ColumnType::BigInt, false)],
+        &[(ColumnType::BigInt, false, Kind::I64)],
     );
     static ALPHA_AGAIN: ModelDef = ModelDef::new(
         "second::Alpha",
         r#"{"name":"alpha","columns":[{"name":"id","field":"id","type":"text","nullable":false}]}"#,
-        &[(ColumnType::Integer, false)],
+        &[(ColumnType::Integer, false, Kind::I32)],
     );
     static BETA: ModelDef = ModelDef::new(
         "Beta",
         r#"{"name":"beta","columns":[{"name":"id","field":"id","type":"text","nullable":false}],"audit":true}"#,
-        &[(ColumnType::Uuid, true)],
+        &[(ColumnType::Uuid, true, Kind::Uuid)],
     );
     static BROKEN: ModelDef = ModelDef::new(
         "Broken",
         r#"{"name":"broken","columns":[]}"#,
-        &[(ColumnType::Uuid, true)],
+        &[(ColumnType::Uuid, true, Kind::Uuid)],
     );
 
     fn entry(def: &'static ModelDef) -> (&'static str, &'static Table) {

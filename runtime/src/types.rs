@@ -3,14 +3,23 @@
 //! `#[derive(Model)]` reads a field's column type from [`SqlType`] unless the
 //! field says `#[column(type = "...")]`. Implement it for your own types:
 //!
+//! A column type also says how values are stored ([`ColumnValue`]):
+//!
 //! ```
+//! use dbgen::value::{ColumnValue, Kind, Value, ValueError};
 //! struct Email(String);
 //! impl dbgen::SqlType for Email {
 //!     const TYPE: dbgen::schema::ColumnType = dbgen::schema::ColumnType::Varchar(320);
 //! }
+//! impl ColumnValue for Email {
+//!     const KIND: Kind = Kind::String;
+//!     fn to_value(&self) -> Value { Value::String(self.0.clone()) }
+//!     fn from_value(v: Value) -> Result<Self, ValueError> { String::from_value(v).map(Email) }
+//! }
 //! ```
 
 use crate::schema::ColumnType;
+use crate::value::{ColumnValue, Kind};
 
 /// A Rust type stored in one column. `Option<T>` is the nullable `T`.
 #[diagnostic::on_unimplemented(
@@ -18,14 +27,14 @@ use crate::schema::ColumnType;
     label = "no column type for this field",
     note = "give the field an explicit type, e.g. `#[column(type = \"text\")]`, mark it `#[column(skip)]` if it is not a column, or implement `dbgen::SqlType` for `{Self}`"
 )]
-pub trait SqlType {
+pub trait SqlType: ColumnValue {
     /// The logical type of the column.
     const TYPE: ColumnType;
     /// Whether the column accepts NULL (true for `Option<T>`).
     const NULLABLE: bool = false;
-    /// Both, as the derive reads them (one constant per field).
+    /// All three, as the derive reads them (one constant per field).
     #[doc(hidden)]
-    const COLUMN: (ColumnType, bool) = (Self::TYPE, Self::NULLABLE);
+    const COLUMN: (ColumnType, bool, Kind) = (Self::TYPE, Self::NULLABLE, Self::KIND);
 }
 
 impl<T: SqlType> SqlType for Option<T> {
@@ -64,8 +73,10 @@ sql_types! {
     chrono::NaiveDateTime => ColumnType::Timestamp,
 }
 
-impl<Tz: chrono::TimeZone> SqlType for chrono::DateTime<Tz> {
-    const TYPE: ColumnType = ColumnType::TimestampTz;
+sql_types! {
+    chrono::DateTime<chrono::Utc> => ColumnType::TimestampTz,
+    chrono::DateTime<chrono::FixedOffset> => ColumnType::TimestampTz,
+    chrono::DateTime<chrono::Local> => ColumnType::TimestampTz,
 }
 
 #[cfg(feature = "time")]
@@ -86,7 +97,7 @@ sql_types! { uuid::Uuid => ColumnType::Uuid }
 sql_types! { rust_decimal::Decimal => ColumnType::Decimal { precision: 28, scale: 10 } }
 
 #[cfg(feature = "json")]
-impl<T> SqlType for sqlx::types::Json<T> {
+impl<T: serde::Serialize + serde::de::DeserializeOwned> SqlType for sqlx::types::Json<T> {
     const TYPE: ColumnType = ColumnType::Json;
 }
 
@@ -202,6 +213,15 @@ mod tests {
     struct Email;
     impl SqlType for Email {
         const TYPE: ColumnType = ColumnType::Varchar(320);
+    }
+    impl ColumnValue for Email {
+        const KIND: Kind = Kind::String;
+        fn to_value(&self) -> crate::Value {
+            crate::Value::String(String::new())
+        }
+        fn from_value(_: crate::Value) -> Result<Self, crate::value::ValueError> {
+            Ok(Email)
+        }
     }
 
     #[test]

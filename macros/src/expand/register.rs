@@ -1,19 +1,57 @@
 //! `impl dbgen::Model` and the registration with the runtime's registry.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{quote, quote_spanned};
 use syn::DeriveInput;
 
 use crate::ir::Model;
 
-/// The impl and the `inventory` submission; `MODEL` is the static emitted
-/// by `schema::model_def`.
+/// The impl (definition, fields to values, values to fields), `FromRow`
+/// and the `inventory` submission; `MODEL` is the static emitted by
+/// `schema::model_def`. Every conversion goes through `ColumnValue`, so the
+/// impl holds one short expression per field and nothing generic.
 pub fn register(model: &Model) -> TokenStream {
     let ident = model.ident;
+    let helper = |f: &crate::ir::Field| {
+        let ty = f.ty;
+        if f.explicit_type.is_some() {
+            quote_spanned!(f.ty_span()=> <::dbgen::__private::Typed<#ty> as ::dbgen::__private::FieldOps>)
+        } else {
+            quote_spanned!(f.ty_span()=> <::dbgen::__private::Field<#ty> as ::dbgen::__private::FieldOps>)
+        }
+    };
+    let to_values = model.columns().map(|f| {
+        let name = f.ident;
+        let helper = helper(f);
+        quote_spanned!(f.ty_span()=> #helper::value(&self.#name))
+    });
+    let from_values = model.fields.iter().map(|f| {
+        let name = f.ident;
+        if f.is_skipped() {
+            quote_spanned!(f.ty_span()=> #name: ::std::default::Default::default())
+        } else {
+            let helper = helper(f);
+            quote_spanned!(f.ty_span()=> #name: #helper::next(&mut v)?)
+        }
+    });
     quote! {
         impl ::dbgen::Model for #ident {
-            fn table() -> &'static ::dbgen::__private::TableDef {
-                MODEL.table()
+            fn __def() -> &'static ::dbgen::__private::ModelDef {
+                &MODEL
+            }
+            fn __values(&self) -> ::std::vec::Vec<::dbgen::__private::Value> {
+                ::std::vec![#(#to_values),*]
+            }
+            fn __from_values(
+                values: ::std::vec::Vec<::dbgen::__private::Value>,
+            ) -> ::std::result::Result<Self, ::dbgen::Error> {
+                let mut v = ::dbgen::__private::Values::new(&MODEL, values);
+                ::std::result::Result::Ok(Self { #(#from_values),* })
+            }
+        }
+        impl<'r, R: ::dbgen::__private::Row> ::dbgen::__private::sqlx::FromRow<'r, R> for #ident {
+            fn from_row(row: &'r R) -> ::std::result::Result<Self, ::dbgen::__private::sqlx::Error> {
+                ::dbgen::__private::from_row(row)
             }
         }
         ::dbgen::__private::inventory::submit! {
@@ -33,8 +71,16 @@ pub fn stub(input: &DeriveInput) -> TokenStream {
     let ident = &input.ident;
     quote! {
         impl ::dbgen::Model for #ident {
-            fn table() -> &'static ::dbgen::__private::TableDef {
-                ::dbgen::__private::stub_table()
+            fn __def() -> &'static ::dbgen::__private::ModelDef {
+                &::dbgen::__private::STUB_DEF
+            }
+            fn __values(&self) -> ::std::vec::Vec<::dbgen::__private::Value> {
+                ::std::vec::Vec::new()
+            }
+            fn __from_values(
+                _: ::std::vec::Vec<::dbgen::__private::Value>,
+            ) -> ::std::result::Result<Self, ::dbgen::Error> {
+                ::std::result::Result::Err(::dbgen::__private::stub_error())
             }
         }
     }

@@ -120,7 +120,7 @@ fn table_json(model: &Model) -> String {
         .finish()
 }
 
-/// The field's `(type, nullable)`: a literal for `type = "..."`/`size`, else
+/// The field's `(type, nullable, kind)`: a literal for `type = "..."`/`size`, else
 /// from `SqlType`, spanned on the field's type so a missing mapping points
 /// at the field. Soft-delete and timestamp fields go through functions whose
 /// bounds also check that the type holds a time.
@@ -132,14 +132,17 @@ fn column_type(roles: &Roles, field: &Field) -> TokenStream {
         Some(logical) => {
             let is_option = field.option_inner.is_some() || nullable_flag;
             let logical = column_type_literal(logical);
-            return quote!((#logical, #is_option));
+            let kind = quote_spanned!(field.ty_span()=> <::dbgen::__private::Typed<#ty> as ::dbgen::__private::FieldOps>::KIND);
+            return quote!((#logical, #is_option, #kind));
         }
         None => match role {
             Some(function) => {
                 let function = syn::Ident::new(function, Span::call_site());
                 quote_spanned!(field.ty_span()=> ::dbgen::__private::#function::<#ty>())
             }
-            None => quote_spanned!(field.ty_span()=> <#ty as ::dbgen::SqlType>::COLUMN),
+            None => {
+                quote_spanned!(field.ty_span()=> <::dbgen::__private::Field<#ty> as ::dbgen::__private::FieldOps>::COLUMN)
+            }
         },
     };
     if nullable_flag {
@@ -188,7 +191,7 @@ pub fn type_checks(model: &Model) -> TokenStream {
         let ty = field.ty;
         let function = syn::Ident::new(function, Span::call_site());
         checks.extend(quote_spanned!(field.ty_span()=>
-            const _: (::dbgen::__private::ColumnType, bool) = ::dbgen::__private::#function::<#ty>();
+            const _: ::dbgen::__private::ColumnDef = ::dbgen::__private::#function::<#ty>();
         ));
     }
     checks

@@ -123,7 +123,7 @@ fn errors_expand_to_compile_errors_and_a_stub() {
         }
     });
     assert_eq!(output.matches("compile_error!").count(), 2, "{output}");
-    assert!(output.contains("stub_table"), "{output}");
+    assert!(output.contains("STUB_DEF"), "{output}");
     assert!(
         !output.contains("inventory"),
         "a broken model is not registered: {output}"

@@ -1,9 +1,24 @@
-//! The audit log: one row per change made through dbgen to an `audit` model.
+//! The audit log: one row per change made through dbgen to an `audit` model,
+//! written in the same transaction as the change.
 //!
-//! This scope is the table definition; writing and querying rows
-//! arrive with the runtime helpers.
+//! - who: [`AuditContext`] set with [`scope`] for a request's async code;
+//! - what: `old_values`/`new_values` as JSON, changed fields only for
+//!   updates, secrets as `"[REDACTED]"` ([`redact`]);
+//! - reading: [`logs`], [`history`], [`user_activity`], [`cleanup`];
+//! - changes made outside dbgen: [`AuditLogger`].
+
+mod context;
+mod logger;
+mod read;
+pub mod redact;
+pub(crate) mod write;
 
 use crate::Model;
+
+pub use context::{AuditContext, current, scope, spawn};
+pub use logger::AuditLogger;
+pub use read::{AuditFilter, cleanup, history, logs, user_activity};
+pub use write::Action;
 
 /// One audit log row (`audit_logs`). Registered like any model, and part of
 /// the schema as soon as any model has `#[model(audit)]`.

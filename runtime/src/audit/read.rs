@@ -1,0 +1,138 @@
+//! Reading the audit log: filtered pages with a total, one row's history,
+//! one user's activity, and removal of old rows.
+
+use chrono::{DateTime, Utc};
+use sqlx::Acquire;
+
+use super::AuditLog;
+use crate::driver::{Driver, arguments};
+use crate::query::sql::Sql;
+use crate::value::Value;
+use crate::{Error, Model, Order, Query};
+
+/// Which audit rows [`logs`] returns; `None` fields do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// Table of the changed rows.
+    pub entity_type: Option<String>,
+    /// Key of the changed row, as text.
+    pub entity_id: Option<String>,
+    /// Acting user.
+    pub user_id: Option<i64>,
+    /// `CREATE`, `UPDATE`, `DELETE`, `RESTORE` or `FORCE_DELETE`.
+    pub action: Option<String>,
+    /// From this time on (inclusive).
+    pub start: Option<DateTime<Utc>>,
+    /// Before this time (exclusive).
+    pub end: Option<DateTime<Utc>>,
+}
+
+impl AuditFilter {
+    fn apply(&self, mut query: Query<AuditLog>) -> Query<AuditLog> {
+        if let Some(v) = &self.entity_type {
+            query = query.filter("entity_type = ", v.clone());
+        }
+        if let Some(v) = &self.entity_id {
+            query = query.filter("entity_id = ", v.clone());
+        }
+        if let Some(v) = self.user_id {
+            query = query.filter("user_id = ", v);
+        }
+        if let Some(v) = &self.action {
+            query = query.filter("action = ", v.clone());
+        }
+        if let Some(v) = self.start {
+            query = query.filter("created_at >= ", v);
+        }
+        if let Some(v) = self.end {
+            query = query.filter("created_at < ", v);
+        }
+        query
+    }
+}
+
+/// One page (1-based) of matching rows, newest first, and how many match
+/// in all.
+pub async fn logs<'c, A>(
+    db: A,
+    filter: &AuditFilter,
+    page: i64,
+    per_page: i64,
+) -> Result<(Vec<AuditLog>, i64), Error>
+where
+    A: Acquire<'c>,
+    A::Database: Driver,
+{
+    let mut conn = db.acquire().await?;
+    let total = filter
+        .apply(AuditLog::query())
+        .count_on::<A::Database>(&mut conn)
+        .await?;
+    let per_page = per_page.max(1);
+    let rows = filter
+        .apply(AuditLog::query())
+        .order_by("created_at", Order::Desc)
+        .order_by("id", Order::Desc)
+        .limit(per_page)
+        .offset((page.max(1) - 1) * per_page)
+        .fetch_all_on::<A::Database>(&mut conn)
+        .await?;
+    Ok((rows, total))
+}
+
+/// Every audit row of one row of `table`, oldest first.
+pub async fn history<'c, A>(db: A, table: &str, id: impl ToString) -> Result<Vec<AuditLog>, Error>
+where
+    A: Acquire<'c>,
+    A::Database: Driver,
+{
+    AuditLog::query()
+        .filter("entity_type = ", table.to_string())
+        .filter("entity_id = ", id.to_string())
+        .order_by("created_at", Order::Asc)
+        .order_by("id", Order::Asc)
+        .fetch_all(db)
+        .await
+}
+
+/// What `user_id` changed in `[since, until)`, oldest first.
+pub async fn user_activity<'c, A>(
+    db: A,
+    user_id: i64,
+    since: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<Vec<AuditLog>, Error>
+where
+    A: Acquire<'c>,
+    A::Database: Driver,
+{
+    AuditLog::query()
+        .filter("user_id = ", user_id)
+        .filter("created_at >= ", since)
+        .filter("created_at < ", until)
+        .order_by("created_at", Order::Asc)
+        .order_by("id", Order::Asc)
+        .fetch_all(db)
+        .await
+}
+
+/// Deletes audit rows older than `older_than_days` days; returns how many.
+pub async fn cleanup<'c, A>(db: A, older_than_days: u32) -> Result<u64, Error>
+where
+    A: Acquire<'c>,
+    A::Database: Driver,
+{
+    let cutoff = Utc::now() - chrono::Duration::days(i64::from(older_than_days));
+    let mut sql = Sql::new(<A::Database as Driver>::DIALECT);
+    sql.push("DELETE FROM ")
+        .ident("audit_logs")
+        .push(" WHERE ")
+        .ident("created_at")
+        .push(" < ")
+        .bind(Value::DateTimeUtc(cutoff));
+    let (text, values) = sql.finish();
+    let mut conn = db.acquire().await?;
+    let done = <A::Database as Driver>::execute(&mut conn, text, arguments::<A::Database>(values)?)
+        .await?;
+    Ok(done.rows_affected)
+}

@@ -1,0 +1,63 @@
+//! MySQL/MariaDB: UUIDs live in CHAR(36) as hyphenated text; values are
+//! checked on decode; generated keys come back as `LAST_INSERT_ID()`.
+
+use sqlx::MySql;
+use sqlx::mysql::MySqlRow;
+
+use super::{Done, Driver, bind_value, decode_value, runners};
+use crate::Error;
+use crate::dialect::Dialect;
+use crate::value::{Kind, Value};
+
+impl Driver for MySql {
+    const DIALECT: Dialect = Dialect::MySql;
+    const RETURNING: bool = false;
+
+    fn bind(args: &mut Self::Arguments, value: Value) -> Result<(), Error> {
+        bind_value!(args, value,
+            uuid: |u| u.hyphenated().to_string(), String,
+            decimal: |d| d, Decimal)
+    }
+
+    fn decode(row: &MySqlRow, index: usize, kind: Kind) -> Result<Value, Error> {
+        decode_value!(row, index, kind, try_get, uuid: uuid, decimal: decimal)
+    }
+
+    runners!(|r| Done {
+        rows_affected: r.rows_affected(),
+        last_insert_id: i64::try_from(r.last_insert_id()).ok().filter(|id| *id != 0),
+    });
+}
+
+#[cfg(feature = "rust_decimal")]
+type Decimal = rust_decimal::Decimal;
+#[cfg(not(feature = "rust_decimal"))]
+type Decimal = String;
+
+fn uuid(row: &MySqlRow, index: usize) -> Result<Value, Error> {
+    use sqlx::Row;
+    let text: Option<String> = row.try_get(index)?;
+    #[cfg(feature = "uuid")]
+    return match text {
+        None => Ok(Value::Null(Kind::Uuid)),
+        Some(text) => uuid::Uuid::parse_str(&text)
+            .map(Value::Uuid)
+            .map_err(|e| Error::Decode(format!("column {index}: `{text}` is not a UUID: {e}"))),
+    };
+    #[cfg(not(feature = "uuid"))]
+    return Err(Error::Decode(format!(
+        "column {index}: enable dbgen's `uuid` feature to read this column"
+    )));
+}
+
+fn decimal(row: &MySqlRow, index: usize) -> Result<Value, Error> {
+    use sqlx::Row;
+    #[cfg(feature = "rust_decimal")]
+    return Ok(row
+        .try_get::<Option<rust_decimal::Decimal>, _>(index)?
+        .map_or(Value::Null(Kind::Decimal), Value::Decimal));
+    #[cfg(not(feature = "rust_decimal"))]
+    return Err(Error::Decode(format!(
+        "column {index}: enable dbgen's `rust_decimal` feature to read this column"
+    )));
+}

@@ -1,0 +1,68 @@
+//! SQLite: dynamically typed, so values are decoded without sqlx's type
+//! check (a NUMERIC column may hold an integer, a real or text). Decimals
+//! are bound as text and read back from their text form; UUIDs are 16-byte
+//! blobs.
+
+use sqlx::Sqlite;
+use sqlx::sqlite::SqliteRow;
+
+use super::{Done, Driver, bind_value, decode_value, runners};
+use crate::Error;
+use crate::dialect::Dialect;
+use crate::value::{Kind, Value};
+
+impl Driver for Sqlite {
+    const DIALECT: Dialect = Dialect::Sqlite;
+    const BEGIN: &'static str = "BEGIN IMMEDIATE";
+    const RETURNING: bool = true;
+
+    fn bind(args: &mut Self::Arguments, value: Value) -> Result<(), Error> {
+        bind_value!(args, value,
+            uuid: |u| u, Uuid,
+            decimal: |d| d.to_string(), String)
+    }
+
+    fn decode(row: &SqliteRow, index: usize, kind: Kind) -> Result<Value, Error> {
+        decode_value!(row, index, kind, try_get_unchecked, uuid: uuid, decimal: decimal)
+    }
+
+    runners!(|r| Done {
+        rows_affected: r.rows_affected(),
+        last_insert_id: Some(r.last_insert_rowid()),
+    });
+}
+
+#[cfg(feature = "uuid")]
+type Uuid = uuid::Uuid;
+#[cfg(not(feature = "uuid"))]
+type Uuid = Vec<u8>;
+
+fn uuid(row: &SqliteRow, index: usize) -> Result<Value, Error> {
+    use sqlx::Row;
+    #[cfg(feature = "uuid")]
+    return Ok(row
+        .try_get_unchecked::<Option<uuid::Uuid>, _>(index)?
+        .map_or(Value::Null(Kind::Uuid), Value::Uuid));
+    #[cfg(not(feature = "uuid"))]
+    return Err(Error::Decode(format!(
+        "column {index}: enable dbgen's `uuid` feature to read this column"
+    )));
+}
+
+fn decimal(row: &SqliteRow, index: usize) -> Result<Value, Error> {
+    use sqlx::Row;
+    let text: Option<String> = row.try_get_unchecked(index)?;
+    #[cfg(feature = "rust_decimal")]
+    return match text {
+        None => Ok(Value::Null(Kind::Decimal)),
+        Some(text) => text
+            .parse::<rust_decimal::Decimal>()
+            .or_else(|_| rust_decimal::Decimal::from_scientific(&text))
+            .map(Value::Decimal)
+            .map_err(|e| Error::Decode(format!("column {index}: `{text}` is not a decimal: {e}"))),
+    };
+    #[cfg(not(feature = "rust_decimal"))]
+    return Err(Error::Decode(format!(
+        "column {index}: enable dbgen's `rust_decimal` feature to read this column"
+    )));
+}

@@ -1,0 +1,109 @@
+//! What the runtime helpers need to know about a model's table, worked out
+//! once per model from its definition.
+
+use crate::audit::redact;
+use crate::schema::{ColumnType, Table};
+use crate::value::{Kind, Value};
+
+/// A model's table plus the column roles the helpers use.
+#[derive(Debug)]
+pub struct Meta {
+    /// The table definition.
+    pub table: Table,
+    /// How each column's value is stored, in column order.
+    pub kinds: Vec<Kind>,
+    /// Primary key columns (indexes into `table.columns`).
+    pub key: Vec<usize>,
+    /// The generated (auto-increment) key column.
+    pub auto_key: Option<usize>,
+    /// The soft-delete column.
+    pub soft_delete: Option<usize>,
+    /// `created_at` when the model has `timestamps`.
+    pub created_at: Option<usize>,
+    /// `updated_at` when the model has `timestamps`.
+    pub updated_at: Option<usize>,
+    /// Columns the audit log stores as `"[REDACTED]"`.
+    pub redacted: Vec<bool>,
+}
+
+impl Meta {
+    pub fn new(table: Table, kinds: Vec<Kind>) -> Meta {
+        let position = |name: &str| table.columns.iter().position(|c| c.name == name);
+        let key = table
+            .primary_key
+            .as_ref()
+            .map(|pk| pk.columns.iter().filter_map(|c| position(c)).collect())
+            .unwrap_or_default();
+        let auto_key = table.columns.iter().position(|c| c.auto_increment);
+        let soft_delete = table.soft_delete.as_deref().and_then(position);
+        let (created_at, updated_at) = if table.timestamps {
+            (position("created_at"), position("updated_at"))
+        } else {
+            (None, None)
+        };
+        let redacted = table
+            .columns
+            .iter()
+            .map(|c| {
+                c.sensitive || redact::is_secret_name(&c.name) || redact::is_secret_name(&c.field)
+            })
+            .collect();
+        Meta {
+            table,
+            kinds,
+            key,
+            auto_key,
+            soft_delete,
+            created_at,
+            updated_at,
+            redacted,
+        }
+    }
+
+    /// The table name.
+    pub fn name(&self) -> &str {
+        &self.table.name
+    }
+
+    /// Column name by index.
+    pub fn column(&self, index: usize) -> &str {
+        &self.table.columns[index].name
+    }
+
+    /// Every column name, in order.
+    pub fn columns(&self) -> impl Iterator<Item = &str> {
+        self.table.columns.iter().map(|c| c.name.as_ref())
+    }
+
+    /// Whether column `index` has a database default.
+    pub fn has_default(&self, index: usize) -> bool {
+        self.table.columns[index].default.is_some()
+    }
+
+    /// Whether column `index` is a timestamp dbgen sets itself.
+    pub fn is_timestamp(&self, index: usize) -> bool {
+        Some(index) == self.created_at || Some(index) == self.updated_at
+    }
+
+    /// The current time as a value of column `index`'s kind.
+    pub fn now(&self, index: usize) -> Value {
+        now(self.kinds[index])
+    }
+
+    /// Whether column `index` holds a decimal (compared by value, not text).
+    pub fn is_decimal(&self, index: usize) -> bool {
+        matches!(self.table.columns[index].ty, ColumnType::Decimal { .. })
+    }
+}
+
+/// The current time in `kind`, truncated to microseconds (what every
+/// engine stores), so the value a model holds equals what is read back.
+pub fn now(kind: Kind) -> Value {
+    let now = chrono::Utc::now();
+    let micros = now.timestamp_micros();
+    let now = chrono::DateTime::<chrono::Utc>::from_timestamp_micros(micros).unwrap_or(now);
+    match kind {
+        Kind::DateTime => Value::DateTime(now.naive_utc()),
+        _ => Value::DateTimeUtc(now),
+    }
+}

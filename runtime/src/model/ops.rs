@@ -1,0 +1,366 @@
+//! The row operations behind the model helpers, written once over
+//! `(table metadata, values)` and generic only over the driver, so no code
+//! is generated or monomorphized per model.
+
+use super::meta::Meta;
+use crate::Error;
+use crate::audit::write::{self as audit, Action, Entry, full_row_json, row_json};
+use crate::dialect::Dialect;
+use crate::driver::{Driver, arguments, begin};
+use crate::query::sql::Sql;
+use crate::value::{Kind, Value};
+
+/// Which rows of a soft-delete table a statement sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scope {
+    /// Live rows only (`deleted_at IS NULL`): the default.
+    #[default]
+    Live,
+    /// Live and trashed rows.
+    WithTrashed,
+    /// Trashed rows only.
+    OnlyTrashed,
+}
+
+/// ` AND "deleted_at" IS NULL` (or `IS NOT NULL`) for `scope`.
+pub fn push_scope(sql: &mut Sql, meta: &Meta, scope: Scope) {
+    let Some(column) = meta.soft_delete else {
+        return;
+    };
+    match scope {
+        Scope::Live => {
+            sql.push(" AND ")
+                .ident(meta.column(column))
+                .push(" IS NULL");
+        }
+        Scope::OnlyTrashed => {
+            sql.push(" AND ")
+                .ident(meta.column(column))
+                .push(" IS NOT NULL");
+        }
+        Scope::WithTrashed => {}
+    }
+}
+
+/// `SELECT "a", "b" FROM "t"`.
+pub fn select_columns(sql: &mut Sql, meta: &Meta) {
+    sql.push("SELECT ")
+        .idents(meta.columns())
+        .push(" FROM ")
+        .ident(meta.name());
+}
+
+/// ` WHERE "id" = $1` (every key column).
+pub fn where_key(sql: &mut Sql, meta: &Meta, key: &[Value]) {
+    for (n, (&column, value)) in meta.key.iter().zip(key).enumerate() {
+        sql.push(if n == 0 { " WHERE " } else { " AND " });
+        sql.ident(meta.column(column))
+            .push(" = ")
+            .bind(value.clone());
+    }
+}
+
+/// `FOR UPDATE` where the engine has row locks (SQLite's write
+/// transaction already holds the whole database).
+fn push_lock(sql: &mut Sql) {
+    if sql.dialect() != Dialect::Sqlite {
+        sql.push(" FOR UPDATE");
+    }
+}
+
+/// The key values of a row.
+pub fn key_of(meta: &Meta, values: &[Value]) -> Vec<Value> {
+    meta.key.iter().map(|&i| values[i].clone()).collect()
+}
+
+/// `"id" = 5` for error messages.
+pub fn key_text(meta: &Meta, key: &[Value]) -> String {
+    meta.key
+        .iter()
+        .zip(key)
+        .map(|(&i, v)| format!("{} = {}", meta.column(i), v.to_key_text()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A row's values decoded in column order.
+pub fn decode_row<DB: Driver>(meta: &Meta, row: &DB::Row) -> Result<Vec<Value>, Error> {
+    let mut values = Vec::with_capacity(meta.kinds.len());
+    for (i, &kind) in meta.kinds.iter().enumerate() {
+        values.push(DB::decode(row, i, kind).map_err(|e| match e {
+            Error::Database(sqlx::Error::ColumnDecode { source, .. }) => {
+                Error::Decode(format!("{}.{}: {source}", meta.name(), meta.column(i)))
+            }
+            other => other,
+        })?);
+    }
+    Ok(values)
+}
+
+pub async fn fetch_rows<DB: Driver>(
+    conn: &mut DB::Connection,
+    meta: &Meta,
+    sql: Sql,
+) -> Result<Vec<Vec<Value>>, Error> {
+    let (text, values) = sql.finish();
+    let rows = DB::fetch_all(conn, text, arguments::<DB>(values)?).await?;
+    rows.iter().map(|row| decode_row::<DB>(meta, row)).collect()
+}
+
+async fn fetch_one<DB: Driver>(
+    conn: &mut DB::Connection,
+    meta: &Meta,
+    sql: Sql,
+) -> Result<Option<Vec<Value>>, Error> {
+    let (text, values) = sql.finish();
+    let row = DB::fetch_optional(conn, text, arguments::<DB>(values)?).await?;
+    row.map(|row| decode_row::<DB>(meta, &row)).transpose()
+}
+
+async fn execute<DB: Driver>(
+    conn: &mut DB::Connection,
+    sql: Sql,
+) -> Result<crate::driver::Done, Error> {
+    let (text, values) = sql.finish();
+    DB::execute(conn, text, arguments::<DB>(values)?).await
+}
+
+/// The row with `key` in `scope`, locked when `lock`.
+pub async fn find<DB: Driver>(
+    conn: &mut DB::Connection,
+    meta: &Meta,
+    key: &[Value],
+    scope: Scope,
+    lock: bool,
+) -> Result<Option<Vec<Value>>, Error> {
+    let mut sql = Sql::new(DB::DIALECT);
+    select_columns(&mut sql, meta);
+    where_key(&mut sql, meta, key);
+    push_scope(&mut sql, meta, scope);
+    if lock {
+        push_lock(&mut sql);
+    }
+    fetch_one::<DB>(conn, meta, sql).await
+}
+
+/// Whether column `i` is left out of an INSERT of `row`: a generated key
+/// not given (NULL or 0), or a NULL where the column has a default.
+fn omitted(meta: &Meta, row: &[Value], i: usize) -> bool {
+    let generated = Some(i) == meta.auto_key
+        && matches!(
+            row[i],
+            Value::Null(_) | Value::I64(0) | Value::I32(0) | Value::I16(0)
+        );
+    generated || (row[i].is_null() && meta.has_default(i))
+}
+
+/// Sets `created_at` (when not given) and `updated_at` of a new row.
+fn stamp_new(meta: &Meta, row: &mut [Value]) {
+    if let Some(i) = meta.created_at
+        && row[i].is_null()
+    {
+        row[i] = meta.now(i);
+    }
+    if let Some(i) = meta.updated_at {
+        row[i] = meta.now(i);
+    }
+}
+
+/// Inserts rows that share one set of omitted columns; returns them as stored.
+async fn insert_group<DB: Driver>(
+    conn: &mut DB::Connection,
+    meta: &Meta,
+    rows: Vec<Vec<Value>>,
+) -> Result<Vec<Vec<Value>>, Error> {
+    let Some(first) = rows.first() else {
+        return Ok(rows);
+    };
+    let included: Vec<usize> = (0..meta.kinds.len())
+        .filter(|&i| !omitted(meta, first, i))
+        .collect();
+    let mut sql = Sql::new(DB::DIALECT);
+    sql.push("INSERT INTO ").ident(meta.name()).push(" (");
+    sql.idents(included.iter().map(|&i| meta.column(i)))
+        .push(") VALUES ");
+    for (n, row) in rows.iter().enumerate() {
+        sql.push(if n == 0 { "(" } else { ", (" });
+        for (k, &i) in included.iter().enumerate() {
+            if k > 0 {
+                sql.push(", ");
+            }
+            sql.bind(row[i].clone());
+        }
+        sql.push(")");
+    }
+    if DB::RETURNING {
+        sql.push(" RETURNING ").idents(meta.columns());
+        return fetch_rows::<DB>(conn, meta, sql).await;
+    }
+    // MySQL/MariaDB: the generated keys are consecutive from LAST_INSERT_ID()
+    // for one multi-row INSERT; columns filled by defaults are read back.
+    let done = execute::<DB>(conn, sql).await?;
+    let mut rows = rows;
+    if let (Some(k), Some(first_id)) = (meta.auto_key, done.last_insert_id)
+        && included.len() < meta.kinds.len()
+        && !included.contains(&k)
+    {
+        for (n, row) in rows.iter_mut().enumerate() {
+            let id = first_id + i64::try_from(n).unwrap_or(i64::MAX);
+            row[k] = match meta.kinds[k] {
+                Kind::I32 => Value::I32(i32::try_from(id).unwrap_or(i32::MAX)),
+                Kind::I16 => Value::I16(i16::try_from(id).unwrap_or(i16::MAX)),
+                _ => Value::I64(id),
+            };
+        }
+    }
+    let defaulted =
+        (0..meta.kinds.len()).any(|i| !included.contains(&i) && Some(i) != meta.auto_key);
+    if defaulted {
+        let mut stored = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let key = key_of(meta, row);
+            match find::<DB>(conn, meta, &key, Scope::WithTrashed, false).await? {
+                Some(values) => stored.push(values),
+                None => stored.push(row.clone()),
+            }
+        }
+        return Ok(stored);
+    }
+    Ok(rows)
+}
+
+/// Inserts rows in batches of `batch`, grouped by omitted columns, all in
+/// one transaction when there is more than one statement or an audit row.
+pub async fn insert<DB: Driver>(
+    conn: &mut DB::Connection,
+    meta: &Meta,
+    rows: Vec<Vec<Value>>,
+    batch: usize,
+) -> Result<Vec<Vec<Value>>, Error> {
+    let mut rows = rows;
+    for row in &mut rows {
+        stamp_new(meta, row);
+    }
+    let batch = batch.max(1);
+    if rows.len() <= batch && !meta.table.audit {
+        return insert_chunks::<DB>(conn, meta, rows, batch).await;
+    }
+    let mut tx = begin::<DB>(conn).await?;
+    let stored = insert_chunks::<DB>(&mut tx, meta, rows, batch).await?;
+    tx.commit().await?;
+    Ok(stored)
+}
+
+async fn insert_chunks<DB: Driver>(
+    conn: &mut DB::Connection,
+    meta: &Meta,
+    rows: Vec<Vec<Value>>,
+    batch: usize,
+) -> Result<Vec<Vec<Value>>, Error> {
+    let mut stored = Vec::with_capacity(rows.len());
+    let mut rest = rows.into_iter().peekable();
+    while rest.peek().is_some() {
+        let chunk: Vec<Vec<Value>> = rest.by_ref().take(batch).collect();
+        // Rows keep their order; consecutive rows with the same omitted
+        // columns go in one statement.
+        let mut group: Vec<Vec<Value>> = Vec::new();
+        let mut inserted = Vec::with_capacity(chunk.len());
+        for row in chunk {
+            let same = group.first().is_none_or(|first| {
+                (0..meta.kinds.len()).all(|i| omitted(meta, first, i) == omitted(meta, &row, i))
+            });
+            if !same {
+                inserted.extend(insert_group::<DB>(conn, meta, std::mem::take(&mut group)).await?);
+            }
+            group.push(row);
+        }
+        inserted.extend(insert_group::<DB>(conn, meta, group).await?);
+        if meta.table.audit {
+            let entries = inserted
+                .iter()
+                .map(|row| {
+                    Entry::new(meta, row, Action::Create).new_values(full_row_json(meta, row))
+                })
+                .collect();
+            audit::write::<DB>(conn, entries).await?;
+        }
+        stored.extend(inserted);
+    }
+    Ok(stored)
+}
+
+/// Columns an UPDATE of a whole row sets: all but the key, `created_at`
+/// and the soft-delete column.
+fn settable(meta: &Meta) -> impl Iterator<Item = usize> + '_ {
+    (0..meta.kinds.len()).filter(|&i| {
+        !meta.key.contains(&i) && Some(i) != meta.created_at && Some(i) != meta.soft_delete
+    })
+}
+
+/// Writes every settable column of a live row; returns the row as written.
+pub async fn update<DB: Driver>(
+    conn: &mut DB::Connection,
+    meta: &Meta,
+    row: Vec<Value>,
+) -> Result<Vec<Value>, Error> {
+    let mut row = row;
+    if let Some(i) = meta.updated_at {
+        row[i] = meta.now(i);
+    }
+    let key = key_of(meta, &row);
+    let mut sql = Sql::new(DB::DIALECT);
+    sql.push("UPDATE ").ident(meta.name()).push(" SET ");
+    for (n, i) in settable(meta).enumerate() {
+        if n > 0 {
+            sql.push(", ");
+        }
+        sql.ident(meta.column(i)).push(" = ").bind(row[i].clone());
+    }
+    where_key(&mut sql, meta, &key);
+    push_scope(&mut sql, meta, Scope::Live);
+    if !meta.table.audit {
+        let done = execute::<DB>(conn, sql).await?;
+        return found(meta, &key, done.rows_affected).map(|()| row);
+    }
+    let mut tx = begin::<DB>(conn).await?;
+    let Some(old) = find::<DB>(&mut tx, meta, &key, Scope::Live, true).await? else {
+        return Err(not_found(meta, &key));
+    };
+    execute::<DB>(&mut tx, sql).await?;
+    let changed: Vec<usize> = settable(meta)
+        .filter(|&i| Some(i) != meta.updated_at && old[i] != row[i])
+        .collect();
+    if !changed.is_empty() {
+        let entry = Entry::new(meta, &row, Action::Update)
+            .old(row_json(meta, &old, changed.iter().copied()))
+            .new_values(row_json(meta, &row, changed.iter().copied()));
+        audit::write::<DB>(&mut tx, vec![entry]).await?;
+    }
+    tx.commit().await?;
+    Ok(row)
+}
+
+pub fn not_found(meta: &Meta, key: &[Value]) -> Error {
+    Error::NotFound {
+        table: meta.name().to_string(),
+        key: key_text(meta, key),
+    }
+}
+
+fn found(meta: &Meta, key: &[Value], rows: u64) -> Result<(), Error> {
+    if rows == 0 {
+        Err(not_found(meta, key))
+    } else {
+        Ok(())
+    }
+}
+
+/// `COUNT(*)` of the rows matching `sql`'s WHERE (built by the caller).
+pub async fn count<DB: Driver>(conn: &mut DB::Connection, sql: Sql) -> Result<i64, Error> {
+    let (text, values) = sql.finish();
+    let row = DB::fetch_optional(conn, text, arguments::<DB>(values)?).await?;
+    match row.map(|row| DB::decode(&row, 0, Kind::I64)).transpose()? {
+        Some(Value::I64(n)) => Ok(n),
+        _ => Ok(0),
+    }
+}

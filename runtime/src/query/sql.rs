@@ -1,0 +1,98 @@
+//! Statement text with its bound values: identifiers quoted for the
+//! dialect, every value a placeholder (`$n` on PostgreSQL, `?` elsewhere).
+
+use crate::dialect::Dialect;
+use crate::value::Value;
+
+/// One statement being built.
+#[derive(Debug, Clone)]
+pub struct Sql {
+    dialect: Dialect,
+    text: String,
+    values: Vec<Value>,
+}
+
+impl Sql {
+    pub fn new(dialect: Dialect) -> Sql {
+        Sql {
+            dialect,
+            text: String::with_capacity(128),
+            values: Vec::new(),
+        }
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// Appends SQL text written by dbgen (or a caller's filter fragment).
+    pub fn push(&mut self, text: &str) -> &mut Sql {
+        self.text.push_str(text);
+        self
+    }
+
+    /// Appends a quoted identifier.
+    pub fn ident(&mut self, name: &str) -> &mut Sql {
+        let quoted = self.dialect.quote(name);
+        self.text.push_str(&quoted);
+        self
+    }
+
+    /// Appends `"a", "b", ...`.
+    pub fn idents<'a>(&mut self, names: impl IntoIterator<Item = &'a str>) -> &mut Sql {
+        for (i, name) in names.into_iter().enumerate() {
+            if i > 0 {
+                self.text.push_str(", ");
+            }
+            self.ident(name);
+        }
+        self
+    }
+
+    /// Appends a placeholder and binds `value` to it.
+    pub fn bind(&mut self, value: Value) -> &mut Sql {
+        self.values.push(value);
+        match self.dialect {
+            Dialect::Postgres => {
+                self.text.push('$');
+                self.text.push_str(&self.values.len().to_string());
+            }
+            Dialect::SqlServer => {
+                self.text.push_str("@p");
+                self.text.push_str(&self.values.len().to_string());
+            }
+            Dialect::MySql | Dialect::Sqlite => self.text.push('?'),
+        }
+        self
+    }
+
+    /// The text and the values, in placeholder order.
+    pub fn finish(self) -> (String, Vec<Value>) {
+        (self.text, self.values)
+    }
+
+    #[cfg(test)]
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_per_dialect() {
+        let mut pg = Sql::new(Dialect::Postgres);
+        pg.push("SELECT ")
+            .ident("a\"b")
+            .push(" WHERE x = ")
+            .bind(Value::I64(1));
+        pg.push(" AND y = ").bind(Value::I64(2));
+        assert_eq!(pg.text(), "SELECT \"a\"\"b\" WHERE x = $1 AND y = $2");
+        let mut my = Sql::new(Dialect::MySql);
+        my.ident("t`x").push(" = ").bind(Value::Bool(true));
+        assert_eq!(my.text(), "`t``x` = ?");
+        assert_eq!(my.finish().1, vec![Value::Bool(true)]);
+    }
+}

@@ -1,0 +1,228 @@
+//! Soft delete: `delete` sets the soft-delete column, `restore` clears it,
+//! `force_delete` removes the row; reads see live rows unless asked.
+//! The live-row filter is exactly `deleted_at IS NULL`, the predicate of the
+//! partial unique indexes, so lookups by a unique column use them.
+
+use crate::Error;
+use crate::audit::write::{self as audit, Action, Entry, full_row_json, row_json};
+use crate::driver::{Driver, arguments, begin};
+use crate::model::meta::Meta;
+use crate::model::ops::{Scope, find, key_text, not_found, push_scope, select_columns, where_key};
+use crate::query::sql::Sql;
+use crate::value::Value;
+
+fn soft_column(meta: &Meta) -> Result<usize, Error> {
+    meta.soft_delete.ok_or_else(|| {
+        Error::Unsupported(format!(
+            "`{}` has no soft delete; add #[model(soft_delete)] and a `deleted_at: Option<DateTime<Utc>>` field",
+            meta.name()
+        ))
+    })
+}
+
+async fn run<DB: Driver>(conn: &mut DB::Connection, sql: Sql) -> Result<u64, Error> {
+    let (text, values) = sql.finish();
+    Ok(DB::execute(conn, text, arguments::<DB>(values)?)
+        .await?
+        .rows_affected)
+}
+
+/// Deletes the live row with `key`: soft when the model has soft delete,
+/// otherwise for good. Returns the values set (`deleted_at`, `updated_at`)
+/// as `(column, value)` pairs.
+pub async fn delete<DB: Driver>(
+    conn: &mut DB::Connection,
+    meta: &Meta,
+    key: &[Value],
+) -> Result<Vec<(usize, Value)>, Error> {
+    let Some(soft) = meta.soft_delete else {
+        remove::<DB>(conn, meta, key, Scope::Live, Action::Delete).await?;
+        return Ok(Vec::new());
+    };
+    let mut set = vec![(soft, meta.now(soft))];
+    if let Some(i) = meta.updated_at {
+        set.push((i, meta.now(i)));
+    }
+    let mut sql = Sql::new(DB::DIALECT);
+    sql.push("UPDATE ").ident(meta.name()).push(" SET ");
+    for (n, (i, value)) in set.iter().enumerate() {
+        if n > 0 {
+            sql.push(", ");
+        }
+        sql.ident(meta.column(*i)).push(" = ").bind(value.clone());
+    }
+    where_key(&mut sql, meta, key);
+    push_scope(&mut sql, meta, Scope::Live);
+    if !meta.table.audit {
+        if run::<DB>(conn, sql).await? == 0 {
+            return Err(not_found(meta, key));
+        }
+        return Ok(set);
+    }
+    let mut tx = begin::<DB>(conn).await?;
+    let Some(old) = find::<DB>(&mut tx, meta, key, Scope::Live, true).await? else {
+        return Err(not_found(meta, key));
+    };
+    run::<DB>(&mut tx, sql).await?;
+    let mut new = old.clone();
+    for (i, value) in &set {
+        new[*i] = value.clone();
+    }
+    let entry = Entry::new(meta, &old, Action::Delete)
+        .old(full_row_json(meta, &old))
+        .new_values(row_json(meta, &new, [soft]));
+    audit::write::<DB>(&mut tx, vec![entry]).await?;
+    tx.commit().await?;
+    Ok(set)
+}
+
+/// Removes the row with `key` in `scope` for good.
+async fn remove<DB: Driver>(
+    conn: &mut DB::Connection,
+    meta: &Meta,
+    key: &[Value],
+    scope: Scope,
+    action: Action,
+) -> Result<(), Error> {
+    let mut sql = Sql::new(DB::DIALECT);
+    sql.push("DELETE FROM ").ident(meta.name());
+    where_key(&mut sql, meta, key);
+    push_scope(&mut sql, meta, scope);
+    if !meta.table.audit {
+        if run::<DB>(conn, sql).await? == 0 {
+            return Err(not_found(meta, key));
+        }
+        return Ok(());
+    }
+    let mut tx = begin::<DB>(conn).await?;
+    let Some(old) = find::<DB>(&mut tx, meta, key, scope, true).await? else {
+        return Err(not_found(meta, key));
+    };
+    run::<DB>(&mut tx, sql).await?;
+    let entry = Entry::new(meta, &old, action).old(full_row_json(meta, &old));
+    audit::write::<DB>(&mut tx, vec![entry]).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Removes the row with `key`, trashed or not, for good.
+pub async fn force_delete<DB: Driver>(
+    conn: &mut DB::Connection,
+    meta: &Meta,
+    key: &[Value],
+) -> Result<(), Error> {
+    remove::<DB>(conn, meta, key, Scope::WithTrashed, Action::ForceDelete).await
+}
+
+/// A unique violation while restoring, as the error that says what to do.
+fn conflict(meta: &Meta, key: &str, error: Error) -> Error {
+    match error {
+        Error::Database(sqlx::Error::Database(db)) if db.is_unique_violation() => {
+            Error::RestoreConflict {
+                table: meta.name().to_string(),
+                key: key.to_string(),
+                detail: db.message().to_string(),
+            }
+        }
+        other => other,
+    }
+}
+
+/// `SET deleted_at = NULL[, updated_at = now]`; returns what was set.
+fn push_restore_set(sql: &mut Sql, meta: &Meta, soft: usize) -> Vec<(usize, Value)> {
+    let mut set = vec![(soft, Value::Null(meta.kinds[soft]))];
+    if let Some(i) = meta.updated_at {
+        set.push((i, meta.now(i)));
+    }
+    sql.push("UPDATE ").ident(meta.name()).push(" SET ");
+    for (n, (i, value)) in set.iter().enumerate() {
+        if n > 0 {
+            sql.push(", ");
+        }
+        sql.ident(meta.column(*i)).push(" = ").bind(value.clone());
+    }
+    set
+}
+
+/// Restores the trashed row with `key`; returns the values set.
+pub async fn restore<DB: Driver>(
+    conn: &mut DB::Connection,
+    meta: &Meta,
+    key: &[Value],
+) -> Result<Vec<(usize, Value)>, Error> {
+    let soft = soft_column(meta)?;
+    let mut sql = Sql::new(DB::DIALECT);
+    let set = push_restore_set(&mut sql, meta, soft);
+    where_key(&mut sql, meta, key);
+    push_scope(&mut sql, meta, Scope::OnlyTrashed);
+    let key_text = key_text(meta, key);
+    if !meta.table.audit {
+        let rows = run::<DB>(conn, sql)
+            .await
+            .map_err(|e| conflict(meta, &key_text, e))?;
+        if rows == 0 {
+            return Err(not_trashed(meta, &key_text));
+        }
+        return Ok(set);
+    }
+    let mut tx = begin::<DB>(conn).await?;
+    let Some(old) = find::<DB>(&mut tx, meta, key, Scope::OnlyTrashed, true).await? else {
+        return Err(not_trashed(meta, &key_text));
+    };
+    run::<DB>(&mut tx, sql)
+        .await
+        .map_err(|e| conflict(meta, &key_text, e))?;
+    let mut new = old.clone();
+    new[soft] = Value::Null(meta.kinds[soft]);
+    let entry = Entry::new(meta, &old, Action::Restore)
+        .old(row_json(meta, &old, [soft]))
+        .new_values(row_json(meta, &new, [soft]));
+    audit::write::<DB>(&mut tx, vec![entry]).await?;
+    tx.commit().await?;
+    Ok(set)
+}
+
+fn not_trashed(meta: &Meta, key: &str) -> Error {
+    Error::NotFound {
+        table: meta.name().to_string(),
+        key: format!("{key} among trashed rows"),
+    }
+}
+
+/// Restores every trashed row; returns how many.
+pub async fn restore_all<DB: Driver>(conn: &mut DB::Connection, meta: &Meta) -> Result<u64, Error> {
+    let soft = soft_column(meta)?;
+    let mut sql = Sql::new(DB::DIALECT);
+    push_restore_set(&mut sql, meta, soft);
+    sql.push(" WHERE 1 = 1");
+    push_scope(&mut sql, meta, Scope::OnlyTrashed);
+    if !meta.table.audit {
+        return run::<DB>(conn, sql)
+            .await
+            .map_err(|e| conflict(meta, "(all trashed rows)", e));
+    }
+    let mut tx = begin::<DB>(conn).await?;
+    let mut select = Sql::new(DB::DIALECT);
+    select_columns(&mut select, meta);
+    select.push(" WHERE 1 = 1");
+    push_scope(&mut select, meta, Scope::OnlyTrashed);
+    if DB::DIALECT != crate::dialect::Dialect::Sqlite {
+        select.push(" FOR UPDATE");
+    }
+    let old = crate::query::fetch_values::<DB>(&mut tx, meta, select).await?;
+    let rows = run::<DB>(&mut tx, sql)
+        .await
+        .map_err(|e| conflict(meta, "(all trashed rows)", e))?;
+    let cleared = vec![Value::Null(meta.kinds[soft]); meta.kinds.len()];
+    let entries = old
+        .iter()
+        .map(|row| {
+            Entry::new(meta, row, Action::Restore)
+                .old(row_json(meta, row, [soft]))
+                .new_values(row_json(meta, &cleared, [soft]))
+        })
+        .collect();
+    audit::write::<DB>(&mut tx, entries).await?;
+    tx.commit().await?;
+    Ok(rows)
+}

@@ -1,0 +1,454 @@
+//! Column values as data: what dbgen binds, decodes, compares and writes to
+//! the audit log.
+//!
+//! Every field type converts to and from one [`Value`] through
+//! [`ColumnValue`]. Binding and decoding are then a match on the value's
+//! [`Kind`] inside one non-generic function per driver, so a model adds no
+//! per-field generic code to the user's crate.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+
+/// The storage representation of a column value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Kind {
+    Bool,
+    I16,
+    I32,
+    I64,
+    F32,
+    F64,
+    String,
+    Bytes,
+    Json,
+    Date,
+    Time,
+    DateTime,
+    DateTimeUtc,
+    Uuid,
+    Decimal,
+}
+
+/// One column value.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Value {
+    /// SQL NULL of the given kind (typed, so PostgreSQL knows its type).
+    Null(Kind),
+    Bool(bool),
+    I16(i16),
+    I32(i32),
+    I64(i64),
+    F32(f32),
+    F64(f64),
+    String(String),
+    Bytes(Vec<u8>),
+    Json(serde_json::Value),
+    Date(NaiveDate),
+    Time(NaiveTime),
+    DateTime(NaiveDateTime),
+    DateTimeUtc(DateTime<Utc>),
+    #[cfg(feature = "uuid")]
+    Uuid(uuid::Uuid),
+    #[cfg(feature = "rust_decimal")]
+    Decimal(rust_decimal::Decimal),
+    /// A field value that could not be converted; binding it fails with
+    /// this message, so nothing half-converted reaches the database.
+    Invalid(String),
+}
+
+impl Value {
+    /// Whether this is SQL NULL.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null(_))
+    }
+
+    /// The value as JSON, as the audit log stores it: numbers as numbers,
+    /// dates in RFC 3339, decimals and UUIDs as strings, bytes as hex.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match self {
+            Value::Null(_) => J::Null,
+            Value::Bool(b) => J::Bool(*b),
+            Value::I16(n) => J::from(*n),
+            Value::I32(n) => J::from(*n),
+            Value::I64(n) => J::from(*n),
+            Value::F32(n) => J::from(*n),
+            Value::F64(n) => J::from(*n),
+            Value::String(s) => J::String(s.clone()),
+            Value::Bytes(b) => J::String(hex(b)),
+            Value::Json(j) => j.clone(),
+            Value::Date(d) => J::String(d.to_string()),
+            Value::Time(t) => J::String(t.to_string()),
+            Value::DateTime(t) => J::String(t.format("%Y-%m-%dT%H:%M:%S%.f").to_string()),
+            Value::DateTimeUtc(t) => J::String(t.to_rfc3339()),
+            #[cfg(feature = "uuid")]
+            Value::Uuid(u) => J::String(u.to_string()),
+            #[cfg(feature = "rust_decimal")]
+            Value::Decimal(d) => J::String(d.to_string()),
+            Value::Invalid(message) => J::String(format!("<invalid: {message}>")),
+        }
+    }
+
+    /// The value as key text (an audit row's `entity_id`).
+    pub fn to_key_text(&self) -> String {
+        match self.to_json() {
+            serde_json::Value::String(s) => s,
+            other => other.to_string(),
+        }
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    out
+}
+
+/// Why a decoded value does not fit a field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueError(pub String);
+
+impl ValueError {
+    fn mismatch<T>(value: &Value) -> ValueError {
+        match value {
+            Value::Null(_) => ValueError(format!(
+                "the column is NULL but the field type `{}` cannot hold NULL; make it an Option",
+                std::any::type_name::<T>()
+            )),
+            other => ValueError(format!(
+                "a {other:?} does not fit the field type `{}`",
+                std::any::type_name::<T>()
+            )),
+        }
+    }
+}
+
+/// A Rust type stored in one column: how dbgen binds it and reads it back.
+/// Implemented for every type [`crate::SqlType`] maps; implement it for your
+/// own types by converting to and from one of the built-in representations:
+///
+/// ```
+/// use dbgen::value::{ColumnValue, Kind, Value, ValueError};
+/// struct Email(String);
+/// impl ColumnValue for Email {
+///     const KIND: Kind = Kind::String;
+///     fn to_value(&self) -> Value { Value::String(self.0.clone()) }
+///     fn from_value(value: Value) -> Result<Self, ValueError> {
+///         String::from_value(value).map(Email)
+///     }
+/// }
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "the field type `{Self}` cannot be stored by dbgen",
+    label = "dbgen cannot bind or read this type",
+    note = "implement `dbgen::value::ColumnValue` for `{Self}` (convert to one of the built-in kinds), or mark the field `#[column(skip)]`"
+)]
+pub trait ColumnValue: Sized {
+    /// The representation the database column holds.
+    const KIND: Kind;
+    /// The value to bind.
+    fn to_value(&self) -> Value;
+    /// The field from a decoded value.
+    fn from_value(value: Value) -> Result<Self, ValueError>;
+}
+
+impl<T: ColumnValue> ColumnValue for Option<T> {
+    const KIND: Kind = T::KIND;
+    fn to_value(&self) -> Value {
+        match self {
+            Some(v) => v.to_value(),
+            None => Value::Null(T::KIND),
+        }
+    }
+    fn from_value(value: Value) -> Result<Self, ValueError> {
+        match value {
+            Value::Null(_) => Ok(None),
+            other => T::from_value(other).map(Some),
+        }
+    }
+}
+
+macro_rules! direct {
+    ($($rust:ty => $kind:ident),* $(,)?) => {$(
+        impl ColumnValue for $rust {
+            const KIND: Kind = Kind::$kind;
+            fn to_value(&self) -> Value {
+                Value::$kind(self.clone())
+            }
+            fn from_value(value: Value) -> Result<Self, ValueError> {
+                match value {
+                    Value::$kind(v) => Ok(v),
+                    other => Err(ValueError::mismatch::<Self>(&other)),
+                }
+            }
+        }
+    )*};
+}
+
+direct! {
+    bool => Bool,
+    i16 => I16,
+    i32 => I32,
+    i64 => I64,
+    f32 => F32,
+    f64 => F64,
+    String => String,
+    Vec<u8> => Bytes,
+    serde_json::Value => Json,
+    NaiveDate => Date,
+    NaiveTime => Time,
+    NaiveDateTime => DateTime,
+    DateTime<Utc> => DateTimeUtc,
+}
+
+#[cfg(feature = "uuid")]
+direct! { uuid::Uuid => Uuid }
+
+#[cfg(feature = "rust_decimal")]
+direct! { rust_decimal::Decimal => Decimal }
+
+/// Integer types stored in a wider signed column (no engine dbgen targets
+/// has unsigned columns everywhere).
+macro_rules! widened {
+    ($($rust:ty => $kind:ident($wide:ty)),* $(,)?) => {$(
+        impl ColumnValue for $rust {
+            const KIND: Kind = Kind::$kind;
+            fn to_value(&self) -> Value {
+                Value::$kind(<$wide>::from(*self))
+            }
+            fn from_value(value: Value) -> Result<Self, ValueError> {
+                match value {
+                    Value::$kind(v) => <$rust>::try_from(v).map_err(|_| {
+                        ValueError(format!("{v} is out of range for `{}`", stringify!($rust)))
+                    }),
+                    other => Err(ValueError::mismatch::<Self>(&other)),
+                }
+            }
+        }
+    )*};
+}
+
+widened! {
+    i8 => I16(i16),
+    u8 => I16(i16),
+    u16 => I32(i32),
+    u32 => I64(i64),
+}
+
+impl ColumnValue for Box<str> {
+    const KIND: Kind = Kind::String;
+    fn to_value(&self) -> Value {
+        Value::String(self.to_string())
+    }
+    fn from_value(value: Value) -> Result<Self, ValueError> {
+        String::from_value(value).map(String::into_boxed_str)
+    }
+}
+
+impl ColumnValue for DateTime<chrono::FixedOffset> {
+    const KIND: Kind = Kind::DateTimeUtc;
+    fn to_value(&self) -> Value {
+        Value::DateTimeUtc(self.with_timezone(&Utc))
+    }
+    fn from_value(value: Value) -> Result<Self, ValueError> {
+        DateTime::<Utc>::from_value(value).map(|t| t.fixed_offset())
+    }
+}
+
+impl ColumnValue for DateTime<chrono::Local> {
+    const KIND: Kind = Kind::DateTimeUtc;
+    fn to_value(&self) -> Value {
+        Value::DateTimeUtc(self.with_timezone(&Utc))
+    }
+    fn from_value(value: Value) -> Result<Self, ValueError> {
+        DateTime::<Utc>::from_value(value).map(|t| t.with_timezone(&chrono::Local))
+    }
+}
+
+#[cfg(feature = "json")]
+impl<T> ColumnValue for sqlx::types::Json<T>
+where
+    T: serde::Serialize + serde::de::DeserializeOwned,
+{
+    const KIND: Kind = Kind::Json;
+    fn to_value(&self) -> Value {
+        match serde_json::to_value(&self.0) {
+            Ok(json) => Value::Json(json),
+            Err(e) => Value::Invalid(format!("could not serialize to JSON: {e}")),
+        }
+    }
+    fn from_value(value: Value) -> Result<Self, ValueError> {
+        let json = serde_json::Value::from_value(value)?;
+        serde_json::from_value(json)
+            .map(sqlx::types::Json)
+            .map_err(|e| ValueError(format!("the JSON does not fit the field: {e}")))
+    }
+}
+
+#[cfg(feature = "time")]
+mod time_types {
+    use super::*;
+
+    fn date_to_chrono(d: time::Date) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(d.year(), u32::from(u8::from(d.month())), u32::from(d.day()))
+    }
+
+    fn date_from_chrono(d: NaiveDate) -> Result<time::Date, ValueError> {
+        use chrono::Datelike;
+        let month = u8::try_from(d.month())
+            .ok()
+            .and_then(|m| time::Month::try_from(m).ok())
+            .ok_or_else(|| ValueError(format!("bad month in {d}")))?;
+        let day = u8::try_from(d.day()).map_err(|_| ValueError(format!("bad day in {d}")))?;
+        time::Date::from_calendar_date(d.year(), month, day)
+            .map_err(|e| ValueError(format!("{d} is not a `time::Date`: {e}")))
+    }
+
+    fn time_to_chrono(t: time::Time) -> Option<NaiveTime> {
+        NaiveTime::from_hms_nano_opt(
+            u32::from(t.hour()),
+            u32::from(t.minute()),
+            u32::from(t.second()),
+            t.nanosecond(),
+        )
+    }
+
+    fn time_from_chrono(t: NaiveTime) -> Result<time::Time, ValueError> {
+        use chrono::Timelike;
+        let part = |v: u32| u8::try_from(v).map_err(|_| ValueError(format!("bad time {t}")));
+        time::Time::from_hms_nano(
+            part(t.hour())?,
+            part(t.minute())?,
+            part(t.second())?,
+            t.nanosecond(),
+        )
+        .map_err(|e| ValueError(format!("{t} is not a `time::Time`: {e}")))
+    }
+
+    fn invalid(what: &str) -> Value {
+        Value::Invalid(format!("{what} is outside the range chrono can hold"))
+    }
+
+    impl ColumnValue for time::Date {
+        const KIND: Kind = Kind::Date;
+        fn to_value(&self) -> Value {
+            date_to_chrono(*self).map_or_else(|| invalid("the date"), Value::Date)
+        }
+        fn from_value(value: Value) -> Result<Self, ValueError> {
+            date_from_chrono(NaiveDate::from_value(value)?)
+        }
+    }
+
+    impl ColumnValue for time::Time {
+        const KIND: Kind = Kind::Time;
+        fn to_value(&self) -> Value {
+            time_to_chrono(*self).map_or_else(|| invalid("the time"), Value::Time)
+        }
+        fn from_value(value: Value) -> Result<Self, ValueError> {
+            time_from_chrono(NaiveTime::from_value(value)?)
+        }
+    }
+
+    impl ColumnValue for time::PrimitiveDateTime {
+        const KIND: Kind = Kind::DateTime;
+        fn to_value(&self) -> Value {
+            match (date_to_chrono(self.date()), time_to_chrono(self.time())) {
+                (Some(d), Some(t)) => Value::DateTime(NaiveDateTime::new(d, t)),
+                _ => invalid("the date-time"),
+            }
+        }
+        fn from_value(value: Value) -> Result<Self, ValueError> {
+            let t = NaiveDateTime::from_value(value)?;
+            Ok(time::PrimitiveDateTime::new(
+                date_from_chrono(t.date())?,
+                time_from_chrono(t.time())?,
+            ))
+        }
+    }
+
+    impl ColumnValue for time::OffsetDateTime {
+        const KIND: Kind = Kind::DateTimeUtc;
+        fn to_value(&self) -> Value {
+            let nanos = self.unix_timestamp_nanos();
+            i64::try_from(nanos)
+                .ok()
+                .map(DateTime::<Utc>::from_timestamp_nanos)
+                .map_or_else(|| invalid("the date-time"), Value::DateTimeUtc)
+        }
+        fn from_value(value: Value) -> Result<Self, ValueError> {
+            let t = DateTime::<Utc>::from_value(value)?;
+            let nanos =
+                i128::from(t.timestamp()) * 1_000_000_000 + i128::from(t.timestamp_subsec_nanos());
+            time::OffsetDateTime::from_unix_timestamp_nanos(nanos)
+                .map_err(|e| ValueError(format!("{t} is not a `time::OffsetDateTime`: {e}")))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trip<T: ColumnValue + PartialEq + std::fmt::Debug + Clone>(v: T) {
+        let back = T::from_value(v.to_value());
+        assert_eq!(back, Ok(v));
+    }
+
+    #[test]
+    fn values_round_trip() {
+        round_trip(true);
+        round_trip(-5i16);
+        round_trip(7i64);
+        round_trip(200u8);
+        round_trip(u32::MAX);
+        round_trip(1.5f64);
+        round_trip(String::from("x"));
+        round_trip(Some(3i32));
+        round_trip(None::<String>);
+        round_trip(vec![1u8, 2]);
+        round_trip(serde_json::json!({"a": [1, 2]}));
+        round_trip(DateTime::<Utc>::from_timestamp(1_700_000_000, 5).unwrap_or_default());
+    }
+
+    #[cfg(feature = "time")]
+    #[test]
+    fn time_types_round_trip() {
+        round_trip(
+            time::OffsetDateTime::from_unix_timestamp(1_700_000_000)
+                .unwrap_or(time::OffsetDateTime::UNIX_EPOCH),
+        );
+        round_trip(
+            time::Date::from_calendar_date(2024, time::Month::February, 29)
+                .unwrap_or(time::Date::MIN),
+        );
+        round_trip(time::Time::from_hms_nano(23, 59, 58, 123).unwrap_or(time::Time::MIDNIGHT));
+    }
+
+    #[test]
+    fn null_into_a_plain_field_says_to_use_option() {
+        let err = i64::from_value(Value::Null(Kind::I64)).err().map(|e| e.0);
+        assert!(err.is_some_and(|m| m.contains("make it an Option")));
+    }
+
+    #[test]
+    fn out_of_range_is_an_error() {
+        assert!(u8::from_value(Value::I16(300)).is_err());
+        assert!(u32::from_value(Value::I64(-1)).is_err());
+    }
+
+    #[test]
+    fn json_forms() {
+        assert_eq!(
+            Value::Bytes(vec![0, 255]).to_json(),
+            serde_json::json!("00ff")
+        );
+        assert_eq!(Value::Null(Kind::I64).to_json(), serde_json::Value::Null);
+        assert_eq!(Value::I64(42).to_key_text(), "42");
+        assert_eq!(Value::String("a".into()).to_key_text(), "a");
+    }
+}
