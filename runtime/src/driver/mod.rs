@@ -33,8 +33,9 @@ pub struct Done {
     pub last_insert_id: Option<i64>,
 }
 
-/// A sqlx database dbgen's runtime helpers work with.
-pub trait Driver: Database {
+/// A sqlx database dbgen's runtime helpers work with. Its rows decode into
+/// every model (`sqlx::query_as::<DB, Model>` works in generic code too).
+pub trait Driver: Database<Row: crate::__private::Row> {
     /// The SQL dialect of this engine.
     const DIALECT: Dialect;
     /// The statement that opens a transaction for a write (SQLite takes

@@ -1,0 +1,683 @@
+//! The runtime helpers of SPEC §3 on the real engines: one test body run on
+//! PostgreSQL, MariaDB and SQLite, each in a database created for the test
+//! (tables made by dbgen's own DDL) and dropped after.
+
+#![allow(clippy::panic, clippy::expect_used, clippy::unwrap_used)]
+
+mod support;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, Utc};
+use dbgen::audit::{AuditContext, AuditFilter, AuditLog, AuditLogger};
+use dbgen::migrate::generate;
+use dbgen::plan::Policy;
+use dbgen::schema::Schema;
+use dbgen::{Driver, Error, Model, Order};
+use rust_decimal::Decimal;
+use support::db::{Engine, TestDb};
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "rt_products", soft_delete, audit, timestamps)]
+pub struct Product {
+    #[column(primary_key)]
+    pub id: i64,
+    #[column(size = 100, unique)]
+    pub sku: String,
+    #[column(size = 200)]
+    pub name: String,
+    #[column(type = "decimal(10,2)")]
+    pub price: Decimal,
+    #[column(size = 20, default = "'active'")]
+    pub status: Option<String>,
+    #[column(sensitive)]
+    pub supplier_code: Option<String>,
+    pub api_key: Option<String>,
+    pub input_tokens: i64,
+    pub meta: Option<serde_json::Value>,
+    #[column(skip)]
+    pub cached: Option<u32>,
+    pub created_at: Option<DateTime<Utc>>,
+    pub updated_at: Option<DateTime<Utc>>,
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+/// No soft delete, no audit: deletes are for good and write no audit row.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "rt_notes")]
+pub struct Note {
+    #[column(primary_key)]
+    pub id: i64,
+    pub body: String,
+}
+
+fn product(sku: &str, name: &str) -> Product {
+    Product {
+        id: 0,
+        sku: sku.into(),
+        name: name.into(),
+        price: Decimal::new(1050, 2),
+        status: None,
+        supplier_code: Some("sup-123".into()),
+        api_key: Some("key-456".into()),
+        input_tokens: 42,
+        meta: Some(serde_json::json!({"auth": {"password": "hunter2", "user": "u"}, "n": 1})),
+        cached: Some(7),
+        created_at: None,
+        updated_at: None,
+        deleted_at: None,
+    }
+}
+
+async fn create_tables<DB>(pool: &sqlx::Pool<DB>)
+where
+    DB: Driver,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+{
+    let schema = Schema::new(vec![
+        Product::table().clone(),
+        Note::table().clone(),
+        AuditLog::table().clone(),
+    ]);
+    let ddl = generate(&Schema::default(), &schema, DB::DIALECT, &Policy::default())
+        .expect("DDL renders");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(ddl.up))
+        .execute(pool)
+        .await
+        .expect("tables are created");
+}
+
+async fn audit_rows<DB: Driver>(pool: &sqlx::Pool<DB>, table: &str, id: i64) -> Vec<AuditLog> {
+    dbgen::audit::history(pool, table, id)
+        .await
+        .expect("history")
+}
+
+fn actions(rows: &[AuditLog]) -> Vec<&str> {
+    rows.iter().map(|r| r.action.as_str()).collect()
+}
+
+/// Every helper, scope, count, the audit log and atomicity.
+async fn suite<DB>(engine: Engine, pool: &sqlx::Pool<DB>)
+where
+    DB: Driver,
+    DB::Arguments: sqlx::IntoArguments<DB>,
+    for<'c> &'c mut DB::Connection:
+        sqlx::Executor<'c, Database = DB> + sqlx::Acquire<'c, Database = DB>,
+{
+    create_tables(pool).await;
+
+    // insert: generated key, database default, timestamps; skip fields default.
+    let mut p = product("A-1", "Alpha").insert(pool).await.expect("insert");
+    assert!(p.id > 0, "{engine:?}: key generated");
+    assert_eq!(
+        p.status.as_deref(),
+        Some("active"),
+        "database default applied"
+    );
+    assert!(p.created_at.is_some() && p.updated_at.is_some());
+    assert_eq!(p.cached, None, "skipped fields take their Default");
+    assert_eq!(p.price, Decimal::new(105, 1));
+    let found = Product::find(pool, p.id)
+        .await
+        .expect("find")
+        .expect("found");
+    assert_eq!(found, p, "{engine:?}: find returns what insert returned");
+
+    // sqlx::query_as works with the derive's FromRow.
+    let table = dbgen::dialect::Dialect::quote(DB::DIALECT, "rt_products");
+    let rows: Vec<Product> =
+        sqlx::query_as::<DB, Product>(sqlx::AssertSqlSafe(format!("SELECT * FROM {table}")))
+            .fetch_all(pool)
+            .await
+            .expect("query_as");
+    assert_eq!(rows, vec![p.clone()]);
+
+    // update: bumps updated_at, audit keeps changed fields only.
+    let before = p.updated_at;
+    p.name = "Alpha 2".into();
+    p.price = Decimal::new(1199, 2);
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    p.update(pool).await.expect("update");
+    assert!(p.updated_at > before, "updated_at bumped");
+    assert_eq!(
+        Product::find(pool, p.id).await.unwrap().unwrap().name,
+        "Alpha 2"
+    );
+    let history = audit_rows(pool, "rt_products", p.id).await;
+    assert_eq!(actions(&history), ["CREATE", "UPDATE"]);
+    let update = &history[1];
+    let old = update.old_values.as_ref().expect("old values");
+    let new = update.new_values.as_ref().expect("new values");
+    let keys = |v: &serde_json::Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(
+        keys(old),
+        ["name", "price"],
+        "{engine:?}: only changed fields"
+    );
+    assert_eq!(keys(new), ["name", "price"]);
+    assert_eq!(new["name"], "Alpha 2");
+    assert_eq!(old["name"], "Alpha");
+
+    // redaction: attribute, name pattern, nested JSON; `input_tokens` kept.
+    let created = history[0].new_values.as_ref().expect("create values");
+    assert_eq!(created["supplier_code"], "[REDACTED]");
+    assert_eq!(created["api_key"], "[REDACTED]");
+    assert_eq!(created["input_tokens"], 42);
+    assert_eq!(created["meta"]["auth"]["password"], "[REDACTED]");
+    assert_eq!(created["meta"]["auth"]["user"], "u");
+    assert_eq!(created["name"], "Alpha");
+
+    // query: filters, order, limit/offset, count.
+    let many: Vec<Product> = (0..250)
+        .map(|i| product(&format!("B-{i:03}"), &format!("Bulk {i}")))
+        .collect();
+    let stored = Product::insert_many(pool, many, 100)
+        .await
+        .expect("insert_many");
+    assert_eq!(stored.len(), 250);
+    assert!(
+        stored.windows(2).all(|w| w[0].id < w[1].id),
+        "rows keep their order"
+    );
+    assert_eq!(stored[17].sku, "B-017");
+    let again = Product::find(pool, stored[17].id).await.unwrap().unwrap();
+    assert_eq!(
+        again, stored[17],
+        "{engine:?}: insert_many returns rows as stored"
+    );
+    assert_eq!(Product::query().count(pool).await.unwrap(), 251);
+    let page = Product::query()
+        .filter("sku LIKE ", "B-%".to_string())
+        .order_by("sku", Order::Desc)
+        .limit(3)
+        .offset(1)
+        .fetch_all(pool)
+        .await
+        .unwrap();
+    let skus: Vec<&str> = page.iter().map(|p| p.sku.as_str()).collect();
+    assert_eq!(skus, ["B-248", "B-247", "B-246"]);
+    let audited_creates = dbgen::audit::logs(
+        pool,
+        &AuditFilter {
+            entity_type: Some("rt_products".into()),
+            action: Some("CREATE".into()),
+            ..AuditFilter::default()
+        },
+        2,
+        100,
+    )
+    .await
+    .unwrap();
+    assert_eq!(audited_creates.1, 251, "one CREATE row per inserted row");
+    assert_eq!(audited_creates.0.len(), 100, "page 2 of 100");
+    let last_page = dbgen::audit::logs(
+        pool,
+        &AuditFilter {
+            entity_type: Some("rt_products".into()),
+            action: Some("CREATE".into()),
+            ..AuditFilter::default()
+        },
+        3,
+        100,
+    )
+    .await
+    .unwrap();
+    assert_eq!(last_page.0.len(), 51);
+    assert!(matches!(
+        Product::query()
+            .order_by("nope", Order::Asc)
+            .fetch_all(pool)
+            .await,
+        Err(Error::UnknownColumn { .. })
+    ));
+
+    // soft delete and scopes.
+    p.delete(pool).await.expect("soft delete");
+    assert!(p.deleted_at.is_some(), "the instance sees its deleted_at");
+    assert_eq!(
+        Product::find(pool, p.id).await.unwrap(),
+        None,
+        "find excludes trashed rows"
+    );
+    assert_eq!(Product::query().count(pool).await.unwrap(), 250);
+    assert_eq!(
+        Product::query().with_trashed().count(pool).await.unwrap(),
+        251
+    );
+    let trashed = Product::query()
+        .only_trashed()
+        .fetch_all(pool)
+        .await
+        .unwrap();
+    assert_eq!(trashed.len(), 1);
+    assert_eq!(trashed[0].id, p.id);
+    assert_eq!(Product::count_trashed(pool).await.unwrap(), 1);
+    assert!(Product::is_trashed(pool, p.id).await.unwrap());
+    assert!(!Product::is_trashed(pool, stored[0].id).await.unwrap());
+    assert!(matches!(
+        p.clone().delete(pool).await,
+        Err(Error::NotFound { .. })
+    ));
+    let mut trashed_copy = p.clone();
+    trashed_copy.name = "ghost".into();
+    assert!(
+        matches!(trashed_copy.update(pool).await, Err(Error::NotFound { .. })),
+        "updates do not reach trashed rows"
+    );
+
+    // unique among live rows: the sku of a trashed row can be reused...
+    let twin = product("A-1", "Alpha twin")
+        .insert(pool)
+        .await
+        .expect("same sku as a trashed row");
+    // ...and restoring the trashed row then is refused with a clear error.
+    match Product::restore_by_id(pool, p.id).await {
+        Err(Error::RestoreConflict { table, .. }) => assert_eq!(table, "rt_products"),
+        other => panic!("{engine:?}: expected a restore conflict, got {other:?}"),
+    }
+    assert!(
+        Product::is_trashed(pool, p.id).await.unwrap(),
+        "the failed restore changed nothing"
+    );
+    assert!(
+        product("A-1", "third").insert(pool).await.is_err(),
+        "two live rows may not share a sku"
+    );
+    twin.force_delete(pool).await.expect("force delete");
+    assert_eq!(
+        Product::query()
+            .with_trashed()
+            .filter("id = ", twin.id)
+            .count(pool)
+            .await
+            .unwrap(),
+        0
+    );
+    p.restore(pool).await.expect("restore");
+    assert_eq!(p.deleted_at, None);
+    assert_eq!(
+        Product::find(pool, p.id).await.unwrap().map(|f| f.id),
+        Some(p.id)
+    );
+    assert!(matches!(
+        Product::restore_by_id(pool, p.id).await,
+        Err(Error::NotFound { .. })
+    ));
+
+    // by-id helpers, restore_all, bulk delete through a query.
+    Product::delete_by_id(pool, stored[0].id).await.unwrap();
+    Product::delete_by_id(pool, stored[1].id).await.unwrap();
+    assert_eq!(Product::count_trashed(pool).await.unwrap(), 2);
+    assert_eq!(Product::restore_all(pool).await.unwrap(), 2);
+    assert_eq!(Product::count_trashed(pool).await.unwrap(), 0);
+    let gone = Product::query()
+        .filter("sku LIKE ", "B-2%".to_string())
+        .delete(pool)
+        .await
+        .unwrap();
+    assert_eq!(gone, 50);
+    assert_eq!(Product::count_trashed(pool).await.unwrap(), 50);
+    assert_eq!(
+        Product::query()
+            .filter("sku LIKE ", "B-2%".to_string())
+            .delete(pool)
+            .await
+            .unwrap(),
+        0,
+        "bulk deletes skip trashed rows"
+    );
+    Product::force_delete_by_id(pool, stored[200].id)
+        .await
+        .unwrap();
+    assert_eq!(Product::count_trashed(pool).await.unwrap(), 49);
+    let history = audit_rows(pool, "rt_products", stored[200].id).await;
+    assert_eq!(actions(&history), ["CREATE", "DELETE", "FORCE_DELETE"]);
+    let history = audit_rows(pool, "rt_products", p.id).await;
+    assert_eq!(actions(&history), ["CREATE", "UPDATE", "DELETE", "RESTORE"]);
+    assert_eq!(
+        history[3].new_values.as_ref().unwrap()["deleted_at"],
+        serde_json::Value::Null
+    );
+    let twin_history = audit_rows(pool, "rt_products", twin.id).await;
+    assert_eq!(actions(&twin_history), ["CREATE", "FORCE_DELETE"]);
+
+    // a model without soft delete or audit: deletes are for good.
+    let mut note = Note {
+        id: 0,
+        body: "n".into(),
+    }
+    .insert(pool)
+    .await
+    .unwrap();
+    note.body = "n2".into();
+    note.update(pool).await.unwrap();
+    note.delete(pool).await.unwrap();
+    assert_eq!(Note::find(pool, note.id).await.unwrap(), None);
+    assert_eq!(Note::count_trashed(pool).await.unwrap(), 0);
+    assert!(!Note::is_trashed(pool, note.id).await.unwrap());
+    assert!(matches!(
+        Note::restore_by_id(pool, note.id).await,
+        Err(Error::Unsupported(_))
+    ));
+    assert!(audit_rows(pool, "rt_notes", note.id).await.is_empty());
+
+    context_and_atomicity(engine, pool).await;
+    cleanup_by_age(pool).await;
+    concurrent_changes(engine, pool).await;
+}
+
+/// Actor context across awaits and spawned tasks; rollback both ways.
+async fn context_and_atomicity<DB>(engine: Engine, pool: &sqlx::Pool<DB>)
+where
+    DB: Driver,
+    for<'c> &'c mut DB::Connection:
+        sqlx::Executor<'c, Database = DB> + sqlx::Acquire<'c, Database = DB>,
+{
+    let ctx = AuditContext::new()
+        .user(7, "admin@example.com")
+        .ip("192.168.1.1")
+        .user_agent("Mozilla/5.0")
+        .request_id("req-abc-123");
+    let pool2 = pool.clone();
+    let (inserted, spawned) = dbgen::audit::scope(ctx.clone(), async move {
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+        let inserted = product("C-1", "ctx").insert(&pool2).await.unwrap();
+        let spawned = dbgen::audit::spawn({
+            let pool = pool2.clone();
+            async move {
+                tokio::task::yield_now().await;
+                product("C-2", "spawned").insert(&pool).await.unwrap()
+            }
+        })
+        .await
+        .unwrap();
+        (inserted, spawned)
+    })
+    .await;
+    for id in [inserted.id, spawned.id] {
+        let rows = audit_rows(pool, "rt_products", id).await;
+        assert_eq!(rows.len(), 1);
+        let row = &rows[0];
+        assert_eq!(row.user_id, Some(7), "{engine:?}");
+        assert_eq!(row.username.as_deref(), Some("admin@example.com"));
+        assert_eq!(row.ip_address.as_deref(), Some("192.168.1.1"));
+        assert_eq!(row.user_agent.as_deref(), Some("Mozilla/5.0"));
+        assert_eq!(row.request_id.as_deref(), Some("req-abc-123"));
+    }
+    let outside = product("C-3", "no ctx").insert(pool).await.unwrap();
+    assert_eq!(
+        audit_rows(pool, "rt_products", outside.id).await[0].user_id,
+        None
+    );
+    let activity = dbgen::audit::user_activity(
+        pool,
+        7,
+        Utc::now() - Duration::hours(1),
+        Utc::now() + Duration::hours(1),
+    )
+    .await
+    .unwrap();
+    assert_eq!(activity.len(), 2);
+
+    // A change rolled back by the caller leaves no audit row.
+    let mut tx = pool.begin().await.unwrap();
+    let mut changed = Product::find(&mut *tx, inserted.id).await.unwrap().unwrap();
+    changed.name = "rolled back".into();
+    changed.update(&mut *tx).await.unwrap();
+    tx.rollback().await.unwrap();
+    assert_eq!(
+        Product::find(pool, inserted.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .name,
+        "ctx"
+    );
+    assert_eq!(audit_rows(pool, "rt_products", inserted.id).await.len(), 1);
+
+    // An audit insert that fails rolls the change back.
+    let audit = dbgen::dialect::Dialect::quote(DB::DIALECT, "audit_logs");
+    let hidden = dbgen::dialect::Dialect::quote(DB::DIALECT, "audit_logs_hidden");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "ALTER TABLE {audit} RENAME TO {hidden}"
+    )))
+    .execute(pool)
+    .await
+    .unwrap();
+    let before = Product::query().with_trashed().count(pool).await.unwrap();
+    let failed = product("D-1", "never").insert(pool).await;
+    let mut victim = Product::find(pool, outside.id).await.unwrap().unwrap();
+    victim.name = "never either".into();
+    let failed_update = victim.update(pool).await;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "ALTER TABLE {hidden} RENAME TO {audit}"
+    )))
+    .execute(pool)
+    .await
+    .unwrap();
+    assert!(failed.is_err() && failed_update.is_err(), "{engine:?}");
+    assert_eq!(
+        Product::query().with_trashed().count(pool).await.unwrap(),
+        before
+    );
+    assert_eq!(
+        Product::find(pool, outside.id).await.unwrap().unwrap().name,
+        "no ctx"
+    );
+
+    // Changes made outside dbgen, logged by hand, redacted the same way.
+    AuditLogger::new(pool)
+        .with_user(9, "ops")
+        .with_request("10.0.0.1", "curl", "req-9")
+        .log_update(
+            "external",
+            5,
+            &serde_json::json!({"token": "t", "a": 1}),
+            &serde_json::json!({"token": "u", "a": 2}),
+        )
+        .await
+        .unwrap();
+    let external = dbgen::audit::history(pool, "external", 5).await.unwrap();
+    assert_eq!(external.len(), 1);
+    assert_eq!(external[0].user_id, Some(9));
+    assert_eq!(external[0].request_id.as_deref(), Some("req-9"));
+    assert_eq!(
+        external[0].old_values.as_ref().unwrap()["token"],
+        "[REDACTED]"
+    );
+    assert_eq!(external[0].new_values.as_ref().unwrap()["a"], 2);
+}
+
+async fn cleanup_by_age<DB: Driver>(pool: &sqlx::Pool<DB>) {
+    let old = AuditLog {
+        id: 0,
+        entity_type: "aged".into(),
+        entity_id: "1".into(),
+        action: "UPDATE".into(),
+        description: None,
+        old_values: None,
+        new_values: None,
+        user_id: None,
+        username: None,
+        ip_address: None,
+        user_agent: None,
+        request_id: None,
+        created_at: Utc::now() - Duration::days(40),
+    };
+    old.insert(pool).await.unwrap();
+    let total = AuditLog::query().count(pool).await.unwrap();
+    assert_eq!(dbgen::audit::cleanup(pool, 30).await.unwrap(), 1);
+    assert_eq!(AuditLog::query().count(pool).await.unwrap(), total - 1);
+    assert!(
+        dbgen::audit::history(pool, "aged", 1)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+/// 50 tasks updating and soft-deleting the same 5 rows: every successful
+/// change has exactly one audit row, and the table matches the log.
+async fn concurrent_changes<DB: Driver>(engine: Engine, pool: &sqlx::Pool<DB>) {
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        ids.push(
+            product(&format!("X-{i}"), "start")
+                .insert(pool)
+                .await
+                .unwrap()
+                .id,
+        );
+    }
+    let mut tasks = Vec::new();
+    for task in 0..50 {
+        let pool = pool.clone();
+        let id = ids[task % 5];
+        tasks.push(tokio::spawn(async move {
+            if task % 9 == 4 {
+                match Product::delete_by_id(&pool, id).await {
+                    Ok(()) => Some(("DELETE", id)),
+                    Err(Error::NotFound { .. }) => None,
+                    Err(other) => panic!("delete failed: {other}"),
+                }
+            } else {
+                let mut p = Product::find(&pool, id).await.unwrap()?;
+                p.name = format!("task-{task}");
+                match p.update(&pool).await {
+                    Ok(()) => Some(("UPDATE", id)),
+                    Err(Error::NotFound { .. }) => None,
+                    Err(other) => panic!("update failed: {other}"),
+                }
+            }
+        }));
+    }
+    let mut done: BTreeMap<(&str, i64), usize> = BTreeMap::new();
+    for task in tasks {
+        if let Some(change) = task.await.unwrap() {
+            *done.entry(change).or_default() += 1;
+        }
+    }
+    for &id in &ids {
+        let rows = audit_rows(pool, "rt_products", id).await;
+        let count = |action: &str| rows.iter().filter(|r| r.action == action).count();
+        assert_eq!(
+            count("UPDATE"),
+            done.get(&("UPDATE", id)).copied().unwrap_or(0),
+            "{engine:?} row {id}"
+        );
+        assert_eq!(
+            count("DELETE"),
+            done.get(&("DELETE", id)).copied().unwrap_or(0),
+            "{engine:?} row {id}"
+        );
+        assert!(count("DELETE") <= 1);
+        let row = Product::query()
+            .with_trashed()
+            .filter("id = ", id)
+            .fetch_optional(pool)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            row.deleted_at.is_some(),
+            count("DELETE") == 1,
+            "{engine:?}: trashed iff a DELETE was logged"
+        );
+        let last_name = rows
+            .iter()
+            .rev()
+            .find(|r| r.action == "UPDATE")
+            .map(|r| {
+                r.new_values.as_ref().unwrap()["name"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .unwrap_or_else(|| "start".into());
+        assert_eq!(row.name, last_name, "{engine:?}: the table matches the log");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_runtime() {
+    let Some(db) = TestDb::create(Engine::Postgres, "dbgen_rt").await else {
+        return;
+    };
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(8)
+        .connect(&db.url)
+        .await
+        .expect("connect");
+    suite(Engine::Postgres, &pool).await;
+    // The live-row lookup by a unique column uses the partial unique index.
+    let mut conn = pool.acquire().await.unwrap();
+    sqlx::raw_sql("SET enable_seqscan = off")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    let plan: Vec<String> = sqlx::query_scalar(
+        "EXPLAIN SELECT * FROM \"rt_products\" WHERE \"sku\" = 'B-001' AND \"deleted_at\" IS NULL",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .unwrap();
+    assert!(plan.join("\n").contains("uq_rt_products_sku"), "{plan:?}");
+    drop(conn);
+    pool.close().await;
+    db.drop_db().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mariadb_runtime() {
+    let Some(db) = TestDb::create(Engine::MariaDb, "dbgen_rt").await else {
+        return;
+    };
+    let pool = sqlx::mysql::MySqlPoolOptions::new()
+        .max_connections(8)
+        .connect(&db.url)
+        .await
+        .expect("connect");
+    suite(Engine::MariaDb, &pool).await;
+    // The live-row lookup by a unique column uses the unique key whose
+    // second part is the live-row marker.
+    let row = sqlx::query(
+        "EXPLAIN SELECT * FROM `rt_products` WHERE `sku` = 'B-001' AND `deleted_at` IS NULL",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let key: Option<String> = sqlx::Row::try_get(&row, "key").unwrap();
+    assert_eq!(key.as_deref(), Some("uq_rt_products_sku"));
+    pool.close().await;
+    db.drop_db().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_runtime() {
+    let Some(db) = TestDb::create(Engine::Sqlite, "dbgen_rt").await else {
+        return;
+    };
+    let pool = sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect(&db.url)
+        .await
+        .expect("connect");
+    suite(Engine::Sqlite, &pool).await;
+    let rows = sqlx::query(
+        "EXPLAIN QUERY PLAN SELECT * FROM \"rt_products\" WHERE \"sku\" = 'B-001' AND \"deleted_at\" IS NULL",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let plan: Vec<String> = rows
+        .iter()
+        .map(|r| sqlx::Row::get::<String, _>(r, "detail"))
+        .collect();
+    assert!(
+        plan.join("\n").contains("USING INDEX uq_rt_products_sku"),
+        "{plan:?}"
+    );
+    pool.close().await;
+    db.drop_db().await;
+}

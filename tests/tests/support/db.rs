@@ -1,0 +1,157 @@
+//! A database per test on each engine: created with a unique name, dropped
+//! after. PostgreSQL and MariaDB come from `DBGEN_TEST_POSTGRES_URL` and
+//! `DBGEN_TEST_MYSQL_URL` (default: the usual local servers); a server that
+//! does not answer makes the test say it is skipped and why, unless
+//! `DBGEN_REQUIRE_DATABASES=1` (CI), where it fails. SQLite uses a file in
+//! the temporary directory so a pool of connections shares it.
+
+use sqlx::{Connection, Executor};
+
+/// One of the three runtime engines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Postgres,
+    MariaDb,
+    Sqlite,
+}
+
+pub fn server_url(variable: &str, default: &str) -> String {
+    std::env::var(variable)
+        .ok()
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| default.to_string())
+}
+
+pub fn unique_name(prefix: &str) -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!("{prefix}_{}_{nanos}_{n}", std::process::id())
+}
+
+pub async fn connect_or_skip<C: Connection>(engine: &str, variable: &str, url: &str) -> Option<C> {
+    match C::connect(url).await {
+        Ok(conn) => Some(conn),
+        Err(error) => {
+            assert!(
+                std::env::var("DBGEN_REQUIRE_DATABASES").as_deref() != Ok("1"),
+                "{engine} at {url} is not answering ({error}); DBGEN_REQUIRE_DATABASES=1 requires it (set {variable})"
+            );
+            eprintln!(
+                "skipped: {engine} at {url} is not answering ({error}); set {variable} to test against it"
+            );
+            None
+        }
+    }
+}
+
+/// A database created for one test.
+pub struct TestDb {
+    pub engine: Engine,
+    /// URL of the test database.
+    pub url: String,
+    name: String,
+    admin_url: String,
+}
+
+impl TestDb {
+    /// Creates a uniquely named database; `None` when the server is not
+    /// answering (outside CI).
+    pub async fn create(engine: Engine, prefix: &str) -> Option<TestDb> {
+        let name = unique_name(prefix);
+        match engine {
+            Engine::Postgres => {
+                let admin_url = server_url(
+                    "DBGEN_TEST_POSTGRES_URL",
+                    "postgres://postgres@127.0.0.1:5432/postgres",
+                );
+                let mut admin = connect_or_skip::<sqlx::PgConnection>(
+                    "PostgreSQL",
+                    "DBGEN_TEST_POSTGRES_URL",
+                    &admin_url,
+                )
+                .await?;
+                admin
+                    .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+                    .await
+                    .expect("the test database is created");
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map_or(admin_url.as_str(), |(b, _)| b);
+                Some(TestDb {
+                    engine,
+                    url: format!("{base}/{name}"),
+                    name,
+                    admin_url,
+                })
+            }
+            Engine::MariaDb => {
+                let admin_url =
+                    server_url("DBGEN_TEST_MYSQL_URL", "mysql://root@127.0.0.1:3306/test");
+                let mut admin = connect_or_skip::<sqlx::MySqlConnection>(
+                    "MariaDB/MySQL",
+                    "DBGEN_TEST_MYSQL_URL",
+                    &admin_url,
+                )
+                .await?;
+                admin
+                    .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE `{name}`")))
+                    .await
+                    .expect("the test database is created");
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map_or(admin_url.as_str(), |(b, _)| b);
+                Some(TestDb {
+                    engine,
+                    url: format!("{base}/{name}"),
+                    name,
+                    admin_url,
+                })
+            }
+            Engine::Sqlite => {
+                let path = std::env::temp_dir().join(format!("{name}.db"));
+                Some(TestDb {
+                    engine,
+                    url: format!("sqlite://{}?mode=rwc", path.display()),
+                    name: path.display().to_string(),
+                    admin_url: String::new(),
+                })
+            }
+        }
+    }
+
+    /// Drops the database.
+    pub async fn drop_db(self) {
+        match self.engine {
+            Engine::Postgres => {
+                if let Ok(mut admin) = sqlx::PgConnection::connect(&self.admin_url).await {
+                    let _ = admin
+                        .execute(sqlx::AssertSqlSafe(format!(
+                            "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+                            self.name
+                        )))
+                        .await;
+                }
+            }
+            Engine::MariaDb => {
+                if let Ok(mut admin) = sqlx::MySqlConnection::connect(&self.admin_url).await {
+                    let _ = admin
+                        .execute(sqlx::AssertSqlSafe(format!(
+                            "DROP DATABASE IF EXISTS `{}`",
+                            self.name
+                        )))
+                        .await;
+                }
+            }
+            Engine::Sqlite => {
+                for suffix in ["", "-wal", "-shm", "-journal"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", self.name));
+                }
+            }
+        }
+    }
+}
