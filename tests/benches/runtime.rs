@@ -137,7 +137,10 @@ impl Line {
             Goal::FasterBy(min) => {
                 let speedup = self.base_us / self.dbgen_us;
                 let ok = speedup >= min;
-                format!("≥ {min:.1}× faster: {speedup:.2}× {}", if ok { "OK" } else { "MISSED" })
+                format!(
+                    "≥ {min:.1}× faster: {speedup:.2}× {}",
+                    if ok { "OK" } else { "MISSED" }
+                )
             }
         }
     }
@@ -203,7 +206,15 @@ fn hand_sql(dialect: Dialect, table: &str, batches: &[usize]) -> HandSql {
     let q = |s: &str| dialect.quote(s);
     let p = |n| placeholder(dialect, n);
     let columns = ["sku", "name", "price", "created_at", "updated_at"];
-    let all = ["id", "sku", "name", "price", "created_at", "updated_at", "deleted_at"];
+    let all = [
+        "id",
+        "sku",
+        "name",
+        "price",
+        "created_at",
+        "updated_at",
+        "deleted_at",
+    ];
     let list = |cols: &[&str]| cols.iter().map(|c| q(c)).collect::<Vec<_>>().join(", ");
     let returning = if dialect == Dialect::MySql {
         String::new()
@@ -212,7 +223,12 @@ fn hand_sql(dialect: Dialect, table: &str, batches: &[usize]) -> HandSql {
     };
     let values = |rows: usize| {
         (0..rows)
-            .map(|r| format!("({})", (1..=5).map(|c| p(r * 5 + c)).collect::<Vec<_>>().join(", ")))
+            .map(|r| {
+                format!(
+                    "({})",
+                    (1..=5).map(|c| p(r * 5 + c)).collect::<Vec<_>>().join(", ")
+                )
+            })
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -260,7 +276,15 @@ fn hand_sql(dialect: Dialect, table: &str, batches: &[usize]) -> HandSql {
     }
 }
 
-type ItemRow = (i64, String, String, f64, Option<DateTime<Utc>>, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+type ItemRow = (
+    i64,
+    String,
+    String,
+    f64,
+    Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
+);
 type BigRow = (i64, String, String, f64, Option<DateTime<Utc>>);
 
 /// Hand-written sqlx for one concrete engine (the same SQL dbgen sends).
@@ -274,15 +298,36 @@ macro_rules! hand {
                 let at = now();
                 let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.to_string()));
                 for row in &rows {
-                    query = query.bind(row.sku.clone()).bind(row.name.clone()).bind(row.price).bind(at).bind(at);
+                    query = query
+                        .bind(row.sku.clone())
+                        .bind(row.name.clone())
+                        .bind(row.price)
+                        .bind(at)
+                        .bind(at);
                 }
                 if $returning {
                     let out = query.fetch_all(pool).await.unwrap();
                     out.iter()
                         .map(|r| {
                             use sqlx::Row;
-                            let t: ItemRow = (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5), r.get(6));
-                            Item { id: t.0, sku: t.1, name: t.2, price: t.3, created_at: t.4, updated_at: t.5, deleted_at: t.6 }
+                            let t: ItemRow = (
+                                r.get(0),
+                                r.get(1),
+                                r.get(2),
+                                r.get(3),
+                                r.get(4),
+                                r.get(5),
+                                r.get(6),
+                            );
+                            Item {
+                                id: t.0,
+                                sku: t.1,
+                                name: t.2,
+                                price: t.3,
+                                created_at: t.4,
+                                updated_at: t.5,
+                                deleted_at: t.6,
+                            }
                         })
                         .collect()
                 } else {
@@ -334,7 +379,13 @@ macro_rules! hand {
                     .fetch_optional(pool)
                     .await
                     .unwrap();
-                row.map(|t| Big { id: t.0, sku: t.1, name: t.2, price: t.3, deleted_at: t.4 })
+                row.map(|t| Big {
+                    id: t.0,
+                    sku: t.1,
+                    name: t.2,
+                    price: t.3,
+                    deleted_at: t.4,
+                })
             }
         }
     };
@@ -363,7 +414,11 @@ macro_rules! engine_bench {
             let Some(test_db) = TestDb::create($engine, "dbgen_bench").await else {
                 return;
             };
-            let pool = sqlx::pool::PoolOptions::<$db>::new().max_connections(4).connect(&test_db.url).await.unwrap();
+            let pool = sqlx::pool::PoolOptions::<$db>::new()
+                .max_connections(4)
+                .connect(&test_db.url)
+                .await
+                .unwrap();
             let dialect = <$db as Driver>::DIALECT;
             let schema = Schema::new(vec![
                 Item::table().clone(),
@@ -372,13 +427,23 @@ macro_rules! engine_bench {
                 AuditLog::table().clone(),
             ]);
             let ddl = generate(&Schema::default(), &schema, dialect, &Policy::default()).unwrap();
-            sqlx::raw_sql(sqlx::AssertSqlSafe(ddl.up)).execute(&pool).await.unwrap();
+            sqlx::raw_sql(sqlx::AssertSqlSafe(ddl.up))
+                .execute(&pool)
+                .await
+                .unwrap();
             let sql = hand_sql(dialect, "bench_items", &[100, 1000]);
             let r = settings.rounds;
             let n = settings.singles;
             let engine = $label;
             let mut line = |what: &str, base_label, (base_us, dbgen_us): (f64, f64), goal| {
-                lines.push(Line { engine, what: what.to_string(), base_label, base_us, dbgen_us, goal });
+                lines.push(Line {
+                    engine,
+                    what: what.to_string(),
+                    base_label,
+                    base_us,
+                    dbgen_us,
+                    goal,
+                });
             };
             eprintln!("{engine}: single writes");
 
@@ -453,7 +518,12 @@ macro_rules! engine_bench {
                 },
             )
             .await;
-            line("soft delete one row", "hand-written sqlx", t, Goal::AtMost(1.05));
+            line(
+                "soft delete one row",
+                "hand-written sqlx",
+                t,
+                Goal::AtMost(1.05),
+            );
 
             eprintln!("{engine}: batches");
             for &(size, ref text) in &sql.insert_many {
@@ -464,20 +534,29 @@ macro_rules! engine_bench {
                     |i| {
                         let pool = &pool;
                         async move {
-                            let rows = (0..size).map(|k| item(format!("hb{size}-{i}-{k}"))).collect();
+                            let rows = (0..size)
+                                .map(|k| item(format!("hb{size}-{i}-{k}")))
+                                .collect();
                             $hand::insert(pool, text, rows).await;
                         }
                     },
                     |i| {
                         let pool = &pool;
                         async move {
-                            let rows = (0..size).map(|k| item(format!("db{size}-{i}-{k}"))).collect();
+                            let rows = (0..size)
+                                .map(|k| item(format!("db{size}-{i}-{k}")))
+                                .collect();
                             Item::insert_many(pool, rows, size).await.unwrap();
                         }
                     },
                 )
                 .await;
-                line(&format!("insert batch of {size}"), "hand-written sqlx", t, Goal::AtMost(1.05));
+                line(
+                    &format!("insert batch of {size}"),
+                    "hand-written sqlx",
+                    t,
+                    Goal::AtMost(1.05),
+                );
             }
 
             eprintln!("{engine}: audited writes");
@@ -549,7 +628,12 @@ macro_rules! engine_bench {
                 },
             )
             .await;
-            line("audited soft delete", "unaudited soft delete", t, Goal::AtMost(1.3));
+            line(
+                "audited soft delete",
+                "unaudited soft delete",
+                t,
+                Goal::AtMost(1.3),
+            );
             for size in [100usize, 1000] {
                 let t = compare(
                     r.max(3),
@@ -557,20 +641,29 @@ macro_rules! engine_bench {
                     |i| {
                         let pool = &pool;
                         async move {
-                            let rows = (0..size).map(|k| item(format!("pb{size}-{i}-{k}"))).collect();
+                            let rows = (0..size)
+                                .map(|k| item(format!("pb{size}-{i}-{k}")))
+                                .collect();
                             Item::insert_many(pool, rows, size).await.unwrap();
                         }
                     },
                     |i| {
                         let pool = &pool;
                         async move {
-                            let rows = (0..size).map(|k| audited(format!("ab{size}-{i}-{k}"))).collect();
+                            let rows = (0..size)
+                                .map(|k| audited(format!("ab{size}-{i}-{k}")))
+                                .collect();
                             Audited::insert_many(pool, rows, size).await.unwrap();
                         }
                     },
                 )
                 .await;
-                line(&format!("audited batch of {size}"), "unaudited batch", t, Goal::AtMost(1.15));
+                line(
+                    &format!("audited batch of {size}"),
+                    "unaudited batch",
+                    t,
+                    Goal::AtMost(1.15),
+                );
             }
             if $engine == Engine::Postgres {
                 // One statement per 1000 rows against one statement per row.
@@ -594,12 +687,20 @@ macro_rules! engine_bench {
                     },
                 )
                 .await;
-                line("insert 1000 rows in one batch", "1000 single inserts", t, Goal::FasterBy(1.5));
+                line(
+                    "insert 1000 rows in one batch",
+                    "1000 single inserts",
+                    t,
+                    Goal::FasterBy(1.5),
+                );
             }
 
             eprintln!("{engine}: filling {} rows", settings.big_rows);
             for statement in $fill(settings.big_rows) {
-                sqlx::raw_sql(sqlx::AssertSqlSafe(statement)).execute(&pool).await.unwrap();
+                sqlx::raw_sql(sqlx::AssertSqlSafe(statement))
+                    .execute(&pool)
+                    .await
+                    .unwrap();
             }
             for tenths in [1, 5, 9] {
                 let mark = format!(
@@ -610,7 +711,11 @@ macro_rules! engine_bench {
                     dialect.quote("deleted_at"),
                     dialect.quote("id"),
                 );
-                sqlx::query(sqlx::AssertSqlSafe(mark)).bind(now()).execute(&pool).await.unwrap();
+                sqlx::query(sqlx::AssertSqlSafe(mark))
+                    .bind(now())
+                    .execute(&pool)
+                    .await
+                    .unwrap();
                 for statement in $analyze {
                     sqlx::raw_sql(statement).execute(&pool).await.unwrap();
                 }
@@ -636,14 +741,21 @@ macro_rules! engine_bench {
                         let pool = &pool;
                         let sku = sku(i);
                         async move {
-                            let found = Big::query().filter("sku = ", sku).fetch_optional(pool).await.unwrap();
+                            let found = Big::query()
+                                .filter("sku = ", sku)
+                                .fetch_optional(pool)
+                                .await
+                                .unwrap();
                             assert!(found.is_some());
                         }
                     },
                 )
                 .await;
                 line(
-                    &format!("live-row lookup by unique sku, {}0 % of {} rows deleted", tenths, settings.big_rows),
+                    &format!(
+                        "live-row lookup by unique sku, {}0 % of {} rows deleted",
+                        tenths, settings.big_rows
+                    ),
                     "hand-written sqlx",
                     t,
                     Goal::AtMost(1.02),
@@ -674,9 +786,33 @@ fn sqlite_fill(rows: i64) -> Vec<String> {
     )]
 }
 
-engine_bench!(bench_postgres, Engine::Postgres, "PostgreSQL", sqlx::Postgres, hand_pg, pg_fill, ["ANALYZE \"bench_big\""]);
-engine_bench!(bench_mariadb, Engine::MariaDb, "MariaDB", sqlx::MySql, hand_mysql, mysql_fill, ["ANALYZE TABLE `bench_big`"]);
-engine_bench!(bench_sqlite, Engine::Sqlite, "SQLite", sqlx::Sqlite, hand_sqlite, sqlite_fill, ["ANALYZE"]);
+engine_bench!(
+    bench_postgres,
+    Engine::Postgres,
+    "PostgreSQL",
+    sqlx::Postgres,
+    hand_pg,
+    pg_fill,
+    ["ANALYZE \"bench_big\""]
+);
+engine_bench!(
+    bench_mariadb,
+    Engine::MariaDb,
+    "MariaDB",
+    sqlx::MySql,
+    hand_mysql,
+    mysql_fill,
+    ["ANALYZE TABLE `bench_big`"]
+);
+engine_bench!(
+    bench_sqlite,
+    Engine::Sqlite,
+    "SQLite",
+    sqlx::Sqlite,
+    hand_sqlite,
+    sqlite_fill,
+    ["ANALYZE"]
+);
 
 fn table(lines: &[Line]) -> String {
     let mut out = String::from(
@@ -701,16 +837,39 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let quick = args.iter().any(|a| a == "--quick");
     let settings = if quick {
-        Settings { rounds: 3, singles: 30, big_rows: 100_000, lookups: 100 }
+        Settings {
+            rounds: 3,
+            singles: 30,
+            big_rows: 100_000,
+            lookups: 100,
+        }
     } else {
-        Settings { rounds: 5, singles: 200, big_rows: 1_000_000, lookups: 500 }
+        Settings {
+            rounds: 5,
+            singles: 200,
+            big_rows: 1_000_000,
+            lookups: 500,
+        }
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     let mut lines = Vec::new();
+    // DBGEN_BENCH_ENGINES=postgres,sqlite limits the run.
+    let only = std::env::var("DBGEN_BENCH_ENGINES").unwrap_or_default();
+    let wanted = |name: &str| only.is_empty() || only.split(',').any(|e| e.trim() == name);
     runtime.block_on(async {
-        bench_postgres(&settings, &mut lines).await;
-        bench_mariadb(&settings, &mut lines).await;
-        bench_sqlite(&settings, &mut lines).await;
+        if wanted("postgres") {
+            bench_postgres(&settings, &mut lines).await;
+        }
+        if wanted("mariadb") {
+            bench_mariadb(&settings, &mut lines).await;
+        }
+        if wanted("sqlite") {
+            bench_sqlite(&settings, &mut lines).await;
+        }
     });
     let rendered = table(&lines);
     println!("{rendered}");

@@ -167,6 +167,11 @@ where
     assert_eq!(created["meta"]["auth"]["password"], "[REDACTED]");
     assert_eq!(created["meta"]["auth"]["user"], "u");
     assert_eq!(created["name"], "Alpha");
+    assert_eq!(
+        created["id"], p.id,
+        "{engine:?}: the generated key is in the audit row"
+    );
+    assert_eq!(created["status"], "active", "{engine:?}: so is the default");
 
     // query: filters, order, limit/offset, count.
     let many: Vec<Product> = (0..250)
@@ -186,6 +191,16 @@ where
         again, stored[17],
         "{engine:?}: insert_many returns rows as stored"
     );
+    let batch_audit = audit_rows(pool, "rt_products", stored[17].id).await;
+    assert_eq!(actions(&batch_audit), ["CREATE"]);
+    let values = batch_audit[0]
+        .new_values
+        .as_ref()
+        .expect("batch create values");
+    assert_eq!(values["name"], "Bulk 17", "{engine:?}");
+    assert_eq!(values["api_key"], "[REDACTED]");
+    assert_eq!(values["meta"]["auth"]["password"], "[REDACTED]");
+    assert_eq!(batch_audit[0].entity_id, stored[17].id.to_string());
     assert_eq!(Product::query().count(pool).await.unwrap(), 251);
     let page = Product::query()
         .filter("sku LIKE ", "B-%".to_string())

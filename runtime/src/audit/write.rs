@@ -4,6 +4,7 @@
 use super::context::{AuditContext, current};
 use super::redact::{REDACTED, redact_json};
 use crate::Error;
+use crate::dialect::Dialect;
 use crate::driver::{Driver, arguments};
 use crate::model::meta::{Meta, now};
 use crate::query::sql::Sql;
@@ -103,7 +104,7 @@ pub fn full_row_json(meta: &Meta, values: &[Value]) -> serde_json::Value {
     row_json(meta, values, 0..meta.kinds.len())
 }
 
-const COLUMNS: [&str; 12] = [
+pub const COLUMNS: [&str; 12] = [
     "entity_type",
     "entity_id",
     "action",
@@ -126,7 +127,10 @@ pub async fn write<DB: Driver>(
     write_with::<DB>(conn, entries, current().as_ref()).await
 }
 
-/// Writes `entries` in one statement with an explicit context.
+/// Writes `entries` in one statement with an explicit context: one row as
+/// plain VALUES; several rows as one JSON array parameter expanded by the
+/// engine (`jsonb_array_elements`, `JSON_TABLE`, `json_each`), so the
+/// statement has a dozen parameters whatever the batch size.
 pub async fn write_with<DB: Driver>(
     conn: &mut DB::Connection,
     entries: Vec<Entry>,
@@ -135,31 +139,27 @@ pub async fn write_with<DB: Driver>(
     if entries.is_empty() {
         return Ok(());
     }
-    let mut sql = Sql::new(DB::DIALECT);
+    let dialect = DB::DIALECT;
+    let mut sql = Sql::new(dialect);
     sql.push("INSERT INTO ").ident("audit_logs").push(" (");
-    sql.idents(COLUMNS).push(") VALUES ");
-    let at = now(Kind::DateTimeUtc);
-    let text =
-        |v: Option<&String>| v.map_or(Value::Null(Kind::String), |s| Value::String(s.clone()));
-    let json = |v: Option<serde_json::Value>| v.map_or(Value::Null(Kind::Json), Value::Json);
-    for (n, entry) in entries.into_iter().enumerate() {
-        sql.push(if n == 0 { "(" } else { ", (" });
-        let row = [
+    sql.idents(COLUMNS).push(") ");
+    let shared = shared_values(context);
+    if entries.len() == 1 {
+        let Some(entry) = entries.into_iter().next() else {
+            return Ok(());
+        };
+        let json = |v: Option<serde_json::Value>| v.map_or(Value::Null(Kind::Json), Value::Json);
+        let mut row = vec![
             Value::String(entry.entity_type),
             Value::String(entry.entity_id),
             Value::String(entry.action.as_str().into()),
-            text(context.and_then(|c| c.description.as_ref())),
-            json(entry.old_values),
-            json(entry.new_values),
-            context
-                .and_then(|c| c.user_id)
-                .map_or(Value::Null(Kind::I64), Value::I64),
-            text(context.and_then(|c| c.username.as_ref())),
-            text(context.and_then(|c| c.ip_address.as_ref())),
-            text(context.and_then(|c| c.user_agent.as_ref())),
-            text(context.and_then(|c| c.request_id.as_ref())),
-            at.clone(),
         ];
+        let mut shared = shared.into_iter();
+        row.extend(shared.next());
+        row.push(json(entry.old_values));
+        row.push(json(entry.new_values));
+        row.extend(shared);
+        sql.push("VALUES (");
         for (i, value) in row.into_iter().enumerate() {
             if i > 0 {
                 sql.push(", ");
@@ -167,8 +167,103 @@ pub async fn write_with<DB: Driver>(
             sql.bind(value);
         }
         sql.push(")");
+    } else {
+        batch_select(&mut sql, entries, shared);
     }
     let (text, values) = sql.finish();
     DB::execute(conn, text, arguments::<DB>(values)?).await?;
     Ok(())
+}
+
+/// The values every row of one write shares: description, the actor, the
+/// request, and the time.
+pub fn shared_values(context: Option<&AuditContext>) -> Vec<Value> {
+    let text =
+        |v: Option<&String>| v.map_or(Value::Null(Kind::String), |s| Value::String(s.clone()));
+    vec![
+        text(context.and_then(|c| c.description.as_ref())),
+        context
+            .and_then(|c| c.user_id)
+            .map_or(Value::Null(Kind::I64), Value::I64),
+        text(context.and_then(|c| c.username.as_ref())),
+        text(context.and_then(|c| c.ip_address.as_ref())),
+        text(context.and_then(|c| c.user_agent.as_ref())),
+        text(context.and_then(|c| c.request_id.as_ref())),
+        now(Kind::DateTimeUtc),
+    ]
+}
+
+/// `SELECT <per-row fields from the JSON array>, <shared values> FROM
+/// <the array as rows>`. PostgreSQL keeps old/new values as JSON objects;
+/// MariaDB and SQLite receive them as JSON text inside the array.
+fn batch_select(sql: &mut Sql, entries: Vec<Entry>, shared: Vec<Value>) {
+    let dialect = sql.dialect();
+    let as_text = dialect != Dialect::Postgres;
+    let rows: Vec<serde_json::Value> = entries
+        .into_iter()
+        .map(|e| {
+            let mut row = serde_json::Map::new();
+            row.insert("t".into(), e.entity_type.into());
+            row.insert("i".into(), e.entity_id.into());
+            row.insert("a".into(), e.action.as_str().into());
+            for (key, value) in [("o", e.old_values), ("n", e.new_values)] {
+                if let Some(value) = value {
+                    let value = if as_text {
+                        serde_json::Value::String(value.to_string())
+                    } else {
+                        value
+                    };
+                    row.insert(key.into(), value);
+                }
+            }
+            serde_json::Value::Object(row)
+        })
+        .collect();
+    let array = serde_json::Value::Array(rows);
+    let fields: [&str; 5] = match dialect {
+        Dialect::Postgres => ["e->>'t'", "e->>'i'", "e->>'a'", "e->'o'", "e->'n'"],
+        Dialect::MySql => ["j.t", "j.i", "j.a", "j.o", "j.n"],
+        _ => [
+            "json_extract(value, '$.t')",
+            "json_extract(value, '$.i')",
+            "json_extract(value, '$.a')",
+            "json_extract(value, '$.o')",
+            "json_extract(value, '$.n')",
+        ],
+    };
+    sql.push("SELECT ")
+        .push(fields[0])
+        .push(", ")
+        .push(fields[1])
+        .push(", ")
+        .push(fields[2])
+        .push(", ");
+    let mut shared = shared.into_iter();
+    if let Some(description) = shared.next() {
+        sql.bind(description);
+    }
+    sql.push(", ").push(fields[3]).push(", ").push(fields[4]);
+    for value in shared {
+        sql.push(", ").bind(value);
+    }
+    match dialect {
+        Dialect::Postgres => {
+            sql.push(" FROM jsonb_array_elements(")
+                .bind(Value::Json(array))
+                .push(") AS e");
+        }
+        Dialect::MySql => {
+            sql.push(" FROM JSON_TABLE(")
+                .bind(Value::String(array.to_string()))
+                .push(
+                    ", '$[*]' COLUMNS (t VARCHAR(100) PATH '$.t', i VARCHAR(100) PATH '$.i', \
+                     a VARCHAR(20) PATH '$.a', o LONGTEXT PATH '$.o', n LONGTEXT PATH '$.n')) AS j",
+                );
+        }
+        _ => {
+            sql.push(" FROM json_each(")
+                .bind(Value::String(array.to_string()))
+                .push(")");
+        }
+    }
 }

@@ -166,19 +166,8 @@ fn stamp_new(meta: &Meta, row: &mut [Value]) {
     }
 }
 
-/// Inserts rows that share one set of omitted columns; returns them as stored.
-async fn insert_group<DB: Driver>(
-    conn: &mut DB::Connection,
-    meta: &Meta,
-    rows: Vec<Vec<Value>>,
-) -> Result<Vec<Vec<Value>>, Error> {
-    let Some(first) = rows.first() else {
-        return Ok(rows);
-    };
-    let included: Vec<usize> = (0..meta.kinds.len())
-        .filter(|&i| !omitted(meta, first, i))
-        .collect();
-    let mut sql = Sql::new(DB::DIALECT);
+/// `INSERT INTO t (included) VALUES (...), (...)`.
+fn push_insert(sql: &mut Sql, meta: &Meta, rows: &[Vec<Value>], included: &[usize]) {
     sql.push("INSERT INTO ").ident(meta.name()).push(" (");
     sql.idents(included.iter().map(|&i| meta.column(i)))
         .push(") VALUES ");
@@ -192,6 +181,96 @@ async fn insert_group<DB: Driver>(
         }
         sql.push(")");
     }
+}
+
+/// PostgreSQL: one audited row inserted with its audit row in a single
+/// statement (data-modifying CTE), so it needs no BEGIN/COMMIT round trips
+/// and is atomic on its own. The audit values are the row as sent, with
+/// the columns the database filled (generated key, defaults) read from the
+/// inserted row.
+async fn insert_audited_postgres<DB: Driver>(
+    conn: &mut DB::Connection,
+    meta: &Meta,
+    row: Vec<Value>,
+) -> Result<Vec<Vec<Value>>, Error> {
+    let included: Vec<usize> = (0..meta.kinds.len())
+        .filter(|&i| !omitted(meta, &row, i))
+        .collect();
+    let filled: Vec<usize> = (0..meta.kinds.len())
+        .filter(|i| !included.contains(i))
+        .collect();
+    let mut sql = Sql::new(DB::DIALECT);
+    sql.push("WITH ").ident("ins").push(" AS (");
+    push_insert(&mut sql, meta, std::slice::from_ref(&row), &included);
+    sql.push(" RETURNING ")
+        .idents(meta.columns())
+        .push("), ")
+        .ident("aud")
+        .push(" AS (INSERT INTO ");
+    sql.ident("audit_logs")
+        .push(" (")
+        .idents(audit::COLUMNS)
+        .push(") SELECT ");
+    sql.bind(Value::String(meta.name().to_string()))
+        .push(", concat_ws(',', ");
+    for (n, &k) in meta.key.iter().enumerate() {
+        if n > 0 {
+            sql.push(", ");
+        }
+        sql.ident("ins")
+            .push(".")
+            .ident(meta.column(k))
+            .push("::text");
+    }
+    sql.push("), ")
+        .bind(Value::String(Action::Create.as_str().into()))
+        .push(", ");
+    let mut shared = audit::shared_values(crate::audit::current().as_ref()).into_iter();
+    if let Some(description) = shared.next() {
+        sql.bind(description);
+    }
+    sql.push(", NULL, ")
+        .bind(Value::Json(row_json(meta, &row, included.iter().copied())));
+    sql.push(" || jsonb_build_object(");
+    for (n, &i) in filled.iter().enumerate() {
+        if n > 0 {
+            sql.push(", ");
+        }
+        sql.bind(Value::String(meta.column(i).to_string()))
+            .push("::text, ");
+        if meta.redacted[i] {
+            sql.bind(Value::String(crate::audit::redact::REDACTED.into()));
+        } else {
+            sql.ident("ins").push(".").ident(meta.column(i));
+        }
+    }
+    sql.push(")");
+    for value in shared {
+        sql.push(", ").bind(value);
+    }
+    sql.push(" FROM ")
+        .ident("ins")
+        .push(") SELECT ")
+        .idents(meta.columns())
+        .push(" FROM ")
+        .ident("ins");
+    fetch_rows::<DB>(conn, meta, sql).await
+}
+
+/// Inserts rows that share one set of omitted columns; returns them as stored.
+async fn insert_group<DB: Driver>(
+    conn: &mut DB::Connection,
+    meta: &Meta,
+    rows: Vec<Vec<Value>>,
+) -> Result<Vec<Vec<Value>>, Error> {
+    let Some(first) = rows.first() else {
+        return Ok(rows);
+    };
+    let included: Vec<usize> = (0..meta.kinds.len())
+        .filter(|&i| !omitted(meta, first, i))
+        .collect();
+    let mut sql = Sql::new(DB::DIALECT);
+    push_insert(&mut sql, meta, &rows, &included);
     if DB::RETURNING {
         sql.push(" RETURNING ").idents(meta.columns());
         return fetch_rows::<DB>(conn, meta, sql).await;
@@ -242,6 +321,12 @@ pub async fn insert<DB: Driver>(
         stamp_new(meta, row);
     }
     let batch = batch.max(1);
+    if DB::DIALECT == Dialect::Postgres && meta.table.audit && rows.len() == 1 {
+        let Some(row) = rows.pop() else {
+            return Ok(rows);
+        };
+        return insert_audited_postgres::<DB>(conn, meta, row).await;
+    }
     if rows.len() <= batch && !meta.table.audit {
         return insert_chunks::<DB>(conn, meta, rows, batch).await;
     }
