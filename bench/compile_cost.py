@@ -16,7 +16,11 @@ variants are measured in the same run, interleaved, so machine noise hits
 them alike. Prints the table and the goal ratios; --record writes them to
 bench/README.md between the compile-cost markers.
 
-Usage: python3 bench/compile_cost.py [--sizes 50,200,1000] [--runs 3] [--record]
+Also builds two binaries that call every runtime helper for --calls (200)
+models: one through dbgen, one with the same queries written by hand in
+sqlx (structs deriving sqlx::FromRow). Goal: dbgen's build at most 1.2x.
+
+Usage: python3 bench/compile_cost.py [--sizes 50,200,1000] [--runs 3] [--calls 200] [--record]
 """
 
 import argparse
@@ -72,13 +76,77 @@ def model(variant: str, i: int) -> str:
     return "\n".join(lines)
 
 
+def calls_crate(variant: str, n: int) -> str:
+    """A binary calling every helper of n models (dbgen) or the same queries by hand."""
+    names = ["id"] + [f for f, _, _ in DATA_FIELDS] + ["created_at", "updated_at", "deleted_at"]
+    data = names[1:]
+    out = ["#![allow(dead_code, unused_must_use, clippy::all)]", "use sqlx::SqlitePool;"]
+    if variant == "dbgen":
+        out.append("use dbgen::Model;")
+    for i in range(n):
+        out.append(model(variant, i).replace("#[derive(", "#[derive(Default, ", 1))
+        if variant == "dbgen":
+            out.append(f"""async fn use_{i}(pool: &SqlitePool) -> Result<(), dbgen::Error> {{
+    let mut m = Model{i}::default().insert(pool).await?;
+    m.update(pool).await?;
+    Model{i}::find(pool, m.id).await?;
+    Model{i}::query().filter("status = ", "active".to_string()).limit(10).fetch_all(pool).await?;
+    Model{i}::query().count(pool).await?;
+    Model{i}::insert_many(pool, vec![Model{i}::default(), Model{i}::default()], 100).await?;
+    m.delete(pool).await?;
+    m.restore(pool).await?;
+    Model{i}::delete_by_id(pool, m.id).await?;
+    Model{i}::restore_by_id(pool, m.id).await?;
+    Model{i}::restore_all(pool).await?;
+    Model{i}::count_trashed(pool).await?;
+    Model{i}::is_trashed(pool, m.id).await?;
+    m.force_delete(pool).await?;
+    Model{i}::force_delete_by_id(pool, m.id).await?;
+    Ok(())
+}}""")
+        else:
+            cols = ", ".join(data)
+            marks = ", ".join("?" for _ in data)
+            sets = ", ".join(f"{c} = ?" for c in data)
+            binds = "".join(f".bind(&m.{c})" for c in data)
+            out.append(f"""async fn insert_{i}(pool: &SqlitePool, m: &Model{i}) -> sqlx::Result<Model{i}> {{
+    sqlx::query_as::<_, Model{i}>("INSERT INTO t{i} ({cols}) VALUES ({marks}) RETURNING *"){binds}.fetch_one(pool).await
+}}
+async fn use_{i}(pool: &SqlitePool) -> sqlx::Result<()> {{
+    let m = insert_{i}(pool, &Model{i}::default()).await?;
+    sqlx::query("UPDATE t{i} SET {sets} WHERE id = ? AND deleted_at IS NULL"){binds}.bind(m.id).execute(pool).await?;
+    sqlx::query_as::<_, Model{i}>("SELECT * FROM t{i} WHERE id = ? AND deleted_at IS NULL").bind(m.id).fetch_optional(pool).await?;
+    sqlx::query_as::<_, Model{i}>("SELECT * FROM t{i} WHERE deleted_at IS NULL AND status = ? LIMIT ?").bind("active").bind(10i64).fetch_all(pool).await?;
+    sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM t{i} WHERE deleted_at IS NULL").fetch_one(pool).await?;
+    let mut tx = pool.begin().await?;
+    for row in [Model{i}::default(), Model{i}::default()] {{
+        sqlx::query_as::<_, Model{i}>("INSERT INTO t{i} ({cols}) VALUES ({marks}) RETURNING *"){binds.replace("&m.", "&row.")}.fetch_one(&mut *tx).await?;
+    }}
+    tx.commit().await?;
+    sqlx::query("UPDATE t{i} SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL").bind(chrono::Utc::now()).bind(m.id).execute(pool).await?;
+    sqlx::query("UPDATE t{i} SET deleted_at = NULL WHERE id = ? AND deleted_at IS NOT NULL").bind(m.id).execute(pool).await?;
+    sqlx::query("UPDATE t{i} SET deleted_at = NULL WHERE deleted_at IS NOT NULL").execute(pool).await?;
+    sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM t{i} WHERE deleted_at IS NOT NULL").fetch_one(pool).await?;
+    sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM t{i} WHERE id = ? AND deleted_at IS NOT NULL").bind(m.id).fetch_one(pool).await?;
+    sqlx::query("DELETE FROM t{i} WHERE id = ?").bind(m.id).execute(pool).await?;
+    Ok(())
+}}""")
+    calls = "\n".join(f"    use_{i}(&pool).await;" for i in range(n))
+    out.append(f"""#[tokio::main(flavor = "current_thread")]
+async fn main() {{
+    let pool = SqlitePool::connect("sqlite::memory:").await.expect("pool");
+{calls}
+}}""")
+    return "\n".join(out)
+
+
 def write(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists() or path.read_text() != text:
         path.write_text(text)
 
 
-def generate(sizes: list[int]) -> list[str]:
+def generate(sizes: list[int], calls: int) -> list[str]:
     crates = []
     for n in sizes:
         for variant in VARIANTS:
@@ -92,6 +160,19 @@ def generate(sizes: list[int]) -> list[str]:
             write(WORK / name / "Cargo.toml", f'[package]\nname = "{name}"\nversion = "0.0.0"\nedition = "2024"\npublish = false\n\n[dependencies]\n{deps}')
             body = "#![allow(dead_code)]\n\n" + "\n".join(model(variant, i) for i in range(n))
             write(WORK / name / "src" / "lib.rs", body)
+    for variant in ("hand_calls", "dbgen_calls"):
+        name = f"{variant}_{calls}"
+        crates.append(name)
+        deps = (
+            'chrono = { version = "0.4", default-features = false, features = ["std"] }\n'
+            'tokio = { version = "1", default-features = false, features = ["rt", "macros"] }\n'
+            'sqlx = { version = "0.9", default-features = false, features = ["derive", "chrono", "sqlite-bundled", "runtime-tokio"] }\n'
+        )
+        if variant == "dbgen_calls":
+            deps += f'dbgen = {{ path = "{ROOT / "runtime"}" }}\n'
+        write(WORK / name / "Cargo.toml", f'[package]\nname = "{name}"\nversion = "0.0.0"\nedition = "2024"\npublish = false\n\n[dependencies]\n{deps}')
+        kind = "dbgen" if variant == "dbgen_calls" else "fromrow"
+        write(WORK / name / "src" / "main.rs", calls_crate(kind, calls))
     members = ", ".join(f'"{c}"' for c in crates)
     write(WORK / "Cargo.toml", f'[workspace]\nresolver = "3"\nmembers = [{members}]\n')
     lock = ROOT / "Cargo.lock"
@@ -108,7 +189,8 @@ def cargo(*args: str) -> None:
 
 
 def timed(mode: str, crate: str) -> float:
-    (WORK / crate / "src" / "lib.rs").touch()
+    src = WORK / crate / "src"
+    (src / "main.rs" if (src / "main.rs").exists() else src / "lib.rs").touch()
     start = time.perf_counter()
     cargo(mode, "-p", crate)
     return time.perf_counter() - start
@@ -118,10 +200,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="50,200,1000")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--calls", type=int, default=200)
     parser.add_argument("--record", action="store_true", help="write the results into bench/README.md")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    crates = generate(sizes)
+    crates = generate(sizes, args.calls)
     print(f"prebuilding dependencies of {len(crates)} crates ...", flush=True)
     # One crate at a time: cargo resolves features per selected package, so
     # a workspace-wide build would leave other dependency builds behind.
@@ -151,6 +234,9 @@ def main() -> None:
         if 200 in sizes and 1000 in sizes:
             scale = med[(mode, "dbgen_1000")] / med[(mode, "dbgen_200")]
             verdicts.append(f"{mode}: dbgen 1000/200 = {scale:.2f} (goal ≤ 5.5) {'OK' if scale <= 5.5 else 'MISSED'}")
+    hand, ours = med[("build", f"hand_calls_{args.calls}")], med[("build", f"dbgen_calls_{args.calls}")]
+    verdicts.append(f"build of a binary calling every helper of {args.calls} models: dbgen {ours:.2f} s, hand-written sqlx {hand:.2f} s, "
+                    f"{ours / hand:.2f}x (goal ≤ 1.2) {'OK' if ours / hand <= 1.2 else 'MISSED'}")
     table = "\n".join(rows)
     summary = "\n".join(f"- {v}" for v in verdicts)
     stamp = time.strftime("%Y-%m-%d", time.gmtime())

@@ -54,8 +54,9 @@ pub trait FieldOps {
     const KIND: Kind = Self::COLUMN.2;
     /// The value to bind.
     fn value(field: &Self::Rust) -> Value;
-    /// The field from the next value.
-    fn next(values: &mut Values) -> Result<Self::Rust, Error>;
+    /// The field from the next value; `None` when it does not fit (the
+    /// error is kept in `values`).
+    fn next(values: &mut Values) -> Option<Self::Rust>;
 }
 
 impl<T: SqlType> FieldOps for Field<T> {
@@ -64,7 +65,7 @@ impl<T: SqlType> FieldOps for Field<T> {
     fn value(field: &T) -> Value {
         field.to_value()
     }
-    fn next(values: &mut Values) -> Result<T, Error> {
+    fn next(values: &mut Values) -> Option<T> {
         values.next()
     }
 }
@@ -75,7 +76,7 @@ impl<T: ColumnValue> FieldOps for Typed<T> {
     fn value(field: &T) -> Value {
         field.to_value()
     }
-    fn next(values: &mut Values) -> Result<T, Error> {
+    fn next(values: &mut Values) -> Option<T> {
         values.next()
     }
 }
@@ -85,6 +86,7 @@ pub struct Values {
     def: &'static ModelDef,
     values: std::vec::IntoIter<Value>,
     index: usize,
+    error: Option<Error>,
 }
 
 impl Values {
@@ -93,29 +95,58 @@ impl Values {
             def,
             values: values.into_iter(),
             index: 0,
+            error: None,
         }
     }
 
-    /// The next field.
-    #[allow(clippy::should_implement_trait)]
-    pub fn next<T: ColumnValue>(&mut self) -> Result<T, Error> {
-        let index = self.index;
-        self.index += 1;
-        let value = self.values.next().ok_or_else(|| {
+    /// Why a field did not decode.
+    pub fn error(&mut self) -> Error {
+        self.error.take().unwrap_or_else(|| {
             Error::Decode(format!(
-                "`{}`: fewer values than fields",
+                "`{}`: a field did not decode",
                 self.def.type_name()
             ))
-        })?;
-        T::from_value(value).map_err(|e| {
-            let column = self
-                .def
-                .try_table()
-                .ok()
-                .and_then(|t| t.columns.get(index))
-                .map_or("?", |c| c.name.as_ref());
-            Error::Decode(format!("`{}`.{column}: {}", self.def.type_name(), e.0))
         })
+    }
+
+    /// The next field, or `None` (keeping the first error). Not generic
+    /// beyond the conversion itself, so each field type costs one small
+    /// instantiation.
+    #[allow(clippy::should_implement_trait)]
+    pub fn next<T: ColumnValue>(&mut self) -> Option<T> {
+        let value = self.take()?;
+        match T::from_value(value) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.fail(e.0);
+                None
+            }
+        }
+    }
+
+    fn take(&mut self) -> Option<Value> {
+        self.index += 1;
+        let value = self.values.next();
+        if value.is_none() {
+            self.fail("fewer values than fields".into());
+        }
+        value
+    }
+
+    fn fail(&mut self, message: String) {
+        if self.error.is_some() {
+            return;
+        }
+        let column = self
+            .def
+            .try_table()
+            .ok()
+            .and_then(|t| t.columns.get(self.index - 1))
+            .map_or("?", |c| c.name.as_ref());
+        self.error = Some(Error::Decode(format!(
+            "`{}`.{column}: {message}",
+            self.def.type_name()
+        )));
     }
 }
 
@@ -154,7 +185,7 @@ pub fn from_row<M: Model, R: Row>(row: &R) -> Result<M, sqlx::Error> {
                 .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
         );
     }
-    M::__from_values(values).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+    M::__from_values::<R>(values).map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
 static STUB_COLUMNS: [Column; 0] = [];

@@ -25,13 +25,24 @@ pub fn register(model: &Model) -> TokenStream {
         let helper = helper(f);
         quote_spanned!(f.ty_span()=> #helper::value(&self.#name))
     });
+    // Each field decodes to an `Option` (the first error is kept in `v`),
+    // then one match builds the struct: one failure path instead of one
+    // per field, which keeps the generated code small for rustc.
+    let decoded = model.columns().map(|f| {
+        let helper = helper(f);
+        quote_spanned!(f.ty_span()=> #helper::next(&mut v))
+    });
+    let bindings: Vec<syn::Ident> = (0..model.columns().count())
+        .map(|i| quote::format_ident!("f{}", i))
+        .collect();
+    let mut column = bindings.iter();
     let from_values = model.fields.iter().map(|f| {
         let name = f.ident;
         if f.is_skipped() {
             quote_spanned!(f.ty_span()=> #name: ::std::default::Default::default())
         } else {
-            let helper = helper(f);
-            quote_spanned!(f.ty_span()=> #name: #helper::next(&mut v)?)
+            let binding = column.next();
+            quote!(#name: #binding)
         }
     });
     quote! {
@@ -39,14 +50,18 @@ pub fn register(model: &Model) -> TokenStream {
             fn __def() -> &'static ::dbgen::__private::ModelDef {
                 &MODEL
             }
-            fn __values(&self) -> ::std::vec::Vec<::dbgen::__private::Value> {
+            fn __values<C>(&self) -> ::std::vec::Vec<::dbgen::__private::Value> {
                 ::std::vec![#(#to_values),*]
             }
-            fn __from_values(
+            fn __from_values<C>(
                 values: ::std::vec::Vec<::dbgen::__private::Value>,
             ) -> ::std::result::Result<Self, ::dbgen::Error> {
                 let mut v = ::dbgen::__private::Values::new(&MODEL, values);
-                ::std::result::Result::Ok(Self { #(#from_values),* })
+                if let (#(::std::option::Option::Some(#bindings),)*) = (#(#decoded,)*) {
+                    ::std::result::Result::Ok(Self { #(#from_values),* })
+                } else {
+                    ::std::result::Result::Err(v.error())
+                }
             }
         }
         impl<'r, R: ::dbgen::__private::Row> ::dbgen::__private::sqlx::FromRow<'r, R> for #ident {
@@ -74,10 +89,10 @@ pub fn stub(input: &DeriveInput) -> TokenStream {
             fn __def() -> &'static ::dbgen::__private::ModelDef {
                 &::dbgen::__private::STUB_DEF
             }
-            fn __values(&self) -> ::std::vec::Vec<::dbgen::__private::Value> {
+            fn __values<C>(&self) -> ::std::vec::Vec<::dbgen::__private::Value> {
                 ::std::vec::Vec::new()
             }
-            fn __from_values(
+            fn __from_values<C>(
                 _: ::std::vec::Vec<::dbgen::__private::Value>,
             ) -> ::std::result::Result<Self, ::dbgen::Error> {
                 ::std::result::Result::Err(::dbgen::__private::stub_error())

@@ -43,13 +43,16 @@ pub trait Model: Sized + Send + Sync + 'static {
     #[doc(hidden)]
     fn __def() -> &'static ModelDef;
 
-    /// Generated: the fields, in column order.
+    /// Generated: the fields, in column order. Generic over the database
+    /// (`C`) only so that rustc compiles it where a helper is used rather
+    /// than in every crate that defines models.
     #[doc(hidden)]
-    fn __values(&self) -> Vec<Value>;
+    fn __values<C>(&self) -> Vec<Value>;
 
-    /// Generated: the model from values in column order.
+    /// Generated: the model from values in column order (generic like
+    /// [`Model::__values`]).
     #[doc(hidden)]
-    fn __from_values(values: Vec<Value>) -> Result<Self, Error>;
+    fn __from_values<C>(values: Vec<Value>) -> Result<Self, Error>;
 
     /// The table this model maps to, as schema IR.
     fn table() -> &'static Table {
@@ -77,10 +80,15 @@ pub trait Model: Sized + Send + Sync + 'static {
         async move {
             let meta = Self::__meta()?;
             let mut conn = db.acquire().await?;
-            let rows =
-                ops::insert::<A::Database>(&mut conn, meta, vec![self.__values()], 1).await?;
+            let rows = ops::insert::<A::Database>(
+                &mut conn,
+                meta,
+                vec![self.__values::<A::Database>()],
+                1,
+            )
+            .await?;
             match rows.into_iter().next() {
-                Some(row) => Self::__from_values(row),
+                Some(row) => Self::__from_values::<A::Database>(row),
                 None => Err(Error::Decode(format!(
                     "the INSERT into `{}` returned no row",
                     meta.name()
@@ -102,11 +110,14 @@ pub trait Model: Sized + Send + Sync + 'static {
     {
         async move {
             let meta = Self::__meta()?;
-            let values = rows.iter().map(Self::__values).collect();
+            let values = rows.iter().map(Self::__values::<A::Database>).collect();
             drop(rows);
             let mut conn = db.acquire().await?;
             let stored = ops::insert::<A::Database>(&mut conn, meta, values, batch).await?;
-            stored.into_iter().map(Self::__from_values).collect()
+            stored
+                .into_iter()
+                .map(Self::__from_values::<A::Database>)
+                .collect()
         }
     }
 
@@ -119,8 +130,9 @@ pub trait Model: Sized + Send + Sync + 'static {
         async move {
             let meta = Self::__meta()?;
             let mut conn = db.acquire().await?;
-            let row = ops::update::<A::Database>(&mut conn, meta, self.__values()).await?;
-            *self = Self::__from_values(row)?;
+            let row =
+                ops::update::<A::Database>(&mut conn, meta, self.__values::<A::Database>()).await?;
+            *self = Self::__from_values::<A::Database>(row)?;
             Ok(())
         }
     }
@@ -137,7 +149,7 @@ pub trait Model: Sized + Send + Sync + 'static {
             let key = single_key(meta, &id)?;
             let mut conn = db.acquire().await?;
             let row = ops::find::<A::Database>(&mut conn, meta, &key, Scope::Live, false).await?;
-            row.map(Self::__from_values).transpose()
+            row.map(Self::__from_values::<A::Database>).transpose()
         }
     }
 
@@ -150,7 +162,7 @@ pub trait Model: Sized + Send + Sync + 'static {
     {
         async move {
             let meta = Self::__meta()?;
-            let mut values = self.__values();
+            let mut values = self.__values::<A::Database>();
             let key = ops::key_of(meta, &values);
             let mut conn = db.acquire().await?;
             let set = soft_delete::delete::<A::Database>(&mut conn, meta, &key).await?;
@@ -158,7 +170,7 @@ pub trait Model: Sized + Send + Sync + 'static {
                 for (i, value) in set {
                     values[i] = value;
                 }
-                *self = Self::__from_values(values)?;
+                *self = Self::__from_values::<A::Database>(values)?;
             }
             Ok(())
         }
@@ -189,13 +201,13 @@ pub trait Model: Sized + Send + Sync + 'static {
     {
         async move {
             let meta = Self::__meta()?;
-            let mut values = self.__values();
+            let mut values = self.__values::<A::Database>();
             let key = ops::key_of(meta, &values);
             let mut conn = db.acquire().await?;
             for (i, value) in soft_delete::restore::<A::Database>(&mut conn, meta, &key).await? {
                 values[i] = value;
             }
-            *self = Self::__from_values(values)?;
+            *self = Self::__from_values::<A::Database>(values)?;
             Ok(())
         }
     }
@@ -236,7 +248,7 @@ pub trait Model: Sized + Send + Sync + 'static {
         A: Acquire<'c> + Send,
         A::Database: Driver,
     {
-        let values = self.__values();
+        let values = self.__values::<A::Database>();
         async move {
             let meta = Self::__meta()?;
             let key = ops::key_of(meta, &values);

@@ -164,7 +164,7 @@ impl<M: Model> Query<M> {
         let meta = M::__meta()?;
         let sql = self.select(meta, DB::DIALECT)?;
         let rows = fetch_values::<DB>(conn, meta, sql).await?;
-        rows.into_iter().map(M::__from_values).collect()
+        rows.into_iter().map(M::__from_values::<DB>).collect()
     }
 
     /// The first matching row, if any.
@@ -179,7 +179,10 @@ impl<M: Model> Query<M> {
             .select(meta, <A::Database as Driver>::DIALECT)?;
         let mut conn = db.acquire().await?;
         let rows = fetch_values::<A::Database>(&mut conn, meta, sql).await?;
-        rows.into_iter().next().map(M::__from_values).transpose()
+        rows.into_iter()
+            .next()
+            .map(M::__from_values::<A::Database>)
+            .transpose()
     }
 
     /// How many rows match (limit and offset ignored).
