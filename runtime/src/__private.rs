@@ -173,15 +173,27 @@ rows! {
     "sqlite" => sqlx::sqlite::SqliteRow, sqlx::Sqlite;
 }
 
-/// `sqlx::FromRow` for every model: columns read by position, in the
-/// model's column order (select them as `SELECT *` of the model's table or
-/// in field order).
+/// `sqlx::FromRow` for every model: each column found by name (a
+/// `SELECT *` of a table whose columns were added in another order still
+/// decodes), checking the same position first so dbgen's own column lists
+/// cost no search.
 pub fn from_row<M: Model, R: Row>(row: &R) -> Result<M, sqlx::Error> {
+    use sqlx::Column as _;
     let meta = M::__meta().map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    let columns = row.columns();
     let mut values = Vec::with_capacity(meta.kinds.len());
     for (i, &kind) in meta.kinds.iter().enumerate() {
+        let name = meta.column(i);
+        let index = if columns.get(i).is_some_and(|c| c.name() == name) {
+            i
+        } else {
+            columns
+                .iter()
+                .position(|c| c.name() == name)
+                .ok_or_else(|| sqlx::Error::ColumnNotFound(name.to_string()))?
+        };
         values.push(
-            row.value(i, kind)
+            row.value(index, kind)
                 .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
         );
     }

@@ -132,6 +132,25 @@ where
             .await
             .expect("query_as");
     assert_eq!(rows, vec![p.clone()]);
+    // Columns are matched by name, whatever order the query lists them in.
+    let mut reversed: Vec<&str> = Product::table()
+        .columns
+        .iter()
+        .map(|c| c.name.as_ref())
+        .collect();
+    reversed.reverse();
+    let reversed = reversed
+        .iter()
+        .map(|c| dbgen::dialect::Dialect::quote(DB::DIALECT, c))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let row: Product = sqlx::query_as::<DB, Product>(sqlx::AssertSqlSafe(format!(
+        "SELECT {reversed} FROM {table}"
+    )))
+    .fetch_one(pool)
+    .await
+    .expect("query_as by name");
+    assert_eq!(row, p, "{engine:?}: FromRow reads columns by name");
 
     // update: bumps updated_at, audit keeps changed fields only.
     let before = p.updated_at;

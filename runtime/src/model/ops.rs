@@ -156,13 +156,18 @@ fn omitted(meta: &Meta, row: &[Value], i: usize) -> bool {
 
 /// Sets `created_at` (when not given) and `updated_at` of a new row.
 fn stamp_new(meta: &Meta, row: &mut [Value]) {
+    // One instant for both, so a new row's created_at equals its updated_at.
+    let updated = meta.updated_at.map(|i| (i, meta.now(i)));
     if let Some(i) = meta.created_at
         && row[i].is_null()
     {
-        row[i] = meta.now(i);
+        row[i] = match &updated {
+            Some((u, now)) if meta.kinds[*u] == meta.kinds[i] => now.clone(),
+            _ => meta.now(i),
+        };
     }
-    if let Some(i) = meta.updated_at {
-        row[i] = meta.now(i);
+    if let Some((i, now)) = updated {
+        row[i] = now;
     }
 }
 
@@ -408,10 +413,44 @@ pub async fn update<DB: Driver>(
         return found(meta, &key, done.rows_affected).map(|()| row);
     }
     let mut tx = begin::<DB>(conn).await?;
-    let Some(old) = find::<DB>(&mut tx, meta, &key, Scope::Live, true).await? else {
+    let old = if DB::DIALECT == Dialect::Postgres {
+        // One statement locks the row, changes it and returns what it held.
+        let mut sql = Sql::new(DB::DIALECT);
+        sql.push("UPDATE ").ident(meta.name()).push(" SET ");
+        for (n, i) in settable(meta).enumerate() {
+            if n > 0 {
+                sql.push(", ");
+            }
+            sql.ident(meta.column(i)).push(" = ").bind(row[i].clone());
+        }
+        sql.push(" FROM (");
+        select_columns(&mut sql, meta);
+        where_key(&mut sql, meta, &key);
+        push_scope(&mut sql, meta, Scope::Live);
+        sql.push(" FOR UPDATE) AS ").ident("old");
+        for (n, &k) in meta.key.iter().enumerate() {
+            sql.push(if n == 0 { " WHERE " } else { " AND " });
+            sql.ident(meta.name()).push(".").ident(meta.column(k));
+            sql.push(" = ").ident("old").push(".").ident(meta.column(k));
+        }
+        sql.push(" RETURNING ");
+        for (n, column) in meta.columns().enumerate() {
+            if n > 0 {
+                sql.push(", ");
+            }
+            sql.ident("old").push(".").ident(column);
+        }
+        fetch_one::<DB>(&mut tx, meta, sql).await?
+    } else {
+        let old = find::<DB>(&mut tx, meta, &key, Scope::Live, true).await?;
+        if old.is_some() {
+            execute::<DB>(&mut tx, sql).await?;
+        }
+        old
+    };
+    let Some(old) = old else {
         return Err(not_found(meta, &key));
     };
-    execute::<DB>(&mut tx, sql).await?;
     let changed: Vec<usize> = settable(meta)
         .filter(|&i| Some(i) != meta.updated_at && old[i] != row[i])
         .collect();
