@@ -60,7 +60,7 @@ pub async fn logs<'c, A>(
     per_page: i64,
 ) -> Result<(Vec<AuditLog>, i64), Error>
 where
-    A: Acquire<'c>,
+    A: Acquire<'c> + Send + 'c,
     A::Database: Driver,
 {
     let mut conn = db.acquire().await?;
@@ -83,7 +83,7 @@ where
 /// Every audit row of one row of `table`, oldest first.
 pub async fn history<'c, A>(db: A, table: &str, id: impl ToString) -> Result<Vec<AuditLog>, Error>
 where
-    A: Acquire<'c>,
+    A: Acquire<'c> + Send + 'c,
     A::Database: Driver,
 {
     AuditLog::query()
@@ -103,7 +103,7 @@ pub async fn user_activity<'c, A>(
     until: DateTime<Utc>,
 ) -> Result<Vec<AuditLog>, Error>
 where
-    A: Acquire<'c>,
+    A: Acquire<'c> + Send + 'c,
     A::Database: Driver,
 {
     AuditLog::query()
@@ -119,7 +119,7 @@ where
 /// Deletes audit rows older than `older_than_days` days; returns how many.
 pub async fn cleanup<'c, A>(db: A, older_than_days: u32) -> Result<u64, Error>
 where
-    A: Acquire<'c>,
+    A: Acquire<'c> + Send + 'c,
     A::Database: Driver,
 {
     let cutoff = Utc::now() - chrono::Duration::days(i64::from(older_than_days));

@@ -8,17 +8,15 @@
 
 pub mod meta;
 pub mod ops;
-
-use std::future::Future;
+pub mod run;
 
 use sqlx::Acquire;
 
 use crate::Error;
-use crate::driver::Driver;
+use crate::driver::{BoxFuture, Driver};
 use crate::query::Query;
 use crate::registry::ModelDef;
 use crate::schema::Table;
-use crate::soft_delete;
 use crate::value::{ColumnValue, Value};
 use meta::Meta;
 use ops::Scope;
@@ -72,29 +70,16 @@ pub trait Model: Sized + Send + Sync + 'static {
 
     /// Inserts the row; returns it as stored (generated key, defaults,
     /// `created_at`/`updated_at`).
-    fn insert<'c, A>(self, db: A) -> impl Future<Output = Result<Self, Error>> + Send
+    fn insert<'c, A>(self, db: A) -> BoxFuture<'c, Result<Self, Error>>
     where
-        A: Acquire<'c> + Send,
+        A: Acquire<'c> + Send + 'c,
         A::Database: Driver,
     {
-        async move {
-            let meta = Self::__meta()?;
-            let mut conn = db.acquire().await?;
-            let rows = ops::insert::<A::Database>(
-                &mut conn,
-                meta,
-                vec![self.__values::<A::Database>()],
-                1,
-            )
-            .await?;
-            match rows.into_iter().next() {
-                Some(row) => Self::__from_values::<A::Database>(row),
-                None => Err(Error::Decode(format!(
-                    "the INSERT into `{}` returned no row",
-                    meta.name()
-                ))),
-            }
-        }
+        let row = self.__values::<A::Database>();
+        run::decode(
+            run::insert_one(db, Self::__def(), row),
+            Self::__from_values::<A::Database>,
+        )
     }
 
     /// Inserts `rows` in batches of `batch` rows per statement, all in one
@@ -103,218 +88,156 @@ pub trait Model: Sized + Send + Sync + 'static {
         db: A,
         rows: Vec<Self>,
         batch: usize,
-    ) -> impl Future<Output = Result<Vec<Self>, Error>> + Send
+    ) -> BoxFuture<'c, Result<Vec<Self>, Error>>
     where
-        A: Acquire<'c> + Send,
+        A: Acquire<'c> + Send + 'c,
         A::Database: Driver,
     {
-        async move {
-            let meta = Self::__meta()?;
-            let values = rows.iter().map(Self::__values::<A::Database>).collect();
-            drop(rows);
-            let mut conn = db.acquire().await?;
-            let stored = ops::insert::<A::Database>(&mut conn, meta, values, batch).await?;
-            stored
-                .into_iter()
-                .map(Self::__from_values::<A::Database>)
-                .collect()
-        }
+        let values = rows.iter().map(Self::__values::<A::Database>).collect();
+        run::decode(
+            run::insert(db, Self::__def(), values, batch),
+            decode_all::<Self, A::Database>,
+        )
     }
 
     /// Writes every field of this live row (bumps `updated_at`).
-    fn update<'c, A>(&mut self, db: A) -> impl Future<Output = Result<(), Error>> + Send
+    fn update<'a, 'c, A>(&'a mut self, db: A) -> BoxFuture<'a, Result<(), Error>>
     where
-        A: Acquire<'c> + Send,
+        A: Acquire<'c> + Send + 'a,
         A::Database: Driver,
     {
-        async move {
-            let meta = Self::__meta()?;
-            let mut conn = db.acquire().await?;
-            let row =
-                ops::update::<A::Database>(&mut conn, meta, self.__values::<A::Database>()).await?;
-            *self = Self::__from_values::<A::Database>(row)?;
-            Ok(())
-        }
+        let row = self.__values::<A::Database>();
+        run::write_back(
+            run::update(db, Self::__def(), row),
+            Self::__from_values::<A::Database>,
+            self,
+        )
     }
 
     /// The live row with primary key `id`.
-    fn find<'c, A, K>(db: A, id: K) -> impl Future<Output = Result<Option<Self>, Error>> + Send
+    fn find<'c, A, K>(db: A, id: K) -> BoxFuture<'c, Result<Option<Self>, Error>>
     where
-        A: Acquire<'c> + Send,
+        A: Acquire<'c> + Send + 'c,
         A::Database: Driver,
-        K: ColumnValue + Send,
+        K: ColumnValue,
     {
-        async move {
-            let meta = Self::__meta()?;
-            let key = single_key(meta, &id)?;
-            let mut conn = db.acquire().await?;
-            let row = ops::find::<A::Database>(&mut conn, meta, &key, Scope::Live, false).await?;
-            row.map(Self::__from_values::<A::Database>).transpose()
-        }
+        run::decode(
+            run::find(db, Self::__def(), id.to_value(), Scope::Live),
+            decode_optional::<Self, A::Database>,
+        )
     }
 
     /// Deletes this row: soft (sets `deleted_at`) when the model has soft
     /// delete, for good otherwise.
-    fn delete<'c, A>(&mut self, db: A) -> impl Future<Output = Result<(), Error>> + Send
+    fn delete<'a, 'c, A>(&'a mut self, db: A) -> BoxFuture<'a, Result<(), Error>>
     where
-        A: Acquire<'c> + Send,
+        A: Acquire<'c> + Send + 'a,
         A::Database: Driver,
     {
-        async move {
-            let meta = Self::__meta()?;
-            let mut values = self.__values::<A::Database>();
-            let key = ops::key_of(meta, &values);
-            let mut conn = db.acquire().await?;
-            let set = soft_delete::delete::<A::Database>(&mut conn, meta, &key).await?;
-            if !set.is_empty() {
-                for (i, value) in set {
-                    values[i] = value;
-                }
-                *self = Self::__from_values::<A::Database>(values)?;
-            }
-            Ok(())
-        }
+        let row = self.__values::<A::Database>();
+        run::write_back(
+            run::delete(db, Self::__def(), row),
+            Self::__from_values::<A::Database>,
+            self,
+        )
     }
 
     /// Deletes the live row with primary key `id` (soft when possible).
-    fn delete_by_id<'c, A, K>(db: A, id: K) -> impl Future<Output = Result<(), Error>> + Send
+    fn delete_by_id<'c, A, K>(db: A, id: K) -> BoxFuture<'c, Result<(), Error>>
     where
-        A: Acquire<'c> + Send,
+        A: Acquire<'c> + Send + 'c,
         A::Database: Driver,
-        K: ColumnValue + Send,
+        K: ColumnValue,
     {
-        async move {
-            let meta = Self::__meta()?;
-            let key = single_key(meta, &id)?;
-            let mut conn = db.acquire().await?;
-            soft_delete::delete::<A::Database>(&mut conn, meta, &key)
-                .await
-                .map(drop)
-        }
+        run::delete_by_id(db, Self::__def(), id.to_value())
     }
 
     /// Restores this soft-deleted row.
-    fn restore<'c, A>(&mut self, db: A) -> impl Future<Output = Result<(), Error>> + Send
+    fn restore<'a, 'c, A>(&'a mut self, db: A) -> BoxFuture<'a, Result<(), Error>>
     where
-        A: Acquire<'c> + Send,
+        A: Acquire<'c> + Send + 'a,
         A::Database: Driver,
     {
-        async move {
-            let meta = Self::__meta()?;
-            let mut values = self.__values::<A::Database>();
-            let key = ops::key_of(meta, &values);
-            let mut conn = db.acquire().await?;
-            for (i, value) in soft_delete::restore::<A::Database>(&mut conn, meta, &key).await? {
-                values[i] = value;
-            }
-            *self = Self::__from_values::<A::Database>(values)?;
-            Ok(())
-        }
+        let row = self.__values::<A::Database>();
+        run::write_back(
+            run::restore(db, Self::__def(), row),
+            Self::__from_values::<A::Database>,
+            self,
+        )
     }
 
     /// Restores the soft-deleted row with primary key `id`.
-    fn restore_by_id<'c, A, K>(db: A, id: K) -> impl Future<Output = Result<(), Error>> + Send
+    fn restore_by_id<'c, A, K>(db: A, id: K) -> BoxFuture<'c, Result<(), Error>>
     where
-        A: Acquire<'c> + Send,
+        A: Acquire<'c> + Send + 'c,
         A::Database: Driver,
-        K: ColumnValue + Send,
+        K: ColumnValue,
     {
-        async move {
-            let meta = Self::__meta()?;
-            let key = single_key(meta, &id)?;
-            let mut conn = db.acquire().await?;
-            soft_delete::restore::<A::Database>(&mut conn, meta, &key)
-                .await
-                .map(drop)
-        }
+        run::restore_by_id(db, Self::__def(), id.to_value())
     }
 
     /// Restores every soft-deleted row; returns how many.
-    fn restore_all<'c, A>(db: A) -> impl Future<Output = Result<u64, Error>> + Send
+    fn restore_all<'c, A>(db: A) -> BoxFuture<'c, Result<u64, Error>>
     where
-        A: Acquire<'c> + Send,
+        A: Acquire<'c> + Send + 'c,
         A::Database: Driver,
     {
-        async move {
-            let meta = Self::__meta()?;
-            let mut conn = db.acquire().await?;
-            soft_delete::restore_all::<A::Database>(&mut conn, meta).await
-        }
+        run::restore_all(db, Self::__def())
     }
 
     /// Removes this row for good, trashed or not.
-    fn force_delete<'c, A>(&self, db: A) -> impl Future<Output = Result<(), Error>> + Send
+    fn force_delete<'c, A>(&self, db: A) -> BoxFuture<'c, Result<(), Error>>
     where
-        A: Acquire<'c> + Send,
+        A: Acquire<'c> + Send + 'c,
         A::Database: Driver,
     {
-        let values = self.__values::<A::Database>();
-        async move {
-            let meta = Self::__meta()?;
-            let key = ops::key_of(meta, &values);
-            let mut conn = db.acquire().await?;
-            soft_delete::force_delete::<A::Database>(&mut conn, meta, &key).await
-        }
+        run::force_delete(
+            db,
+            Self::__def(),
+            Some(self.__values::<A::Database>()),
+            None,
+        )
     }
 
     /// Removes the row with primary key `id` for good, trashed or not.
-    fn force_delete_by_id<'c, A, K>(db: A, id: K) -> impl Future<Output = Result<(), Error>> + Send
+    fn force_delete_by_id<'c, A, K>(db: A, id: K) -> BoxFuture<'c, Result<(), Error>>
     where
-        A: Acquire<'c> + Send,
+        A: Acquire<'c> + Send + 'c,
         A::Database: Driver,
-        K: ColumnValue + Send,
+        K: ColumnValue,
     {
-        async move {
-            let meta = Self::__meta()?;
-            let key = single_key(meta, &id)?;
-            let mut conn = db.acquire().await?;
-            soft_delete::force_delete::<A::Database>(&mut conn, meta, &key).await
-        }
+        run::force_delete(db, Self::__def(), None, Some(id.to_value()))
     }
 
-    /// How many rows are soft-deleted.
-    fn count_trashed<'c, A>(db: A) -> impl Future<Output = Result<i64, Error>> + Send
+    /// How many rows are soft-deleted (0 without soft delete).
+    fn count_trashed<'c, A>(db: A) -> BoxFuture<'c, Result<i64, Error>>
     where
-        A: Acquire<'c> + Send,
+        A: Acquire<'c> + Send + 'c,
         A::Database: Driver,
     {
-        async move {
-            let meta = Self::__meta()?;
-            if meta.soft_delete.is_none() {
-                return Ok(0);
-            }
-            Self::query().only_trashed().count(db).await
-        }
+        Self::query().only_trashed().count(db)
     }
 
     /// Whether the row with primary key `id` exists and is soft-deleted.
-    fn is_trashed<'c, A, K>(db: A, id: K) -> impl Future<Output = Result<bool, Error>> + Send
+    fn is_trashed<'c, A, K>(db: A, id: K) -> BoxFuture<'c, Result<bool, Error>>
     where
-        A: Acquire<'c> + Send,
+        A: Acquire<'c> + Send + 'c,
         A::Database: Driver,
-        K: ColumnValue + Send,
+        K: ColumnValue,
     {
-        async move {
-            let meta = Self::__meta()?;
-            if meta.soft_delete.is_none() {
-                return Ok(false);
-            }
-            let key = single_key(meta, &id)?;
-            let mut conn = db.acquire().await?;
-            let row =
-                ops::find::<A::Database>(&mut conn, meta, &key, Scope::OnlyTrashed, false).await?;
-            Ok(row.is_some())
-        }
+        run::decode(
+            run::find(db, Self::__def(), id.to_value(), Scope::OnlyTrashed),
+            |row| Ok(row.is_some()),
+        )
     }
 }
 
-/// The key of a single-column primary key from one value.
-fn single_key(meta: &Meta, id: &impl ColumnValue) -> Result<Vec<Value>, Error> {
-    if meta.key.len() != 1 {
-        return Err(Error::Unsupported(format!(
-            "`{}` has a composite primary key; use `query().filter(...)` or the instance methods",
-            meta.name()
-        )));
-    }
-    Ok(vec![id.to_value()])
+/// Rows decoded into models.
+pub(crate) fn decode_all<M: Model, C>(rows: Vec<Vec<Value>>) -> Result<Vec<M>, Error> {
+    rows.into_iter().map(M::__from_values::<C>).collect()
+}
+
+/// An optional row decoded into a model.
+pub(crate) fn decode_optional<M: Model, C>(row: Option<Vec<Value>>) -> Result<Option<M>, Error> {
+    row.map(M::__from_values::<C>).transpose()
 }

@@ -8,33 +8,43 @@ use std::marker::PhantomData;
 use sqlx::Acquire;
 
 use crate::audit::write::{self as audit, Action, Entry, full_row_json, row_json};
-use crate::driver::{Driver, arguments, begin};
+use crate::dialect::Dialect;
+use crate::driver::{BoxFuture, Driver, arguments, begin};
 use crate::model::Model;
+use crate::model::decode_all;
 use crate::model::meta::Meta;
 use crate::model::ops::{self, Scope, push_scope, select_columns};
+use crate::model::run;
+use crate::registry::ModelDef;
 use crate::value::{ColumnValue, Value};
 use crate::{Error, Order};
 use sql::Sql;
 
 /// A query over one model's table. Starts with live rows only.
+///
+/// The model type only picks the table and decodes the rows: building and
+/// running the statement is model-independent code ([`Spec`]), compiled
+/// once per database rather than once per model.
 #[derive(Debug)]
 pub struct Query<M> {
+    spec: Spec,
+    model: PhantomData<fn() -> M>,
+}
+
+/// What a query selects, independent of the model type.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Spec {
     scope: Scope,
     filters: Vec<(String, Option<Value>)>,
     order: Vec<(String, Order)>,
     limit: Option<i64>,
     offset: Option<i64>,
-    model: PhantomData<fn() -> M>,
 }
 
 impl<M> Clone for Query<M> {
     fn clone(&self) -> Self {
         Query {
-            scope: self.scope,
-            filters: self.filters.clone(),
-            order: self.order.clone(),
-            limit: self.limit,
-            offset: self.offset,
+            spec: self.spec.clone(),
             model: PhantomData,
         }
     }
@@ -43,11 +53,7 @@ impl<M> Clone for Query<M> {
 impl<M: Model> Default for Query<M> {
     fn default() -> Self {
         Query {
-            scope: Scope::Live,
-            filters: Vec::new(),
-            order: Vec::new(),
-            limit: None,
-            offset: None,
+            spec: Spec::default(),
             model: PhantomData,
         }
     }
@@ -56,13 +62,13 @@ impl<M: Model> Default for Query<M> {
 impl<M: Model> Query<M> {
     /// Live and soft-deleted rows.
     pub fn with_trashed(mut self) -> Self {
-        self.scope = Scope::WithTrashed;
+        self.spec.scope = Scope::WithTrashed;
         self
     }
 
     /// Soft-deleted rows only.
     pub fn only_trashed(mut self) -> Self {
-        self.scope = Scope::OnlyTrashed;
+        self.spec.scope = Scope::OnlyTrashed;
         self
     }
 
@@ -70,34 +76,119 @@ impl<M: Model> Query<M> {
     /// The fragment is SQL written by the caller and must not contain
     /// values; the value is always bound.
     pub fn filter(mut self, fragment: impl Into<String>, value: impl ColumnValue) -> Self {
-        self.filters.push((fragment.into(), Some(value.to_value())));
+        self.spec
+            .filters
+            .push((fragment.into(), Some(value.to_value())));
         self
     }
 
     /// `AND <condition>` with no value: `where_sql("archived_at IS NULL")`.
     pub fn where_sql(mut self, condition: impl Into<String>) -> Self {
-        self.filters.push((condition.into(), None));
+        self.spec.filters.push((condition.into(), None));
         self
     }
 
     /// Orders by a column (quoted; must be a column of the table).
     pub fn order_by(mut self, column: impl Into<String>, order: Order) -> Self {
-        self.order.push((column.into(), order));
+        self.spec.order.push((column.into(), order));
         self
     }
 
     /// At most `n` rows.
     pub fn limit(mut self, n: i64) -> Self {
-        self.limit = Some(n);
+        self.spec.limit = Some(n);
         self
     }
 
     /// Skips the first `n` rows.
     pub fn offset(mut self, n: i64) -> Self {
-        self.offset = Some(n);
+        self.spec.offset = Some(n);
         self
     }
 
+    /// Every matching row.
+    pub fn fetch_all<'c, A>(self, db: A) -> BoxFuture<'c, Result<Vec<M>, Error>>
+    where
+        A: Acquire<'c> + Send + 'c,
+        A::Database: Driver,
+    {
+        run::decode(
+            self.spec.fetch_with(db, M::__def()),
+            decode_all::<M, A::Database>,
+        )
+    }
+
+    pub(crate) async fn fetch_all_on<DB: Driver>(
+        self,
+        conn: &mut DB::Connection,
+    ) -> Result<Vec<M>, Error> {
+        let meta = M::__meta()?;
+        let rows = self.spec.fetch::<DB>(conn, meta).await?;
+        decode_all::<M, DB>(rows)
+    }
+
+    /// The first matching row, if any.
+    pub fn fetch_optional<'c, A>(self, db: A) -> BoxFuture<'c, Result<Option<M>, Error>>
+    where
+        A: Acquire<'c> + Send + 'c,
+        A::Database: Driver,
+    {
+        run::decode(
+            self.limit(1).spec.fetch_with(db, M::__def()),
+            first::<M, A::Database>,
+        )
+    }
+
+    /// How many rows match (limit and offset ignored).
+    pub fn count<'c, A>(self, db: A) -> BoxFuture<'c, Result<i64, Error>>
+    where
+        A: Acquire<'c> + Send + 'c,
+        A::Database: Driver,
+    {
+        let def = M::__def();
+        let spec = self.spec;
+        Box::pin(async move {
+            let meta = def.meta()?;
+            let mut conn = db.acquire().await?;
+            spec.count::<A::Database>(&mut conn, meta).await
+        })
+    }
+
+    pub(crate) async fn count_on<DB: Driver>(
+        self,
+        conn: &mut DB::Connection,
+    ) -> Result<i64, Error> {
+        let meta = M::__meta()?;
+        self.spec.count::<DB>(conn, meta).await
+    }
+
+    /// Deletes every matching row (soft when the model has soft delete;
+    /// limit, offset and order do not apply), writing one audit row per row
+    /// in one statement. Returns how many.
+    pub fn delete<'c, A>(self, db: A) -> BoxFuture<'c, Result<u64, Error>>
+    where
+        A: Acquire<'c> + Send + 'c,
+        A::Database: Driver,
+    {
+        let def = M::__def();
+        let spec = self.spec;
+        Box::pin(async move {
+            let meta = def.meta()?;
+            let mut conn = db.acquire().await?;
+            spec.delete::<A::Database>(&mut conn, meta).await
+        })
+    }
+}
+
+/// The first of the rows, decoded.
+fn first<M: Model, C>(rows: Vec<Vec<Value>>) -> Result<Option<M>, Error> {
+    rows.into_iter()
+        .next()
+        .map(M::__from_values::<C>)
+        .transpose()
+}
+
+impl Spec {
     fn push_where(&self, sql: &mut Sql, meta: &Meta) {
         sql.push(" WHERE 1 = 1");
         push_scope(sql, meta, self.scope);
@@ -109,7 +200,7 @@ impl<M: Model> Query<M> {
         }
     }
 
-    fn select(&self, meta: &Meta, dialect: crate::dialect::Dialect) -> Result<Sql, Error> {
+    fn select(&self, meta: &Meta, dialect: Dialect) -> Result<Sql, Error> {
         let mut sql = Sql::new(dialect);
         select_columns(&mut sql, meta);
         self.push_where(&mut sql, meta);
@@ -147,74 +238,49 @@ impl<M: Model> Query<M> {
         Ok(sql)
     }
 
-    /// Every matching row.
-    pub async fn fetch_all<'c, A>(self, db: A) -> Result<Vec<M>, Error>
+    /// The rows, acquiring a connection from `db`.
+    fn fetch_with<'c, A>(
+        self,
+        db: A,
+        def: &'static ModelDef,
+    ) -> BoxFuture<'c, Result<Vec<Vec<Value>>, Error>>
     where
-        A: Acquire<'c>,
+        A: Acquire<'c> + Send + 'c,
         A::Database: Driver,
     {
-        let mut conn = db.acquire().await?;
-        self.fetch_all_on::<A::Database>(&mut conn).await
+        Box::pin(async move {
+            let meta = def.meta()?;
+            let mut conn = db.acquire().await?;
+            self.fetch::<A::Database>(&mut conn, meta).await
+        })
     }
 
-    pub(crate) async fn fetch_all_on<DB: Driver>(
-        self,
+    async fn fetch<DB: Driver>(
+        &self,
         conn: &mut DB::Connection,
-    ) -> Result<Vec<M>, Error> {
-        let meta = M::__meta()?;
+        meta: &Meta,
+    ) -> Result<Vec<Vec<Value>>, Error> {
         let sql = self.select(meta, DB::DIALECT)?;
-        let rows = fetch_values::<DB>(conn, meta, sql).await?;
-        rows.into_iter().map(M::__from_values::<DB>).collect()
+        fetch_values::<DB>(conn, meta, sql).await
     }
 
-    /// The first matching row, if any.
-    pub async fn fetch_optional<'c, A>(self, db: A) -> Result<Option<M>, Error>
-    where
-        A: Acquire<'c>,
-        A::Database: Driver,
-    {
-        let meta = M::__meta()?;
-        let sql = self
-            .limit(1)
-            .select(meta, <A::Database as Driver>::DIALECT)?;
-        let mut conn = db.acquire().await?;
-        let rows = fetch_values::<A::Database>(&mut conn, meta, sql).await?;
-        rows.into_iter()
-            .next()
-            .map(M::__from_values::<A::Database>)
-            .transpose()
-    }
-
-    /// How many rows match (limit and offset ignored).
-    pub async fn count<'c, A>(self, db: A) -> Result<i64, Error>
-    where
-        A: Acquire<'c>,
-        A::Database: Driver,
-    {
-        let mut conn = db.acquire().await?;
-        self.count_on::<A::Database>(&mut conn).await
-    }
-
-    pub(crate) async fn count_on<DB: Driver>(
-        self,
+    async fn count<DB: Driver>(
+        &self,
         conn: &mut DB::Connection,
+        meta: &Meta,
     ) -> Result<i64, Error> {
-        let meta = M::__meta()?;
         let mut sql = Sql::new(DB::DIALECT);
         sql.push("SELECT COUNT(*) FROM ").ident(meta.name());
         self.push_where(&mut sql, meta);
         ops::count::<DB>(conn, sql).await
     }
 
-    /// Deletes every matching row (soft when the model has soft delete),
-    /// writing one audit row per row in one statement. Returns how many.
-    pub async fn delete<'c, A>(self, db: A) -> Result<u64, Error>
-    where
-        A: Acquire<'c>,
-        A::Database: Driver,
-    {
-        let meta = M::__meta()?;
-        let dialect = <A::Database as Driver>::DIALECT;
+    async fn delete<DB: Driver>(
+        self,
+        conn: &mut DB::Connection,
+        meta: &Meta,
+    ) -> Result<u64, Error> {
+        let dialect = DB::DIALECT;
         let mut change = Sql::new(dialect);
         let mut set = Vec::new();
         match meta.soft_delete {
@@ -239,33 +305,25 @@ impl<M: Model> Query<M> {
             }
         }
         self.push_where(&mut change, meta);
-        let mut conn = db.acquire().await?;
         if !meta.table.audit {
             let (text, values) = change.finish();
-            let done = <A::Database as Driver>::execute(
-                &mut conn,
-                text,
-                arguments::<A::Database>(values)?,
-            )
-            .await?;
+            let done = DB::execute(conn, text, arguments::<DB>(values)?).await?;
             return Ok(done.rows_affected);
         }
-        let mut tx = begin::<A::Database>(&mut conn).await?;
-        let all = Query::<M> {
+        let mut tx = begin::<DB>(conn).await?;
+        let all = Spec {
             order: Vec::new(),
             limit: None,
             offset: None,
-            ..self.clone()
+            ..self
         };
         let mut select = all.select(meta, dialect)?;
-        if dialect != crate::dialect::Dialect::Sqlite {
+        if dialect != Dialect::Sqlite {
             select.push(" FOR UPDATE");
         }
-        let old = fetch_values::<A::Database>(&mut tx, meta, select).await?;
+        let old = fetch_values::<DB>(&mut tx, meta, select).await?;
         let (text, values) = change.finish();
-        let done =
-            <A::Database as Driver>::execute(&mut tx, text, arguments::<A::Database>(values)?)
-                .await?;
+        let done = DB::execute(&mut tx, text, arguments::<DB>(values)?).await?;
         let entries = old
             .iter()
             .map(|row| {
@@ -282,7 +340,7 @@ impl<M: Model> Query<M> {
                 }
             })
             .collect();
-        audit::write::<A::Database>(&mut tx, entries).await?;
+        audit::write::<DB>(&mut tx, entries).await?;
         tx.commit().await?;
         Ok(done.rows_affected)
     }

@@ -1,0 +1,276 @@
+//! The helpers' work as futures that do not depend on the model type:
+//! generic over the executor only, so a program with many models compiles
+//! each once per executor type. The model's own code is a plain function
+//! turning values into the model ([`Decode`]).
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use sqlx::Acquire;
+
+use super::ops::{self, Scope};
+use crate::Error;
+use crate::driver::{BoxFuture, Driver};
+use crate::registry::ModelDef;
+use crate::soft_delete;
+use crate::value::Value;
+
+/// A boxed future whose output a plain function turns into `T`.
+pub struct Decode<'f, R, T> {
+    future: BoxFuture<'f, Result<R, Error>>,
+    decode: fn(R) -> Result<T, Error>,
+}
+
+impl<R, T> Future for Decode<'_, R, T> {
+    type Output = Result<T, Error>;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let decode = self.decode;
+        self.future.as_mut().poll(cx).map(|r| r.and_then(decode))
+    }
+}
+
+/// `future`, its output decoded by `decode`.
+pub fn decode<'f, R: 'f, T: Send + 'f>(
+    future: BoxFuture<'f, Result<R, Error>>,
+    decode: fn(R) -> Result<T, Error>,
+) -> BoxFuture<'f, Result<T, Error>> {
+    Box::pin(Decode { future, decode })
+}
+
+/// Writes the decoded output of a future into `target`.
+pub struct WriteBack<'f, T> {
+    future: BoxFuture<'f, Result<Vec<Value>, Error>>,
+    decode: fn(Vec<Value>) -> Result<T, Error>,
+    target: &'f mut T,
+}
+
+impl<T> Future for WriteBack<'_, T> {
+    type Output = Result<(), Error>;
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.future.as_mut().poll(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+            Poll::Ready(Ok(values)) => {
+                let decode = self.decode;
+                Poll::Ready(decode(values).map(|model| *self.target = model))
+            }
+        }
+    }
+}
+
+/// `future`, its output decoded into `target`.
+pub fn write_back<'f, T: Send>(
+    future: BoxFuture<'f, Result<Vec<Value>, Error>>,
+    decode: fn(Vec<Value>) -> Result<T, Error>,
+    target: &'f mut T,
+) -> BoxFuture<'f, Result<(), Error>> {
+    Box::pin(WriteBack {
+        future,
+        decode,
+        target,
+    })
+}
+
+/// The model's key from one value, for the by-id helpers.
+fn single_key(def: &'static ModelDef, id: Value) -> Result<Vec<Value>, Error> {
+    let meta = def.meta()?;
+    if meta.key.len() != 1 {
+        return Err(Error::Unsupported(format!(
+            "`{}` has a composite primary key; use `query().filter(...)` or the instance methods",
+            meta.name()
+        )));
+    }
+    Ok(vec![id])
+}
+
+pub fn insert<'f, 'c, A>(
+    db: A,
+    def: &'static ModelDef,
+    rows: Vec<Vec<Value>>,
+    batch: usize,
+) -> BoxFuture<'f, Result<Vec<Vec<Value>>, Error>>
+where
+    A: Acquire<'c> + Send + 'f,
+    A::Database: Driver,
+{
+    Box::pin(async move {
+        let meta = def.meta()?;
+        let mut conn = db.acquire().await?;
+        ops::insert::<A::Database>(&mut conn, meta, rows, batch).await
+    })
+}
+
+pub fn insert_one<'f, 'c, A>(
+    db: A,
+    def: &'static ModelDef,
+    row: Vec<Value>,
+) -> BoxFuture<'f, Result<Vec<Value>, Error>>
+where
+    A: Acquire<'c> + Send + 'f,
+    A::Database: Driver,
+{
+    Box::pin(async move {
+        let rows = insert(db, def, vec![row], 1).await?;
+        rows.into_iter().next().ok_or_else(|| {
+            Error::Decode(format!(
+                "the INSERT into `{}` returned no row",
+                def.type_name()
+            ))
+        })
+    })
+}
+
+pub fn update<'f, 'c, A>(
+    db: A,
+    def: &'static ModelDef,
+    row: Vec<Value>,
+) -> BoxFuture<'f, Result<Vec<Value>, Error>>
+where
+    A: Acquire<'c> + Send + 'f,
+    A::Database: Driver,
+{
+    Box::pin(async move {
+        let meta = def.meta()?;
+        let mut conn = db.acquire().await?;
+        ops::update::<A::Database>(&mut conn, meta, row).await
+    })
+}
+
+pub fn find<'f, 'c, A>(
+    db: A,
+    def: &'static ModelDef,
+    id: Value,
+    scope: Scope,
+) -> BoxFuture<'f, Result<Option<Vec<Value>>, Error>>
+where
+    A: Acquire<'c> + Send + 'f,
+    A::Database: Driver,
+{
+    Box::pin(async move {
+        let meta = def.meta()?;
+        if scope == Scope::OnlyTrashed && meta.soft_delete.is_none() {
+            return Ok(None);
+        }
+        let key = single_key(def, id)?;
+        let mut conn = db.acquire().await?;
+        ops::find::<A::Database>(&mut conn, meta, &key, scope, false).await
+    })
+}
+
+/// Deletes the row `row` (soft when possible); returns it as it now is.
+pub fn delete<'f, 'c, A>(
+    db: A,
+    def: &'static ModelDef,
+    row: Vec<Value>,
+) -> BoxFuture<'f, Result<Vec<Value>, Error>>
+where
+    A: Acquire<'c> + Send + 'f,
+    A::Database: Driver,
+{
+    Box::pin(async move {
+        let meta = def.meta()?;
+        let key = ops::key_of(meta, &row);
+        let mut conn = db.acquire().await?;
+        let mut row = row;
+        for (i, value) in soft_delete::delete::<A::Database>(&mut conn, meta, &key).await? {
+            row[i] = value;
+        }
+        Ok(row)
+    })
+}
+
+pub fn delete_by_id<'f, 'c, A>(
+    db: A,
+    def: &'static ModelDef,
+    id: Value,
+) -> BoxFuture<'f, Result<(), Error>>
+where
+    A: Acquire<'c> + Send + 'f,
+    A::Database: Driver,
+{
+    Box::pin(async move {
+        let meta = def.meta()?;
+        let key = single_key(def, id)?;
+        let mut conn = db.acquire().await?;
+        soft_delete::delete::<A::Database>(&mut conn, meta, &key)
+            .await
+            .map(drop)
+    })
+}
+
+/// Restores the row `row`; returns it as it now is.
+pub fn restore<'f, 'c, A>(
+    db: A,
+    def: &'static ModelDef,
+    row: Vec<Value>,
+) -> BoxFuture<'f, Result<Vec<Value>, Error>>
+where
+    A: Acquire<'c> + Send + 'f,
+    A::Database: Driver,
+{
+    Box::pin(async move {
+        let meta = def.meta()?;
+        let key = ops::key_of(meta, &row);
+        let mut conn = db.acquire().await?;
+        let mut row = row;
+        for (i, value) in soft_delete::restore::<A::Database>(&mut conn, meta, &key).await? {
+            row[i] = value;
+        }
+        Ok(row)
+    })
+}
+
+pub fn restore_by_id<'f, 'c, A>(
+    db: A,
+    def: &'static ModelDef,
+    id: Value,
+) -> BoxFuture<'f, Result<(), Error>>
+where
+    A: Acquire<'c> + Send + 'f,
+    A::Database: Driver,
+{
+    Box::pin(async move {
+        let meta = def.meta()?;
+        let key = single_key(def, id)?;
+        let mut conn = db.acquire().await?;
+        soft_delete::restore::<A::Database>(&mut conn, meta, &key)
+            .await
+            .map(drop)
+    })
+}
+
+pub fn restore_all<'f, 'c, A>(db: A, def: &'static ModelDef) -> BoxFuture<'f, Result<u64, Error>>
+where
+    A: Acquire<'c> + Send + 'f,
+    A::Database: Driver,
+{
+    Box::pin(async move {
+        let meta = def.meta()?;
+        let mut conn = db.acquire().await?;
+        soft_delete::restore_all::<A::Database>(&mut conn, meta).await
+    })
+}
+
+/// Removes the row with `key` (given as the whole row, or by id) for good.
+pub fn force_delete<'f, 'c, A>(
+    db: A,
+    def: &'static ModelDef,
+    row: Option<Vec<Value>>,
+    id: Option<Value>,
+) -> BoxFuture<'f, Result<(), Error>>
+where
+    A: Acquire<'c> + Send + 'f,
+    A::Database: Driver,
+{
+    Box::pin(async move {
+        let meta = def.meta()?;
+        let key = match (row, id) {
+            (Some(row), _) => ops::key_of(meta, &row),
+            (None, Some(id)) => single_key(def, id)?,
+            (None, None) => return Err(Error::Unsupported("no key given".into())),
+        };
+        let mut conn = db.acquire().await?;
+        soft_delete::force_delete::<A::Database>(&mut conn, meta, &key).await
+    })
+}
