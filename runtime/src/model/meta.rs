@@ -2,7 +2,7 @@
 //! once per model from its definition.
 
 use crate::audit::redact;
-use crate::schema::{ColumnType, Table};
+use crate::schema::Table;
 use crate::value::{Kind, Value};
 
 /// A model's table plus the column roles the helpers use.
@@ -88,11 +88,6 @@ impl Meta {
     /// The current time as a value of column `index`'s kind.
     pub fn now(&self, index: usize) -> Value {
         now(self.kinds[index])
-    }
-
-    /// Whether column `index` holds a decimal (compared by value, not text).
-    pub fn is_decimal(&self, index: usize) -> bool {
-        matches!(self.table.columns[index].ty, ColumnType::Decimal { .. })
     }
 }
 
