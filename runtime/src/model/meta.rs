@@ -1,7 +1,10 @@
 //! What the runtime helpers need to know about a model's table, worked out
 //! once per model from its definition.
 
+use std::sync::OnceLock;
+
 use crate::audit::redact;
+use crate::dialect::Dialect;
 use crate::schema::Table;
 use crate::value::{Kind, Value};
 
@@ -24,6 +27,15 @@ pub struct Meta {
     pub updated_at: Option<usize>,
     /// Columns the audit log stores as `"[REDACTED]"`.
     pub redacted: Vec<bool>,
+    /// Per dialect, worked out on first use: every column name quoted, and
+    /// `SELECT <all columns> FROM <table>`.
+    quoted: [OnceLock<Quoted>; 4],
+}
+
+#[derive(Debug)]
+struct Quoted {
+    columns: Vec<String>,
+    select: String,
 }
 
 impl Meta {
@@ -57,6 +69,7 @@ impl Meta {
             created_at,
             updated_at,
             redacted,
+            quoted: Default::default(),
         }
     }
 
@@ -83,6 +96,34 @@ impl Meta {
     /// Whether column `index` is a timestamp dbgen sets itself.
     pub fn is_timestamp(&self, index: usize) -> bool {
         Some(index) == self.created_at || Some(index) == self.updated_at
+    }
+
+    fn quoted_for(&self, dialect: Dialect) -> &Quoted {
+        let slot = match dialect {
+            Dialect::Postgres => 0,
+            Dialect::MySql => 1,
+            Dialect::Sqlite => 2,
+            Dialect::SqlServer => 3,
+        };
+        self.quoted[slot].get_or_init(|| {
+            let columns: Vec<String> = self.columns().map(|c| dialect.quote(c)).collect();
+            let select = format!(
+                "SELECT {} FROM {}",
+                columns.join(", "),
+                dialect.quote(self.name())
+            );
+            Quoted { columns, select }
+        })
+    }
+
+    /// Column `index`'s name quoted for `dialect`.
+    pub fn quoted(&self, dialect: Dialect, index: usize) -> &str {
+        &self.quoted_for(dialect).columns[index]
+    }
+
+    /// `SELECT <every column> FROM <table>` for `dialect`.
+    pub fn select(&self, dialect: Dialect) -> &str {
+        &self.quoted_for(dialect).select
     }
 
     /// The current time as a value of column `index`'s kind.

@@ -27,36 +27,27 @@ pub fn push_scope(sql: &mut Sql, meta: &Meta, scope: Scope) {
     let Some(column) = meta.soft_delete else {
         return;
     };
-    match scope {
-        Scope::Live => {
-            sql.push(" AND ")
-                .ident(meta.column(column))
-                .push(" IS NULL");
-        }
-        Scope::OnlyTrashed => {
-            sql.push(" AND ")
-                .ident(meta.column(column))
-                .push(" IS NOT NULL");
-        }
-        Scope::WithTrashed => {}
-    }
+    let test = match scope {
+        Scope::Live => " IS NULL",
+        Scope::OnlyTrashed => " IS NOT NULL",
+        Scope::WithTrashed => return,
+    };
+    let name = meta.quoted(sql.dialect(), column);
+    sql.push(" AND ").push(name).push(test);
 }
 
 /// `SELECT "a", "b" FROM "t"`.
 pub fn select_columns(sql: &mut Sql, meta: &Meta) {
-    sql.push("SELECT ")
-        .idents(meta.columns())
-        .push(" FROM ")
-        .ident(meta.name());
+    let select = meta.select(sql.dialect());
+    sql.push(select);
 }
 
 /// ` WHERE "id" = $1` (every key column).
 pub fn where_key(sql: &mut Sql, meta: &Meta, key: &[Value]) {
     for (n, (&column, value)) in meta.key.iter().zip(key).enumerate() {
+        let name = meta.quoted(sql.dialect(), column);
         sql.push(if n == 0 { " WHERE " } else { " AND " });
-        sql.ident(meta.column(column))
-            .push(" = ")
-            .bind(value.clone());
+        sql.push(name).push(" = ").bind(value.clone());
     }
 }
 
@@ -107,7 +98,7 @@ pub async fn fetch_rows<DB: Driver>(
     rows.iter().map(|row| decode_row::<DB>(meta, row)).collect()
 }
 
-async fn fetch_one<DB: Driver>(
+pub async fn fetch_one<DB: Driver>(
     conn: &mut DB::Connection,
     meta: &Meta,
     sql: Sql,

@@ -11,10 +11,10 @@ use crate::audit::write::{self as audit, Action, Entry, full_row_json, row_json}
 use crate::dialect::Dialect;
 use crate::driver::{BoxFuture, Driver, arguments, begin};
 use crate::model::Model;
-use crate::model::decode_all;
 use crate::model::meta::Meta;
 use crate::model::ops::{self, Scope, push_scope, select_columns};
 use crate::model::run;
+use crate::model::{decode_all, decode_optional};
 use crate::registry::ModelDef;
 use crate::value::{ColumnValue, Value};
 use crate::{Error, Order};
@@ -134,8 +134,8 @@ impl<M: Model> Query<M> {
         A::Database: Driver,
     {
         run::decode(
-            self.limit(1).spec.fetch_with(db, M::__def()),
-            first::<M, A::Database>,
+            self.limit(1).spec.first_with(db, M::__def()),
+            decode_optional::<M, A::Database>,
         )
     }
 
@@ -178,14 +178,6 @@ impl<M: Model> Query<M> {
             spec.delete::<A::Database>(&mut conn, meta).await
         })
     }
-}
-
-/// The first of the rows, decoded.
-fn first<M: Model, C>(rows: Vec<Vec<Value>>) -> Result<Option<M>, Error> {
-    rows.into_iter()
-        .next()
-        .map(M::__from_values::<C>)
-        .transpose()
 }
 
 impl Spec {
@@ -236,6 +228,25 @@ impl Spec {
             (None, None) => {}
         }
         Ok(sql)
+    }
+
+    /// The first row, acquiring a connection from `db`; stops at that row
+    /// (no further step to see the end of the result).
+    fn first_with<'c, A>(
+        self,
+        db: A,
+        def: &'static ModelDef,
+    ) -> BoxFuture<'c, Result<Option<Vec<Value>>, Error>>
+    where
+        A: Acquire<'c> + Send + 'c,
+        A::Database: Driver,
+    {
+        Box::pin(async move {
+            let meta = def.meta()?;
+            let sql = self.select(meta, <A::Database as Driver>::DIALECT)?;
+            let mut conn = db.acquire().await?;
+            ops::fetch_one::<A::Database>(&mut conn, meta, sql).await
+        })
     }
 
     /// The rows, acquiring a connection from `db`.
