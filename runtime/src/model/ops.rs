@@ -145,35 +145,38 @@ fn omitted(meta: &Meta, row: &[Value], i: usize) -> bool {
     generated || (row[i].is_null() && meta.has_default(i))
 }
 
-/// Sets `created_at` (when not given) and `updated_at` of a new row.
-fn stamp_new(meta: &Meta, row: &mut [Value]) {
-    // One instant for both, so a new row's created_at equals its updated_at.
-    let updated = meta.updated_at.map(|i| (i, meta.now(i)));
-    if let Some(i) = meta.created_at
-        && row[i].is_null()
-    {
-        row[i] = match &updated {
-            Some((u, now)) if meta.kinds[*u] == meta.kinds[i] => now.clone(),
-            _ => meta.now(i),
-        };
-    }
-    if let Some((i, now)) = updated {
-        row[i] = now;
+/// Sets `created_at` (when not given) and `updated_at` of new rows, all
+/// to one instant (so a new row's created_at equals its updated_at).
+fn stamp_new(meta: &Meta, rows: &mut [Vec<Value>]) {
+    let created = meta.created_at.map(|i| (i, meta.now(i)));
+    let updated = meta.updated_at.map(|i| match &created {
+        Some((c, now)) if meta.kinds[*c] == meta.kinds[i] => (i, now.clone()),
+        _ => (i, meta.now(i)),
+    });
+    for row in rows {
+        if let Some((i, now)) = &created
+            && row[*i].is_null()
+        {
+            row[*i] = now.clone();
+        }
+        if let Some((i, now)) = &updated {
+            row[*i] = now.clone();
+        }
     }
 }
 
 /// `INSERT INTO t (included) VALUES (...), (...)`.
-fn push_insert(sql: &mut Sql, meta: &Meta, rows: &[Vec<Value>], included: &[usize]) {
+fn push_insert(sql: &mut Sql, meta: &Meta, rows: Vec<Vec<Value>>, included: &[usize]) {
     sql.push("INSERT INTO ").ident(meta.name()).push(" (");
     sql.idents(included.iter().map(|&i| meta.column(i)))
         .push(") VALUES ");
-    for (n, row) in rows.iter().enumerate() {
+    for (n, mut row) in rows.into_iter().enumerate() {
         sql.push(if n == 0 { "(" } else { ", (" });
         for (k, &i) in included.iter().enumerate() {
             if k > 0 {
                 sql.push(", ");
             }
-            sql.bind(row[i].clone());
+            sql.bind(std::mem::replace(&mut row[i], Value::Null(meta.kinds[i])));
         }
         sql.push(")");
     }
@@ -197,7 +200,8 @@ async fn insert_audited_postgres<DB: Driver>(
         .collect();
     let mut sql = Sql::new(DB::DIALECT);
     sql.push("WITH ").ident("ins").push(" AS (");
-    push_insert(&mut sql, meta, std::slice::from_ref(&row), &included);
+    let new_values = row_json(meta, &row, included.iter().copied());
+    push_insert(&mut sql, meta, vec![row], &included);
     sql.push(" RETURNING ")
         .idents(meta.columns())
         .push("), ")
@@ -225,8 +229,7 @@ async fn insert_audited_postgres<DB: Driver>(
     if let Some(description) = shared.next() {
         sql.bind(description);
     }
-    sql.push(", NULL, ")
-        .bind(Value::Json(row_json(meta, &row, included.iter().copied())));
+    sql.push(", NULL, ").bind(Value::Json(new_values));
     sql.push(" || jsonb_build_object(");
     for (n, &i) in filled.iter().enumerate() {
         if n > 0 {
@@ -266,11 +269,14 @@ async fn insert_group<DB: Driver>(
         .filter(|&i| !omitted(meta, first, i))
         .collect();
     let mut sql = Sql::new(DB::DIALECT);
-    push_insert(&mut sql, meta, &rows, &included);
     if DB::RETURNING {
+        // The rows come back from the database: their values move into the
+        // statement instead of being copied.
+        push_insert(&mut sql, meta, rows, &included);
         sql.push(" RETURNING ").idents(meta.columns());
         return fetch_rows::<DB>(conn, meta, sql).await;
     }
+    push_insert(&mut sql, meta, rows.clone(), &included);
     // MySQL/MariaDB: the generated keys are consecutive from LAST_INSERT_ID()
     // for one multi-row INSERT; columns filled by defaults are read back.
     let done = execute::<DB>(conn, sql).await?;
@@ -313,9 +319,7 @@ pub async fn insert<DB: Driver>(
     batch: usize,
 ) -> Result<Vec<Vec<Value>>, Error> {
     let mut rows = rows;
-    for row in &mut rows {
-        stamp_new(meta, row);
-    }
+    stamp_new(meta, &mut rows);
     let batch = batch.max(1);
     if DB::DIALECT == Dialect::Postgres && meta.table.audit && rows.len() == 1 {
         let Some(row) = rows.pop() else {
