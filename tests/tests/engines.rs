@@ -15,6 +15,7 @@ use dbgen::migrate::generate;
 use dbgen::plan::Policy;
 use dbgen::schema::{ColumnType as Ty, Schema};
 use sqlx::Connection;
+use support::db::{Engine, TestDb};
 use support::*;
 
 /// Runs every case on one connection: before, up, down, up again.
@@ -104,41 +105,6 @@ where
         .expect("drop users");
 }
 
-/// The server URL from `variable`, else the usual local server.
-fn server_url(variable: &str, default: &str) -> String {
-    std::env::var(variable)
-        .ok()
-        .filter(|u| !u.is_empty())
-        .unwrap_or_else(|| default.to_string())
-}
-
-/// Connects, or says why the test is skipped; under
-/// `DBGEN_REQUIRE_DATABASES=1` (CI) an unreachable server fails the test.
-async fn connect_or_skip<C: Connection>(engine: &str, variable: &str, url: &str) -> Option<C> {
-    match C::connect(url).await {
-        Ok(conn) => Some(conn),
-        Err(error) => {
-            assert!(
-                std::env::var("DBGEN_REQUIRE_DATABASES").as_deref() != Ok("1"),
-                "{engine} at {url} is not answering ({error}); DBGEN_REQUIRE_DATABASES=1 requires it (set {variable})"
-            );
-            eprintln!(
-                "skipped: {engine} at {url} is not answering ({error}); set {variable} to test against it"
-            );
-            None
-        }
-    }
-}
-
-/// A database name no other test run uses.
-fn unique_name(prefix: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    format!("{prefix}_{}_{nanos}", std::process::id())
-}
-
 #[tokio::test(flavor = "current_thread")]
 async fn sqlite_runs_every_case() {
     let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:")
@@ -154,56 +120,28 @@ async fn sqlite_runs_every_case() {
 
 #[tokio::test(flavor = "current_thread")]
 async fn postgres_runs_every_case() {
-    let url = server_url(
-        "DBGEN_TEST_POSTGRES_URL",
-        "postgres://postgres@127.0.0.1:5432/postgres",
-    );
-    let Some(mut admin) =
-        connect_or_skip::<sqlx::PgConnection>("PostgreSQL", "DBGEN_TEST_POSTGRES_URL", &url).await
-    else {
+    let Some(db) = TestDb::create(Engine::Postgres, "dbgen_engines").await else {
         return;
     };
-    let name = unique_name("dbgen_engines");
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-        .execute(&mut admin)
-        .await
-        .expect("create database");
-    let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&url);
-    let mut conn = sqlx::PgConnection::connect(&format!("{base}/{name}"))
+    let mut conn = sqlx::PgConnection::connect(&db.url)
         .await
         .expect("connect to the test database");
     run_cases(Dialect::Postgres, &mut conn).await;
     live_rows_unique(Dialect::Postgres, &mut conn).await;
     drop(conn);
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE \"{name}\"")))
-        .execute(&mut admin)
-        .await
-        .expect("drop database");
+    db.drop_db().await;
 }
 
 #[tokio::test(flavor = "current_thread")]
 async fn mariadb_runs_every_case() {
-    let url = server_url("DBGEN_TEST_MYSQL_URL", "mysql://root@127.0.0.1:3306/test");
-    let Some(mut admin) =
-        connect_or_skip::<sqlx::MySqlConnection>("MariaDB/MySQL", "DBGEN_TEST_MYSQL_URL", &url)
-            .await
-    else {
+    let Some(db) = TestDb::create(Engine::MariaDb, "dbgen_engines").await else {
         return;
     };
-    let name = unique_name("dbgen_engines");
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE `{name}`")))
-        .execute(&mut admin)
-        .await
-        .expect("create database");
-    let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&url);
-    let mut conn = sqlx::MySqlConnection::connect(&format!("{base}/{name}"))
+    let mut conn = sqlx::MySqlConnection::connect(&db.url)
         .await
         .expect("connect to the test database");
     run_cases(Dialect::MySql, &mut conn).await;
     live_rows_unique(Dialect::MySql, &mut conn).await;
     drop(conn);
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE `{name}`")))
-        .execute(&mut admin)
-        .await
-        .expect("drop database");
+    db.drop_db().await;
 }
