@@ -265,6 +265,30 @@ where
             .await,
         Err(Error::UnknownColumn { .. })
     ));
+    assert_eq!(
+        Product::query()
+            .where_sql("input_tokens > 0")
+            .count(pool)
+            .await
+            .unwrap(),
+        251
+    );
+    assert_eq!(
+        Product::query()
+            .filter("sku = ", "nope".to_string())
+            .fetch_optional(pool)
+            .await
+            .unwrap(),
+        None
+    );
+    let tail = Product::query()
+        .order_by("id", Order::Asc)
+        .offset(249)
+        .fetch_all(pool)
+        .await
+        .unwrap();
+    assert_eq!(tail.len(), 2, "{engine:?}: an offset without a limit");
+    assert_eq!(tail[1].id, stored[249].id);
 
     // soft delete and scopes.
     p.delete(pool).await.expect("soft delete");

@@ -23,7 +23,7 @@ use sql::Sql;
 /// A query over one model's table. Starts with live rows only.
 ///
 /// The model type only picks the table and decodes the rows: building and
-/// running the statement is model-independent code ([`Spec`]), compiled
+/// running the statement is model-independent code, compiled
 /// once per database rather than once per model.
 #[derive(Debug)]
 pub struct Query<M> {
