@@ -25,6 +25,19 @@ pub struct Diff {
 /// hint applies when its old name exists in `current` and the new one does
 /// not; otherwise it is ignored with a note.
 pub fn diff(current_schema: &Schema, desired_schema: &Schema, _options: &DiffOptions) -> Diff {
+    // The common case, nothing changed: one pass of plain comparisons over
+    // the two (name-ordered) table lists, no lookups built. A rename hint
+    // makes its table differ from the current one, so hints always take the
+    // full path below (and get their notes).
+    if current_schema.tables.len() == desired_schema.tables.len()
+        && current_schema
+            .tables
+            .iter()
+            .zip(desired_schema.tables.iter())
+            .all(|(c, d)| c == d && !has_hints(d))
+    {
+        return Diff::default();
+    }
     let mut out = Diff::default();
     let current = ByName::of(current_schema);
     let desired = ByName::of(desired_schema);
@@ -96,6 +109,11 @@ pub fn diff(current_schema: &Schema, desired_schema: &Schema, _options: &DiffOpt
         out.changes.push(Change::DropTable(gone.clone()));
     }
     out
+}
+
+/// Whether the table carries a rename hint (which may warrant a note).
+fn has_hints(table: &Table) -> bool {
+    table.renamed_from.is_some() || table.columns.iter().any(|c| c.renamed_from.is_some())
 }
 
 /// Tables by name, for lookups in large schemas. Only looked up, never
