@@ -90,6 +90,31 @@ impl Value {
         }
     }
 
+    /// What kind of value this is, for messages (never the value itself).
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Value::Null(_) => "NULL",
+            Value::Bool(_) => "boolean",
+            Value::I16(_) => "16-bit integer",
+            Value::I32(_) => "32-bit integer",
+            Value::I64(_) => "64-bit integer",
+            Value::F32(_) => "32-bit float",
+            Value::F64(_) => "64-bit float",
+            Value::String(_) => "text",
+            Value::Bytes(_) => "bytes",
+            Value::Json(_) => "JSON",
+            Value::Date(_) => "date",
+            Value::Time(_) => "time",
+            Value::DateTime(_) => "date-time",
+            Value::DateTimeUtc(_) => "date-time with time zone",
+            #[cfg(feature = "uuid")]
+            Value::Uuid(_) => "UUID",
+            #[cfg(feature = "rust_decimal")]
+            Value::Decimal(_) => "decimal",
+            Value::Invalid(_) => "invalid",
+        }
+    }
+
     /// The value as key text (an audit row's `entity_id`).
     pub fn to_key_text(&self) -> String {
         match self.to_json() {
@@ -120,8 +145,10 @@ impl ValueError {
                 "the column is NULL but the field type `{}` cannot hold NULL; make it an Option",
                 std::any::type_name::<T>()
             )),
+            // The kind only: the value itself may be a secret.
             other => ValueError(format!(
-                "a {other:?} does not fit the field type `{}`",
+                "a {} value does not fit the field type `{}`",
+                other.kind_name(),
                 std::any::type_name::<T>()
             )),
         }
@@ -433,6 +460,16 @@ mod tests {
     fn null_into_a_plain_field_says_to_use_option() {
         let err = i64::from_value(Value::Null(Kind::I64)).err().map(|e| e.0);
         assert!(err.is_some_and(|m| m.contains("make it an Option")));
+    }
+
+    #[test]
+    fn mismatch_messages_name_the_kind_not_the_value() {
+        let err = String::from_value(Value::I64(123_456_789))
+            .err()
+            .map(|e| e.0)
+            .unwrap_or_default();
+        assert!(err.contains("64-bit integer"), "{err}");
+        assert!(!err.contains("123456789"), "{err}");
     }
 
     #[test]
