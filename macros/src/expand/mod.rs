@@ -34,6 +34,7 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
             let register = register::register(&model);
             quote! {
                 const _: () = {
+                    use ::dbgen::__private as __d;
                     #table
                     #type_checks
                     #register

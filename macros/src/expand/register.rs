@@ -15,9 +15,9 @@ pub fn register(model: &Model) -> TokenStream {
     let helper = |f: &crate::ir::Field| {
         let ty = f.ty;
         if f.explicit_type.is_some() {
-            quote_spanned!(f.ty_span()=> <::dbgen::__private::Typed<#ty> as ::dbgen::__private::FieldOps>)
+            quote_spanned!(f.ty_span()=> <__d::Typed<#ty> as __d::FieldOps>)
         } else {
-            quote_spanned!(f.ty_span()=> <::dbgen::__private::Field<#ty> as ::dbgen::__private::FieldOps>)
+            quote_spanned!(f.ty_span()=> <__d::Field<#ty> as __d::FieldOps>)
         }
     };
     let to_values = model.columns().map(|f| {
@@ -47,16 +47,16 @@ pub fn register(model: &Model) -> TokenStream {
     });
     quote! {
         impl ::dbgen::Model for #ident {
-            fn __def() -> &'static ::dbgen::__private::ModelDef {
+            fn __def() -> &'static __d::ModelDef {
                 &MODEL
             }
-            fn __values<C>(&self) -> ::std::vec::Vec<::dbgen::__private::Value> {
+            fn __values<C>(&self) -> ::std::vec::Vec<__d::Value> {
                 ::std::vec![#(#to_values),*]
             }
             fn __from_values<C>(
-                values: ::std::vec::Vec<::dbgen::__private::Value>,
+                values: ::std::vec::Vec<__d::Value>,
             ) -> ::std::result::Result<Self, ::dbgen::Error> {
-                let mut v = ::dbgen::__private::Values::new(&MODEL, values);
+                let mut v = __d::Values::new(&MODEL, values);
                 if let (#(::std::option::Option::Some(#bindings),)*) = (#(#decoded,)*) {
                     ::std::result::Result::Ok(Self { #(#from_values),* })
                 } else {
@@ -64,13 +64,13 @@ pub fn register(model: &Model) -> TokenStream {
                 }
             }
         }
-        impl<'r, R: ::dbgen::__private::Row> ::dbgen::__private::sqlx::FromRow<'r, R> for #ident {
-            fn from_row(row: &'r R) -> ::std::result::Result<Self, ::dbgen::__private::sqlx::Error> {
-                ::dbgen::__private::from_row(row)
+        impl<'r, R: __d::Row> __d::sqlx::FromRow<'r, R> for #ident {
+            fn from_row(row: &'r R) -> ::std::result::Result<Self, __d::sqlx::Error> {
+                __d::from_row(row)
             }
         }
-        ::dbgen::__private::inventory::submit! {
-            ::dbgen::__private::ModelEntry::new(&MODEL)
+        __d::inventory::submit! {
+            __d::ModelEntry::new(&MODEL)
         }
     }
 }

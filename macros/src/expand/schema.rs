@@ -20,7 +20,7 @@ pub fn model_def(model: &Model) -> TokenStream {
     let roles = Roles::of(model);
     let columns = model.columns().map(|f| column_type(&roles, f));
     quote! {
-        static MODEL: ::dbgen::__private::ModelDef = ::dbgen::__private::ModelDef {
+        static MODEL: __d::ModelDef = __d::ModelDef {
             type_name: #type_name,
             json: #json,
             columns: &[#(#columns),*],
@@ -132,21 +132,21 @@ fn column_type(roles: &Roles, field: &Field) -> TokenStream {
         Some(logical) => {
             let is_option = field.option_inner.is_some() || nullable_flag;
             let logical = column_type_literal(logical);
-            let kind = quote_spanned!(field.ty_span()=> <::dbgen::__private::Typed<#ty> as ::dbgen::__private::FieldOps>::KIND);
+            let kind = quote_spanned!(field.ty_span()=> <__d::Typed<#ty> as __d::FieldOps>::KIND);
             return quote!((#logical, #is_option, #kind));
         }
         None => match role {
             Some(function) => {
                 let function = syn::Ident::new(function, Span::call_site());
-                quote_spanned!(field.ty_span()=> ::dbgen::__private::#function::<#ty>())
+                quote_spanned!(field.ty_span()=> __d::#function::<#ty>())
             }
             None => {
-                quote_spanned!(field.ty_span()=> <::dbgen::__private::Field<#ty> as ::dbgen::__private::FieldOps>::COLUMN)
+                quote_spanned!(field.ty_span()=> <__d::Field<#ty> as __d::FieldOps>::COLUMN)
             }
         },
     };
     if nullable_flag {
-        quote!(::dbgen::__private::nullable(#pair))
+        quote!(__d::nullable(#pair))
     } else {
         pair
     }
@@ -191,14 +191,14 @@ pub fn type_checks(model: &Model) -> TokenStream {
         let ty = field.ty;
         let function = syn::Ident::new(function, Span::call_site());
         checks.extend(quote_spanned!(field.ty_span()=>
-            const _: ::dbgen::__private::ColumnDef = ::dbgen::__private::#function::<#ty>();
+            const _: __d::ColumnDef = __d::#function::<#ty>();
         ));
     }
     checks
 }
 
 fn column_type_literal(ty: ColumnType) -> TokenStream {
-    let path = quote!(::dbgen::__private::ColumnType);
+    let path = quote!(__d::ColumnType);
     match ty {
         ColumnType::SmallInt => quote!(#path::SmallInt),
         ColumnType::Integer => quote!(#path::Integer),
