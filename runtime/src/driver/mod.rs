@@ -223,4 +223,25 @@ macro_rules! runners {
     };
 }
 
-pub(crate) use {bind_value, decode_value, runners};
+/// `fn $name(row, index)`: column `index` read with `$get` as
+/// `Option<$ty>` into `Value::$variant`, or an error saying which feature
+/// to enable when `$feature` is off.
+macro_rules! optional_column {
+    ($name:ident, $row:ty, $get:ident, $feature:literal, $ty:ty, $variant:ident) => {
+        fn $name(row: &$row, index: usize) -> Result<Value, Error> {
+            #[cfg(feature = $feature)]
+            return Ok(sqlx::Row::$get::<Option<$ty>, _>(row, index)?
+                .map_or(Value::Null(Kind::$variant), Value::$variant));
+            #[cfg(not(feature = $feature))]
+            let _ = row;
+            #[cfg(not(feature = $feature))]
+            return Err(Error::Decode(format!(
+                "column {index} of {}: enable dbgen's `{}` feature to read this column",
+                stringify!($row),
+                $feature
+            )));
+        }
+    };
+}
+
+pub(crate) use {bind_value, decode_value, optional_column, runners};

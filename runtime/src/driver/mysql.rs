@@ -4,7 +4,7 @@
 use sqlx::MySql;
 use sqlx::mysql::MySqlRow;
 
-use super::{Done, Driver, bind_value, decode_value, runners};
+use super::{Done, Driver, bind_value, decode_value, optional_column, runners};
 use crate::Error;
 use crate::dialect::Dialect;
 use crate::value::{Kind, Value};
@@ -45,19 +45,18 @@ fn uuid(row: &MySqlRow, index: usize) -> Result<Value, Error> {
             .map_err(|e| Error::Decode(format!("column {index}: `{text}` is not a UUID: {e}"))),
     };
     #[cfg(not(feature = "uuid"))]
+    drop(text);
+    #[cfg(not(feature = "uuid"))]
     return Err(Error::Decode(format!(
         "column {index}: enable dbgen's `uuid` feature to read this column"
     )));
 }
 
-fn decimal(row: &MySqlRow, index: usize) -> Result<Value, Error> {
-    use sqlx::Row;
-    #[cfg(feature = "rust_decimal")]
-    return Ok(row
-        .try_get::<Option<rust_decimal::Decimal>, _>(index)?
-        .map_or(Value::Null(Kind::Decimal), Value::Decimal));
-    #[cfg(not(feature = "rust_decimal"))]
-    return Err(Error::Decode(format!(
-        "column {index}: enable dbgen's `rust_decimal` feature to read this column"
-    )));
-}
+optional_column!(
+    decimal,
+    MySqlRow,
+    try_get,
+    "rust_decimal",
+    rust_decimal::Decimal,
+    Decimal
+);

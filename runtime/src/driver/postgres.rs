@@ -3,7 +3,7 @@
 use sqlx::Postgres;
 use sqlx::postgres::PgRow;
 
-use super::{Done, Driver, bind_value, decode_value, runners};
+use super::{Done, Driver, bind_value, decode_value, optional_column, runners};
 use crate::Error;
 use crate::dialect::Dialect;
 use crate::value::{Kind, Value};
@@ -37,26 +37,13 @@ type Decimal = rust_decimal::Decimal;
 #[cfg(not(feature = "rust_decimal"))]
 type Decimal = String;
 
-fn uuid(row: &PgRow, index: usize) -> Result<Value, Error> {
-    use sqlx::Row;
-    #[cfg(feature = "uuid")]
-    return Ok(row
-        .try_get::<Option<uuid::Uuid>, _>(index)?
-        .map_or(Value::Null(Kind::Uuid), Value::Uuid));
-    #[cfg(not(feature = "uuid"))]
-    return Err(Error::Decode(format!(
-        "column {index}: enable dbgen's `uuid` feature to read this column"
-    )));
-}
+optional_column!(uuid, PgRow, try_get, "uuid", uuid::Uuid, Uuid);
 
-fn decimal(row: &PgRow, index: usize) -> Result<Value, Error> {
-    use sqlx::Row;
-    #[cfg(feature = "rust_decimal")]
-    return Ok(row
-        .try_get::<Option<rust_decimal::Decimal>, _>(index)?
-        .map_or(Value::Null(Kind::Decimal), Value::Decimal));
-    #[cfg(not(feature = "rust_decimal"))]
-    return Err(Error::Decode(format!(
-        "column {index}: enable dbgen's `rust_decimal` feature to read this column"
-    )));
-}
+optional_column!(
+    decimal,
+    PgRow,
+    try_get,
+    "rust_decimal",
+    rust_decimal::Decimal,
+    Decimal
+);

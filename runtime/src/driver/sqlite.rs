@@ -6,7 +6,7 @@
 use sqlx::Sqlite;
 use sqlx::sqlite::SqliteRow;
 
-use super::{Done, Driver, bind_value, decode_value, runners};
+use super::{Done, Driver, bind_value, decode_value, optional_column, runners};
 use crate::Error;
 use crate::dialect::Dialect;
 use crate::value::{Kind, Value};
@@ -37,17 +37,7 @@ type Uuid = uuid::Uuid;
 #[cfg(not(feature = "uuid"))]
 type Uuid = Vec<u8>;
 
-fn uuid(row: &SqliteRow, index: usize) -> Result<Value, Error> {
-    use sqlx::Row;
-    #[cfg(feature = "uuid")]
-    return Ok(row
-        .try_get_unchecked::<Option<uuid::Uuid>, _>(index)?
-        .map_or(Value::Null(Kind::Uuid), Value::Uuid));
-    #[cfg(not(feature = "uuid"))]
-    return Err(Error::Decode(format!(
-        "column {index}: enable dbgen's `uuid` feature to read this column"
-    )));
-}
+optional_column!(uuid, SqliteRow, try_get_unchecked, "uuid", uuid::Uuid, Uuid);
 
 fn decimal(row: &SqliteRow, index: usize) -> Result<Value, Error> {
     use sqlx::Row;
@@ -61,6 +51,8 @@ fn decimal(row: &SqliteRow, index: usize) -> Result<Value, Error> {
             .map(Value::Decimal)
             .map_err(|e| Error::Decode(format!("column {index}: `{text}` is not a decimal: {e}"))),
     };
+    #[cfg(not(feature = "rust_decimal"))]
+    drop(text);
     #[cfg(not(feature = "rust_decimal"))]
     return Err(Error::Decode(format!(
         "column {index}: enable dbgen's `rust_decimal` feature to read this column"

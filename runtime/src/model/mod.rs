@@ -20,6 +20,7 @@ use crate::schema::Table;
 use crate::value::{ColumnValue, Value};
 use meta::Meta;
 use ops::Scope;
+use run::{RowChange, Target};
 
 /// Sort direction for [`Query::order_by`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,7 +137,7 @@ pub trait Model: Sized + Send + Sync + 'static {
     {
         let row = self.__values::<A::Database>();
         run::write_back(
-            run::delete(db, Self::__def(), row),
+            run::change(db, Self::__def(), RowChange::Delete, Target::Row(row)),
             Self::__from_values::<A::Database>,
             self,
         )
@@ -149,7 +150,7 @@ pub trait Model: Sized + Send + Sync + 'static {
         A::Database: Driver,
         K: ColumnValue,
     {
-        run::delete_by_id(db, Self::__def(), id.to_value())
+        by_id(db, Self::__def(), RowChange::Delete, id.to_value())
     }
 
     /// Restores this soft-deleted row.
@@ -160,7 +161,7 @@ pub trait Model: Sized + Send + Sync + 'static {
     {
         let row = self.__values::<A::Database>();
         run::write_back(
-            run::restore(db, Self::__def(), row),
+            run::change(db, Self::__def(), RowChange::Restore, Target::Row(row)),
             Self::__from_values::<A::Database>,
             self,
         )
@@ -173,7 +174,7 @@ pub trait Model: Sized + Send + Sync + 'static {
         A::Database: Driver,
         K: ColumnValue,
     {
-        run::restore_by_id(db, Self::__def(), id.to_value())
+        by_id(db, Self::__def(), RowChange::Restore, id.to_value())
     }
 
     /// Restores every soft-deleted row; returns how many.
@@ -191,11 +192,14 @@ pub trait Model: Sized + Send + Sync + 'static {
         A: Acquire<'c> + Send + 'c,
         A::Database: Driver,
     {
-        run::force_delete(
-            db,
-            Self::__def(),
-            Some(self.__values::<A::Database>()),
-            None,
+        run::decode(
+            run::change(
+                db,
+                Self::__def(),
+                RowChange::ForceDelete,
+                Target::Row(self.__values::<A::Database>()),
+            ),
+            drop_row,
         )
     }
 
@@ -206,7 +210,7 @@ pub trait Model: Sized + Send + Sync + 'static {
         A::Database: Driver,
         K: ColumnValue,
     {
-        run::force_delete(db, Self::__def(), None, Some(id.to_value()))
+        by_id(db, Self::__def(), RowChange::ForceDelete, id.to_value())
     }
 
     /// How many rows are soft-deleted (0 without soft delete).
@@ -230,6 +234,24 @@ pub trait Model: Sized + Send + Sync + 'static {
             |row| Ok(row.is_some()),
         )
     }
+}
+
+/// A by-id change: nothing to decode.
+fn by_id<'f, 'c, A>(
+    db: A,
+    def: &'static ModelDef,
+    change: RowChange,
+    id: Value,
+) -> BoxFuture<'f, Result<(), Error>>
+where
+    A: Acquire<'c> + Send + 'f,
+    A::Database: Driver,
+{
+    run::decode(run::change(db, def, change, Target::Id(id)), drop_row)
+}
+
+fn drop_row(_: Vec<Value>) -> Result<(), Error> {
+    Ok(())
 }
 
 /// Rows decoded into models.

@@ -158,11 +158,32 @@ where
     })
 }
 
-/// Deletes the row `row` (soft when possible); returns it as it now is.
-pub fn delete<'f, 'c, A>(
+/// Which row a change applies to.
+pub enum Target {
+    /// The whole row (its key is taken from it; the row comes back changed).
+    Row(Vec<Value>),
+    /// The value of a single-column primary key.
+    Id(Value),
+}
+
+/// A change to one row's soft-delete state, or its removal.
+#[derive(Clone, Copy)]
+pub enum RowChange {
+    /// Soft delete (for good without soft delete).
+    Delete,
+    /// Clear the soft-delete column.
+    Restore,
+    /// Remove the row for good, trashed or not.
+    ForceDelete,
+}
+
+/// Applies `change` to the row `target` names; returns the row as it now
+/// is when the whole row was given (empty otherwise).
+pub fn change<'f, 'c, A>(
     db: A,
     def: &'static ModelDef,
-    row: Vec<Value>,
+    change: RowChange,
+    target: Target,
 ) -> BoxFuture<'f, Result<Vec<Value>, Error>>
 where
     A: Acquire<'c> + Send + 'f,
@@ -170,73 +191,27 @@ where
 {
     Box::pin(async move {
         let meta = def.meta()?;
-        let key = ops::key_of(meta, &row);
+        let (key, mut row) = match target {
+            Target::Row(row) => (ops::key_of(meta, &row), row),
+            Target::Id(id) => (single_key(def, id)?, Vec::new()),
+        };
         let mut conn = db.acquire().await?;
-        let mut row = row;
-        for (i, value) in soft_delete::delete::<A::Database>(&mut conn, meta, &key).await? {
-            row[i] = value;
+        let set = match change {
+            RowChange::Delete => soft_delete::delete::<A::Database>(&mut conn, meta, &key).await?,
+            RowChange::Restore => {
+                soft_delete::restore::<A::Database>(&mut conn, meta, &key).await?
+            }
+            RowChange::ForceDelete => {
+                soft_delete::force_delete::<A::Database>(&mut conn, meta, &key).await?;
+                Vec::new()
+            }
+        };
+        if !row.is_empty() {
+            for (i, value) in set {
+                row[i] = value;
+            }
         }
         Ok(row)
-    })
-}
-
-pub fn delete_by_id<'f, 'c, A>(
-    db: A,
-    def: &'static ModelDef,
-    id: Value,
-) -> BoxFuture<'f, Result<(), Error>>
-where
-    A: Acquire<'c> + Send + 'f,
-    A::Database: Driver,
-{
-    Box::pin(async move {
-        let meta = def.meta()?;
-        let key = single_key(def, id)?;
-        let mut conn = db.acquire().await?;
-        soft_delete::delete::<A::Database>(&mut conn, meta, &key)
-            .await
-            .map(drop)
-    })
-}
-
-/// Restores the row `row`; returns it as it now is.
-pub fn restore<'f, 'c, A>(
-    db: A,
-    def: &'static ModelDef,
-    row: Vec<Value>,
-) -> BoxFuture<'f, Result<Vec<Value>, Error>>
-where
-    A: Acquire<'c> + Send + 'f,
-    A::Database: Driver,
-{
-    Box::pin(async move {
-        let meta = def.meta()?;
-        let key = ops::key_of(meta, &row);
-        let mut conn = db.acquire().await?;
-        let mut row = row;
-        for (i, value) in soft_delete::restore::<A::Database>(&mut conn, meta, &key).await? {
-            row[i] = value;
-        }
-        Ok(row)
-    })
-}
-
-pub fn restore_by_id<'f, 'c, A>(
-    db: A,
-    def: &'static ModelDef,
-    id: Value,
-) -> BoxFuture<'f, Result<(), Error>>
-where
-    A: Acquire<'c> + Send + 'f,
-    A::Database: Driver,
-{
-    Box::pin(async move {
-        let meta = def.meta()?;
-        let key = single_key(def, id)?;
-        let mut conn = db.acquire().await?;
-        soft_delete::restore::<A::Database>(&mut conn, meta, &key)
-            .await
-            .map(drop)
     })
 }
 
@@ -249,28 +224,5 @@ where
         let meta = def.meta()?;
         let mut conn = db.acquire().await?;
         soft_delete::restore_all::<A::Database>(&mut conn, meta).await
-    })
-}
-
-/// Removes the row with `key` (given as the whole row, or by id) for good.
-pub fn force_delete<'f, 'c, A>(
-    db: A,
-    def: &'static ModelDef,
-    row: Option<Vec<Value>>,
-    id: Option<Value>,
-) -> BoxFuture<'f, Result<(), Error>>
-where
-    A: Acquire<'c> + Send + 'f,
-    A::Database: Driver,
-{
-    Box::pin(async move {
-        let meta = def.meta()?;
-        let key = match (row, id) {
-            (Some(row), _) => ops::key_of(meta, &row),
-            (None, Some(id)) => single_key(def, id)?,
-            (None, None) => return Err(Error::Unsupported("no key given".into())),
-        };
-        let mut conn = db.acquire().await?;
-        soft_delete::force_delete::<A::Database>(&mut conn, meta, &key).await
     })
 }
