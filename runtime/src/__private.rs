@@ -10,6 +10,7 @@ use crate::schema::{Column, Table};
 
 pub use crate::registry::{ModelDef, ModelEntry};
 pub use crate::schema::{ColumnType, Table as TableDef};
+use crate::value::ValueError;
 pub use crate::value::{ColumnValue, Kind, Value};
 
 use crate::types::{SoftDeleteField, TimestampField};
@@ -18,67 +19,144 @@ use crate::{Error, Model, SqlType};
 /// A column's `(type, nullable, kind)` from its field type.
 pub type ColumnDef = (ColumnType, bool, Kind);
 
-/// The column of a `created_at`/`updated_at` field; fails to compile with a
-/// clear message when `T` is not a timestamp type.
-pub const fn timestamp_column<T: TimestampField + SqlType>() -> ColumnDef {
-    T::COLUMN
-}
+/// Checks that a `created_at`/`updated_at` field holds a time: fails to
+/// compile with a clear message at the field's type otherwise.
+pub const fn check_timestamp<T: TimestampField>() {}
 
-/// The column of the soft-delete field; fails to compile with a clear
-/// message when `T` is not `Option<timestamp>`.
-pub const fn soft_delete_column<T: SoftDeleteField + SqlType>() -> ColumnDef {
-    T::COLUMN
-}
+/// Checks that the soft-delete field is `Option<timestamp>`.
+pub const fn check_soft_delete<T: SoftDeleteField>() {}
 
 /// A column made nullable by `#[column(nullable)]`.
 pub const fn nullable(column: ColumnDef) -> ColumnDef {
     (column.0, true, column.2)
 }
 
-/// Everything the derive needs from a field of type `T`, behind one trait
-/// bound: an unmapped type yields one error at the field's type (rustc
-/// reports an identical error once), however many places name it.
+/// How one field becomes a column: its `(type, nullable, kind)` and its two
+/// conversions, as plain data. The derive reads one `Codec` per field (the
+/// only place a field's type is checked against [`SqlType`], so an unmapped
+/// type gives one error, at the field), and everything after that works on
+/// these values through impls without bounds, which cannot fail.
+pub struct Codec<T> {
+    /// The column's `(type, nullable, kind)`.
+    pub column: ColumnDef,
+    to: fn(&T) -> Value,
+    from: fn(Value) -> Result<T, ValueError>,
+}
+
+/// A field whose column type comes from its Rust type.
 pub struct Field<T>(std::marker::PhantomData<T>);
 
-/// The same for a field with an explicit `type = "..."`: only the value
-/// conversion is needed from its Rust type.
+/// A field with an explicit `type = "..."`: only the value conversion is
+/// needed from its Rust type (the column type is a literal in the derive).
 pub struct Typed<T>(std::marker::PhantomData<T>);
 
-/// What the derive calls on [`Field`] and [`Typed`].
-pub trait FieldOps {
+/// The [`Codec`] of a [`Field`] or [`Typed`] field.
+pub trait FieldCodec {
     /// The field's Rust type.
     type Rust;
-    /// The column's `(type, nullable, kind)` (the kind only, for [`Typed`]).
-    const COLUMN: ColumnDef;
-    /// How the column's values are stored.
-    const KIND: Kind = Self::COLUMN.2;
-    /// The value to bind.
-    fn value(field: &Self::Rust) -> Value;
-    /// The field from the next value; `None` when it does not fit (the
+    /// Its codec.
+    const CODEC: Codec<Self::Rust>;
+}
+
+impl<T: SqlType> FieldCodec for Field<T> {
+    type Rust = T;
+    const CODEC: Codec<T> = Codec {
+        column: T::COLUMN,
+        to: T::to_value,
+        from: T::from_value,
+    };
+}
+
+impl<T: ColumnValue> FieldCodec for Typed<T> {
+    type Rust = T;
+    const CODEC: Codec<T> = Codec {
+        column: (ColumnType::Text, false, T::KIND),
+        to: T::to_value,
+        from: T::from_value,
+    };
+}
+
+/// A model's codecs: a tuple of [`Codec`]s (up to 12), or a [`Group`] of
+/// such tuples for wider models. Turns the tuple of field references into
+/// values and values back into the tuple of fields, in column order.
+pub trait Codecs: Sync + 'static {
+    /// The fields, by value.
+    type Out;
+    /// The fields, by reference.
+    type Refs<'a>;
+    /// Appends the fields' values.
+    fn encode(&'static self, fields: Self::Refs<'_>, out: &mut Vec<Value>);
+    /// The fields from the next values; `None` when one does not fit (the
     /// error is kept in `values`).
-    fn next(values: &mut Values) -> Option<Self::Rust>;
+    fn decode(&'static self, values: &mut Values) -> Option<Self::Out>;
 }
 
-impl<T: SqlType> FieldOps for Field<T> {
-    type Rust = T;
-    const COLUMN: ColumnDef = T::COLUMN;
-    fn value(field: &T) -> Value {
-        field.to_value()
-    }
-    fn next(values: &mut Values) -> Option<T> {
-        values.next()
+/// Tuples of codec tuples, for models of more than 12 columns.
+pub struct Group<T>(pub T);
+
+macro_rules! codec_tuples {
+    ($(($($name:ident $idx:tt),+))+) => {$(
+        impl<$($name: 'static),+> Codecs for ($(Codec<$name>,)+) {
+            type Out = ($($name,)+);
+            type Refs<'a> = ($(&'a $name,)+);
+            fn encode(&'static self, fields: Self::Refs<'_>, out: &mut Vec<Value>) {
+                $(out.push((self.$idx.to)(fields.$idx));)+
+            }
+            fn decode(&'static self, values: &mut Values) -> Option<Self::Out> {
+                Some(($(values.next_with(self.$idx.from)?,)+))
+            }
+        }
+        impl<$($name: Codecs),+> Codecs for Group<($($name,)+)> {
+            type Out = ($($name::Out,)+);
+            type Refs<'a> = ($($name::Refs<'a>,)+);
+            fn encode(&'static self, fields: Self::Refs<'_>, out: &mut Vec<Value>) {
+                $(self.0.$idx.encode(fields.$idx, out);)+
+            }
+            fn decode(&'static self, values: &mut Values) -> Option<Self::Out> {
+                Some(($(self.0.$idx.decode(values)?,)+))
+            }
+        }
+    )+};
+}
+
+codec_tuples! {
+    (A 0)
+    (A 0, B 1)
+    (A 0, B 1, C 2)
+    (A 0, B 1, C 2, D 3)
+    (A 0, B 1, C 2, D 3, E 4)
+    (A 0, B 1, C 2, D 3, E 4, F 5)
+    (A 0, B 1, C 2, D 3, E 4, F 5, G 6)
+    (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7)
+    (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8)
+    (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9)
+    (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10)
+    (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11)
+}
+
+impl Codecs for () {
+    type Out = ();
+    type Refs<'a> = ();
+    fn encode(&'static self, (): (), _: &mut Vec<Value>) {}
+    fn decode(&'static self, _: &mut Values) -> Option<()> {
+        Some(())
     }
 }
 
-impl<T: ColumnValue> FieldOps for Typed<T> {
-    type Rust = T;
-    const COLUMN: ColumnDef = (ColumnType::Text, false, T::KIND);
-    fn value(field: &T) -> Value {
-        field.to_value()
-    }
-    fn next(values: &mut Values) -> Option<T> {
-        values.next()
-    }
+/// The most codecs (or groups) one tuple holds; the derive nests wider
+/// models in [`Group`]s of this many.
+pub const TUPLE_MAX: usize = 12;
+
+/// A model's fields as values, in column order.
+pub fn encode<C: Codecs>(codecs: &'static C, len: usize, fields: C::Refs<'_>) -> Vec<Value> {
+    let mut out = Vec::with_capacity(len);
+    codecs.encode(fields, &mut out);
+    out
+}
+
+/// A model's fields from its values, in column order.
+pub fn decode<C: Codecs>(codecs: &'static C, values: &mut Values) -> Option<C::Out> {
+    codecs.decode(values)
 }
 
 /// A model's values being turned back into its fields, in column order.
@@ -109,13 +187,11 @@ impl Values {
         })
     }
 
-    /// The next field, or `None` (keeping the first error). Not generic
-    /// beyond the conversion itself, so each field type costs one small
-    /// instantiation.
-    #[allow(clippy::should_implement_trait)]
-    pub fn next<T: ColumnValue>(&mut self) -> Option<T> {
+    /// The next field, converted by `from`, or `None` (keeping the first
+    /// error).
+    fn next_with<T>(&mut self, from: fn(Value) -> Result<T, ValueError>) -> Option<T> {
         let value = self.take()?;
-        match T::from_value(value) {
+        match from(value) {
             Ok(v) => Some(v),
             Err(e) => {
                 self.fail(e.0);

@@ -1,6 +1,7 @@
 //! From a checked model to tokens. Generated code is data plus two thin
 //! impls; behaviour lives in non-generic runtime functions.
 
+mod codecs;
 mod json;
 mod register;
 mod schema;
@@ -29,12 +30,15 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
     }
     match model {
         Some(model) => {
-            let table = schema::model_def(&model);
+            let codecs = codecs::Codecs::of(&model);
+            let codec_def = codecs.definition(&model);
+            let table = schema::model_def(&model, &codecs);
             let type_checks = schema::type_checks(&model);
-            let register = register::register(&model);
+            let register = register::register(&model, &codecs);
             quote! {
                 const _: () = {
                     use ::dbgen::__private as __d;
+                    #codec_def
                     #table
                     #type_checks
                     #register

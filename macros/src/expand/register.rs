@@ -1,40 +1,23 @@
 //! `impl dbgen::Model` and the registration with the runtime's registry.
 
 use proc_macro2::TokenStream;
-use quote::{quote, quote_spanned};
+use quote::{ToTokens, quote, quote_spanned};
 use syn::DeriveInput;
 
+use super::codecs::Codecs;
 use crate::ir::Model;
 
 /// The impl (definition, fields to values, values to fields), `FromRow`
-/// and the `inventory` submission; `MODEL` is the static emitted by
-/// `schema::model_def`. Every conversion goes through `ColumnValue`, so the
-/// impl holds one short expression per field and nothing generic.
-pub fn register(model: &Model) -> TokenStream {
+/// and the `inventory` submission; `MODEL` and `CODECS` are the statics
+/// emitted by `schema::model_def` and `Codecs::definition`. Each conversion
+/// is one runtime call over the codecs, with no per-field code.
+pub fn register(model: &Model, codecs: &Codecs) -> TokenStream {
     let ident = model.ident;
-    let helper = |f: &crate::ir::Field| {
-        let ty = f.ty;
-        if f.explicit_type.is_some() {
-            quote_spanned!(f.ty_span()=> <__d::Typed<#ty> as __d::FieldOps>)
-        } else {
-            quote_spanned!(f.ty_span()=> <__d::Field<#ty> as __d::FieldOps>)
-        }
-    };
-    let to_values = model.columns().map(|f| {
-        let name = f.ident;
-        let helper = helper(f);
-        quote_spanned!(f.ty_span()=> #helper::value(&self.#name))
-    });
-    // Each field decodes to an `Option` (the first error is kept in `v`),
-    // then one match builds the struct: one failure path instead of one
-    // per field, which keeps the generated code small for rustc.
-    let decoded = model.columns().map(|f| {
-        let helper = helper(f);
-        quote_spanned!(f.ty_span()=> #helper::next(&mut v))
-    });
-    let bindings: Vec<syn::Ident> = (0..model.columns().count())
-        .map(|i| quote::format_ident!("f{}", i))
+    let encode = codecs.encode(model);
+    let bindings: Vec<TokenStream> = (0..model.columns().count())
+        .map(|i| quote::format_ident!("f{}", i).into_token_stream())
         .collect();
+    let pattern = codecs.pattern(&bindings);
     let mut column = bindings.iter();
     let from_values = model.fields.iter().map(|f| {
         let name = f.ident;
@@ -51,13 +34,13 @@ pub fn register(model: &Model) -> TokenStream {
                 &MODEL
             }
             fn __values<C>(&self) -> ::std::vec::Vec<__d::Value> {
-                ::std::vec![#(#to_values),*]
+                #encode
             }
             fn __from_values<C>(
                 values: ::std::vec::Vec<__d::Value>,
             ) -> ::std::result::Result<Self, ::dbgen::Error> {
                 let mut v = __d::Values::new(&MODEL, values);
-                if let (#(::std::option::Option::Some(#bindings),)*) = (#(#decoded,)*) {
+                if let ::std::option::Option::Some(#pattern) = __d::decode(&CODECS, &mut v) {
                     ::std::result::Result::Ok(Self { #(#from_values),* })
                 } else {
                     ::std::result::Result::Err(v.error())

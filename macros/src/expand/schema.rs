@@ -1,24 +1,29 @@
 //! The model's table as static data: one JSON string literal (the table in
-//! `dbgen::schema::Table`'s serde layout) and one array of `(type, nullable)`
-//! pairs read from each field's `SqlType`. Both are cheap for rustc to parse
+//! `dbgen::schema::Table`'s serde layout) and one array of `(type, nullable,
+//! kind)` triples read from the field codecs. Both are cheap for rustc to parse
 //! and type-check, whatever the model's size; `dbgen` decodes them once, on
 //! first use, in a non-generic function.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 
+use super::codecs::Codecs;
 use super::json::Object;
 use crate::check::is_integer;
 use crate::ir::{Field, Model};
 use crate::shared::logical::ColumnType;
 use crate::shared::names;
 
-/// `static MODEL: ModelDef = ModelDef::new(type_name, json, &[(type, nullable), ...]);`
-pub fn model_def(model: &Model) -> TokenStream {
+/// `static MODEL: ModelDef = ModelDef { type_name, json, columns: &[(type, nullable, kind), ...] };`
+/// Column types come from the codecs (`CODECS`), or are literals for
+/// `type = "..."`/`size`.
+pub fn model_def(model: &Model, codecs: &Codecs) -> TokenStream {
     let type_name = model.ident.to_string();
     let json = table_json(model);
-    let roles = Roles::of(model);
-    let columns = model.columns().map(|f| column_type(&roles, f));
+    let columns = model
+        .columns()
+        .zip(codecs.columns())
+        .map(|(f, codec)| column_type(f, codec));
     quote! {
         static MODEL: __d::ModelDef = __d::ModelDef {
             type_name: #type_name,
@@ -120,35 +125,22 @@ fn table_json(model: &Model) -> String {
         .finish()
 }
 
-/// The field's `(type, nullable, kind)`: a literal for `type = "..."`/`size`, else
-/// from `SqlType`, spanned on the field's type so a missing mapping points
-/// at the field. Soft-delete and timestamp fields go through functions whose
-/// bounds also check that the type holds a time.
-fn column_type(roles: &Roles, field: &Field) -> TokenStream {
-    let ty = field.ty;
+/// The field's `(type, nullable, kind)`: a literal type for `type =
+/// "..."`/`size` (with the kind from the field's codec), else the codec's.
+fn column_type(field: &Field, codec: TokenStream) -> TokenStream {
     let nullable_flag = field.attrs.nullable.is_present();
-    let role = roles.of_field(field);
-    let pair = match field.explicit_type {
+    let column = match field.explicit_type {
         Some(logical) => {
             let is_option = field.option_inner.is_some() || nullable_flag;
             let logical = column_type_literal(logical);
-            let kind = quote_spanned!(field.ty_span()=> <__d::Typed<#ty> as __d::FieldOps>::KIND);
-            return quote!((#logical, #is_option, #kind));
+            return quote!((#logical, #is_option, #codec.2));
         }
-        None => match role {
-            Some(function) => {
-                let function = syn::Ident::new(function, Span::call_site());
-                quote_spanned!(field.ty_span()=> __d::#function::<#ty>())
-            }
-            None => {
-                quote_spanned!(field.ty_span()=> <__d::Field<#ty> as __d::FieldOps>::COLUMN)
-            }
-        },
+        None => codec,
     };
     if nullable_flag {
-        quote!(__d::nullable(#pair))
+        quote!(__d::nullable(#column))
     } else {
-        pair
+        column
     }
 }
 
@@ -169,29 +161,28 @@ impl<'m> Roles<'m> {
     /// The checking function for a field with a time role, if any.
     fn of_field(&self, field: &Field) -> Option<&'static str> {
         if self.soft_delete == Some(field.column.as_str()) {
-            Some("soft_delete_column")
+            Some("check_soft_delete")
         } else if self.timestamps && (field.column == "created_at" || field.column == "updated_at")
         {
-            Some("timestamp_column")
+            Some("check_timestamp")
         } else {
             None
         }
     }
 }
 
-/// Assertions for time-role fields whose type is given explicitly (their
-/// `COLUMNS` entry is a literal, so the role function does not run).
+/// Assertions that time-role fields hold a time, spanned on the field's type.
 pub fn type_checks(model: &Model) -> TokenStream {
     let roles = Roles::of(model);
     let mut checks = TokenStream::new();
-    for field in model.columns().filter(|f| f.explicit_type.is_some()) {
+    for field in model.columns() {
         let Some(function) = roles.of_field(field) else {
             continue;
         };
         let ty = field.ty;
         let function = syn::Ident::new(function, Span::call_site());
         checks.extend(quote_spanned!(field.ty_span()=>
-            const _: __d::ColumnDef = __d::#function::<#ty>();
+            const _: () = __d::#function::<#ty>();
         ));
     }
     checks
