@@ -527,10 +527,11 @@ macro_rules! engine_bench {
 
             eprintln!("{engine}: batches");
             for &(size, ref text) in &sql.insert_many {
-                let rounds = r.max(3);
+                // Several batches per round: one batch alone is too short a
+                // sample to compare.
                 let t = compare(
-                    rounds,
-                    1,
+                    r.max(5),
+                    (10_000 / size).max(3),
                     |i| {
                         let pool = &pool;
                         async move {
@@ -636,8 +637,8 @@ macro_rules! engine_bench {
             );
             for size in [100usize, 1000] {
                 let t = compare(
-                    r.max(3),
-                    1,
+                    r.max(5),
+                    (10_000 / size).max(3),
                     |i| {
                         let pool = &pool;
                         async move {

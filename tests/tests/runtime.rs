@@ -51,6 +51,26 @@ pub struct Note {
     pub body: String,
 }
 
+/// Soft delete without audit: a batch that fits one statement needs no
+/// transaction, one that does not gets one.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "rt_tags", soft_delete)]
+pub struct Tag {
+    #[column(primary_key)]
+    pub id: i64,
+    #[column(size = 50, unique)]
+    pub name: String,
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+fn tag(name: &str, deleted_at: Option<DateTime<Utc>>) -> Tag {
+    Tag {
+        id: 0,
+        name: name.into(),
+        deleted_at,
+    }
+}
+
 fn product(sku: &str, name: &str) -> Product {
     Product {
         id: 0,
@@ -77,6 +97,7 @@ where
     let schema = Schema::new(vec![
         Product::table().clone(),
         Note::table().clone(),
+        Tag::table().clone(),
         AuditLog::table().clone(),
     ]);
     let ddl = generate(&Schema::default(), &schema, DB::DIALECT, &Policy::default())
@@ -422,7 +443,87 @@ where
 
     context_and_atomicity(engine, pool).await;
     cleanup_by_age(pool).await;
+    trashed_rows_in_a_batch(engine, pool).await;
     concurrent_changes(engine, pool).await;
+}
+
+/// New rows leave a NULL soft-delete column out of the INSERT; a batch that
+/// mixes live and already-trashed rows still stores each as given, in order.
+async fn trashed_rows_in_a_batch<DB: Driver>(engine: Engine, pool: &sqlx::Pool<DB>) {
+    let at = Utc::now() - Duration::days(1);
+    let rows: Vec<Product> = (0..6)
+        .map(|i| {
+            let mut p = product(&format!("T-{i}"), "mixed");
+            if i % 3 == 1 {
+                p.deleted_at = Some(at);
+            }
+            p
+        })
+        .collect();
+    let live_before = Product::query().count(pool).await.unwrap();
+    let trashed_before = Product::count_trashed(pool).await.unwrap();
+    let stored = Product::insert_many(pool, rows, 100).await.unwrap();
+    let skus: Vec<&str> = stored.iter().map(|p| p.sku.as_str()).collect();
+    assert_eq!(
+        skus,
+        ["T-0", "T-1", "T-2", "T-3", "T-4", "T-5"],
+        "{engine:?}"
+    );
+    for (i, row) in stored.iter().enumerate() {
+        let found = Product::query()
+            .with_trashed()
+            .filter("sku = ", row.sku.clone())
+            .fetch_optional(pool)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(found.id, row.id, "{engine:?}: {i}");
+        assert_eq!(found.deleted_at.is_some(), i % 3 == 1, "{engine:?}: {i}");
+        assert_eq!(found, *row, "{engine:?}: returned as stored");
+    }
+    assert_eq!(Product::query().count(pool).await.unwrap(), live_before + 4);
+    assert_eq!(
+        Product::count_trashed(pool).await.unwrap(),
+        trashed_before + 2
+    );
+
+    // Three statements (live, trashed, live); the last one breaks live-row
+    // uniqueness, and none of the rows stays.
+    let mut trashed = product("U-1", "mixed");
+    trashed.deleted_at = Some(at);
+    let rows = vec![
+        product("U-0", "mixed"),
+        trashed,
+        product("T-0", "duplicate"),
+    ];
+    assert!(Product::insert_many(pool, rows, 100).await.is_err());
+    for sku in ["U-0", "U-1"] {
+        let found = Product::query()
+            .with_trashed()
+            .filter("sku = ", sku.to_string())
+            .fetch_optional(pool)
+            .await
+            .unwrap();
+        assert!(found.is_none(), "{engine:?}: {sku} was rolled back");
+    }
+
+    // The same without audit (where one statement goes without BEGIN).
+    let stored = Tag::insert_many(pool, vec![tag("a", None), tag("b", Some(at))], 10)
+        .await
+        .unwrap();
+    assert!(stored[1].deleted_at.is_some(), "{engine:?}");
+    let rows = vec![tag("c", None), tag("d", Some(at)), tag("a", None)];
+    assert!(Tag::insert_many(pool, rows, 10).await.is_err());
+    let names: Vec<String> = Tag::query()
+        .with_trashed()
+        .order_by("name", Order::Asc)
+        .fetch_all(pool)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    assert_eq!(names, ["a", "b"], "{engine:?}: c and d were rolled back");
 }
 
 /// Actor context across awaits and spawned tasks; rollback both ways.

@@ -135,14 +135,17 @@ pub async fn find<DB: Driver>(
 }
 
 /// Whether column `i` is left out of an INSERT of `row`: a generated key
-/// not given (NULL or 0), or a NULL where the column has a default.
+/// not given (NULL or 0), a NULL where the column has a default, or a NULL
+/// soft-delete column.
 fn omitted(meta: &Meta, row: &[Value], i: usize) -> bool {
     let generated = Some(i) == meta.auto_key
         && matches!(
             row[i],
             Value::Null(_) | Value::I64(0) | Value::I32(0) | Value::I16(0)
         );
-    generated || (row[i].is_null() && meta.has_default(i))
+    // A NULL soft-delete column is what the database fills anyway (it has
+    // no default: NULL marks a live row), so new live rows leave it out.
+    generated || (row[i].is_null() && (meta.has_default(i) || Some(i) == meta.soft_delete))
 }
 
 /// Sets `created_at` (when not given) and `updated_at` of new rows, all
@@ -294,8 +297,10 @@ async fn insert_group<DB: Driver>(
             };
         }
     }
-    let defaulted =
-        (0..meta.kinds.len()).any(|i| !included.contains(&i) && Some(i) != meta.auto_key);
+    // Omitted columns other than the key and a NULL soft-delete column
+    // took database defaults the rows do not know.
+    let defaulted = (0..meta.kinds.len())
+        .any(|i| !included.contains(&i) && Some(i) != meta.auto_key && Some(i) != meta.soft_delete);
     if defaulted {
         let mut stored = Vec::with_capacity(rows.len());
         for row in &rows {
@@ -327,13 +332,25 @@ pub async fn insert<DB: Driver>(
         };
         return insert_audited_postgres::<DB>(conn, meta, row).await;
     }
-    if rows.len() <= batch && !meta.table.audit {
+    // One statement is atomic on its own: no BEGIN/COMMIT round trips.
+    if rows.len() <= batch && !meta.table.audit && one_group(meta, &rows) {
         return insert_chunks::<DB>(conn, meta, rows, batch).await;
     }
     let mut tx = begin::<DB>(conn).await?;
     let stored = insert_chunks::<DB>(&mut tx, meta, rows, batch).await?;
     tx.commit().await?;
     Ok(stored)
+}
+
+/// Whether every row leaves out the same columns (and so goes in one
+/// statement).
+fn one_group(meta: &Meta, rows: &[Vec<Value>]) -> bool {
+    rows.split_first()
+        .is_none_or(|(first, rest)| rest.iter().all(|row| same_omitted(meta, first, row)))
+}
+
+fn same_omitted(meta: &Meta, a: &[Value], b: &[Value]) -> bool {
+    (0..meta.kinds.len()).all(|i| omitted(meta, a, i) == omitted(meta, b, i))
 }
 
 async fn insert_chunks<DB: Driver>(
@@ -351,9 +368,9 @@ async fn insert_chunks<DB: Driver>(
         let mut group: Vec<Vec<Value>> = Vec::new();
         let mut inserted = Vec::with_capacity(chunk.len());
         for row in chunk {
-            let same = group.first().is_none_or(|first| {
-                (0..meta.kinds.len()).all(|i| omitted(meta, first, i) == omitted(meta, &row, i))
-            });
+            let same = group
+                .first()
+                .is_none_or(|first| same_omitted(meta, first, &row));
             if !same {
                 inserted.extend(insert_group::<DB>(conn, meta, std::mem::take(&mut group)).await?);
             }
