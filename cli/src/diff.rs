@@ -52,9 +52,8 @@ pub fn run(cx: &Context, args: &DiffArgs) -> Result<(), CliError> {
     let (up, down) = env
         .dir
         .write_migration(version, name, &generated.up, &generated.down)?;
-    if let Some(after) = &generated.after {
-        env.dir.write_snapshot(after)?;
-    }
+    env.dir
+        .write_snapshot(&dbgen::migrate::snapshot(&desired, &generated))?;
     env.dir.write_sum()?;
     println!("wrote {}", up.display());
     println!("wrote {}", down.display());

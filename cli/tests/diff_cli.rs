@@ -147,6 +147,12 @@ fn diff_edit_rename_and_validate() {
     assert!(up.contains("ADD COLUMN \"nickname\" TEXT"), "{up}");
     assert!(up.contains("CREATE INDEX \"idx_users_is_admin\""), "{up}");
     assert!(!up.contains("DROP"), "a rename must not drop: {up}");
+    // The new snapshot is the models' schema without rename hints.
+    let snapshot = std::fs::read_to_string(dir.join("migrations/dbgen.schema.json"))
+        .expect("the snapshot is written");
+    assert!(snapshot.contains("\"full_name\""), "{snapshot}");
+    assert!(snapshot.contains("\"nickname\""), "{snapshot}");
+    assert!(!snapshot.contains("renamed_from"), "{snapshot}");
 
     // The directory validates; a hand edit makes validate fail with exit 1.
     let valid = cargo_dbgen(&dir, &["validate"]);

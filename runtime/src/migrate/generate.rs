@@ -1,6 +1,8 @@
 //! One migration from two schemas: the diff, its plan for a dialect, the up
 //! SQL, and the down SQL (the diff back, with the renames reversed).
 
+use std::borrow::Cow;
+
 use crate::Error;
 use crate::dialect::{Dialect, render};
 use crate::diff::{Change, DiffOptions, diff};
@@ -21,9 +23,6 @@ pub struct Generated {
     pub up: String,
     /// `.down.sql` text.
     pub down: String,
-    /// The schema after the up migration (the next snapshot), without
-    /// rename hints; `None` when there is nothing to migrate.
-    pub after: Option<Schema>,
 }
 
 impl Generated {
@@ -49,7 +48,6 @@ pub fn generate(
             notes,
             up: String::new(),
             down: String::new(),
-            after: None,
         });
     }
     // What the down migration needs from the changes is read before the
@@ -86,10 +84,11 @@ pub fn generate(
             change.table()
         ));
     }
-    // One copy of the target state, without hints: the snapshot, and the
-    // starting point of the down diff (which reads hints only from `back`),
-    // as the up migration really leaves it (skipped drops stay).
-    let after_up = reverse_hints(&with_skipped_kept(desired, &up_plan.skipped), &[]);
+    // The target state without hints: the snapshot, and the starting point
+    // of the down diff (which reads hints only from `back`), as the up
+    // migration really leaves it (skipped drops stay). Neither is a copy
+    // unless there are hints to strip or renames to reverse.
+    let after_up = without_hints(with_skipped_kept(desired, &up_plan.skipped));
     let back = reverse_hints(current, &renames);
     let down_changes = diff(&after_up, &back, &DiffOptions::default()).changes;
     let down_plan = plan(&after_up, &back, down_changes, dialect, &Policy::default());
@@ -109,19 +108,47 @@ pub fn generate(
         notes,
         up,
         down,
-        after: Some(after_up),
     })
 }
 
-/// `current` with its hints replaced by the reverse of `changes`' renames.
-fn reverse_hints(current: &Schema, changes: &[Change]) -> Schema {
-    let mut schema = current.clone();
+/// The schema after `generated`'s up migration from `desired`: the next
+/// snapshot, without rename hints, keeping what skipped drops leave.
+pub fn snapshot(desired: &Schema, generated: &Generated) -> Schema {
+    without_hints(with_skipped_kept(desired, &generated.skipped)).into_owned()
+}
+
+/// Whether any table or column carries a `renamed_from` hint.
+fn has_hints(schema: &Schema) -> bool {
+    schema
+        .tables
+        .iter()
+        .any(|t| t.renamed_from.is_some() || t.columns.iter().any(|c| c.renamed_from.is_some()))
+}
+
+/// `schema` without rename hints (the same schema when it has none).
+fn without_hints(schema: Cow<'_, Schema>) -> Cow<'_, Schema> {
+    if !has_hints(&schema) {
+        return schema;
+    }
+    let mut schema = schema.into_owned();
     for table in &mut schema.tables {
         table.renamed_from = None;
-        for column in table.columns.to_mut() {
-            column.renamed_from = None;
+        if table.columns.iter().any(|c| c.renamed_from.is_some()) {
+            for column in table.columns.to_mut() {
+                column.renamed_from = None;
+            }
         }
     }
+    Cow::Owned(schema)
+}
+
+/// `current` with its hints replaced by the reverse of `changes`' renames.
+fn reverse_hints<'s>(current: &'s Schema, changes: &[Change]) -> Cow<'s, Schema> {
+    let stripped = without_hints(Cow::Borrowed(current));
+    if changes.is_empty() {
+        return stripped;
+    }
+    let mut schema = stripped.into_owned();
     let old_table_name = |name: &str| {
         changes
             .iter()
@@ -152,13 +179,13 @@ fn reverse_hints(current: &Schema, changes: &[Change]) -> Schema {
             _ => {}
         }
     }
-    schema
+    Cow::Owned(schema)
 }
 
 /// `desired` plus what skipped drops leave in place.
-fn with_skipped_kept<'s>(desired: &'s Schema, skipped: &[Change]) -> std::borrow::Cow<'s, Schema> {
+fn with_skipped_kept<'s>(desired: &'s Schema, skipped: &[Change]) -> Cow<'s, Schema> {
     if skipped.is_empty() {
-        return std::borrow::Cow::Borrowed(desired);
+        return Cow::Borrowed(desired);
     }
     let mut schema = desired.clone();
     for change in skipped {
@@ -177,5 +204,5 @@ fn with_skipped_kept<'s>(desired: &'s Schema, skipped: &[Change]) -> std::borrow
             _ => {}
         }
     }
-    std::borrow::Cow::Owned(Schema::new(schema.tables))
+    Cow::Owned(Schema::new(schema.tables))
 }

@@ -7,5 +7,5 @@ mod generate;
 mod sum;
 
 pub use dir::{Migration, MigrationDir, SNAPSHOT_FILE, SUM_FILE, clean_name};
-pub use generate::{Generated, generate};
+pub use generate::{Generated, generate, snapshot};
 pub use sum::{SumError, SumFile};
