@@ -26,54 +26,47 @@ pub const fn check_timestamp<T: TimestampField>() {}
 /// Checks that the soft-delete field is `Option<timestamp>`.
 pub const fn check_soft_delete<T: SoftDeleteField>() {}
 
-/// A column made nullable by `#[column(nullable)]`.
-pub const fn nullable(column: ColumnDef) -> ColumnDef {
-    (column.0, true, column.2)
-}
-
 /// How one field becomes a column: its `(type, nullable, kind)` and its two
 /// conversions, as plain data. The derive reads one `Codec` per field (the
 /// only place a field's type is checked against [`SqlType`], so an unmapped
 /// type gives one error, at the field), and everything after that works on
 /// these values through impls without bounds, which cannot fail.
 pub struct Codec<T> {
-    /// The column's `(type, nullable, kind)`.
-    pub column: ColumnDef,
+    column: ColumnDef,
     to: fn(&T) -> Value,
     from: fn(Value) -> Result<T, ValueError>,
 }
 
-/// A field whose column type comes from its Rust type.
-pub struct Field<T>(std::marker::PhantomData<T>);
-
-/// A field with an explicit `type = "..."`: only the value conversion is
-/// needed from its Rust type (the column type is a literal in the derive).
-pub struct Typed<T>(std::marker::PhantomData<T>);
-
-/// The [`Codec`] of a [`Field`] or [`Typed`] field.
-pub trait FieldCodec {
-    /// The field's Rust type.
-    type Rust;
-    /// Its codec.
-    const CODEC: Codec<Self::Rust>;
-}
-
-impl<T: SqlType> FieldCodec for Field<T> {
-    type Rust = T;
-    const CODEC: Codec<T> = Codec {
+/// The codec of a field whose column type comes from its Rust type.
+pub const fn field<T: SqlType>() -> Codec<T> {
+    Codec {
         column: T::COLUMN,
         to: T::to_value,
         from: T::from_value,
-    };
+    }
 }
 
-impl<T: ColumnValue> FieldCodec for Typed<T> {
-    type Rust = T;
-    const CODEC: Codec<T> = Codec {
+/// The codec of a `created_at`/`updated_at` field; fails to compile with a
+/// clear message at the field's type when it does not hold a time.
+pub const fn timestamp<T: TimestampField + SqlType>() -> Codec<T> {
+    field::<T>()
+}
+
+/// The codec of the soft-delete field; fails to compile with a clear
+/// message when it is not `Option<timestamp>`.
+pub const fn soft_delete<T: SoftDeleteField + SqlType>() -> Codec<T> {
+    field::<T>()
+}
+
+/// The codec of a field with an explicit `type = "..."`: only the value
+/// conversion is needed from its Rust type (the column type is a literal
+/// in the derive).
+pub const fn typed<T: ColumnValue>() -> Codec<T> {
+    Codec {
         column: (ColumnType::Text, false, T::KIND),
         to: T::to_value,
         from: T::from_value,
-    };
+    }
 }
 
 /// A model's codecs: a tuple of [`Codec`]s (up to 12), or a [`Group`] of
@@ -91,6 +84,22 @@ pub trait Codecs: Sync + 'static {
     fn decode(&'static self, values: &mut Values) -> Option<Self::Out>;
 }
 
+/// A model's column types as its codecs give them, in column order.
+pub trait Columns: Sync {
+    /// Appends each column's `(type, nullable, kind)`.
+    fn push_columns(&self, out: &mut Vec<ColumnDef>);
+}
+
+impl<const N: usize> Columns for [ColumnDef; N] {
+    fn push_columns(&self, out: &mut Vec<ColumnDef>) {
+        out.extend_from_slice(self);
+    }
+}
+
+impl Columns for () {
+    fn push_columns(&self, _: &mut Vec<ColumnDef>) {}
+}
+
 /// Tuples of codec tuples, for models of more than 12 columns.
 pub struct Group<T>(pub T);
 
@@ -104,6 +113,16 @@ macro_rules! codec_tuples {
             }
             fn decode(&'static self, values: &mut Values) -> Option<Self::Out> {
                 Some(($(values.next_with(self.$idx.from)?,)+))
+            }
+        }
+        impl<$($name),+> Columns for ($(Codec<$name>,)+) {
+            fn push_columns(&self, out: &mut Vec<ColumnDef>) {
+                $(out.push(self.$idx.column);)+
+            }
+        }
+        impl<$($name: Columns),+> Columns for Group<($($name,)+)> {
+            fn push_columns(&self, out: &mut Vec<ColumnDef>) {
+                $(self.0.$idx.push_columns(out);)+
             }
         }
         impl<$($name: Codecs),+> Codecs for Group<($($name,)+)> {

@@ -10,20 +10,35 @@ use crate::schema::{ColumnType, Schema, Table};
 use crate::value::Kind;
 
 /// A model's table definition as the derive emits it: the table as JSON
-/// (column types left out) plus each column's `(type, nullable)` from its
-/// field's `SqlType`. Decoded once, on first use. Keeping the generated code
-/// to one string and one small array keeps compile time per model low.
+/// (column types left out), the field codecs that give each column's
+/// `(type, nullable, kind)` from its field type, and the few columns whose
+/// attributes override that. Decoded once, on first use. Keeping the
+/// generated code to one string and a short list keeps compile time per
+/// model low.
 ///
 /// Plain data (no cell, no constructor call) so that rustc has as little as
 /// possible to evaluate per model; decoded tables are cached in one map.
-#[derive(Debug)]
 pub struct ModelDef {
     #[doc(hidden)]
     pub type_name: &'static str,
     #[doc(hidden)]
     pub json: &'static str,
+    /// Each column's `(type, nullable, kind)` from its field type.
     #[doc(hidden)]
-    pub columns: &'static [(ColumnType, bool, Kind)],
+    pub columns: &'static dyn crate::__private::Columns,
+    /// `(column index, explicit type, nullable)` where attributes override
+    /// the field type's column (`type = "..."`, `size`, `nullable`).
+    #[doc(hidden)]
+    pub overrides: &'static [(usize, Option<ColumnType>, bool)],
+}
+
+impl std::fmt::Debug for ModelDef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ModelDef")
+            .field("type_name", &self.type_name)
+            .field("json", &self.json)
+            .finish_non_exhaustive()
+    }
 }
 
 type Decoded = Result<&'static Meta, String>;
@@ -41,12 +56,13 @@ impl ModelDef {
     pub const fn new(
         type_name: &'static str,
         json: &'static str,
-        columns: &'static [(ColumnType, bool, Kind)],
+        columns: &'static dyn crate::__private::Columns,
     ) -> ModelDef {
         ModelDef {
             type_name,
             json,
             columns,
+            overrides: &[],
         }
     }
 
@@ -66,7 +82,7 @@ impl ModelDef {
         map.entry(key)
             // One table per model for the life of the program, like a
             // `static`: leaking it is what gives it the `'static` lifetime.
-            .or_insert_with(|| decode(self.json, self.columns).map(|m| &*Box::leak(Box::new(m))))
+            .or_insert_with(|| decode(self).map(|m| &*Box::leak(Box::new(m))))
             .clone()
     }
 
@@ -99,8 +115,10 @@ impl ModelDef {
     }
 }
 
-fn decode(json: &str, columns: &[(ColumnType, bool, Kind)]) -> Result<Meta, String> {
-    let mut table: Table = serde_json::from_str(json).map_err(|e| e.to_string())?;
+fn decode(def: &ModelDef) -> Result<Meta, String> {
+    let mut table: Table = serde_json::from_str(def.json).map_err(|e| e.to_string())?;
+    let mut columns: Vec<(ColumnType, bool, Kind)> = Vec::with_capacity(table.columns.len());
+    def.columns.push_columns(&mut columns);
     if table.columns.len() != columns.len() {
         return Err(format!(
             "{} columns described, {} typed",
@@ -108,7 +126,16 @@ fn decode(json: &str, columns: &[(ColumnType, bool, Kind)]) -> Result<Meta, Stri
             columns.len()
         ));
     }
-    for (column, &(ty, nullable, _)) in table.columns.to_mut().iter_mut().zip(columns) {
+    for &(index, ty, nullable) in def.overrides {
+        let Some(column) = columns.get_mut(index) else {
+            return Err(format!("no column {index} to override"));
+        };
+        if let Some(ty) = ty {
+            column.0 = ty;
+        }
+        column.1 = nullable;
+    }
+    for (column, &(ty, nullable, _)) in table.columns.to_mut().iter_mut().zip(&columns) {
         column.ty = ty;
         column.nullable = nullable;
     }

@@ -7,9 +7,10 @@
 //! Tuples hold at most `TUPLE_MAX` entries (the runtime's impls go that
 //! far); wider models nest chunks in `__d::Group`s.
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 
+use super::schema::{Role, Roles};
 use crate::ir::{Field, Model};
 
 /// Must equal `dbgen::__private::TUPLE_MAX`.
@@ -58,24 +59,6 @@ impl Tree {
             }
         }
     }
-
-    /// The access path (`.0.3.1`) of every column, in order.
-    fn paths(&self, prefix: TokenStream, out: &mut Vec<TokenStream>) {
-        match self {
-            Tree::Leaf(range) => {
-                for i in 0..range.len() {
-                    let i = Literal::usize_unsuffixed(i);
-                    out.push(quote!(#prefix.#i));
-                }
-            }
-            Tree::Group(parts) => {
-                for (i, part) in parts.iter().enumerate() {
-                    let i = Literal::usize_unsuffixed(i);
-                    part.paths(quote!(#prefix.0.#i), out);
-                }
-            }
-        }
-    }
 }
 
 fn tuple(items: &[TokenStream]) -> TokenStream {
@@ -101,8 +84,9 @@ impl Codecs {
     /// Each entry is spanned on its field's type, so a type without a
     /// mapping is reported there.
     pub fn definition(&self, model: &Model) -> TokenStream {
+        let roles = Roles::of(model);
         let (types, values): (Vec<TokenStream>, Vec<TokenStream>) =
-            model.columns().map(codec).unzip();
+            model.columns().map(|f| codec(f, roles.of_field(f))).unzip();
         let ty = self
             .tree
             .render(&types, &tuple, &|parts| quote!(__d::Group<(#(#parts,)*)>));
@@ -110,13 +94,6 @@ impl Codecs {
             .tree
             .render(&values, &tuple, &|parts| quote!(__d::Group((#(#parts,)*))));
         quote!(static CODECS: #ty = #value;)
-    }
-
-    /// `CODECS.<path>.column` for each column, in order.
-    pub fn columns(&self) -> Vec<TokenStream> {
-        let mut paths = Vec::with_capacity(self.count);
-        self.tree.paths(quote!(CODECS), &mut paths);
-        paths.into_iter().map(|p| quote!(#p.column)).collect()
     }
 
     /// The expression turning `self`'s columns into values.
@@ -139,18 +116,21 @@ impl Codecs {
     }
 }
 
-/// A column's codec type and value.
-fn codec(field: &Field) -> (TokenStream, TokenStream) {
+/// A column's codec type and value (through the short names imported by
+/// `derive`: fewer tokens per field for the compiler to take in). Time-role
+/// fields get a codec function whose bounds also check the type.
+fn codec(field: &Field, role: Option<Role>) -> (TokenStream, TokenStream) {
     let ty = field.ty;
     let span = field.ty_span();
-    let wrapper = if field.explicit_type.is_some() {
-        quote_spanned!(span=> __d::Typed)
-    } else {
-        quote_spanned!(span=> __d::Field)
+    let function = match (field.explicit_type.is_some(), role) {
+        (true, _) => quote_spanned!(span=> __t),
+        (false, Some(Role::SoftDelete)) => quote_spanned!(span=> __sd),
+        (false, Some(Role::Timestamp)) => quote_spanned!(span=> __ts),
+        (false, None) => quote_spanned!(span=> __f),
     };
     (
-        quote_spanned!(span=> __d::Codec<#ty>),
-        quote_spanned!(span=> <#wrapper<#ty> as __d::FieldCodec>::CODEC),
+        quote_spanned!(span=> __C<#ty>),
+        quote_spanned!(span=> #function::<#ty>()),
     )
 }
 
@@ -178,21 +158,5 @@ mod tests {
             shape(&Tree::new(145)),
             "[[12 12 12 12 12 12 12 12 12 12 12 12] [1]]"
         );
-    }
-
-    #[test]
-    fn paths_follow_the_nesting() {
-        let mut paths = Vec::new();
-        Tree::new(14).paths(quote!(C), &mut paths);
-        let paths: Vec<String> = paths
-            .iter()
-            .map(|p| p.to_string().replace(' ', ""))
-            .collect();
-        assert_eq!(paths[0], "C.0.0.0");
-        assert_eq!(paths[11], "C.0.0.11");
-        assert_eq!(paths[13], "C.0.1.1");
-        let mut flat = Vec::new();
-        Tree::new(3).paths(quote!(C), &mut flat);
-        assert_eq!(flat[2].to_string().replace(' ', ""), "C.2");
     }
 }

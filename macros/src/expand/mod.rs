@@ -32,12 +32,15 @@ pub fn derive(input: &DeriveInput) -> TokenStream {
         Some(model) => {
             let codecs = codecs::Codecs::of(&model);
             let codec_def = codecs.definition(&model);
-            let table = schema::model_def(&model, &codecs);
+            let table = schema::model_def(&model);
             let type_checks = schema::type_checks(&model);
             let register = register::register(&model, &codecs);
             quote! {
                 const _: () = {
                     use ::dbgen::__private as __d;
+                    use __d::{
+                        Codec as __C, field as __f, soft_delete as __sd, timestamp as __ts, typed as __t,
+                    };
                     #codec_def
                     #table
                     #type_checks

@@ -1,34 +1,34 @@
 //! The model's table as static data: one JSON string literal (the table in
-//! `dbgen::schema::Table`'s serde layout) and one array of `(type, nullable,
-//! kind)` triples read from the field codecs. Both are cheap for rustc to parse
+//! `dbgen::schema::Table`'s serde layout), the field codecs for column
+//! types, and the few columns whose attributes override them. Both are cheap for rustc to parse
 //! and type-check, whatever the model's size; `dbgen` decodes them once, on
 //! first use, in a non-generic function.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 
-use super::codecs::Codecs;
 use super::json::Object;
 use crate::check::is_integer;
 use crate::ir::{Field, Model};
 use crate::shared::logical::ColumnType;
 use crate::shared::names;
 
-/// `static MODEL: ModelDef = ModelDef { type_name, json, columns: &[(type, nullable, kind), ...] };`
-/// Column types come from the codecs (`CODECS`), or are literals for
-/// `type = "..."`/`size`.
-pub fn model_def(model: &Model, codecs: &Codecs) -> TokenStream {
+/// `static MODEL: ModelDef = ModelDef { type_name, json, columns: &CODECS, overrides };`
+/// Column types come from the codecs, except where attributes give them
+/// (`type = "..."`/`size`, `nullable`): those few are listed as overrides.
+pub fn model_def(model: &Model) -> TokenStream {
     let type_name = model.ident.to_string();
     let json = table_json(model);
-    let columns = model
+    let overrides = model
         .columns()
-        .zip(codecs.columns())
-        .map(|(f, codec)| column_type(f, codec));
+        .enumerate()
+        .filter_map(|(i, f)| column_override(i, f));
     quote! {
         static MODEL: __d::ModelDef = __d::ModelDef {
             type_name: #type_name,
             json: #json,
-            columns: &[#(#columns),*],
+            columns: &CODECS,
+            overrides: &[#(#overrides),*],
         };
     }
 }
@@ -125,62 +125,67 @@ fn table_json(model: &Model) -> String {
         .finish()
 }
 
-/// The field's `(type, nullable, kind)`: a literal type for `type =
-/// "..."`/`size` (with the kind from the field's codec), else the codec's.
-fn column_type(field: &Field, codec: TokenStream) -> TokenStream {
+/// `(index, explicit type, nullable)` for a column whose attributes set its
+/// type or nullability; `None` when the field type decides both.
+fn column_override(index: usize, field: &Field) -> Option<TokenStream> {
     let nullable_flag = field.attrs.nullable.is_present();
-    let column = match field.explicit_type {
+    match field.explicit_type {
         Some(logical) => {
             let is_option = field.option_inner.is_some() || nullable_flag;
             let logical = column_type_literal(logical);
-            return quote!((#logical, #is_option, #codec.2));
+            Some(quote!((#index, ::std::option::Option::Some(#logical), #is_option)))
         }
-        None => codec,
-    };
-    if nullable_flag {
-        quote!(__d::nullable(#column))
-    } else {
-        column
+        None if nullable_flag => Some(quote!((#index, ::std::option::Option::None, true))),
+        None => None,
     }
 }
 
+/// A field's time role.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    SoftDelete,
+    Timestamp,
+}
+
 /// Which fields have a time role, looked up once per model.
-struct Roles<'m> {
+pub struct Roles<'m> {
     soft_delete: Option<&'m str>,
     timestamps: bool,
 }
 
 impl<'m> Roles<'m> {
-    fn of(model: &'m Model) -> Roles<'m> {
+    pub fn of(model: &'m Model) -> Roles<'m> {
         Roles {
             soft_delete: model.soft_delete_field().map(|f| f.column.as_str()),
             timestamps: model.attrs.timestamps.is_present(),
         }
     }
 
-    /// The checking function for a field with a time role, if any.
-    fn of_field(&self, field: &Field) -> Option<&'static str> {
+    /// The field's time role, if any.
+    pub fn of_field(&self, field: &Field) -> Option<Role> {
         if self.soft_delete == Some(field.column.as_str()) {
-            Some("check_soft_delete")
+            Some(Role::SoftDelete)
         } else if self.timestamps && (field.column == "created_at" || field.column == "updated_at")
         {
-            Some("check_timestamp")
+            Some(Role::Timestamp)
         } else {
             None
         }
     }
 }
 
-/// Assertions that time-role fields hold a time, spanned on the field's type.
+/// Assertions that time-role fields with an explicit `type` hold a time
+/// (the others are checked by their codec), spanned on the field's type.
 pub fn type_checks(model: &Model) -> TokenStream {
     let roles = Roles::of(model);
     let mut checks = TokenStream::new();
-    for field in model.columns() {
-        let Some(function) = roles.of_field(field) else {
-            continue;
+    for field in model.columns().filter(|f| f.explicit_type.is_some()) {
+        let function = match roles.of_field(field) {
+            Some(Role::SoftDelete) => quote!(check_soft_delete),
+            Some(Role::Timestamp) => quote!(check_timestamp),
+            None => continue,
         };
         let ty = field.ty;
-        let function = syn::Ident::new(function, Span::call_site());
         checks.extend(quote_spanned!(field.ty_span()=>
             const _: () = __d::#function::<#ty>();
         ));
