@@ -90,12 +90,18 @@ impl Dialect {
 
     /// `name` quoted as an identifier, embedded quote characters doubled.
     pub fn quote(self, name: &str) -> String {
+        let mut out = String::with_capacity(name.len() + 2);
+        self.quote_into(name, &mut out);
+        out
+    }
+
+    /// Appends `name` quoted, as [`Dialect::quote`] spells it.
+    pub fn quote_into(self, name: &str, out: &mut String) {
         let (open, close) = match self {
             Dialect::Postgres | Dialect::Sqlite => ('"', '"'),
             Dialect::MySql => ('`', '`'),
             Dialect::SqlServer => ('[', ']'),
         };
-        let mut out = String::with_capacity(name.len() + 2);
         out.push(open);
         for c in name.chars() {
             if c == close {
@@ -104,7 +110,6 @@ impl Dialect {
             out.push(c);
         }
         out.push(close);
-        out
     }
 
     /// The column type as this dialect spells it.

@@ -33,8 +33,7 @@ impl Sql {
 
     /// Appends a quoted identifier.
     pub fn ident(&mut self, name: &str) -> &mut Sql {
-        let quoted = self.dialect.quote(name);
-        self.text.push_str(&quoted);
+        self.dialect.quote_into(name, &mut self.text);
         self
     }
 
@@ -55,11 +54,11 @@ impl Sql {
         match self.dialect {
             Dialect::Postgres => {
                 self.text.push('$');
-                self.text.push_str(&self.values.len().to_string());
+                push_number(&mut self.text, self.values.len());
             }
             Dialect::SqlServer => {
                 self.text.push_str("@p");
-                self.text.push_str(&self.values.len().to_string());
+                push_number(&mut self.text, self.values.len());
             }
             Dialect::MySql | Dialect::Sqlite => self.text.push('?'),
         }
@@ -74,6 +73,25 @@ impl Sql {
     #[cfg(test)]
     pub fn text(&self) -> &str {
         &self.text
+    }
+}
+
+/// Appends `n` in decimal without an allocation (a batch INSERT has one
+/// placeholder per value).
+fn push_number(text: &mut String, n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        text.push(char::from(d));
     }
 }
 
@@ -94,5 +112,19 @@ mod tests {
         my.ident("t`x").push(" = ").bind(Value::Bool(true));
         assert_eq!(my.text(), "`t``x` = ?");
         assert_eq!(my.finish().1, vec![Value::Bool(true)]);
+    }
+
+    #[test]
+    fn placeholder_numbers() {
+        let mut pg = Sql::new(Dialect::Postgres);
+        for n in 0..10_000i64 {
+            pg.bind(Value::I64(n));
+        }
+        let text = pg.text().to_string();
+        let expected: String = (1..=10_000).map(|n| format!("${n}")).collect();
+        assert_eq!(text, expected);
+        let mut ms = Sql::new(Dialect::SqlServer);
+        ms.bind(Value::I64(0));
+        assert_eq!(ms.text(), "@p1");
     }
 }
