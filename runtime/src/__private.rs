@@ -297,7 +297,7 @@ pub fn from_row<M: Model, R: Row>(row: &R) -> Result<M, sqlx::Error> {
 
 static STUB_COLUMNS: [Column; 0] = [];
 static STUB: Table = Table {
-    name: Cow::Borrowed(""),
+    name: crate::schema::Str::new_static(""),
     columns: Cow::Borrowed(&STUB_COLUMNS),
     primary_key: None,
     indexes: Cow::Borrowed(&[]),

@@ -1,9 +1,11 @@
 //! The schema IR: plain data describing tables, as the derive emits it and as
 //! `dbgen.schema.json` stores it.
 //!
-//! Every list is `Cow<'static, [T]>` and every string `Cow<'static, str>` so
-//! the derive can build a model's [`Table`] as a `static` (no work at start-up)
-//! while deserialized schemas own their data. Order is meaningful and stable:
+//! Every list is `Cow<'static, [T]>`, so static data needs no copy while
+//! deserialized schemas own their data. Every string is a [`Str`]: names of
+//! up to 23 bytes are stored inline, so comparing two schemas (the no-op
+//! diff of thousands of tables) reads the structs and not a heap string per
+//! name. Order is meaningful and stable:
 //! columns keep field order, tables are sorted by name in a [`Schema`].
 
 mod logical;
@@ -16,8 +18,9 @@ use serde::{Deserialize, Serialize};
 
 pub use logical::{ColumnType, FkAction, MAX_LENGTH, TYPE_NAMES, TypeParseError};
 
-/// A string that is `&'static str` when it comes from the derive.
-pub type Str = Cow<'static, str>;
+/// A name or SQL fragment: inline up to 23 bytes, `&'static str` for static
+/// text, shared otherwise; derefs to `str` and converts from `&str`/`String`.
+pub type Str = smol_str::SmolStr;
 /// A list that is a `&'static [T]` when it comes from the derive.
 pub type List<T> = Cow<'static, [T]>;
 

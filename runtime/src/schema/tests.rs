@@ -107,7 +107,7 @@ fn default_table_names_are_snake_case_plurals() {
 
 fn sample_table(name: &'static str) -> Table {
     Table {
-        name: Cow::Borrowed(name),
+        name: Str::new_static(name),
         columns: Cow::Owned(vec![Column {
             name: "id".into(),
             field: "id".into(),
