@@ -846,10 +846,10 @@ fn main() {
         }
     } else {
         Settings {
-            rounds: 5,
+            rounds: 11,
             singles: 200,
             big_rows: 1_000_000,
-            lookups: 500,
+            lookups: 1000,
         }
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
