@@ -410,31 +410,23 @@ pub async fn update<DB: Driver>(
         row[i] = meta.now(i);
     }
     let key = key_of(meta, &row);
-    let mut sql = Sql::new(DB::DIALECT);
-    sql.push("UPDATE ").ident(meta.name()).push(" SET ");
-    for (n, i) in settable(meta).enumerate() {
-        if n > 0 {
-            sql.push(", ");
-        }
-        sql.ident(meta.column(i)).push(" = ").bind(row[i].clone());
-    }
-    where_key(&mut sql, meta, &key);
-    push_scope(&mut sql, meta, Scope::Live);
+    // The UPDATE of the live row with `key`, when no old values are needed.
+    let plain = |row: &[Value]| {
+        let mut sql = Sql::new(DB::DIALECT);
+        push_update_set(&mut sql, meta, row);
+        where_key(&mut sql, meta, &key);
+        push_scope(&mut sql, meta, Scope::Live);
+        sql
+    };
     if !meta.table.audit {
-        let done = execute::<DB>(conn, sql).await?;
+        let done = execute::<DB>(conn, plain(&row)).await?;
         return found(meta, &key, done.rows_affected).map(|()| row);
     }
     let mut tx = begin::<DB>(conn).await?;
     let old = if DB::DIALECT == Dialect::Postgres {
         // One statement locks the row, changes it and returns what it held.
         let mut sql = Sql::new(DB::DIALECT);
-        sql.push("UPDATE ").ident(meta.name()).push(" SET ");
-        for (n, i) in settable(meta).enumerate() {
-            if n > 0 {
-                sql.push(", ");
-            }
-            sql.ident(meta.column(i)).push(" = ").bind(row[i].clone());
-        }
+        push_update_set(&mut sql, meta, &row);
         sql.push(" FROM (");
         select_columns(&mut sql, meta);
         where_key(&mut sql, meta, &key);
@@ -456,7 +448,7 @@ pub async fn update<DB: Driver>(
     } else {
         let old = find::<DB>(&mut tx, meta, &key, Scope::Live, true).await?;
         if old.is_some() {
-            execute::<DB>(&mut tx, sql).await?;
+            execute::<DB>(&mut tx, plain(&row)).await?;
         }
         old
     };
@@ -474,6 +466,17 @@ pub async fn update<DB: Driver>(
     }
     tx.commit().await?;
     Ok(row)
+}
+
+/// `UPDATE t SET c = ?, ...` for every settable column of `row`.
+fn push_update_set(sql: &mut Sql, meta: &Meta, row: &[Value]) {
+    sql.push("UPDATE ").ident(meta.name()).push(" SET ");
+    for (n, i) in settable(meta).enumerate() {
+        if n > 0 {
+            sql.push(", ");
+        }
+        sql.ident(meta.column(i)).push(" = ").bind(row[i].clone());
+    }
 }
 
 pub fn not_found(meta: &Meta, key: &[Value]) -> Error {

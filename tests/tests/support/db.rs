@@ -65,52 +65,17 @@ impl TestDb {
         let name = unique_name(prefix);
         match engine {
             Engine::Postgres => {
-                let admin_url = server_url(
+                let url = server_url(
                     "DBGEN_TEST_POSTGRES_URL",
                     "postgres://postgres@127.0.0.1:5432/postgres",
                 );
-                let mut admin = connect_or_skip::<sqlx::PgConnection>(
-                    "PostgreSQL",
-                    "DBGEN_TEST_POSTGRES_URL",
-                    &admin_url,
-                )
-                .await?;
-                admin
-                    .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-                    .await
-                    .expect("the test database is created");
-                let base = admin_url
-                    .rsplit_once('/')
-                    .map_or(admin_url.as_str(), |(b, _)| b);
-                Some(TestDb {
-                    engine,
-                    url: format!("{base}/{name}"),
-                    name,
-                    admin_url,
-                })
+                let create = format!("CREATE DATABASE \"{name}\"");
+                Self::on_server::<sqlx::PgConnection>(engine, name, url, create).await
             }
             Engine::MariaDb => {
-                let admin_url =
-                    server_url("DBGEN_TEST_MYSQL_URL", "mysql://root@127.0.0.1:3306/test");
-                let mut admin = connect_or_skip::<sqlx::MySqlConnection>(
-                    "MariaDB/MySQL",
-                    "DBGEN_TEST_MYSQL_URL",
-                    &admin_url,
-                )
-                .await?;
-                admin
-                    .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE `{name}`")))
-                    .await
-                    .expect("the test database is created");
-                let base = admin_url
-                    .rsplit_once('/')
-                    .map_or(admin_url.as_str(), |(b, _)| b);
-                Some(TestDb {
-                    engine,
-                    url: format!("{base}/{name}"),
-                    name,
-                    admin_url,
-                })
+                let url = server_url("DBGEN_TEST_MYSQL_URL", "mysql://root@127.0.0.1:3306/test");
+                let create = format!("CREATE DATABASE `{name}`");
+                Self::on_server::<sqlx::MySqlConnection>(engine, name, url, create).await
             }
             Engine::Sqlite => {
                 let path = std::env::temp_dir().join(format!("{name}.db"));
@@ -122,6 +87,37 @@ impl TestDb {
                 })
             }
         }
+    }
+
+    /// Creates database `name` on the server at `admin_url` with `create`.
+    async fn on_server<C>(
+        engine: Engine,
+        name: String,
+        admin_url: String,
+        create: String,
+    ) -> Option<TestDb>
+    where
+        C: Connection,
+        for<'c> &'c mut C: Executor<'c>,
+    {
+        let (label, variable) = match engine {
+            Engine::Postgres => ("PostgreSQL", "DBGEN_TEST_POSTGRES_URL"),
+            _ => ("MariaDB/MySQL", "DBGEN_TEST_MYSQL_URL"),
+        };
+        let mut admin = connect_or_skip::<C>(label, variable, &admin_url).await?;
+        admin
+            .execute(sqlx::AssertSqlSafe(create))
+            .await
+            .expect("the test database is created");
+        let base = admin_url
+            .rsplit_once('/')
+            .map_or(admin_url.as_str(), |(b, _)| b);
+        Some(TestDb {
+            engine,
+            url: format!("{base}/{name}"),
+            name,
+            admin_url,
+        })
     }
 
     /// Drops the database.
