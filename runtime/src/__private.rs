@@ -59,8 +59,8 @@ pub const fn soft_delete<T: SoftDeleteField + SqlType>() -> Codec<T> {
 }
 
 /// The codec of a field with an explicit `type = "..."`: only the value
-/// conversion is needed from its Rust type (the column type is a literal
-/// in the derive).
+/// conversion is needed from its Rust type (the column type is one of the
+/// model's overrides).
 pub const fn typed<T: ColumnValue>() -> Codec<T> {
     Codec {
         column: (ColumnType::Text, false, T::KIND),
@@ -173,9 +173,15 @@ pub fn encode<C: Codecs>(codecs: &'static C, len: usize, fields: C::Refs<'_>) ->
     out
 }
 
-/// A model's fields from its values, in column order.
-pub fn decode<C: Codecs>(codecs: &'static C, values: &mut Values) -> Option<C::Out> {
-    codecs.decode(values)
+/// A model's fields from its values, in column order; the error names the
+/// first column that did not decode.
+pub fn decode<C: Codecs>(
+    def: &'static ModelDef,
+    codecs: &'static C,
+    values: Vec<Value>,
+) -> Result<C::Out, Error> {
+    let mut values = Values::new(def, values);
+    codecs.decode(&mut values).ok_or_else(|| values.error())
 }
 
 /// A model's values being turned back into its fields, in column order.
@@ -187,7 +193,7 @@ pub struct Values {
 }
 
 impl Values {
-    pub fn new(def: &'static ModelDef, values: Vec<Value>) -> Values {
+    fn new(def: &'static ModelDef, values: Vec<Value>) -> Values {
         Values {
             def,
             values: values.into_iter(),
@@ -197,7 +203,7 @@ impl Values {
     }
 
     /// Why a field did not decode.
-    pub fn error(&mut self) -> Error {
+    fn error(&mut self) -> Error {
         self.error.take().unwrap_or_else(|| {
             Error::Decode(format!(
                 "`{}`: a field did not decode",

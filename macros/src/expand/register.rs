@@ -39,11 +39,11 @@ pub fn register(model: &Model, codecs: &Codecs) -> TokenStream {
             fn __from_values<C>(
                 values: ::std::vec::Vec<__d::Value>,
             ) -> ::std::result::Result<Self, ::dbgen::Error> {
-                let mut v = __d::Values::new(&MODEL, values);
-                if let ::std::option::Option::Some(#pattern) = __d::decode(&CODECS, &mut v) {
-                    ::std::result::Result::Ok(Self { #(#from_values),* })
-                } else {
-                    ::std::result::Result::Err(v.error())
+                match __d::decode(&MODEL, &CODECS, values) {
+                    ::std::result::Result::Ok(#pattern) => {
+                        ::std::result::Result::Ok(Self { #(#from_values),* })
+                    }
+                    ::std::result::Result::Err(e) => ::std::result::Result::Err(e),
                 }
             }
         }
