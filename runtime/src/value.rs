@@ -115,6 +115,26 @@ impl Value {
         }
     }
 
+    /// An integer as `kind`'s width when it fits (`find(pool, 5)` on a
+    /// BIGINT key binds an `i64`): a statement is prepared once per text,
+    /// with the types of its first values, so its values keep their types.
+    /// Anything else is returned as is.
+    pub fn into_kind(self, kind: Kind) -> Value {
+        let n = match self {
+            Value::I16(n) => i64::from(n),
+            Value::I32(n) => i64::from(n),
+            Value::I64(n) => n,
+            other => return other,
+        };
+        let fits = match kind {
+            Kind::I16 => i16::try_from(n).map(Value::I16).ok(),
+            Kind::I32 => i32::try_from(n).map(Value::I32).ok(),
+            Kind::I64 => Some(Value::I64(n)),
+            _ => None,
+        };
+        fits.unwrap_or(self)
+    }
+
     /// The value as key text (an audit row's `entity_id`).
     pub fn to_key_text(&self) -> String {
         match self.to_json() {
@@ -476,6 +496,18 @@ mod tests {
     fn out_of_range_is_an_error() {
         assert!(u8::from_value(Value::I16(300)).is_err());
         assert!(u32::from_value(Value::I64(-1)).is_err());
+    }
+
+    #[test]
+    fn integers_take_the_width_of_their_column() {
+        assert_eq!(Value::I32(5).into_kind(Kind::I64), Value::I64(5));
+        assert_eq!(Value::I64(-7).into_kind(Kind::I16), Value::I16(-7));
+        assert_eq!(Value::I64(1 << 40).into_kind(Kind::I32), Value::I64(1 << 40));
+        assert_eq!(
+            Value::String("a".into()).into_kind(Kind::I64),
+            Value::String("a".into())
+        );
+        assert_eq!(Value::I16(3).into_kind(Kind::Uuid), Value::I16(3));
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! - changes made outside dbgen: [`AuditLogger`].
 
 mod context;
+pub(crate) mod inline;
 mod logger;
 mod read;
 pub mod redact;

@@ -143,6 +143,8 @@ impl Dialect {
             (D::SqlServer, T::Text) => "NVARCHAR(MAX)".into(),
             (_, T::Text) => "TEXT".into(),
             (_, T::Date) => "DATE".into(),
+            // MySQL/MariaDB keep no fraction of a second unless asked.
+            (D::MySql, T::Time) => "TIME(6)".into(),
             (_, T::Time) => "TIME".into(),
             (D::MySql, T::Timestamp) => "DATETIME(6)".into(),
             (D::SqlServer, T::Timestamp) => "DATETIME2".into(),

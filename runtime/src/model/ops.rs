@@ -4,6 +4,7 @@
 
 use super::meta::Meta;
 use crate::Error;
+use crate::audit::inline;
 use crate::audit::write::{self as audit, Action, Entry, full_row_json, row_json};
 use crate::dialect::Dialect;
 use crate::driver::{Driver, arguments, begin};
@@ -422,6 +423,24 @@ pub async fn update<DB: Driver>(
         let done = execute::<DB>(conn, plain(&row)).await?;
         return found(meta, &key, done.rows_affected).map(|()| row);
     }
+    let audited: Vec<usize> = settable(meta)
+        .filter(|&i| Some(i) != meta.updated_at)
+        .collect();
+    if inline::applies::<DB>(meta) {
+        let change = inline::Change {
+            action: Action::Update,
+            key: &key,
+            scope: Scope::Live,
+            set: settable(meta).map(|i| (i, row[i].clone())).collect(),
+            new: Some(row_json(meta, &row, audited.iter().copied())),
+            old: audited,
+            changed_only: true,
+        };
+        return match inline::run::<DB>(conn, meta, change).await? {
+            true => Ok(row),
+            false => Err(not_found(meta, &key)),
+        };
+    }
     let mut tx = begin::<DB>(conn).await?;
     let old = if DB::DIALECT == Dialect::Postgres {
         // One statement locks the row, changes it and returns what it held.
@@ -455,9 +474,7 @@ pub async fn update<DB: Driver>(
     let Some(old) = old else {
         return Err(not_found(meta, &key));
     };
-    let changed: Vec<usize> = settable(meta)
-        .filter(|&i| Some(i) != meta.updated_at && old[i] != row[i])
-        .collect();
+    let changed: Vec<usize> = audited.into_iter().filter(|&i| old[i] != row[i]).collect();
     if !changed.is_empty() {
         let entry = Entry::new(meta, &row, Action::Update)
             .old(row_json(meta, &old, changed.iter().copied()))

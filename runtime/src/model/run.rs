@@ -81,7 +81,7 @@ fn single_key(def: &'static ModelDef, id: Value) -> Result<Vec<Value>, Error> {
             meta.name()
         )));
     }
-    Ok(vec![id])
+    Ok(vec![id.into_kind(meta.kinds[meta.key[0]])])
 }
 
 pub fn insert<'f, 'c, A>(

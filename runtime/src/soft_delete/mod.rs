@@ -4,6 +4,7 @@
 //! partial unique indexes, so lookups by a unique column use them.
 
 use crate::Error;
+use crate::audit::inline::{self, Change};
 use crate::audit::write::{self as audit, Action, Entry, full_row_json, row_json};
 use crate::driver::{Driver, arguments, begin};
 use crate::model::meta::Meta;
@@ -59,18 +60,29 @@ pub async fn delete<DB: Driver>(
         }
         return Ok(set);
     }
+    if inline::applies::<DB>(meta) {
+        let change = Change {
+            action: Action::Delete,
+            key,
+            scope: Scope::Live,
+            new: Some(set_json(meta, &set, soft)),
+            set: set.clone(),
+            old: (0..meta.kinds.len()).collect(),
+            changed_only: false,
+        };
+        return match inline::run::<DB>(conn, meta, change).await? {
+            true => Ok(set),
+            false => Err(not_found(meta, key)),
+        };
+    }
     let mut tx = begin::<DB>(conn).await?;
     let Some(old) = find::<DB>(&mut tx, meta, key, Scope::Live, true).await? else {
         return Err(not_found(meta, key));
     };
     run::<DB>(&mut tx, sql).await?;
-    let mut new = old.clone();
-    for (i, value) in &set {
-        new[*i] = value.clone();
-    }
     let entry = Entry::new(meta, &old, Action::Delete)
         .old(full_row_json(meta, &old))
-        .new_values(row_json(meta, &new, [soft]));
+        .new_values(set_json(meta, &set, soft));
     audit::write::<DB>(&mut tx, vec![entry]).await?;
     tx.commit().await?;
     Ok(set)
@@ -93,6 +105,21 @@ async fn remove<DB: Driver>(
             return Err(not_found(meta, key));
         }
         return Ok(());
+    }
+    if inline::applies::<DB>(meta) {
+        let change = Change {
+            action,
+            key,
+            scope,
+            set: Vec::new(),
+            old: (0..meta.kinds.len()).collect(),
+            changed_only: false,
+            new: None,
+        };
+        return match inline::run::<DB>(conn, meta, change).await? {
+            true => Ok(()),
+            false => Err(not_found(meta, key)),
+        };
     }
     let mut tx = begin::<DB>(conn).await?;
     let Some(old) = find::<DB>(&mut tx, meta, key, scope, true).await? else {
@@ -165,6 +192,22 @@ pub async fn restore<DB: Driver>(
         }
         return Ok(set);
     }
+    if inline::applies::<DB>(meta) {
+        let change = Change {
+            action: Action::Restore,
+            key,
+            scope: Scope::OnlyTrashed,
+            new: Some(set_json(meta, &set, soft)),
+            set: set.clone(),
+            old: vec![soft],
+            changed_only: false,
+        };
+        return match inline::run::<DB>(conn, meta, change).await {
+            Ok(true) => Ok(set),
+            Ok(false) => Err(not_trashed(meta, &key_text)),
+            Err(e) => Err(conflict(meta, &key_text, e)),
+        };
+    }
     let mut tx = begin::<DB>(conn).await?;
     let Some(old) = find::<DB>(&mut tx, meta, key, Scope::OnlyTrashed, true).await? else {
         return Err(not_trashed(meta, &key_text));
@@ -172,14 +215,21 @@ pub async fn restore<DB: Driver>(
     run::<DB>(&mut tx, sql)
         .await
         .map_err(|e| conflict(meta, &key_text, e))?;
-    let mut new = old.clone();
-    new[soft] = Value::Null(meta.kinds[soft]);
     let entry = Entry::new(meta, &old, Action::Restore)
         .old(row_json(meta, &old, [soft]))
-        .new_values(row_json(meta, &new, [soft]));
+        .new_values(set_json(meta, &set, soft));
     audit::write::<DB>(&mut tx, vec![entry]).await?;
     tx.commit().await?;
     Ok(set)
+}
+
+/// `{"deleted_at": <its new value>}` for the audit row.
+fn set_json(meta: &Meta, set: &[(usize, Value)], soft: usize) -> serde_json::Value {
+    let mut row = vec![Value::Null(meta.kinds[soft]); meta.kinds.len()];
+    for (i, value) in set {
+        row[*i] = value.clone();
+    }
+    row_json(meta, &row, [soft])
 }
 
 fn not_trashed(meta: &Meta, key: &str) -> Error {

@@ -1,0 +1,254 @@
+//! PostgreSQL: an audited single-row change and its audit row in one
+//! statement (data-modifying CTEs). The change is one round trip and atomic
+//! on its own, like the unaudited change: no BEGIN, no read of the old row,
+//! no separate audit INSERT, no COMMIT.
+//!
+//! The statement writes the old values itself, spelled exactly as
+//! [`Value::to_json`] spells them on the other path (the engines' tests
+//! compare the two), so the log reads the same whichever path wrote it.
+//! Models with a JSON column take the transaction path instead: secrets
+//! nested inside JSON are redacted in Rust.
+//!
+//! ```sql
+//! WITH "chg" AS (UPDATE "t" SET "name" = $1 FROM (SELECT ... FOR UPDATE) AS "old"
+//!                WHERE "t"."id" = "old"."id" RETURNING "old"."name" AS "o0", "t"."name" AS "n0"),
+//!      "aud" AS (INSERT INTO "audit_logs" (...) SELECT ..., <old JSON>, <new JSON>, ...
+//!                FROM "chg" WHERE "o0" IS DISTINCT FROM "n0")
+//! SELECT 1 FROM "chg"
+//! ```
+
+use super::context::current;
+use super::redact::REDACTED;
+use super::write::{Action, COLUMNS, shared_values};
+use crate::Error;
+use crate::dialect::Dialect;
+use crate::driver::{Driver, arguments};
+use crate::model::meta::Meta;
+use crate::model::ops::{Scope, push_scope, select_columns, where_key};
+use crate::query::sql::Sql;
+use crate::value::{Kind, Value};
+
+/// One audited change of the row with `key`.
+pub(crate) struct Change<'a> {
+    pub action: Action,
+    pub key: &'a [Value],
+    /// The rows the change may touch.
+    pub scope: Scope,
+    /// The columns set and their values; empty for a DELETE.
+    pub set: Vec<(usize, Value)>,
+    /// The columns of the old row the audit row keeps.
+    pub old: Vec<usize>,
+    /// Whether only the columns of `old` whose value changed are kept (in
+    /// both old and new values), and no audit row is written when none did.
+    pub changed_only: bool,
+    /// The new values as a JSON object (secrets redacted), keyed by column.
+    pub new: Option<serde_json::Value>,
+}
+
+/// Whether `meta`'s changes can be audited in their own statement on this
+/// engine.
+pub(crate) fn applies<DB: Driver>(meta: &Meta) -> bool {
+    DB::DIALECT == Dialect::Postgres && meta.kinds.iter().all(|&kind| kind != Kind::Json)
+}
+
+/// Runs `change` with its audit row; returns whether the row was found.
+pub(crate) async fn run<DB: Driver>(
+    conn: &mut DB::Connection,
+    meta: &Meta,
+    change: Change<'_>,
+) -> Result<bool, Error> {
+    let sql = statement(meta, change);
+    let (text, values) = sql.finish();
+    let row = DB::fetch_optional(conn, text, arguments::<DB>(values)?).await?;
+    Ok(row.is_some())
+}
+
+fn statement(meta: &Meta, change: Change<'_>) -> Sql {
+    let mut sql = Sql::new(Dialect::Postgres);
+    let entity_id = change
+        .key
+        .iter()
+        .map(Value::to_key_text)
+        .collect::<Vec<_>>()
+        .join(",");
+    sql.push("WITH ").ident("chg").push(" AS (");
+    if change.set.is_empty() {
+        sql.push("DELETE FROM ").ident(meta.name()).push(" USING (");
+    } else {
+        sql.push("UPDATE ").ident(meta.name()).push(" SET ");
+        for (n, (i, value)) in change.set.into_iter().enumerate() {
+            if n > 0 {
+                sql.push(", ");
+            }
+            sql.ident(meta.column(i)).push(" = ").bind(value);
+        }
+        sql.push(" FROM (");
+    }
+    // The old row, locked: concurrent changes of it wait, then see the
+    // row as this statement left it.
+    select_columns(&mut sql, meta);
+    where_key(&mut sql, meta, change.key);
+    push_scope(&mut sql, meta, change.scope);
+    sql.push(" FOR UPDATE) AS ").ident("old");
+    for (n, &k) in meta.key.iter().enumerate() {
+        sql.push(if n == 0 { " WHERE " } else { " AND " });
+        sql.ident(meta.name()).push(".").ident(meta.column(k));
+        sql.push(" = ").ident("old").push(".").ident(meta.column(k));
+    }
+    sql.push(" RETURNING 1 AS ").ident("found");
+    for (n, &i) in change.old.iter().enumerate() {
+        sql.push(", ").ident("old").push(".").ident(meta.column(i));
+        sql.push(" AS ").ident(&alias('o', n));
+        if change.changed_only {
+            sql.push(", ").ident(meta.name()).push(".").ident(meta.column(i));
+            sql.push(" AS ").ident(&alias('n', n));
+        }
+    }
+    sql.push("), ").ident("aud").push(" AS (INSERT INTO ");
+    sql.ident("audit_logs")
+        .push(" (")
+        .idents(COLUMNS)
+        .push(") SELECT ");
+    sql.bind(Value::String(meta.name().to_string())).push(", ");
+    sql.bind(Value::String(entity_id)).push(", ");
+    sql.bind(Value::String(change.action.as_str().into()))
+        .push(", ");
+    let mut shared = shared_values(current().as_ref()).into_iter();
+    if let Some(description) = shared.next() {
+        sql.bind(description);
+    }
+    sql.push(", ");
+    push_old_json(&mut sql, meta, &change.old, change.changed_only);
+    sql.push(", ");
+    match change.new {
+        None => {
+            sql.push("NULL");
+        }
+        Some(new) => {
+            sql.bind(Value::Json(new));
+            if change.changed_only && !change.old.is_empty() {
+                // Minus the keys of the columns that kept their value.
+                sql.push(" - ARRAY[");
+                for (n, &i) in change.old.iter().enumerate() {
+                    if n > 0 {
+                        sql.push(", ");
+                    }
+                    sql.push("CASE WHEN ");
+                    push_same(&mut sql, n);
+                    sql.push(" THEN ")
+                        .bind(Value::String(meta.column(i).to_string()))
+                        .push("::text END");
+                }
+                sql.push("]::text[]");
+            }
+        }
+    }
+    for value in shared {
+        sql.push(", ").bind(value);
+    }
+    sql.push(" FROM ").ident("chg");
+    if change.changed_only {
+        sql.push(" WHERE ");
+        if change.old.is_empty() {
+            sql.push("false");
+        }
+        for n in 0..change.old.len() {
+            if n > 0 {
+                sql.push(" OR ");
+            }
+            sql.push("NOT (");
+            push_same(&mut sql, n);
+            sql.push(")");
+        }
+    }
+    sql.push(") SELECT ")
+        .ident("found")
+        .push(" FROM ")
+        .ident("chg");
+    sql
+}
+
+/// `"o3"`, `"n3"`: the old and new value of the fourth audited column.
+fn alias(prefix: char, n: usize) -> String {
+    format!("{prefix}{n}")
+}
+
+/// `"o3" IS NOT DISTINCT FROM "n3"`.
+fn push_same(sql: &mut Sql, n: usize) {
+    sql.ident(&alias('o', n))
+        .push(" IS NOT DISTINCT FROM ")
+        .ident(&alias('n', n));
+}
+
+/// The old values as a JSON object: every column of `old`, or only the
+/// changed ones.
+fn push_old_json(sql: &mut Sql, meta: &Meta, old: &[usize], changed_only: bool) {
+    if old.is_empty() {
+        sql.push("'{}'::jsonb");
+        return;
+    }
+    if !changed_only {
+        sql.push("jsonb_build_object(");
+    }
+    for (n, &i) in old.iter().enumerate() {
+        if changed_only {
+            if n > 0 {
+                sql.push(" || ");
+            }
+            sql.push("(CASE WHEN ");
+            push_same(sql, n);
+            sql.push(" THEN '{}'::jsonb ELSE jsonb_build_object(");
+        } else if n > 0 {
+            sql.push(", ");
+        }
+        sql.bind(Value::String(meta.column(i).to_string()))
+            .push("::text, ");
+        if meta.redacted[i] {
+            sql.bind(Value::String(REDACTED.into())).push("::text");
+        } else {
+            push_json(sql, meta.kinds[i], &alias('o', n));
+        }
+        if changed_only {
+            sql.push(") END)");
+        }
+    }
+    if !changed_only {
+        sql.push(")");
+    }
+}
+
+/// The JSON of the value in column `name` (of `"chg"`), as
+/// [`Value::to_json`] writes it for `kind`; SQL NULL for NULL.
+fn push_json(sql: &mut Sql, kind: Kind, name: &str) {
+    let mut column = String::new();
+    Dialect::Postgres.quote_into(name, &mut column);
+    let x = column.as_str();
+    // Fractions of a second as chrono writes them: none, 3 or 6 digits.
+    let trimmed = |format: &str| {
+        format!("regexp_replace(to_char({format}, 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), '(\\.000)?000$', '')")
+    };
+    let text = match kind {
+        Kind::Decimal => format!("to_jsonb({x}::text)"),
+        Kind::Bytes => format!("to_jsonb(encode({x}, 'hex'))"),
+        // serde_json writes a float's shortest digits, integral values
+        // below 1e16 with `.0`, and NaN and infinities as null.
+        Kind::F32 | Kind::F64 => format!(
+            "CASE WHEN {x}::float8 IN ('NaN', 'Infinity', '-Infinity') THEN NULL \
+             WHEN {x}::float8 = trunc({x}::float8) AND abs({x}::float8) < 1e16 \
+             THEN to_jsonb(round({x}::float8::text::numeric, 1)) \
+             ELSE to_jsonb({x}::float8::text::numeric) END"
+        ),
+        Kind::Time => format!(
+            "to_jsonb(substr({}, 12))",
+            trimmed(&format!("'2000-01-01'::date + {x}"))
+        ),
+        Kind::DateTime => format!("to_jsonb({})", trimmed(x)),
+        Kind::DateTimeUtc => format!(
+            "to_jsonb({} || '+00:00')",
+            trimmed(&format!("{x} AT TIME ZONE 'UTC'"))
+        ),
+        // Booleans, integers, text, dates and UUIDs are spelled alike.
+        _ => format!("to_jsonb({x})"),
+    };
+    sql.push(&text);
+}
