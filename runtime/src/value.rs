@@ -502,7 +502,10 @@ mod tests {
     fn integers_take_the_width_of_their_column() {
         assert_eq!(Value::I32(5).into_kind(Kind::I64), Value::I64(5));
         assert_eq!(Value::I64(-7).into_kind(Kind::I16), Value::I16(-7));
-        assert_eq!(Value::I64(1 << 40).into_kind(Kind::I32), Value::I64(1 << 40));
+        assert_eq!(
+            Value::I64(1 << 40).into_kind(Kind::I32),
+            Value::I64(1 << 40)
+        );
         assert_eq!(
             Value::String("a".into()).into_kind(Kind::I64),
             Value::String("a".into())

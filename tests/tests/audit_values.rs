@@ -85,7 +85,10 @@ fn sample(code: &str) -> Sample {
 /// The successive states the spelling test updates a row through: floats
 /// around serde_json's notations, fractions of a second of every width,
 /// extreme integers, empty bytes, NULL and back.
-fn states() -> Vec<Box<dyn Fn(&mut Sample)>> {
+/// One step of the spelling test: changes some fields of a row.
+type State = Box<dyn Fn(&mut Sample)>;
+
+fn states() -> Vec<State> {
     vec![
         Box::new(|s| {
             s.amount = 0.1;
@@ -170,6 +173,7 @@ where
     for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
 {
     let mut s = sample("S-1").insert(pool).await.expect("insert");
+    let first = s.clone();
     let mut expected_changes = Vec::new();
     for (n, state) in states().iter().enumerate() {
         let before = s.clone();
@@ -188,6 +192,7 @@ where
     assert_eq!(updates.len(), expected_changes.len(), "{engine:?}");
     // What the log says each column holds, from the CREATE row on.
     let mut known = object(create.new_values.as_ref());
+    same_row(engine, &known, &json_of(&first));
     assert_eq!(known["password"], "[REDACTED]", "{engine:?}");
     for (row, changed) in updates.iter().zip(&expected_changes) {
         assert_eq!(row.action, "UPDATE");
@@ -275,7 +280,10 @@ where
         marker,
         "{engine:?}: the restore's old marker is the delete's new one"
     );
-    assert_eq!(object(restore.new_values.as_ref())["deleted_at"], Json::Null);
+    assert_eq!(
+        object(restore.new_values.as_ref())["deleted_at"],
+        Json::Null
+    );
     let forced = object(force.old_values.as_ref());
     assert_eq!(forced["updated_at"], stamp(before_force.updated_at));
     assert_eq!(forced["created_at"], stamp(before_force.created_at));
@@ -294,13 +302,82 @@ where
 }
 
 /// A logged value to compare: decimals by value (SQLite does not keep
-/// their scale), everything else as spelled.
+/// their scale), floats by value (PostgreSQL keeps JSON numbers as
+/// decimals, so 1e16 reads back as the integer 10000000000000000),
+/// everything else as spelled.
 fn comparable(key: &str, value: &Json) -> Json {
     match (key, value.as_str()) {
-        ("price", Some(text)) => {
-            Json::String(text.parse::<Decimal>().expect("a decimal").normalize().to_string())
-        }
+        ("amount" | "ratio", None) => value.as_f64().map_or(Json::Null, Json::from),
+        ("price", Some(text)) => Json::String(
+            text.parse::<Decimal>()
+                .expect("a decimal")
+                .normalize()
+                .to_string(),
+        ),
         _ => value.clone(),
+    }
+}
+
+/// A row as the audit log spells it, written out by hand.
+fn json_of(s: &Sample) -> Map<String, Json> {
+    let stamp = |t: Option<DateTime<Utc>>| Json::from(t.map(|t| t.to_rfc3339()));
+    let hex: String = s.blob.iter().map(|b| format!("{b:02x}")).collect();
+    let json = serde_json::json!({
+        "id": s.id,
+        "code": s.code,
+        "flag": s.flag,
+        "small": s.small,
+        "mid": s.mid,
+        "ratio": s.ratio,
+        "amount": s.amount,
+        "price": s.price.to_string(),
+        "blob": hex,
+        "day": s.day.to_string(),
+        "clock": s.clock.to_string(),
+        "local": s.local.format("%Y-%m-%dT%H:%M:%S%.f").to_string(),
+        "at": s.at.to_rfc3339(),
+        "uid": s.uid.to_string(),
+        "note": s.note,
+        "password": s.password.as_ref().map(|_| "[REDACTED]"),
+        "created_at": stamp(s.created_at),
+        "updated_at": stamp(s.updated_at),
+        "deleted_at": stamp(s.deleted_at),
+    });
+    object(Some(&json))
+}
+
+fn same_row(engine: Engine, logged: &Map<String, Json>, expected: &Map<String, Json>) {
+    assert_eq!(keys(logged), keys(expected), "{engine:?}");
+    for (key, value) in expected {
+        assert_eq!(
+            comparable(key, &logged[key]),
+            comparable(key, value),
+            "{engine:?}: {key}"
+        );
+    }
+}
+
+/// Rows inserted in one batch get one CREATE row each, spelled as a single
+/// insert's.
+async fn batch<DB: Driver>(engine: Engine, pool: &sqlx::Pool<DB>) {
+    let mut rows = Vec::new();
+    let mut s = sample("B-0");
+    for (n, state) in states().iter().enumerate() {
+        state(&mut s);
+        s.code = format!("B-{n}");
+        rows.push(s.clone());
+    }
+    rows[3].deleted_at = Some(date(2024, 2, 1).and_time(time(8, 30, 0, 250_000)).and_utc());
+    let stored = Sample::insert_many(pool, rows, 100)
+        .await
+        .expect("insert_many");
+    assert_eq!(stored.len(), states().len());
+    for row in &stored {
+        let log = history(pool, row.id).await;
+        assert_eq!(log.len(), 1, "{engine:?}");
+        assert_eq!(log[0].action, "CREATE");
+        assert_eq!(log[0].entity_id, row.id.to_string());
+        same_row(engine, &object(log[0].new_values.as_ref()), &json_of(row));
     }
 }
 
@@ -338,7 +415,10 @@ where
 {
     let mut ghost = sample("E-0");
     ghost.id = 999_999;
-    assert!(matches!(ghost.update(pool).await, Err(Error::NotFound { .. })));
+    assert!(matches!(
+        ghost.update(pool).await,
+        Err(Error::NotFound { .. })
+    ));
     assert!(matches!(
         Sample::delete_by_id(pool, 999_999).await,
         Err(Error::NotFound { .. })
@@ -356,12 +436,18 @@ where
         "{engine:?}: a live row is not restored"
     );
     first.delete(pool).await.unwrap();
-    assert!(matches!(first.update(pool).await, Err(Error::NotFound { .. })));
+    assert!(matches!(
+        first.update(pool).await,
+        Err(Error::NotFound { .. })
+    ));
     assert!(matches!(
         Sample::delete_by_id(pool, first.id).await,
         Err(Error::NotFound { .. })
     ));
-    let _twin = sample("E-1").insert(pool).await.expect("unique among live rows");
+    let _twin = sample("E-1")
+        .insert(pool)
+        .await
+        .expect("unique among live rows");
     match Sample::restore_by_id(pool, first.id).await {
         Err(Error::RestoreConflict { table, .. }) => assert_eq!(table, "av_samples"),
         other => panic!("{engine:?}: expected a restore conflict, got {other:?}"),
@@ -483,10 +569,18 @@ async fn concurrency<DB: Driver>(engine: Engine, pool: &sqlx::Pool<DB>) {
         // Each logged update's old value is the previous one's new value.
         let mut last = serde_json::json!(-1);
         for update in rows.iter().filter(|r| r.action == "UPDATE") {
-            assert_eq!(update.old_values.as_ref().unwrap()["mid"], last, "{engine:?}");
+            assert_eq!(
+                update.old_values.as_ref().unwrap()["mid"],
+                last,
+                "{engine:?}"
+            );
             last = update.new_values.as_ref().unwrap()["mid"].clone();
         }
-        assert_eq!(serde_json::json!(row.mid), last, "{engine:?}: table matches log");
+        assert_eq!(
+            serde_json::json!(row.mid),
+            last,
+            "{engine:?}: table matches log"
+        );
     }
 }
 
@@ -498,6 +592,7 @@ where
 {
     create_tables(pool).await;
     spelling(engine, pool).await;
+    batch(engine, pool).await;
     errors(engine, pool).await;
     atomicity(engine, pool).await;
     concurrency(engine, pool).await;

@@ -100,7 +100,10 @@ fn statement(meta: &Meta, change: Change<'_>) -> Sql {
         sql.push(", ").ident("old").push(".").ident(meta.column(i));
         sql.push(" AS ").ident(&alias('o', n));
         if change.changed_only {
-            sql.push(", ").ident(meta.name()).push(".").ident(meta.column(i));
+            sql.push(", ")
+                .ident(meta.name())
+                .push(".")
+                .ident(meta.column(i));
             sql.push(" AS ").ident(&alias('n', n));
         }
     }
@@ -168,9 +171,75 @@ fn statement(meta: &Meta, change: Change<'_>) -> Sql {
     sql
 }
 
+/// Completes `WITH "ins" AS (INSERT ... RETURNING <every column>` (rows
+/// inserted into `meta`'s table) with one CREATE audit row per inserted
+/// row, holding the row as stored, and selects the inserted rows:
+/// `), "aud" AS (INSERT INTO "audit_logs" ... SELECT ... FROM "ins")
+/// SELECT <every column> FROM "ins"`.
+pub(crate) fn push_create_audit(sql: &mut Sql, meta: &Meta) {
+    sql.push("), ").ident("aud").push(" AS (INSERT INTO ");
+    sql.ident("audit_logs")
+        .push(" (")
+        .idents(COLUMNS)
+        .push(") SELECT ");
+    sql.bind(Value::String(meta.name().to_string()))
+        .push(", concat_ws(',', ");
+    let column = |i: usize| {
+        let mut text = quoted("ins");
+        text.push('.');
+        Dialect::Postgres.quote_into(meta.column(i), &mut text);
+        text
+    };
+    // The key as the other path writes it: the text of its JSON scalar.
+    for (n, &k) in meta.key.iter().enumerate() {
+        if n > 0 {
+            sql.push(", ");
+        }
+        sql.push("(");
+        push_json(sql, meta.kinds[k], &column(k));
+        sql.push(") #>> '{}'");
+    }
+    sql.push("), ")
+        .bind(Value::String(Action::Create.as_str().into()))
+        .push(", ");
+    let mut shared = shared_values(current().as_ref()).into_iter();
+    if let Some(description) = shared.next() {
+        sql.bind(description);
+    }
+    sql.push(", NULL, jsonb_build_object(");
+    for i in 0..meta.kinds.len() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind(Value::String(meta.column(i).to_string()))
+            .push("::text, ");
+        if meta.redacted[i] {
+            sql.bind(Value::String(REDACTED.into())).push("::text");
+        } else {
+            push_json(sql, meta.kinds[i], &column(i));
+        }
+    }
+    sql.push(")");
+    for value in shared {
+        sql.push(", ").bind(value);
+    }
+    sql.push(" FROM ")
+        .ident("ins")
+        .push(") SELECT ")
+        .idents(meta.columns())
+        .push(" FROM ")
+        .ident("ins");
+}
+
 /// `"o3"`, `"n3"`: the old and new value of the fourth audited column.
 fn alias(prefix: char, n: usize) -> String {
     format!("{prefix}{n}")
+}
+
+fn quoted(name: &str) -> String {
+    let mut text = String::new();
+    Dialect::Postgres.quote_into(name, &mut text);
+    text
 }
 
 /// `"o3" IS NOT DISTINCT FROM "n3"`.
@@ -206,7 +275,7 @@ fn push_old_json(sql: &mut Sql, meta: &Meta, old: &[usize], changed_only: bool) 
         if meta.redacted[i] {
             sql.bind(Value::String(REDACTED.into())).push("::text");
         } else {
-            push_json(sql, meta.kinds[i], &alias('o', n));
+            push_json(sql, meta.kinds[i], &quoted(&alias('o', n)));
         }
         if changed_only {
             sql.push(") END)");
@@ -217,15 +286,14 @@ fn push_old_json(sql: &mut Sql, meta: &Meta, old: &[usize], changed_only: bool) 
     }
 }
 
-/// The JSON of the value in column `name` (of `"chg"`), as
+/// The JSON of the value `x` (a quoted column of the statement), as
 /// [`Value::to_json`] writes it for `kind`; SQL NULL for NULL.
-fn push_json(sql: &mut Sql, kind: Kind, name: &str) {
-    let mut column = String::new();
-    Dialect::Postgres.quote_into(name, &mut column);
-    let x = column.as_str();
+fn push_json(sql: &mut Sql, kind: Kind, x: &str) {
     // Fractions of a second as chrono writes them: none, 3 or 6 digits.
     let trimmed = |format: &str| {
-        format!("regexp_replace(to_char({format}, 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), '(\\.000)?000$', '')")
+        format!(
+            "regexp_replace(to_char({format}, 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), '(\\.000)?000$', '')"
+        )
     };
     let text = match kind {
         Kind::Decimal => format!("to_jsonb({x}::text)"),

@@ -276,8 +276,15 @@ async fn insert_group<DB: Driver>(
     if DB::RETURNING {
         // The rows come back from the database: their values move into the
         // statement instead of being copied.
+        let audited = meta.table.audit && inline::applies::<DB>(meta);
+        if audited {
+            sql.push("WITH ").ident("ins").push(" AS (");
+        }
         push_insert(&mut sql, meta, rows, &included);
         sql.push(" RETURNING ").idents(meta.columns());
+        if audited {
+            inline::push_create_audit(&mut sql, meta);
+        }
         return fetch_rows::<DB>(conn, meta, sql).await;
     }
     push_insert(&mut sql, meta, rows.clone(), &included);
@@ -327,14 +334,17 @@ pub async fn insert<DB: Driver>(
     let mut rows = rows;
     stamp_new(meta, &mut rows);
     let batch = batch.max(1);
-    if DB::DIALECT == Dialect::Postgres && meta.table.audit && rows.len() == 1 {
+    // PostgreSQL writes the audit rows of models without JSON columns in
+    // the INSERT's own statement (see `insert_group`).
+    let inline_audit = meta.table.audit && inline::applies::<DB>(meta);
+    if DB::DIALECT == Dialect::Postgres && meta.table.audit && !inline_audit && rows.len() == 1 {
         let Some(row) = rows.pop() else {
             return Ok(rows);
         };
         return insert_audited_postgres::<DB>(conn, meta, row).await;
     }
     // One statement is atomic on its own: no BEGIN/COMMIT round trips.
-    if rows.len() <= batch && !meta.table.audit && one_group(meta, &rows) {
+    if rows.len() <= batch && (!meta.table.audit || inline_audit) && one_group(meta, &rows) {
         return insert_chunks::<DB>(conn, meta, rows, batch).await;
     }
     let mut tx = begin::<DB>(conn).await?;
@@ -378,7 +388,7 @@ async fn insert_chunks<DB: Driver>(
             group.push(row);
         }
         inserted.extend(insert_group::<DB>(conn, meta, group).await?);
-        if meta.table.audit {
+        if meta.table.audit && !inline::applies::<DB>(meta) {
             let entries = inserted
                 .iter()
                 .map(|row| {
