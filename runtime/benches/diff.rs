@@ -17,17 +17,7 @@ use dbgen::plan::Policy;
 use dbgen::schema::{Column, ColumnType, FkAction, ForeignKey, Index, PrimaryKey, Schema, Table};
 
 fn column(name: String, ty: ColumnType, nullable: bool) -> Column {
-    Column {
-        field: name.clone().into(),
-        name: name.into(),
-        ty,
-        nullable,
-        default: None,
-        auto_increment: false,
-        sensitive: false,
-        comment: None,
-        renamed_from: None,
-    }
+    Column::new(name, ty, nullable)
 }
 
 fn synthetic(tables: usize) -> Schema {

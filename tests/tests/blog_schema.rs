@@ -64,7 +64,7 @@ fn columns_have_their_types_and_nullability() {
     );
     assert_eq!(column(products, "description"), (ColumnType::Text, true));
     assert_eq!(
-        products.column("status").and_then(|c| c.default.as_deref()),
+        products.column("status").and_then(|c| c.default()),
         Some("'active'")
     );
     assert!(

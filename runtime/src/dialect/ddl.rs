@@ -73,7 +73,7 @@ pub trait Ddl {
         if !column.nullable {
             def.push_str(" NOT NULL");
         }
-        if let Some(default) = &column.default {
+        if let Some(default) = column.default() {
             def.push_str(" DEFAULT ");
             def.push_str(default);
         }

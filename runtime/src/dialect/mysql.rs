@@ -30,11 +30,11 @@ impl Ddl for MySql {
         if column.auto_increment {
             def.push_str(" AUTO_INCREMENT");
         }
-        if let Some(default) = &column.default {
+        if let Some(default) = column.default() {
             def.push_str(" DEFAULT ");
             def.push_str(default);
         }
-        if let Some(comment) = &column.comment {
+        if let Some(comment) = column.comment() {
             def.push_str(" COMMENT ");
             def.push_str(&self.string(comment));
         }

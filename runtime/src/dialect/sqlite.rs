@@ -46,7 +46,7 @@ impl Ddl for Sqlite {
             }
             _ => {}
         }
-        if let Some(default) = &column.default {
+        if let Some(default) = column.default() {
             def.push_str(" DEFAULT ");
             def.push_str(default);
         }

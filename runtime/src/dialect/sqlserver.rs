@@ -48,7 +48,7 @@ impl Ddl for SqlServer {
         } else {
             " NOT NULL"
         });
-        if let Some(default) = &column.default {
+        if let Some(default) = column.default() {
             def.push_str(&format!(
                 " CONSTRAINT {} DEFAULT {default}",
                 self.ident(&Self::default_name(table, &column.name))?
@@ -71,7 +71,7 @@ impl Ddl for SqlServer {
 
     fn drop_column(&self, table: &str, column: &Column) -> Result<Statements, Error> {
         let mut out = Vec::new();
-        if column.default.is_some() {
+        if column.default().is_some() {
             out.push(format!(
                 "ALTER TABLE {} DROP CONSTRAINT {}",
                 self.ident(table)?,
@@ -103,7 +103,7 @@ impl Ddl for SqlServer {
         }
         let mut out = Vec::new();
         let default_name = self.ident(&Self::default_name(table, &to.name))?;
-        if from.default.is_some() && from.default != to.default {
+        if from.default().is_some() && from.default() != to.default() {
             out.push(format!(
                 "ALTER TABLE {} DROP CONSTRAINT {default_name}",
                 self.ident(table)?
@@ -118,7 +118,7 @@ impl Ddl for SqlServer {
                 if to.nullable { "NULL" } else { "NOT NULL" }
             ));
         }
-        if let Some(default) = to.default.as_ref().filter(|_| from.default != to.default) {
+        if let Some(default) = to.default().filter(|_| from.default() != to.default()) {
             out.push(format!(
                 "ALTER TABLE {} ADD CONSTRAINT {default_name} DEFAULT {default} FOR {}",
                 self.ident(table)?,

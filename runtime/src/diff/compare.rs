@@ -113,7 +113,7 @@ pub fn diff(current_schema: &Schema, desired_schema: &Schema, _options: &DiffOpt
 
 /// Whether the table carries a rename hint (which may warrant a note).
 fn has_hints(table: &Table) -> bool {
-    table.renamed_from.is_some() || table.columns.iter().any(|c| c.renamed_from.is_some())
+    table.renamed_from.is_some() || table.columns.iter().any(|c| c.renamed_from().is_some())
 }
 
 /// Tables by name, for lookups in large schemas. Only looked up, never
@@ -171,13 +171,13 @@ fn renamed_references<'t>(
 fn strip_hints(mut table: Table) -> Table {
     table.renamed_from = None;
     for column in table.columns.to_mut() {
-        column.renamed_from = None;
+        column.set_renamed_from(None);
     }
     table
 }
 
 fn diff_table(existing: Cow<'_, Table>, wanted: &Table, out: &mut Diff) {
-    if *existing == *wanted && wanted.columns.iter().all(|c| c.renamed_from.is_none()) {
+    if *existing == *wanted && wanted.columns.iter().all(|c| c.renamed_from().is_none()) {
         return;
     }
     let table = wanted.name.to_string();
@@ -186,7 +186,7 @@ fn diff_table(existing: Cow<'_, Table>, wanted: &Table, out: &mut Diff) {
     // Columns: renames, then alterations and additions, then drops.
     let mut column_renames: BTreeMap<String, String> = BTreeMap::new();
     for column in wanted.columns.iter() {
-        let Some(old) = column.renamed_from.as_deref() else {
+        let Some(old) = column.renamed_from() else {
             continue;
         };
         if existing.column(&column.name).is_some() {
@@ -387,13 +387,13 @@ fn same_column(a: &Column, b: &Column) -> bool {
     a.name == b.name
         && a.ty == b.ty
         && a.nullable == b.nullable
-        && a.default == b.default
+        && a.default() == b.default()
         && a.auto_increment == b.auto_increment
-        && a.comment == b.comment
+        && a.comment() == b.comment()
 }
 
 fn hintless(column: &Column) -> Column {
     let mut column = column.clone();
-    column.renamed_from = None;
+    column.set_renamed_from(None);
     column
 }

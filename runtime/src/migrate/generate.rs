@@ -122,7 +122,7 @@ fn has_hints(schema: &Schema) -> bool {
     schema
         .tables
         .iter()
-        .any(|t| t.renamed_from.is_some() || t.columns.iter().any(|c| c.renamed_from.is_some()))
+        .any(|t| t.renamed_from.is_some() || t.columns.iter().any(|c| c.renamed_from().is_some()))
 }
 
 /// `schema` without rename hints (the same schema when it has none).
@@ -133,9 +133,9 @@ fn without_hints(schema: Cow<'_, Schema>) -> Cow<'_, Schema> {
     let mut schema = schema.into_owned();
     for table in &mut schema.tables {
         table.renamed_from = None;
-        if table.columns.iter().any(|c| c.renamed_from.is_some()) {
+        if table.columns.iter().any(|c| c.renamed_from().is_some()) {
             for column in table.columns.to_mut() {
-                column.renamed_from = None;
+                column.set_renamed_from(None);
             }
         }
     }
@@ -173,7 +173,7 @@ fn reverse_hints<'s>(current: &'s Schema, changes: &[Change]) -> Cow<'s, Schema>
                     .find(|t| t.name == old)
                     .and_then(|t| t.columns.to_mut().iter_mut().find(|c| c.name == *from));
                 if let Some(column) = column {
-                    column.renamed_from = Some(to.clone().into());
+                    column.set_renamed_from(Some(to.clone().into()));
                 }
             }
             _ => {}

@@ -57,7 +57,7 @@ impl Meta {
             .columns
             .iter()
             .map(|c| {
-                c.sensitive || redact::is_secret_name(&c.name) || redact::is_secret_name(&c.field)
+                c.sensitive || redact::is_secret_name(&c.name) || redact::is_secret_name(c.field())
             })
             .collect();
         Meta {
@@ -90,7 +90,7 @@ impl Meta {
 
     /// Whether column `index` has a database default.
     pub fn has_default(&self, index: usize) -> bool {
-        self.table.columns[index].default.is_some()
+        self.table.columns[index].default().is_some()
     }
 
     /// Whether column `index` is a timestamp dbgen sets itself.

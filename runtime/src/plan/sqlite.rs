@@ -134,7 +134,7 @@ fn tables_to_rebuild(current: &Schema, changes: &[Change]) -> BTreeSet<String> {
             // ADD COLUMN cannot add a NOT NULL column without a default,
             // nor a key column.
             Change::AddColumn { column, .. } => {
-                (!column.nullable && column.default.is_none()) || column.auto_increment
+                (!column.nullable && column.default().is_none()) || column.auto_increment
             }
             // DROP COLUMN fails on key, foreign key and checked columns.
             Change::DropColumn { table, column } => current

@@ -109,15 +109,8 @@ fn sample_table(name: &'static str) -> Table {
     Table {
         name: Str::new_static(name),
         columns: Cow::Owned(vec![Column {
-            name: "id".into(),
-            field: "id".into(),
-            ty: ColumnType::BigInt,
-            nullable: false,
-            default: None,
             auto_increment: true,
-            sensitive: false,
-            comment: Some("key".into()),
-            renamed_from: None,
+            ..Column::new("id", ColumnType::BigInt, false).with_comment("key")
         }]),
         primary_key: Some(PrimaryKey {
             name: "pk_x".into(),
@@ -197,4 +190,44 @@ fn unknown_versions_and_fields_are_refused() {
         .map(|e| format!("{e}"))
         .unwrap_or_default();
     assert!(err.contains("strnig"), "{err}");
+}
+
+#[test]
+fn a_column_is_small_and_its_rare_attributes_round_trip() {
+    assert!(
+        std::mem::size_of::<Column>() <= 48,
+        "Column is {} bytes",
+        std::mem::size_of::<Column>()
+    );
+    let plain = Column::new("id", ColumnType::BigInt, false);
+    assert_eq!(plain.field(), "id");
+    assert_eq!(plain.default(), None);
+    // A field named like the column is the same column as no field at all.
+    assert_eq!(plain.clone().with_field("id"), plain);
+    let rich = Column::new("e_mail", ColumnType::Varchar(200), true)
+        .with_field("email")
+        .with_default("''")
+        .with_comment("where we write")
+        .with_renamed_from("mail");
+    let json = serde_json::to_string(&rich).unwrap();
+    assert_eq!(
+        json,
+        r#"{"name":"e_mail","field":"email","type":"varchar(200)","nullable":true,"default":"''","comment":"where we write","renamed_from":"mail"}"#
+    );
+    let back: Column = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, rich);
+    assert_eq!(back.field(), "email");
+    assert_eq!(back.renamed_from(), Some("mail"));
+    let mut cleared = back;
+    cleared.set_field("e_mail");
+    cleared.set_default(None);
+    cleared.set_comment(None);
+    cleared.set_renamed_from(None);
+    assert_eq!(
+        cleared,
+        Column::new("e_mail", ColumnType::Varchar(200), true),
+        "clearing every rare attribute leaves a plain column"
+    );
+    let unknown = r#"{"name":"a","field":"a","type":"text","nullable":true,"colour":"red"}"#;
+    assert!(serde_json::from_str::<Column>(unknown).is_err());
 }

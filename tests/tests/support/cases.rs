@@ -43,7 +43,7 @@ fn products() -> T {
 pub fn cases() -> Vec<Case> {
     let with_default = |name: &str, ty: Ty, default: &str| {
         let mut c = col(name, ty, false);
-        c.default = Some(default.to_string().into());
+        c.set_default(Some(default.to_string().into()));
         c
     };
     let memberships = || {
@@ -120,7 +120,7 @@ pub fn cases() -> Vec<Case> {
             "rename_column",
             schema(vec![table("users").col("mail", Ty::Varchar(255), false)]),
             schema(vec![
-                users().edit("email", |c| c.renamed_from = Some("mail".into())),
+                users().edit("email", |c| c.set_renamed_from(Some("mail".into()))),
             ]),
         ),
         case(
@@ -137,15 +137,15 @@ pub fn cases() -> Vec<Case> {
             "alter_column_default",
             schema(vec![users()]),
             schema(vec![
-                users().edit("email", |c| c.default = Some("''".into())),
+                users().edit("email", |c| c.set_default(Some("''".into()))),
             ]),
         ),
         case(
             "alter_column_comment",
             schema(vec![users()]),
-            schema(vec![
-                users().edit("email", |c| c.comment = Some("where we write".into())),
-            ]),
+            schema(vec![users().edit("email", |c| {
+                c.set_comment(Some("where we write".into()))
+            })]),
         ),
         case(
             "add_index",
@@ -176,7 +176,7 @@ pub fn cases() -> Vec<Case> {
             ]),
             schema(vec![
                 users()
-                    .edit("email", |c| c.renamed_from = Some("mail".into()))
+                    .edit("email", |c| c.set_renamed_from(Some("mail".into())))
                     .index(&["email"], false),
             ]),
         ),

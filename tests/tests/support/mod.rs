@@ -21,17 +21,7 @@ pub const DIALECTS: [Dialect; 4] = [
 ];
 
 pub fn col(name: &str, ty: ColumnType, nullable: bool) -> Column {
-    Column {
-        name: name.to_string().into(),
-        field: name.to_string().into(),
-        ty,
-        nullable,
-        default: None,
-        auto_increment: false,
-        sensitive: false,
-        comment: None,
-        renamed_from: None,
-    }
+    Column::new(name, ty, nullable)
 }
 
 /// A table builder.
