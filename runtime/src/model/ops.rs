@@ -171,6 +171,9 @@ fn stamp_new(meta: &Meta, rows: &mut [Vec<Value>]) {
 
 /// `INSERT INTO t (included) VALUES (...), (...)`.
 fn push_insert(sql: &mut Sql, meta: &Meta, rows: Vec<Vec<Value>>, included: &[usize]) {
+    // `($1, $2, ...), ` is under 8 bytes a value for batches of up to a
+    // few thousand rows.
+    sql.reserve(rows.len() * included.len(), rows.len() * included.len() * 8);
     sql.push("INSERT INTO ").ident(meta.name()).push(" (");
     sql.idents(included.iter().map(|&i| meta.column(i)))
         .push(") VALUES ");

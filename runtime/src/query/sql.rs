@@ -25,6 +25,12 @@ impl Sql {
         self.dialect
     }
 
+    /// Room for `values` more values and `text` more bytes of text.
+    pub fn reserve(&mut self, values: usize, text: usize) {
+        self.values.reserve(values);
+        self.text.reserve(text);
+    }
+
     /// Appends SQL text written by dbgen (or a caller's filter fragment).
     pub fn push(&mut self, text: &str) -> &mut Sql {
         self.text.push_str(text);
