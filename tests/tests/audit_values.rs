@@ -10,8 +10,6 @@
 
 mod support;
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use dbgen::audit::AuditLog;
 use dbgen::migrate::generate;
@@ -20,6 +18,7 @@ use dbgen::schema::Schema;
 use dbgen::{Driver, Error, Model};
 use rust_decimal::Decimal;
 use serde_json::{Map, Value as Json};
+use support::concurrency;
 use support::db::{Engine, TestDb};
 
 /// Every kind of value the audit log spells, except JSON.
@@ -506,82 +505,20 @@ where
 /// 50 tasks updating and soft-deleting the same 5 rows: every successful
 /// change has exactly one audit row, and the table matches the log.
 async fn concurrency<DB: Driver>(engine: Engine, pool: &sqlx::Pool<DB>) {
-    let mut ids = Vec::new();
+    let mut rows = Vec::new();
     for i in 0..5 {
         let mut s = sample(&format!("C-{i}"));
         s.mid = -1;
-        ids.push(s.insert(pool).await.unwrap().id);
+        rows.push(s.insert(pool).await.unwrap());
     }
-    let mut tasks = Vec::new();
-    for task in 0..50i32 {
-        let pool = pool.clone();
-        let id = ids[usize::try_from(task).unwrap() % 5];
-        tasks.push(tokio::spawn(async move {
-            if task % 9 == 4 {
-                match Sample::delete_by_id(&pool, id).await {
-                    Ok(()) => Some(("DELETE", id)),
-                    Err(Error::NotFound { .. }) => None,
-                    Err(other) => panic!("delete failed: {other}"),
-                }
-            } else {
-                let mut s = Sample::find(&pool, id).await.unwrap()?;
-                s.mid = task;
-                match s.update(&pool).await {
-                    Ok(()) => Some(("UPDATE", id)),
-                    Err(Error::NotFound { .. }) => None,
-                    Err(other) => panic!("update failed: {other}"),
-                }
-            }
-        }));
-    }
-    let mut done: BTreeMap<(&str, i64), usize> = BTreeMap::new();
-    for task in tasks {
-        if let Some(change) = task.await.unwrap() {
-            *done.entry(change).or_default() += 1;
-        }
-    }
-    for &id in &ids {
-        let rows = history(pool, id).await;
-        let count = |action: &str| rows.iter().filter(|r| r.action == action).count();
-        assert_eq!(
-            count("UPDATE"),
-            done.get(&("UPDATE", id)).copied().unwrap_or(0),
-            "{engine:?} row {id}"
-        );
-        assert_eq!(
-            count("DELETE"),
-            done.get(&("DELETE", id)).copied().unwrap_or(0),
-            "{engine:?} row {id}"
-        );
-        assert!(count("DELETE") <= 1);
-        let row = Sample::query()
-            .with_trashed()
-            .filter("id = ", id)
-            .fetch_optional(pool)
-            .await
-            .unwrap()
-            .unwrap();
-        assert_eq!(
-            row.deleted_at.is_some(),
-            count("DELETE") == 1,
-            "{engine:?}: trashed iff a DELETE was logged"
-        );
-        // Each logged update's old value is the previous one's new value.
-        let mut last = serde_json::json!(-1);
-        for update in rows.iter().filter(|r| r.action == "UPDATE") {
-            assert_eq!(
-                update.old_values.as_ref().unwrap()["mid"],
-                last,
-                "{engine:?}"
-            );
-            last = update.new_values.as_ref().unwrap()["mid"].clone();
-        }
-        assert_eq!(
-            serde_json::json!(row.mid),
-            last,
-            "{engine:?}: table matches log"
-        );
-    }
+    let field = concurrency::Field {
+        column: "mid",
+        set: |s: &mut Sample, task| s.mid = i32::try_from(task).unwrap(),
+        get: |s| serde_json::json!(s.mid),
+        id: |s| s.id,
+        trashed: |s| s.deleted_at.is_some(),
+    };
+    concurrency::fifty_tasks(engine, pool, "av_samples", rows, field).await;
 }
 
 async fn suite<DB>(engine: Engine, pool: &sqlx::Pool<DB>)
@@ -603,11 +540,7 @@ async fn postgres_audit_values() {
     let Some(db) = TestDb::create(Engine::Postgres, "dbgen_av").await else {
         return;
     };
-    let pool = sqlx::postgres::PgPoolOptions::new()
-        .max_connections(8)
-        .connect(&db.url)
-        .await
-        .expect("connect");
+    let pool = db.pool::<sqlx::Postgres>().await;
     suite(Engine::Postgres, &pool).await;
     pool.close().await;
     db.drop_db().await;
@@ -618,11 +551,7 @@ async fn mariadb_audit_values() {
     let Some(db) = TestDb::create(Engine::MariaDb, "dbgen_av").await else {
         return;
     };
-    let pool = sqlx::mysql::MySqlPoolOptions::new()
-        .max_connections(8)
-        .connect(&db.url)
-        .await
-        .expect("connect");
+    let pool = db.pool::<sqlx::MySql>().await;
     suite(Engine::MariaDb, &pool).await;
     pool.close().await;
     db.drop_db().await;
@@ -633,11 +562,7 @@ async fn sqlite_audit_values() {
     let Some(db) = TestDb::create(Engine::Sqlite, "dbgen_av").await else {
         return;
     };
-    let pool = sqlx::sqlite::SqlitePoolOptions::new()
-        .max_connections(8)
-        .connect(&db.url)
-        .await
-        .expect("connect");
+    let pool = db.pool::<sqlx::Sqlite>().await;
     suite(Engine::Sqlite, &pool).await;
     pool.close().await;
     db.drop_db().await;

@@ -6,8 +6,6 @@
 
 mod support;
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Duration, Utc};
 use dbgen::audit::{AuditContext, AuditFilter, AuditLog, AuditLogger};
 use dbgen::migrate::generate;
@@ -15,6 +13,7 @@ use dbgen::plan::Policy;
 use dbgen::schema::Schema;
 use dbgen::{Driver, Error, Model, Order};
 use rust_decimal::Decimal;
+use support::concurrency;
 use support::db::{Engine, TestDb};
 
 #[derive(Model, Debug, Clone, PartialEq)]
@@ -679,83 +678,23 @@ async fn cleanup_by_age<DB: Driver>(pool: &sqlx::Pool<DB>) {
 /// 50 tasks updating and soft-deleting the same 5 rows: every successful
 /// change has exactly one audit row, and the table matches the log.
 async fn concurrent_changes<DB: Driver>(engine: Engine, pool: &sqlx::Pool<DB>) {
-    let mut ids = Vec::new();
+    let mut rows = Vec::new();
     for i in 0..5 {
-        ids.push(
+        rows.push(
             product(&format!("X-{i}"), "start")
                 .insert(pool)
                 .await
-                .unwrap()
-                .id,
+                .unwrap(),
         );
     }
-    let mut tasks = Vec::new();
-    for task in 0..50 {
-        let pool = pool.clone();
-        let id = ids[task % 5];
-        tasks.push(tokio::spawn(async move {
-            if task % 9 == 4 {
-                match Product::delete_by_id(&pool, id).await {
-                    Ok(()) => Some(("DELETE", id)),
-                    Err(Error::NotFound { .. }) => None,
-                    Err(other) => panic!("delete failed: {other}"),
-                }
-            } else {
-                let mut p = Product::find(&pool, id).await.unwrap()?;
-                p.name = format!("task-{task}");
-                match p.update(&pool).await {
-                    Ok(()) => Some(("UPDATE", id)),
-                    Err(Error::NotFound { .. }) => None,
-                    Err(other) => panic!("update failed: {other}"),
-                }
-            }
-        }));
-    }
-    let mut done: BTreeMap<(&str, i64), usize> = BTreeMap::new();
-    for task in tasks {
-        if let Some(change) = task.await.unwrap() {
-            *done.entry(change).or_default() += 1;
-        }
-    }
-    for &id in &ids {
-        let rows = audit_rows(pool, "rt_products", id).await;
-        let count = |action: &str| rows.iter().filter(|r| r.action == action).count();
-        assert_eq!(
-            count("UPDATE"),
-            done.get(&("UPDATE", id)).copied().unwrap_or(0),
-            "{engine:?} row {id}"
-        );
-        assert_eq!(
-            count("DELETE"),
-            done.get(&("DELETE", id)).copied().unwrap_or(0),
-            "{engine:?} row {id}"
-        );
-        assert!(count("DELETE") <= 1);
-        let row = Product::query()
-            .with_trashed()
-            .filter("id = ", id)
-            .fetch_optional(pool)
-            .await
-            .unwrap()
-            .unwrap();
-        assert_eq!(
-            row.deleted_at.is_some(),
-            count("DELETE") == 1,
-            "{engine:?}: trashed iff a DELETE was logged"
-        );
-        let last_name = rows
-            .iter()
-            .rev()
-            .find(|r| r.action == "UPDATE")
-            .map(|r| {
-                r.new_values.as_ref().unwrap()["name"]
-                    .as_str()
-                    .unwrap()
-                    .to_string()
-            })
-            .unwrap_or_else(|| "start".into());
-        assert_eq!(row.name, last_name, "{engine:?}: the table matches the log");
-    }
+    let field = concurrency::Field {
+        column: "name",
+        set: |p: &mut Product, task| p.name = format!("task-{task}"),
+        get: |p| serde_json::json!(p.name),
+        id: |p| p.id,
+        trashed: |p| p.deleted_at.is_some(),
+    };
+    concurrency::fifty_tasks(engine, pool, "rt_products", rows, field).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -763,11 +702,7 @@ async fn postgres_runtime() {
     let Some(db) = TestDb::create(Engine::Postgres, "dbgen_rt").await else {
         return;
     };
-    let pool = sqlx::postgres::PgPoolOptions::new()
-        .max_connections(8)
-        .connect(&db.url)
-        .await
-        .expect("connect");
+    let pool = db.pool::<sqlx::Postgres>().await;
     suite(Engine::Postgres, &pool).await;
     // The live-row lookup by a unique column uses the partial unique index.
     let mut conn = pool.acquire().await.unwrap();
@@ -792,11 +727,7 @@ async fn mariadb_runtime() {
     let Some(db) = TestDb::create(Engine::MariaDb, "dbgen_rt").await else {
         return;
     };
-    let pool = sqlx::mysql::MySqlPoolOptions::new()
-        .max_connections(8)
-        .connect(&db.url)
-        .await
-        .expect("connect");
+    let pool = db.pool::<sqlx::MySql>().await;
     suite(Engine::MariaDb, &pool).await;
     // The live-row lookup by a unique column uses the unique key whose
     // second part is the live-row marker.
@@ -817,11 +748,7 @@ async fn sqlite_runtime() {
     let Some(db) = TestDb::create(Engine::Sqlite, "dbgen_rt").await else {
         return;
     };
-    let pool = sqlx::sqlite::SqlitePoolOptions::new()
-        .max_connections(8)
-        .connect(&db.url)
-        .await
-        .expect("connect");
+    let pool = db.pool::<sqlx::Sqlite>().await;
     suite(Engine::Sqlite, &pool).await;
     let rows = sqlx::query(
         "EXPLAIN QUERY PLAN SELECT * FROM \"rt_products\" WHERE \"sku\" = 'B-001' AND \"deleted_at\" IS NULL",

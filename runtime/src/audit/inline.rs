@@ -107,20 +107,9 @@ fn statement(meta: &Meta, change: Change<'_>) -> Sql {
             sql.push(" AS ").ident(&alias('n', n));
         }
     }
-    sql.push("), ").ident("aud").push(" AS (INSERT INTO ");
-    sql.ident("audit_logs")
-        .push(" (")
-        .idents(COLUMNS)
-        .push(") SELECT ");
-    sql.bind(Value::String(meta.name().to_string())).push(", ");
-    sql.bind(Value::String(entity_id)).push(", ");
-    sql.bind(Value::String(change.action.as_str().into()))
-        .push(", ");
-    let mut shared = shared_values(current().as_ref()).into_iter();
-    if let Some(description) = shared.next() {
-        sql.bind(description);
-    }
-    sql.push(", ");
+    push_audit_head(&mut sql, meta);
+    sql.bind(Value::String(entity_id));
+    let shared = push_action(&mut sql, change.action);
     push_old_json(&mut sql, meta, &change.old, change.changed_only);
     sql.push(", ");
     match change.new {
@@ -146,9 +135,7 @@ fn statement(meta: &Meta, change: Change<'_>) -> Sql {
             }
         }
     }
-    for value in shared {
-        sql.push(", ").bind(value);
-    }
+    push_shared(&mut sql, shared);
     sql.push(" FROM ").ident("chg");
     if change.changed_only {
         sql.push(" WHERE ");
@@ -173,24 +160,27 @@ fn statement(meta: &Meta, change: Change<'_>) -> Sql {
 
 /// Completes `WITH "ins" AS (INSERT ... RETURNING <every column>` (rows
 /// inserted into `meta`'s table) with one CREATE audit row per inserted
-/// row, holding the row as stored, and selects the inserted rows:
-/// `), "aud" AS (INSERT INTO "audit_logs" ... SELECT ... FROM "ins")
-/// SELECT <every column> FROM "ins"`.
-pub(crate) fn push_create_audit(sql: &mut Sql, meta: &Meta) {
-    sql.push("), ").ident("aud").push(" AS (INSERT INTO ");
-    sql.ident("audit_logs")
-        .push(" (")
-        .idents(COLUMNS)
-        .push(") SELECT ");
-    sql.bind(Value::String(meta.name().to_string()))
-        .push(", concat_ws(',', ");
+/// row, and selects the inserted rows: `), "aud" AS (INSERT INTO
+/// "audit_logs" ... SELECT ... FROM "ins") SELECT <every column> FROM "ins"`.
+///
+/// The new values are the row as stored, spelled in SQL; with `given`, the
+/// columns it lists come from its JSON object instead (a model with JSON
+/// columns, whose secrets are redacted in Rust) and the others, filled by
+/// the database, from the row.
+pub(crate) fn push_create_audit(
+    sql: &mut Sql,
+    meta: &Meta,
+    given: Option<(serde_json::Value, &[usize])>,
+) {
     let column = |i: usize| {
         let mut text = quoted("ins");
         text.push('.');
         Dialect::Postgres.quote_into(meta.column(i), &mut text);
         text
     };
+    push_audit_head(sql, meta);
     // The key as the other path writes it: the text of its JSON scalar.
+    sql.push("concat_ws(',', ");
     for (n, &k) in meta.key.iter().enumerate() {
         if n > 0 {
             sql.push(", ");
@@ -199,36 +189,74 @@ pub(crate) fn push_create_audit(sql: &mut Sql, meta: &Meta) {
         push_json(sql, meta.kinds[k], &column(k));
         sql.push(") #>> '{}'");
     }
-    sql.push("), ")
-        .bind(Value::String(Action::Create.as_str().into()))
-        .push(", ");
-    let mut shared = shared_values(current().as_ref()).into_iter();
-    if let Some(description) = shared.next() {
-        sql.bind(description);
+    sql.push(")");
+    let shared = push_action(sql, Action::Create);
+    sql.push("NULL, ");
+    let mut listed: &[usize] = &[];
+    if let Some((json, columns)) = given {
+        sql.bind(Value::Json(json)).push(" || ");
+        listed = columns;
     }
-    sql.push(", NULL, jsonb_build_object(");
-    for i in 0..meta.kinds.len() {
-        if i > 0 {
+    sql.push("jsonb_build_object(");
+    let rest = (0..meta.kinds.len()).filter(|i| !listed.contains(i));
+    for (n, i) in rest.enumerate() {
+        if n > 0 {
             sql.push(", ");
         }
-        sql.bind(Value::String(meta.column(i).to_string()))
-            .push("::text, ");
-        if meta.redacted[i] {
-            sql.bind(Value::String(REDACTED.into())).push("::text");
-        } else {
-            push_json(sql, meta.kinds[i], &column(i));
-        }
+        push_member(sql, meta, i, &column(i));
     }
     sql.push(")");
-    for value in shared {
-        sql.push(", ").bind(value);
-    }
+    push_shared(sql, shared);
     sql.push(" FROM ")
         .ident("ins")
         .push(") SELECT ")
         .idents(meta.columns())
         .push(" FROM ")
         .ident("ins");
+}
+
+/// `), "aud" AS (INSERT INTO "audit_logs" (...) SELECT $table, `; the
+/// entity id follows.
+fn push_audit_head(sql: &mut Sql, meta: &Meta) {
+    sql.push("), ").ident("aud").push(" AS (INSERT INTO ");
+    sql.ident("audit_logs")
+        .push(" (")
+        .idents(COLUMNS)
+        .push(") SELECT ");
+    sql.bind(Value::String(meta.name().to_string())).push(", ");
+}
+
+/// `, $action, $description, ` after the entity id; returns the shared
+/// values that follow the old and new values.
+fn push_action(sql: &mut Sql, action: Action) -> std::vec::IntoIter<Value> {
+    sql.push(", ")
+        .bind(Value::String(action.as_str().into()))
+        .push(", ");
+    let mut shared = shared_values(current().as_ref()).into_iter();
+    if let Some(description) = shared.next() {
+        sql.bind(description);
+    }
+    sql.push(", ");
+    shared
+}
+
+/// `, $user_id, ..., $created_at` after the new values.
+fn push_shared(sql: &mut Sql, shared: std::vec::IntoIter<Value>) {
+    for value in shared {
+        sql.push(", ").bind(value);
+    }
+}
+
+/// `$name::text, <the JSON of x>` (or `"[REDACTED]"`): one member of a
+/// `jsonb_build_object` for column `i`.
+fn push_member(sql: &mut Sql, meta: &Meta, i: usize, x: &str) {
+    sql.bind(Value::String(meta.column(i).to_string()))
+        .push("::text, ");
+    if meta.redacted[i] {
+        sql.bind(Value::String(REDACTED.into())).push("::text");
+    } else {
+        push_json(sql, meta.kinds[i], x);
+    }
 }
 
 /// `"o3"`, `"n3"`: the old and new value of the fourth audited column.
@@ -270,13 +298,7 @@ fn push_old_json(sql: &mut Sql, meta: &Meta, old: &[usize], changed_only: bool) 
         } else if n > 0 {
             sql.push(", ");
         }
-        sql.bind(Value::String(meta.column(i).to_string()))
-            .push("::text, ");
-        if meta.redacted[i] {
-            sql.bind(Value::String(REDACTED.into())).push("::text");
-        } else {
-            push_json(sql, meta.kinds[i], &quoted(&alias('o', n)));
-        }
+        push_member(sql, meta, i, &quoted(&alias('o', n)));
         if changed_only {
             sql.push(") END)");
         }

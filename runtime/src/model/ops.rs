@@ -191,9 +191,10 @@ fn push_insert(sql: &mut Sql, meta: &Meta, rows: Vec<Vec<Value>>, included: &[us
 
 /// PostgreSQL: one audited row inserted with its audit row in a single
 /// statement (data-modifying CTE), so it needs no BEGIN/COMMIT round trips
-/// and is atomic on its own. The audit values are the row as sent, with
-/// the columns the database filled (generated key, defaults) read from the
-/// inserted row.
+/// and is atomic on its own. The audit values are the row as sent, spelled
+/// in Rust (one bound JSON object is cheaper for the server than spelling
+/// each column), with the columns the database filled (generated key,
+/// defaults) spelled from the inserted row.
 async fn insert_audited_postgres<DB: Driver>(
     conn: &mut DB::Connection,
     meta: &Meta,
@@ -202,64 +203,12 @@ async fn insert_audited_postgres<DB: Driver>(
     let included: Vec<usize> = (0..meta.kinds.len())
         .filter(|&i| !omitted(meta, &row, i))
         .collect();
-    let filled: Vec<usize> = (0..meta.kinds.len())
-        .filter(|i| !included.contains(i))
-        .collect();
     let mut sql = Sql::new(DB::DIALECT);
     sql.push("WITH ").ident("ins").push(" AS (");
     let new_values = row_json(meta, &row, included.iter().copied());
     push_insert(&mut sql, meta, vec![row], &included);
-    sql.push(" RETURNING ")
-        .idents(meta.columns())
-        .push("), ")
-        .ident("aud")
-        .push(" AS (INSERT INTO ");
-    sql.ident("audit_logs")
-        .push(" (")
-        .idents(audit::COLUMNS)
-        .push(") SELECT ");
-    sql.bind(Value::String(meta.name().to_string()))
-        .push(", concat_ws(',', ");
-    for (n, &k) in meta.key.iter().enumerate() {
-        if n > 0 {
-            sql.push(", ");
-        }
-        sql.ident("ins")
-            .push(".")
-            .ident(meta.column(k))
-            .push("::text");
-    }
-    sql.push("), ")
-        .bind(Value::String(Action::Create.as_str().into()))
-        .push(", ");
-    let mut shared = audit::shared_values(crate::audit::current().as_ref()).into_iter();
-    if let Some(description) = shared.next() {
-        sql.bind(description);
-    }
-    sql.push(", NULL, ").bind(Value::Json(new_values));
-    sql.push(" || jsonb_build_object(");
-    for (n, &i) in filled.iter().enumerate() {
-        if n > 0 {
-            sql.push(", ");
-        }
-        sql.bind(Value::String(meta.column(i).to_string()))
-            .push("::text, ");
-        if meta.redacted[i] {
-            sql.bind(Value::String(crate::audit::redact::REDACTED.into()));
-        } else {
-            sql.ident("ins").push(".").ident(meta.column(i));
-        }
-    }
-    sql.push(")");
-    for value in shared {
-        sql.push(", ").bind(value);
-    }
-    sql.push(" FROM ")
-        .ident("ins")
-        .push(") SELECT ")
-        .idents(meta.columns())
-        .push(" FROM ")
-        .ident("ins");
+    sql.push(" RETURNING ").idents(meta.columns());
+    inline::push_create_audit(&mut sql, meta, Some((new_values, &included)));
     fetch_rows::<DB>(conn, meta, sql).await
 }
 
@@ -286,7 +235,7 @@ async fn insert_group<DB: Driver>(
         push_insert(&mut sql, meta, rows, &included);
         sql.push(" RETURNING ").idents(meta.columns());
         if audited {
-            inline::push_create_audit(&mut sql, meta);
+            inline::push_create_audit(&mut sql, meta, None);
         }
         return fetch_rows::<DB>(conn, meta, sql).await;
     }
@@ -337,10 +286,11 @@ pub async fn insert<DB: Driver>(
     let mut rows = rows;
     stamp_new(meta, &mut rows);
     let batch = batch.max(1);
-    // PostgreSQL writes the audit rows of models without JSON columns in
-    // the INSERT's own statement (see `insert_group`).
+    // PostgreSQL writes the audit rows in the INSERT's own statement: for
+    // one row, with the values as sent; for a batch of a model without JSON
+    // columns, spelled from the stored rows (see `insert_group`).
     let inline_audit = meta.table.audit && inline::applies::<DB>(meta);
-    if DB::DIALECT == Dialect::Postgres && meta.table.audit && !inline_audit && rows.len() == 1 {
+    if DB::DIALECT == Dialect::Postgres && meta.table.audit && rows.len() == 1 {
         let Some(row) = rows.pop() else {
             return Ok(rows);
         };

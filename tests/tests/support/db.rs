@@ -59,6 +59,16 @@ pub struct TestDb {
 }
 
 impl TestDb {
+    /// A pool of 8 connections to the test database.
+    #[allow(dead_code)] // the runtime benchmark includes this file and sizes its own pools
+    pub async fn pool<DB: sqlx::Database>(&self) -> sqlx::Pool<DB> {
+        sqlx::pool::PoolOptions::<DB>::new()
+            .max_connections(8)
+            .connect(&self.url)
+            .await
+            .expect("connect to the test database")
+    }
+
     /// Creates a uniquely named database; `None` when the server is not
     /// answering (outside CI).
     pub async fn create(engine: Engine, prefix: &str) -> Option<TestDb> {

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 mod cases;
+pub mod concurrency;
 pub mod db;
 
 #[allow(unused_imports)] // each test file uses a different part of the support module
