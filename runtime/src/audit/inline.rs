@@ -1,6 +1,6 @@
 //! PostgreSQL: an audited single-row change and its audit row in one
 //! statement (data-modifying CTEs). The change is one round trip and atomic
-//! on its own, like the unaudited change: no BEGIN, no read of the old row,
+//! on its own, like the unaudited change: no BEGIN, no separate read of the old row,
 //! no separate audit INSERT, no COMMIT.
 //!
 //! The statement writes the old values itself, spelled exactly as
@@ -10,8 +10,10 @@
 //! nested inside JSON are redacted in Rust.
 //!
 //! ```sql
-//! WITH "chg" AS (UPDATE "t" SET "name" = $1 FROM (SELECT ... FOR UPDATE) AS "old"
-//!                WHERE "t"."id" = "old"."id" RETURNING "old"."name" AS "o0", "t"."name" AS "n0"),
+//! WITH "chg" AS (UPDATE "t" SET "name" = $1
+//!                FROM (SELECT xmin AS "dbgen xmin", ... WHERE "id" = $2) AS "old"
+//!                WHERE "t"."id" = "old"."id" AND "t".xmin = "old"."dbgen xmin"
+//!                RETURNING "old"."name" AS "o0", "t"."name" AS "n0"),
 //!      "aud" AS (INSERT INTO "audit_logs" (...) SELECT ..., <old JSON>, <new JSON>, ...
 //!                FROM "chg" WHERE "o0" IS DISTINCT FROM "n0")
 //! SELECT 1 FROM "chg"
@@ -52,18 +54,33 @@ pub(crate) fn applies<DB: Driver>(meta: &Meta) -> bool {
 }
 
 /// Runs `change` with its audit row; returns whether the row was found.
+///
+/// The first statement reads the old row without locking it and changes
+/// the row only if it is still that version (same `xmin`). When it changes
+/// nothing, the row is gone or another transaction changed it since this
+/// statement's snapshot; the second statement locks the row first and so
+/// tells which (and makes the change when the row is still there).
 pub(crate) async fn run<DB: Driver>(
     conn: &mut DB::Connection,
     meta: &Meta,
     change: Change<'_>,
 ) -> Result<bool, Error> {
-    let sql = statement(meta, change);
-    let (text, values) = sql.finish();
-    let row = DB::fetch_optional(conn, text, arguments::<DB>(values)?).await?;
-    Ok(row.is_some())
+    for lock in [false, true] {
+        let (text, values) = statement(meta, &change, lock).finish();
+        if DB::fetch_optional(conn, text, arguments::<DB>(values)?)
+            .await?
+            .is_some()
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
-fn statement(meta: &Meta, change: Change<'_>) -> Sql {
+/// The old row's version, read with it when it is not locked.
+const VERSION: &str = "dbgen xmin";
+
+fn statement(meta: &Meta, change: &Change<'_>, lock: bool) -> Sql {
     let mut sql = Sql::new(Dialect::Postgres);
     let entity_id = change
         .key
@@ -76,24 +93,36 @@ fn statement(meta: &Meta, change: Change<'_>) -> Sql {
         sql.push("DELETE FROM ").ident(meta.name()).push(" USING (");
     } else {
         sql.push("UPDATE ").ident(meta.name()).push(" SET ");
-        for (n, (i, value)) in change.set.into_iter().enumerate() {
+        for (n, (i, value)) in change.set.iter().enumerate() {
             if n > 0 {
                 sql.push(", ");
             }
-            sql.ident(meta.column(i)).push(" = ").bind(value);
+            sql.ident(meta.column(*i)).push(" = ").bind(value.clone());
         }
         sql.push(" FROM (");
     }
-    // The old row, locked: concurrent changes of it wait, then see the
-    // row as this statement left it.
-    select_columns(&mut sql, meta);
+    // The old row: locked, so concurrent changes of it wait; or with its
+    // version, so the change applies only to the row as read.
+    if lock {
+        select_columns(&mut sql, meta);
+    } else {
+        sql.push("SELECT xmin AS ").ident(VERSION).push(", ");
+        sql.idents(meta.columns()).push(" FROM ").ident(meta.name());
+    }
     where_key(&mut sql, meta, change.key);
     push_scope(&mut sql, meta, change.scope);
-    sql.push(" FOR UPDATE) AS ").ident("old");
+    if lock {
+        sql.push(" FOR UPDATE");
+    }
+    sql.push(") AS ").ident("old");
     for (n, &k) in meta.key.iter().enumerate() {
         sql.push(if n == 0 { " WHERE " } else { " AND " });
         sql.ident(meta.name()).push(".").ident(meta.column(k));
         sql.push(" = ").ident("old").push(".").ident(meta.column(k));
+    }
+    if !lock {
+        sql.push(" AND ").ident(meta.name()).push(".xmin = ");
+        sql.ident("old").push(".").ident(VERSION);
     }
     sql.push(" RETURNING 1 AS ").ident("found");
     for (n, &i) in change.old.iter().enumerate() {
@@ -112,12 +141,12 @@ fn statement(meta: &Meta, change: Change<'_>) -> Sql {
     let shared = push_action(&mut sql, change.action);
     push_old_json(&mut sql, meta, &change.old, change.changed_only);
     sql.push(", ");
-    match change.new {
+    match &change.new {
         None => {
             sql.push("NULL");
         }
         Some(new) => {
-            sql.bind(Value::Json(new));
+            sql.bind(Value::Json(new.clone()));
             if change.changed_only && !change.old.is_empty() {
                 // Minus the keys of the columns that kept their value.
                 sql.push(" - ARRAY[");
