@@ -170,8 +170,10 @@ fn renamed_references<'t>(
 /// Hints are directions for one diff, not schema facts.
 fn strip_hints(mut table: Table) -> Table {
     table.renamed_from = None;
-    for column in table.columns.to_mut() {
-        column.set_renamed_from(None);
+    if table.columns.iter().any(|c| c.renamed_from().is_some()) {
+        for column in table.columns.to_mut() {
+            column.set_renamed_from(None);
+        }
     }
     table
 }

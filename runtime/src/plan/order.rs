@@ -4,7 +4,8 @@
 //! dropped in reverse. Foreign keys that would point at a table not yet
 //! created (cycles) are detached from `CREATE TABLE` and added at the end.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
 
 use crate::dialect::Dialect;
 use crate::diff::Change;
@@ -45,12 +46,32 @@ pub fn order(changes: Vec<Change>, dialect: Dialect) -> Vec<Change> {
                         _ => None,
                     })
                     .collect();
-                let mut pending: BTreeSet<String> =
-                    tables.iter().map(|t| t.name.to_string()).collect();
-                for table in creation_order(tables) {
-                    pending.remove(&*table.name);
-                    let (table, later) = detach_forward_keys(table, &pending, dialect);
-                    detached.extend(later);
+                let order = creation_order(&tables);
+                // Foreign keys to a table created later (only a cycle leads
+                // there) are added once every table exists.
+                let forward = forward_keys(&tables, &order, dialect);
+                let mut slots: Vec<Option<Table>> = tables.into_iter().map(Some).collect();
+                for (i, forward) in order.into_iter().zip(forward) {
+                    let Some(mut table) = slots[i].take() else {
+                        continue;
+                    };
+                    if !forward.is_empty() {
+                        let (keep, later): (Vec<_>, Vec<_>) = table
+                            .foreign_keys
+                            .iter()
+                            .enumerate()
+                            .map(|(k, fk)| (k, fk.clone()))
+                            .partition(|(k, _)| !forward.contains(k));
+                        detached.extend(later.into_iter().map(|(_, fk)| Change::AddForeignKey {
+                            table: table.name.to_string(),
+                            fk,
+                        }));
+                        table.foreign_keys = keep
+                            .into_iter()
+                            .map(|(_, fk)| fk)
+                            .collect::<Vec<_>>()
+                            .into();
+                    }
                     out.push(Change::CreateTable(table));
                 }
             }
@@ -62,19 +83,20 @@ pub fn order(changes: Vec<Change>, dialect: Dialect) -> Vec<Change> {
                         _ => None,
                     })
                     .collect();
-                let mut ordered = creation_order(tables);
-                ordered.reverse();
+                let mut order = creation_order(&tables);
+                order.reverse();
                 // In a cycle some table is dropped while another dropped
                 // later still references it: drop those keys first.
                 if dialect != Dialect::Sqlite {
-                    let position: BTreeMap<&str, usize> = ordered
+                    let position: HashMap<&str, usize> = order
                         .iter()
                         .enumerate()
-                        .map(|(i, t)| (&*t.name, i))
+                        .map(|(p, &i)| (&*tables[i].name, p))
                         .collect();
-                    for (j, later) in ordered.iter().enumerate() {
+                    for (j, &i) in order.iter().enumerate() {
+                        let later = &tables[i];
                         for fk in later.foreign_keys.iter() {
-                            let earlier = position.get(&*fk.ref_table).is_some_and(|&i| i < j);
+                            let earlier = position.get(&*fk.ref_table).is_some_and(|&p| p < j);
                             if earlier && fk.ref_table != later.name {
                                 out.push(Change::DropForeignKey {
                                     table: later.name.to_string(),
@@ -84,7 +106,13 @@ pub fn order(changes: Vec<Change>, dialect: Dialect) -> Vec<Change> {
                         }
                     }
                 }
-                out.extend(ordered.into_iter().map(Change::DropTable));
+                let mut slots: Vec<Option<Table>> = tables.into_iter().map(Some).collect();
+                out.extend(
+                    order
+                        .into_iter()
+                        .filter_map(|i| slots[i].take())
+                        .map(Change::DropTable),
+                );
             }
             10 => {
                 out.append(&mut detached);
@@ -97,88 +125,99 @@ pub fn order(changes: Vec<Change>, dialect: Dialect) -> Vec<Change> {
     out
 }
 
-/// Tables so that each comes after the tables it references (among these
-/// tables), ties by name; a cycle is broken at its smallest name. Kahn's
-/// algorithm over a name-ordered ready set: O(n log n) for n tables.
-fn creation_order(tables: Vec<Table>) -> Vec<Table> {
-    use std::collections::BTreeMap;
-    let mut by_name: BTreeMap<String, Table> = tables
-        .into_iter()
-        .map(|t| (t.name.to_string(), t))
+/// The positions of `tables` in creation order: each after the tables it
+/// references (among these tables), ties by name; a cycle is broken at its
+/// smallest name. Kahn's algorithm over positions, with the ready tables
+/// in a heap by name rank, so nothing is copied and no name is allocated.
+fn creation_order(tables: &[Table]) -> Vec<usize> {
+    let n = tables.len();
+    let mut by_name: Vec<usize> = (0..n).collect();
+    by_name.sort_by(|&a, &b| tables[a].name.cmp(&tables[b].name));
+    let mut rank = vec![0; n];
+    for (r, &i) in by_name.iter().enumerate() {
+        rank[i] = r;
+    }
+    let index: HashMap<&str, usize> = tables
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (&*t.name, i))
         .collect();
-    let mut waiting_on: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let mut dependents: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (name, table) in &by_name {
-        let deps: BTreeSet<String> = table
+    let mut waiting = vec![0usize; n];
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, table) in tables.iter().enumerate() {
+        let mut deps: Vec<usize> = table
             .foreign_keys
             .iter()
-            .map(|fk| fk.ref_table.to_string())
-            .filter(|r| r != name && by_name.contains_key(r))
+            .filter_map(|fk| index.get(&*fk.ref_table).copied())
+            .filter(|&j| j != i)
             .collect();
-        for dep in &deps {
-            dependents
-                .entry(dep.clone())
-                .or_default()
-                .push(name.clone());
+        deps.sort_unstable();
+        deps.dedup();
+        waiting[i] = deps.len();
+        for j in deps {
+            dependents[j].push(i);
         }
-        waiting_on.insert(name.clone(), deps);
     }
-    let mut ready: BTreeSet<String> = waiting_on
-        .iter()
-        .filter(|(_, d)| d.is_empty())
-        .map(|(n, _)| n.clone())
+    let mut ready: BinaryHeap<Reverse<usize>> = (0..n)
+        .filter(|&i| waiting[i] == 0)
+        .map(|i| Reverse(rank[i]))
         .collect();
-    let mut out = Vec::with_capacity(by_name.len());
-    while !by_name.is_empty() {
-        let next = match ready.pop_first() {
-            Some(name) => name,
+    let mut done = vec![false; n];
+    let mut smallest = 0;
+    let mut out = Vec::with_capacity(n);
+    while out.len() < n {
+        let i = match ready.pop() {
+            Some(Reverse(r)) => by_name[r],
             // Only cycles remain: take the smallest name.
-            None => match by_name.keys().next() {
-                Some(name) => name.clone(),
-                None => break,
-            },
-        };
-        let Some(table) = by_name.remove(&next) else {
-            continue;
-        };
-        waiting_on.remove(&next);
-        for dependent in dependents.get(&next).into_iter().flatten() {
-            if let Some(deps) = waiting_on.get_mut(dependent) {
-                deps.remove(&next);
-                if deps.is_empty() && by_name.contains_key(dependent) {
-                    ready.insert(dependent.clone());
+            None => {
+                while smallest < n && done[by_name[smallest]] {
+                    smallest += 1;
+                }
+                match by_name.get(smallest) {
+                    Some(&i) => i,
+                    None => break,
                 }
             }
+        };
+        if done[i] {
+            continue;
         }
-        out.push(table);
+        done[i] = true;
+        out.push(i);
+        for &d in &dependents[i] {
+            waiting[d] = waiting[d].saturating_sub(1);
+            if waiting[d] == 0 && !done[d] {
+                ready.push(Reverse(rank[d]));
+            }
+        }
     }
     out
 }
 
-/// Splits off foreign keys of `table` that reference a table this plan
-/// creates later (`pending`: only a cycle leads there). SQLite keeps them
-/// inline: it does not check a foreign key's target when the table is
-/// created, and cannot add a foreign key later.
-fn detach_forward_keys(
-    mut table: Table,
-    pending: &BTreeSet<String>,
-    dialect: Dialect,
-) -> (Table, Vec<Change>) {
+/// For each table in creation `order`, which of its foreign keys (by
+/// position) reference a table created after it. SQLite keeps them inline:
+/// it does not check a foreign key's target when the table is created,
+/// and cannot add a foreign key later.
+fn forward_keys(tables: &[Table], order: &[usize], dialect: Dialect) -> Vec<Vec<usize>> {
     if dialect == Dialect::Sqlite {
-        return (table, Vec::new());
+        return vec![Vec::new(); order.len()];
     }
-    let (keep, later): (Vec<_>, Vec<_>) = table
-        .foreign_keys
+    let created: HashMap<&str, usize> = order
         .iter()
-        .cloned()
-        .partition(|fk| !pending.contains(&*fk.ref_table));
-    let detached = later
-        .into_iter()
-        .map(|fk| Change::AddForeignKey {
-            table: table.name.to_string(),
-            fk,
-        })
+        .enumerate()
+        .map(|(p, &i)| (&*tables[i].name, p))
         .collect();
-    table.foreign_keys = keep.into();
-    (table, detached)
+    order
+        .iter()
+        .enumerate()
+        .map(|(p, &i)| {
+            tables[i]
+                .foreign_keys
+                .iter()
+                .enumerate()
+                .filter(|(_, fk)| created.get(&*fk.ref_table).is_some_and(|&q| q > p))
+                .map(|(k, _)| k)
+                .collect()
+        })
+        .collect()
 }

@@ -208,12 +208,14 @@ impl Column {
     }
 
     fn update(&mut self, change: impl FnOnce(&mut Extra)) {
-        let mut extra = self.extra.take().unwrap_or_default();
+        // Most columns have none of the rare attributes: the change works
+        // on a value on the stack, so clearing one allocates nothing.
+        let mut extra = self.extra.take().map_or_else(Extra::default, |e| *e);
         change(&mut extra);
         if extra.field.as_deref() == Some(&*self.name) {
             extra.field = None;
         }
-        self.extra = (!extra.is_empty()).then_some(extra);
+        self.extra = (!extra.is_empty()).then(|| Box::new(extra));
     }
 
     /// Sets the Rust field the column is read into.
