@@ -2,6 +2,8 @@
 //! SQL, overridden by each dialect's unit struct where it differs. A
 //! dialect that cannot do something returns `Error::Unsupported`.
 
+use std::borrow::Cow;
+
 use crate::Error;
 use crate::diff::Change;
 use crate::schema::{Check, Column, ColumnType, ForeignKey, Index, PrimaryKey, Table, names};
@@ -21,7 +23,7 @@ pub trait Ddl {
         self.dialect().quote(name)
     }
 
-    fn type_name(&self, ty: ColumnType) -> String {
+    fn type_name(&self, ty: ColumnType) -> Cow<'static, str> {
         self.dialect().type_name(ty)
     }
 
@@ -31,6 +33,13 @@ pub trait Ddl {
     }
 
     fn ident(&self, name: &str) -> Result<String, Error> {
+        let mut out = String::with_capacity(name.len() + 2);
+        self.push_ident(&mut out, name)?;
+        Ok(out)
+    }
+
+    /// Appends `name` quoted, after checking its length.
+    fn push_ident(&self, out: &mut String, name: &str) -> Result<(), Error> {
         if name.len() > self.max_identifier() {
             return Err(Error::Unsupported(format!(
                 "identifier `{name}` is {} bytes; {} allows {}",
@@ -39,21 +48,30 @@ pub trait Ddl {
                 self.max_identifier()
             )));
         }
-        Ok(self.quote(name))
+        self.dialect().quote_into(name, out);
+        Ok(())
     }
 
     fn column_list(&self, columns: &[crate::schema::Str]) -> Result<String, Error> {
-        let quoted: Result<Vec<String>, Error> = columns.iter().map(|c| self.ident(c)).collect();
-        Ok(quoted?.join(", "))
+        let mut out = String::new();
+        for (n, column) in columns.iter().enumerate() {
+            if n > 0 {
+                out.push_str(", ");
+            }
+            self.push_ident(&mut out, column)?;
+        }
+        Ok(out)
     }
 
-    /// `"name" TYPE`: how every column definition starts.
+    /// `"name" TYPE`: how every column definition starts (with room for
+    /// the rest of the definition).
     fn column_start(&self, column: &Column) -> Result<String, Error> {
-        Ok(format!(
-            "{} {}",
-            self.ident(&column.name)?,
-            self.type_name(column.ty)
-        ))
+        let ty = self.type_name(column.ty);
+        let mut def = String::with_capacity(column.name.len() + ty.len() + 48);
+        self.push_ident(&mut def, &column.name)?;
+        def.push(' ');
+        def.push_str(&ty);
+        Ok(def)
     }
 
     /// The column's definition inside `CREATE TABLE`/`ADD COLUMN`.
@@ -151,12 +169,21 @@ pub trait Ddl {
         for check in table.checks.iter() {
             lines.push(self.check_clause(check)?);
         }
-        let mut statements = vec![format!(
-            "CREATE TABLE {} (\n  {}\n){}",
-            self.ident(&table.name)?,
-            lines.join(",\n  "),
-            self.table_suffix(table)
-        )];
+        let suffix = self.table_suffix(table);
+        let size = lines.iter().map(|l| l.len() + 4).sum::<usize>() + suffix.len();
+        let mut create = String::with_capacity(table.name.len() + size + 24);
+        create.push_str("CREATE TABLE ");
+        self.push_ident(&mut create, &table.name)?;
+        create.push_str(" (\n  ");
+        for (n, line) in lines.iter().enumerate() {
+            if n > 0 {
+                create.push_str(",\n  ");
+            }
+            create.push_str(line);
+        }
+        create.push_str("\n)");
+        create.push_str(&suffix);
+        let mut statements = vec![create];
         statements.extend(self.after_create(table)?);
         Ok(statements)
     }

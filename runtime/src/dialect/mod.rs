@@ -10,6 +10,7 @@ mod render;
 mod sqlite;
 mod sqlserver;
 
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -113,7 +114,7 @@ impl Dialect {
     }
 
     /// The column type as this dialect spells it.
-    pub fn type_name(self, ty: ColumnType) -> String {
+    pub fn type_name(self, ty: ColumnType) -> Cow<'static, str> {
         use ColumnType as T;
         use Dialect as D;
         match (self, ty) {
@@ -129,16 +130,16 @@ impl Dialect {
             (D::SqlServer, T::Double) => "FLOAT(53)".into(),
             (_, T::Double) => "DOUBLE".into(),
             (D::Sqlite, T::Decimal { .. }) => "NUMERIC".into(),
-            (_, T::Decimal { precision, scale }) => format!("DECIMAL({precision},{scale})"),
+            (_, T::Decimal { precision, scale }) => format!("DECIMAL({precision},{scale})").into(),
             (D::Postgres, T::Boolean) => "BOOLEAN".into(),
             (D::MySql, T::Boolean) => "TINYINT(1)".into(),
             (D::Sqlite, T::Boolean) => "BOOLEAN".into(),
             (D::SqlServer, T::Boolean) => "BIT".into(),
-            (D::SqlServer, T::Char(n)) => format!("NCHAR({n})"),
-            (_, T::Char(n)) => format!("CHAR({n})"),
+            (D::SqlServer, T::Char(n)) => format!("NCHAR({n})").into(),
+            (_, T::Char(n)) => format!("CHAR({n})").into(),
             (D::SqlServer, T::Varchar(n)) if n > 4000 => "NVARCHAR(MAX)".into(),
-            (D::SqlServer, T::Varchar(n)) => format!("NVARCHAR({n})"),
-            (_, T::Varchar(n)) => format!("VARCHAR({n})"),
+            (D::SqlServer, T::Varchar(n)) => format!("NVARCHAR({n})").into(),
+            (_, T::Varchar(n)) => format!("VARCHAR({n})").into(),
             (D::MySql, T::Text) => "LONGTEXT".into(),
             (D::SqlServer, T::Text) => "NVARCHAR(MAX)".into(),
             (_, T::Text) => "TEXT".into(),
@@ -165,7 +166,7 @@ impl Dialect {
             (D::MySql, T::Binary) => "LONGBLOB".into(),
             (D::Sqlite, T::Binary | T::Varbinary(_)) => "BLOB".into(),
             (D::SqlServer, T::Binary) => "VARBINARY(MAX)".into(),
-            (_, T::Varbinary(n)) => format!("VARBINARY({n})"),
+            (_, T::Varbinary(n)) => format!("VARBINARY({n})").into(),
         }
     }
 }

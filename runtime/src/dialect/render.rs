@@ -1,7 +1,7 @@
 //! A plan as the text of one migration file: deterministic, LF line
 //! endings, one statement per line group, each ending with `;`.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use super::{Dialect, Sqlite};
 use crate::Error;
@@ -68,8 +68,13 @@ pub fn render(
         body.push("COMMIT".to_string());
         body.push("PRAGMA foreign_keys = 1".to_string());
     }
+    out.reserve(body.iter().map(|s| s.len() + 2).sum());
     for statement in body {
-        out.push_str(&statement.replace("\r\n", "\n"));
+        if statement.contains('\r') {
+            out.push_str(&statement.replace("\r\n", "\n"));
+        } else {
+            out.push_str(&statement);
+        }
         out.push_str(";\n");
     }
     Ok(out)
@@ -83,6 +88,8 @@ pub fn create_schema(schema: &Schema, dialect: Dialect) -> Result<String, Error>
     render(&plan, dialect, &empty, schema, &[])
 }
 
-fn by_name(schema: &Schema) -> BTreeMap<&str, &Table> {
+/// Tables by name, only looked up (so a hash map keeps the output
+/// deterministic).
+fn by_name(schema: &Schema) -> HashMap<&str, &Table> {
     schema.tables.iter().map(|t| (&*t.name, t)).collect()
 }
