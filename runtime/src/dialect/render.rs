@@ -1,13 +1,11 @@
 //! A plan as the text of one migration file: deterministic, LF line
 //! endings, one statement per line group, each ending with `;`.
 
-use std::collections::HashMap;
-
 use super::{Dialect, Sqlite};
 use crate::Error;
 use crate::diff::{DiffOptions, diff};
 use crate::plan::{Plan, Policy, Step, plan};
-use crate::schema::{Schema, Table};
+use crate::schema::{ByName, Schema, Table};
 
 /// The SQL of `plan`, which leads from `before` to `after`. `notes` become
 /// comment lines at the top (e.g. what a down migration cannot restore).
@@ -19,12 +17,11 @@ pub fn render(
     notes: &[String],
 ) -> Result<String, Error> {
     let ddl = dialect.ddl();
-    let (after_by_name, before_by_name) = (by_name(after), by_name(before));
+    let (after_by_name, before_by_name) = (ByName::of(after), ByName::of(before));
     let lookup = |name: &str| -> Option<&Table> {
         after_by_name
-            .get(name)
-            .or_else(|| before_by_name.get(name))
-            .copied()
+            .table(name)
+            .or_else(|| before_by_name.table(name))
     };
     let mut statements = Vec::new();
     for step in &plan.steps {
@@ -86,10 +83,4 @@ pub fn create_schema(schema: &Schema, dialect: Dialect) -> Result<String, Error>
     let changes = diff(&empty, schema, &DiffOptions::default()).changes;
     let plan = plan(&empty, schema, changes, dialect, &Policy::default());
     render(&plan, dialect, &empty, schema, &[])
-}
-
-/// Tables by name, only looked up (so a hash map keeps the output
-/// deterministic).
-fn by_name(schema: &Schema) -> HashMap<&str, &Table> {
-    schema.tables.iter().map(|t| (&*t.name, t)).collect()
 }

@@ -2,10 +2,10 @@
 //! keys, indexes, foreign keys, checks and comment.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::Change;
-use crate::schema::{Column, ForeignKey, Index, Schema, Table};
+use crate::schema::{ByName, Column, ForeignKey, Index, Schema, Table};
 
 /// Knobs of the comparison.
 #[derive(Debug, Clone, Default)]
@@ -114,31 +114,6 @@ pub fn diff(current_schema: &Schema, desired_schema: &Schema, _options: &DiffOpt
 /// Whether the table carries a rename hint (which may warrant a note).
 fn has_hints(table: &Table) -> bool {
     table.renamed_from.is_some() || table.columns.iter().any(|c| c.renamed_from().is_some())
-}
-
-/// Tables by name, for lookups in large schemas. Only looked up, never
-/// iterated, so a hash map keeps the output deterministic.
-struct ByName<'s>(HashMap<&'s str, (usize, &'s Table)>);
-
-impl<'s> ByName<'s> {
-    fn of(schema: &'s Schema) -> ByName<'s> {
-        ByName(
-            schema
-                .tables
-                .iter()
-                .enumerate()
-                .map(|(i, t)| (&*t.name, (i, t)))
-                .collect(),
-        )
-    }
-
-    fn table(&self, name: &str) -> Option<&'s Table> {
-        self.0.get(name).map(|(_, t)| *t)
-    }
-
-    fn position(&self, name: &str) -> Option<usize> {
-        self.0.get(name).map(|(i, _)| *i)
-    }
 }
 
 /// `table` as it is after renaming it to `name` and renaming the tables its

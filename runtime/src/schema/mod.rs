@@ -83,6 +83,58 @@ impl Schema {
     }
 }
 
+/// A schema's tables by name, for lookups. A schema's tables are kept in
+/// name order, so nothing is built: a lookup tries the table after the
+/// last one found (the diff looks tables up in name order, so that is
+/// almost always the one), then searches. Tables set out of order (the
+/// field is public) get a hash map instead.
+pub(crate) enum ByName<'s> {
+    Sorted(&'s [Table], std::cell::Cell<usize>),
+    Hashed(std::collections::HashMap<&'s str, usize>, &'s [Table]),
+}
+
+impl<'s> ByName<'s> {
+    pub(crate) fn of(schema: &'s Schema) -> ByName<'s> {
+        let tables = &schema.tables[..];
+        if tables.windows(2).all(|w| w[0].name < w[1].name) {
+            return ByName::Sorted(tables, std::cell::Cell::new(0));
+        }
+        let map = tables
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (&*t.name, i))
+            .collect();
+        ByName::Hashed(map, tables)
+    }
+
+    /// The position of the table called `name`.
+    pub(crate) fn position(&self, name: &str) -> Option<usize> {
+        match self {
+            ByName::Sorted(tables, next) => {
+                let guess = next.get();
+                let found = if tables.get(guess).is_some_and(|t| t.name == name) {
+                    Some(guess)
+                } else {
+                    tables.binary_search_by(|t| (*t.name).cmp(name)).ok()
+                };
+                if let Some(i) = found {
+                    next.set(i + 1);
+                }
+                found
+            }
+            ByName::Hashed(map, _) => map.get(name).copied(),
+        }
+    }
+
+    /// The table called `name`.
+    pub(crate) fn table(&self, name: &str) -> Option<&'s Table> {
+        let tables = match self {
+            ByName::Sorted(tables, _) | ByName::Hashed(_, tables) => *tables,
+        };
+        self.position(name).map(|i| &tables[i])
+    }
+}
+
 /// One table, with the model behaviour that shapes its columns and indexes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
