@@ -12,14 +12,11 @@ mod support;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use dbgen::audit::AuditLog;
-use dbgen::migrate::generate;
-use dbgen::plan::Policy;
-use dbgen::schema::Schema;
 use dbgen::{Driver, Error, Model};
 use rust_decimal::Decimal;
 use serde_json::{Map, Value as Json};
 use support::concurrency;
-use support::db::{Engine, TestDb};
+use support::db::{Engine, run_on};
 
 /// Every kind of value the audit log spells, except JSON.
 #[derive(Model, Debug, Clone, PartialEq)]
@@ -130,20 +127,6 @@ fn states() -> Vec<State> {
         // Only updated_at moves: no audit row.
         Box::new(|_| {}),
     ]
-}
-
-async fn create_tables<DB>(pool: &sqlx::Pool<DB>)
-where
-    DB: Driver,
-    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
-{
-    let schema = Schema::new(vec![Sample::table().clone(), AuditLog::table().clone()]);
-    let ddl = generate(&Schema::default(), &schema, DB::DIALECT, &Policy::default())
-        .expect("DDL renders");
-    sqlx::raw_sql(sqlx::AssertSqlSafe(ddl.up))
-        .execute(pool)
-        .await
-        .expect("tables are created");
 }
 
 async fn history<DB: Driver>(pool: &sqlx::Pool<DB>, id: i64) -> Vec<AuditLog> {
@@ -527,7 +510,11 @@ where
     for<'c> &'c mut DB::Connection:
         sqlx::Executor<'c, Database = DB> + sqlx::Acquire<'c, Database = DB>,
 {
-    create_tables(pool).await;
+    support::create_tables(
+        pool,
+        vec![Sample::table().clone(), AuditLog::table().clone()],
+    )
+    .await;
     spelling(engine, pool).await;
     batch(engine, pool).await;
     errors(engine, pool).await;
@@ -537,33 +524,24 @@ where
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_audit_values() {
-    let Some(db) = TestDb::create(Engine::Postgres, "dbgen_av").await else {
-        return;
-    };
-    let pool = db.pool::<sqlx::Postgres>().await;
-    suite(Engine::Postgres, &pool).await;
-    pool.close().await;
-    db.drop_db().await;
+    run_on::<sqlx::Postgres, _>(Engine::Postgres, "dbgen_av", |pool| async move {
+        suite(Engine::Postgres, &pool).await;
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mariadb_audit_values() {
-    let Some(db) = TestDb::create(Engine::MariaDb, "dbgen_av").await else {
-        return;
-    };
-    let pool = db.pool::<sqlx::MySql>().await;
-    suite(Engine::MariaDb, &pool).await;
-    pool.close().await;
-    db.drop_db().await;
+    run_on::<sqlx::MySql, _>(Engine::MariaDb, "dbgen_av", |pool| async move {
+        suite(Engine::MariaDb, &pool).await;
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_audit_values() {
-    let Some(db) = TestDb::create(Engine::Sqlite, "dbgen_av").await else {
-        return;
-    };
-    let pool = db.pool::<sqlx::Sqlite>().await;
-    suite(Engine::Sqlite, &pool).await;
-    pool.close().await;
-    db.drop_db().await;
+    run_on::<sqlx::Sqlite, _>(Engine::Sqlite, "dbgen_av", |pool| async move {
+        suite(Engine::Sqlite, &pool).await;
+    })
+    .await;
 }

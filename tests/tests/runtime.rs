@@ -8,9 +8,6 @@ mod support;
 
 use chrono::{DateTime, Duration, Utc};
 use dbgen::audit::{AuditContext, AuditFilter, AuditLog, AuditLogger};
-use dbgen::migrate::generate;
-use dbgen::plan::Policy;
-use dbgen::schema::Schema;
 use dbgen::{Driver, Error, Model, Order};
 use rust_decimal::Decimal;
 use support::concurrency;
@@ -88,25 +85,6 @@ fn product(sku: &str, name: &str) -> Product {
     }
 }
 
-async fn create_tables<DB>(pool: &sqlx::Pool<DB>)
-where
-    DB: Driver,
-    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
-{
-    let schema = Schema::new(vec![
-        Product::table().clone(),
-        Note::table().clone(),
-        Tag::table().clone(),
-        AuditLog::table().clone(),
-    ]);
-    let ddl = generate(&Schema::default(), &schema, DB::DIALECT, &Policy::default())
-        .expect("DDL renders");
-    sqlx::raw_sql(sqlx::AssertSqlSafe(ddl.up))
-        .execute(pool)
-        .await
-        .expect("tables are created");
-}
-
 async fn audit_rows<DB: Driver>(pool: &sqlx::Pool<DB>, table: &str, id: i64) -> Vec<AuditLog> {
     dbgen::audit::history(pool, table, id)
         .await
@@ -125,7 +103,16 @@ where
     for<'c> &'c mut DB::Connection:
         sqlx::Executor<'c, Database = DB> + sqlx::Acquire<'c, Database = DB>,
 {
-    create_tables(pool).await;
+    support::create_tables(
+        pool,
+        vec![
+            Product::table().clone(),
+            Note::table().clone(),
+            Tag::table().clone(),
+            AuditLog::table().clone(),
+        ],
+    )
+    .await;
 
     // insert: generated key, database default, timestamps; skip fields default.
     let mut p = product("A-1", "Alpha").insert(pool).await.expect("insert");

@@ -58,6 +58,24 @@ pub struct TestDb {
     admin_url: String,
 }
 
+/// Runs `body` with a pool on a database created for it on `engine`, then
+/// drops the database (nothing when the server is not answering, outside
+/// CI).
+#[allow(dead_code)] // the runtime benchmark includes this file
+pub async fn run_on<DB, Fut>(engine: Engine, prefix: &str, body: impl FnOnce(sqlx::Pool<DB>) -> Fut)
+where
+    DB: sqlx::Database,
+    Fut: std::future::Future<Output = ()>,
+{
+    let Some(db) = TestDb::create(engine, prefix).await else {
+        return;
+    };
+    let pool = db.pool::<DB>().await;
+    body(pool.clone()).await;
+    pool.close().await;
+    db.drop_db().await;
+}
+
 impl TestDb {
     /// A pool of 8 connections to the test database.
     #[allow(dead_code)] // the runtime benchmark includes this file and sizes its own pools

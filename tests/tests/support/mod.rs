@@ -193,3 +193,24 @@ pub fn parse(dialect: Dialect, sql: &str) -> Result<Vec<sqlparser::ast::Statemen
     };
     result.map_err(|e| e.to_string())
 }
+
+/// Creates `tables` in the database behind `pool` with dbgen's own DDL for
+/// its dialect.
+pub async fn create_tables<DB>(pool: &sqlx::Pool<DB>, tables: Vec<Table>)
+where
+    DB: dbgen::Driver,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+{
+    let schema = Schema::new(tables);
+    let ddl = dbgen::migrate::generate(
+        &Schema::default(),
+        &schema,
+        DB::DIALECT,
+        &dbgen::plan::Policy::default(),
+    )
+    .expect("DDL renders");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(ddl.up))
+        .execute(pool)
+        .await
+        .expect("tables are created");
+}
