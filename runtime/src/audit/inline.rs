@@ -193,9 +193,9 @@ fn statement(meta: &Meta, change: &Change<'_>, lock: bool) -> Sql {
 /// "audit_logs" ... SELECT ... FROM "ins") SELECT <every column> FROM "ins"`.
 ///
 /// The new values are the row as stored, spelled in SQL; with `given`, the
-/// columns it lists come from its JSON object instead (a model with JSON
-/// columns, whose secrets are redacted in Rust) and the others, filled by
-/// the database, from the row.
+/// columns it lists come from its JSON object instead (one row's values as
+/// sent, spelled and redacted in Rust) and only the others, filled by the
+/// database, from the row.
 pub(crate) fn push_create_audit(
     sql: &mut Sql,
     meta: &Meta,
