@@ -85,8 +85,8 @@ impl Schema {
 
 /// A schema's tables by name, for lookups. A schema's tables are kept in
 /// name order, so nothing is built: a lookup tries the table after the
-/// last one found (the diff looks tables up in name order, so that is
-/// almost always the one), then searches. Tables set out of order (the
+/// last one found and that one again (the diff looks tables up in name
+/// order, so one of them is almost always it), then searches. Tables set out of order (the
 /// field is public) get a hash map instead.
 pub(crate) enum ByName<'s> {
     Sorted(&'s [Table], std::cell::Cell<usize>),
@@ -111,12 +111,12 @@ impl<'s> ByName<'s> {
     pub(crate) fn position(&self, name: &str) -> Option<usize> {
         match self {
             ByName::Sorted(tables, next) => {
+                // The table after the last one found, or that one again.
                 let guess = next.get();
-                let found = if tables.get(guess).is_some_and(|t| t.name == name) {
-                    Some(guess)
-                } else {
-                    tables.binary_search_by(|t| (*t.name).cmp(name)).ok()
-                };
+                let found = [guess, guess.wrapping_sub(1)]
+                    .into_iter()
+                    .find(|&i| tables.get(i).is_some_and(|t| t.name == name))
+                    .or_else(|| tables.binary_search_by(|t| (*t.name).cmp(name)).ok());
                 if let Some(i) = found {
                     next.set(i + 1);
                 }

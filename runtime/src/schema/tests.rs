@@ -231,3 +231,28 @@ fn a_column_is_small_and_its_rare_attributes_round_trip() {
     let unknown = r#"{"name":"a","field":"a","type":"text","nullable":true,"colour":"red"}"#;
     assert!(serde_json::from_str::<Column>(unknown).is_err());
 }
+
+#[test]
+fn tables_are_found_by_name_whatever_the_order_of_lookups() {
+    let sorted = Schema::new(vec![
+        sample_table("c"),
+        sample_table("a"),
+        sample_table("b"),
+    ]);
+    let by_name = ByName::of(&sorted);
+    assert!(matches!(by_name, ByName::Sorted(..)));
+    for name in ["a", "b", "b", "c", "a", "c", "b", "a"] {
+        assert_eq!(by_name.table(name).map(|t| &*t.name), Some(name));
+    }
+    assert_eq!(by_name.position("c"), Some(2));
+    assert!(by_name.table("d").is_none());
+    assert!(by_name.table("").is_none());
+    // Tables set out of order (the field is public) are still found.
+    let mut unsorted = sorted.clone();
+    unsorted.tables.reverse();
+    let by_name = ByName::of(&unsorted);
+    assert!(matches!(by_name, ByName::Hashed(..)));
+    assert_eq!(by_name.position("a"), Some(2));
+    assert_eq!(by_name.table("b").map(|t| &*t.name), Some("b"));
+    assert!(by_name.table("d").is_none());
+}
