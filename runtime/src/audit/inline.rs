@@ -269,11 +269,18 @@ fn push_action(sql: &mut Sql, action: Action) -> std::vec::IntoIter<Value> {
     shared
 }
 
-/// `, $user_id, ..., $created_at` after the new values.
+/// `, $user_id, ..., clock_timestamp()` after the new values. The row's
+/// time is read when the statement writes it, after any wait for the
+/// changed row's lock, so the log of one row lists concurrent changes in
+/// the order they were made (a time taken before sending the statement
+/// would not be).
 fn push_shared(sql: &mut Sql, shared: std::vec::IntoIter<Value>) {
-    for value in shared {
+    let count = shared.len();
+    // The last shared value is the time taken in Rust: not used here.
+    for value in shared.take(count.saturating_sub(1)) {
         sql.push(", ").bind(value);
     }
+    sql.push(", clock_timestamp()");
 }
 
 /// `$name::text, <the JSON of x>` (or `"[REDACTED]"`): one member of a

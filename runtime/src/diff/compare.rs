@@ -19,6 +19,11 @@ pub struct Diff {
     pub changes: Vec<Change>,
     /// Things the user should know that are not changes.
     pub notes: Vec<String>,
+    /// Whether `desired` carries any rename hint, and whether `current`
+    /// may: found on the way, so a caller that strips hints need not read
+    /// both schemas again.
+    pub(crate) desired_hints: bool,
+    pub(crate) current_hints: bool,
 }
 
 /// Compares two schemas. Renames come only from `renamed_from` hints: a
@@ -68,6 +73,8 @@ pub fn diff(current_schema: &Schema, desired_schema: &Schema, _options: &DiffOpt
     }
     let mut matched = vec![false; current_schema.tables.len()];
     for wanted in &desired_schema.tables {
+        let wanted_hints = has_hints(wanted);
+        out.desired_hints |= wanted_hints;
         let existing = current.table(&wanted.name).or_else(|| {
             let old = wanted.renamed_from.as_deref()?;
             (table_renames.get(old)? == &*wanted.name).then(|| current.table(old))?
@@ -83,8 +90,13 @@ pub fn diff(current_schema: &Schema, desired_schema: &Schema, _options: &DiffOpt
                         to: wanted.name.to_string(),
                     });
                 }
+                let original = existing;
                 let existing = renamed_references(existing, &wanted.name, &table_renames);
-                diff_table(existing, wanted, &mut out);
+                // A table equal to its hint-free counterpart has no hints.
+                let same = diff_table(existing, wanted, &mut out);
+                if !same || wanted_hints {
+                    out.current_hints |= has_hints(original);
+                }
             }
             None => {
                 let mut table = wanted.clone();
@@ -106,6 +118,7 @@ pub fn diff(current_schema: &Schema, desired_schema: &Schema, _options: &DiffOpt
         .zip(&matched)
         .filter(|(_, m)| !**m)
     {
+        out.current_hints |= has_hints(gone);
         out.changes.push(Change::DropTable(gone.clone()));
     }
     out
@@ -153,9 +166,11 @@ fn strip_hints(mut table: Table) -> Table {
     table
 }
 
-fn diff_table(existing: Cow<'_, Table>, wanted: &Table, out: &mut Diff) {
+/// Adds the changes from `existing` to `wanted`; returns whether the two
+/// are equal and without column hints (nothing to do).
+fn diff_table(existing: Cow<'_, Table>, wanted: &Table, out: &mut Diff) -> bool {
     if *existing == *wanted && wanted.columns.iter().all(|c| c.renamed_from().is_none()) {
-        return;
+        return true;
     }
     let table = wanted.name.to_string();
     let mut existing = existing;
@@ -279,6 +294,7 @@ fn diff_table(existing: Cow<'_, Table>, wanted: &Table, out: &mut Diff) {
             to: new_comment.map(str::to_string),
         });
     }
+    false
 }
 
 /// Indexes by name; an index whose definition is unchanged but whose name

@@ -40,6 +40,7 @@ pub fn generate(
     policy: &Policy,
 ) -> Result<Generated, Error> {
     let found = diff(current, desired, &DiffOptions::default());
+    let (desired_hints, current_hints) = (found.desired_hints, found.current_hints);
     let mut notes = found.notes;
     if found.changes.is_empty() {
         return Ok(Generated {
@@ -88,8 +89,20 @@ pub fn generate(
     // of the down diff (which reads hints only from `back`), as the up
     // migration really leaves it (skipped drops stay). Neither is a copy
     // unless there are hints to strip or renames to reverse.
-    let after_up = without_hints(with_skipped_kept(desired, &up_plan.skipped));
-    let back = reverse_hints(current, &renames);
+    // The diff has said whether either schema has hints at all, so neither
+    // is read again to find out.
+    let after_up = with_skipped_kept(desired, &up_plan.skipped);
+    // Kept drops come from `current`, with its hints.
+    let after_up = if desired_hints || (current_hints && !up_plan.skipped.is_empty()) {
+        without_hints(after_up)
+    } else {
+        after_up
+    };
+    let back = if current_hints || !renames.is_empty() {
+        reverse_hints(current, &renames)
+    } else {
+        Cow::Borrowed(current)
+    };
     let down_changes = diff(&after_up, &back, &DiffOptions::default()).changes;
     let down_plan = plan(&after_up, &back, down_changes, dialect, &Policy::default());
     let down_notes: Vec<String> = if losses.is_empty() {
