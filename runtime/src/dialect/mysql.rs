@@ -17,13 +17,14 @@ impl Ddl for MySql {
         64
     }
 
-    fn column_def(
+    fn push_column_def(
         &self,
+        def: &mut String,
         _table: &str,
         column: &Column,
         _key: Option<&PrimaryKey>,
-    ) -> Result<String, Error> {
-        let mut def = self.column_start(column)?;
+    ) -> Result<(), Error> {
+        self.push_column_start(def, column)?;
         if !column.nullable {
             def.push_str(" NOT NULL");
         }
@@ -38,7 +39,7 @@ impl Ddl for MySql {
             def.push_str(" COMMENT ");
             def.push_str(&self.string(comment));
         }
-        Ok(def)
+        Ok(())
     }
 
     fn table_suffix(&self, table: &Table) -> String {

@@ -21,13 +21,14 @@ impl Ddl for Sqlite {
 
     /// An auto-increment key is `INTEGER PRIMARY KEY AUTOINCREMENT`, declared
     /// on the column and named like any other key constraint.
-    fn column_def(
+    fn push_column_def(
         &self,
+        def: &mut String,
         _table: &str,
         column: &Column,
         key: Option<&PrimaryKey>,
-    ) -> Result<String, Error> {
-        let mut def = self.column_start(column)?;
+    ) -> Result<(), Error> {
+        self.push_column_start(def, column)?;
         if !column.nullable {
             def.push_str(" NOT NULL");
         }
@@ -50,7 +51,7 @@ impl Ddl for Sqlite {
             def.push_str(" DEFAULT ");
             def.push_str(default);
         }
-        Ok(def)
+        Ok(())
     }
 
     fn key_inline(&self, table: &Table) -> bool {

@@ -33,13 +33,14 @@ impl Ddl for SqlServer {
         128
     }
 
-    fn column_def(
+    fn push_column_def(
         &self,
+        def: &mut String,
         table: &str,
         column: &Column,
         _key: Option<&PrimaryKey>,
-    ) -> Result<String, Error> {
-        let mut def = self.column_start(column)?;
+    ) -> Result<(), Error> {
+        self.push_column_start(def, column)?;
         if column.auto_increment {
             def.push_str(" IDENTITY(1,1)");
         }
@@ -54,7 +55,7 @@ impl Ddl for SqlServer {
                 self.ident(&Self::default_name(table, &column.name))?
             ));
         }
-        Ok(def)
+        Ok(())
     }
 
     fn rename_table(&self, from: &str, to: &str) -> Result<Statements, Error> {
