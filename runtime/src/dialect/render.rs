@@ -23,15 +23,6 @@ pub fn render(
             .table(name)
             .or_else(|| before_by_name.table(name))
     };
-    let mut statements = Vec::new();
-    for step in &plan.steps {
-        match step {
-            Step::Change(change) => statements.extend(ddl.change(change, &lookup)?),
-            Step::RebuildTable { from, to, copy } => {
-                statements.extend(Sqlite.rebuild(from, to, copy)?)
-            }
-        }
-    }
     let mut out = String::new();
     let rebuilds = dialect == Dialect::Sqlite && plan.rebuilds();
     if rebuilds {
@@ -47,34 +38,50 @@ pub fn render(
             out.push('\n');
         }
     }
-    if statements.is_empty() {
-        return Ok(out);
-    }
-    let mut body: Vec<String> = Vec::new();
-    match dialect {
-        Dialect::SqlServer => body.push("SET XACT_ABORT ON".to_string()),
-        Dialect::Sqlite if rebuilds => {
-            body.push("PRAGMA foreign_keys = 0".to_string());
-            body.push("BEGIN".to_string());
+    let prefix: &[&str] = match dialect {
+        Dialect::SqlServer => &["SET XACT_ABORT ON"],
+        Dialect::Sqlite if rebuilds => &["PRAGMA foreign_keys = 0", "BEGIN"],
+        _ => &[],
+    };
+    let suffix: &[&str] = if rebuilds {
+        &["PRAGMA foreign_key_check", "COMMIT", "PRAGMA foreign_keys = 1"]
+    } else {
+        &[]
+    };
+    // Each statement goes into the file as soon as it is rendered, so the
+    // statements of a large plan are never all held at once.
+    let mut written = false;
+    for step in &plan.steps {
+        let statements = match step {
+            Step::Change(change) => ddl.change(change, &lookup)?,
+            Step::RebuildTable { from, to, copy } => Sqlite.rebuild(from, to, copy)?,
+        };
+        for statement in statements {
+            if !written {
+                written = true;
+                for line in prefix {
+                    push_statement(&mut out, line);
+                }
+            }
+            push_statement(&mut out, &statement);
         }
-        _ => {}
     }
-    body.extend(statements);
-    if rebuilds {
-        body.push("PRAGMA foreign_key_check".to_string());
-        body.push("COMMIT".to_string());
-        body.push("PRAGMA foreign_keys = 1".to_string());
-    }
-    out.reserve(body.iter().map(|s| s.len() + 2).sum());
-    for statement in body {
-        if statement.contains('\r') {
-            out.push_str(&statement.replace("\r\n", "\n"));
-        } else {
-            out.push_str(&statement);
+    if written {
+        for line in suffix {
+            push_statement(&mut out, line);
         }
-        out.push_str(";\n");
     }
     Ok(out)
+}
+
+/// Appends `statement;` and a line break, with LF line endings.
+fn push_statement(out: &mut String, statement: &str) {
+    if statement.contains('\r') {
+        out.push_str(&statement.replace("\r\n", "\n"));
+    } else {
+        out.push_str(statement);
+    }
+    out.push_str(";\n");
 }
 
 /// DDL creating `schema` from nothing.
