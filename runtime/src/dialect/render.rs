@@ -44,7 +44,11 @@ pub fn render(
         _ => &[],
     };
     let suffix: &[&str] = if rebuilds {
-        &["PRAGMA foreign_key_check", "COMMIT", "PRAGMA foreign_keys = 1"]
+        &[
+            "PRAGMA foreign_key_check",
+            "COMMIT",
+            "PRAGMA foreign_keys = 1",
+        ]
     } else {
         &[]
     };
