@@ -39,7 +39,7 @@ pub fn diff(current_schema: &Schema, desired_schema: &Schema, _options: &DiffOpt
             .tables
             .iter()
             .zip(desired_schema.tables.iter())
-            .all(|(c, d)| c == d && !has_hints(d))
+            .all(|(c, d)| c == d && !d.has_hints())
     {
         return Diff::default();
     }
@@ -73,7 +73,7 @@ pub fn diff(current_schema: &Schema, desired_schema: &Schema, _options: &DiffOpt
     }
     let mut matched = vec![false; current_schema.tables.len()];
     for wanted in &desired_schema.tables {
-        let wanted_hints = has_hints(wanted);
+        let wanted_hints = wanted.has_hints();
         out.desired_hints |= wanted_hints;
         let existing = current.table(&wanted.name).or_else(|| {
             let old = wanted.renamed_from.as_deref()?;
@@ -95,14 +95,14 @@ pub fn diff(current_schema: &Schema, desired_schema: &Schema, _options: &DiffOpt
                 // A table equal to its hint-free counterpart has no hints.
                 let same = diff_table(existing, wanted, &mut out);
                 if !same || wanted_hints {
-                    out.current_hints |= has_hints(original);
+                    out.current_hints |= original.has_hints();
                 }
             }
             None => {
                 let mut table = wanted.clone();
                 table.indexes = Vec::new().into();
-                table.renamed_from = None;
-                out.changes.push(Change::CreateTable(strip_hints(table)));
+                table.strip_hints();
+                out.changes.push(Change::CreateTable(table));
                 for index in wanted.indexes.iter() {
                     out.changes.push(Change::AddIndex {
                         table: wanted.name.to_string(),
@@ -118,15 +118,10 @@ pub fn diff(current_schema: &Schema, desired_schema: &Schema, _options: &DiffOpt
         .zip(&matched)
         .filter(|(_, m)| !**m)
     {
-        out.current_hints |= has_hints(gone);
+        out.current_hints |= gone.has_hints();
         out.changes.push(Change::DropTable(gone.clone()));
     }
     out
-}
-
-/// Whether the table carries a rename hint (which may warrant a note).
-fn has_hints(table: &Table) -> bool {
-    table.renamed_from.is_some() || table.columns.iter().any(|c| c.renamed_from().is_some())
 }
 
 /// `table` as it is after renaming it to `name` and renaming the tables its
@@ -153,17 +148,6 @@ fn renamed_references<'t>(
         }
     }
     Cow::Owned(table)
-}
-
-/// Hints are directions for one diff, not schema facts.
-fn strip_hints(mut table: Table) -> Table {
-    table.renamed_from = None;
-    if table.columns.iter().any(|c| c.renamed_from().is_some()) {
-        for column in table.columns.to_mut() {
-            column.set_renamed_from(None);
-        }
-    }
-    table
 }
 
 /// Adds the changes from `existing` to `wanted`; returns whether the two

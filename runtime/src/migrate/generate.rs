@@ -7,7 +7,7 @@ use crate::Error;
 use crate::dialect::{Dialect, render};
 use crate::diff::{Change, DiffOptions, diff};
 use crate::plan::{Policy, plan};
-use crate::schema::Schema;
+use crate::schema::{Schema, Table};
 
 /// A generated migration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,9 +88,8 @@ pub fn generate(
     // The target state without hints: the snapshot, and the starting point
     // of the down diff (which reads hints only from `back`), as the up
     // migration really leaves it (skipped drops stay). Neither is a copy
-    // unless there are hints to strip or renames to reverse.
-    // The diff has said whether either schema has hints at all, so neither
-    // is read again to find out.
+    // unless there are hints to strip or renames to reverse, and the diff
+    // has said whether either schema has hints, so neither is read again.
     let after_up = with_skipped_kept(desired, &up_plan.skipped);
     // Kept drops come from `current`, with its hints.
     let after_up = if desired_hints || (current_hints && !up_plan.skipped.is_empty()) {
@@ -130,27 +129,14 @@ pub fn snapshot(desired: &Schema, generated: &Generated) -> Schema {
     without_hints(with_skipped_kept(desired, &generated.skipped)).into_owned()
 }
 
-/// Whether any table or column carries a `renamed_from` hint.
-fn has_hints(schema: &Schema) -> bool {
-    schema
-        .tables
-        .iter()
-        .any(|t| t.renamed_from.is_some() || t.columns.iter().any(|c| c.renamed_from().is_some()))
-}
-
 /// `schema` without rename hints (the same schema when it has none).
 fn without_hints(schema: Cow<'_, Schema>) -> Cow<'_, Schema> {
-    if !has_hints(&schema) {
+    if !schema.tables.iter().any(Table::has_hints) {
         return schema;
     }
     let mut schema = schema.into_owned();
     for table in &mut schema.tables {
-        table.renamed_from = None;
-        if table.columns.iter().any(|c| c.renamed_from().is_some()) {
-            for column in table.columns.to_mut() {
-                column.set_renamed_from(None);
-            }
-        }
+        table.strip_hints();
     }
     Cow::Owned(schema)
 }

@@ -82,23 +82,12 @@ impl Sql {
     }
 }
 
-/// Appends `n` in decimal without an allocation (a batch INSERT has one
-/// placeholder per value).
+/// Appends `n` in decimal, with no string of its own (a batch INSERT has
+/// one placeholder per value).
 fn push_number(text: &mut String, n: usize) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut rest = n;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    for &d in &digits[at..] {
-        text.push(char::from(d));
-    }
+    use std::fmt::Write;
+    // Writing into a `String` cannot fail.
+    let _ = write!(text, "{n}");
 }
 
 #[cfg(test)]

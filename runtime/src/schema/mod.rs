@@ -177,6 +177,23 @@ impl Table {
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
     }
+
+    /// Whether the table or one of its columns carries a `renamed_from`
+    /// hint.
+    pub(crate) fn has_hints(&self) -> bool {
+        self.renamed_from.is_some() || self.columns.iter().any(|c| c.renamed_from().is_some())
+    }
+
+    /// Removes every rename hint (directions for one diff, not schema
+    /// facts); the column list is copied only when a column has one.
+    pub(crate) fn strip_hints(&mut self) {
+        self.renamed_from = None;
+        if self.columns.iter().any(|c| c.renamed_from().is_some()) {
+            for column in self.columns.to_mut() {
+                column.set_renamed_from(None);
+            }
+        }
+    }
 }
 
 /// One column.
