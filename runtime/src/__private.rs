@@ -330,3 +330,16 @@ pub static STUB_DEF: ModelDef = ModelDef::new("<model with errors>", "{}", &[]);
 pub fn stub_error() -> Error {
     Error::Decode("this model did not compile".into())
 }
+
+/// Whether audited changes on MySQL/MariaDB take the transaction path
+/// because the server refused a compound statement (MySQL does). For
+/// tests: on MariaDB it stays `false`.
+pub fn compound_statements_refused() -> bool {
+    !crate::audit::compound::available()
+}
+
+/// Makes this process behave as against MySQL: audited changes take the
+/// transaction path. For tests of that path on MariaDB.
+pub fn refuse_compound_statements() {
+    crate::audit::compound::refuse();
+}

@@ -530,12 +530,27 @@ async fn postgres_audit_values() {
     .await;
 }
 
+/// MariaDB writes each audited change in one compound statement.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mariadb_audit_values() {
     run_on::<sqlx::MySql, _>(Engine::MariaDb, "dbgen_av", |pool| async move {
         suite(Engine::MariaDb, &pool).await;
     })
     .await;
+    assert!(!dbgen::__private::compound_statements_refused());
+}
+
+/// The transaction path MySQL takes (it has no compound statements outside
+/// stored programs), on MariaDB. Each test runs in its own process, so the
+/// switch stays in this one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mariadb_audit_values_transaction_path() {
+    dbgen::__private::refuse_compound_statements();
+    run_on::<sqlx::MySql, _>(Engine::MariaDb, "dbgen_avt", |pool| async move {
+        suite(Engine::MariaDb, &pool).await;
+    })
+    .await;
+    assert!(dbgen::__private::compound_statements_refused());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

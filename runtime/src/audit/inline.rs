@@ -19,6 +19,9 @@
 //! SELECT 1 FROM "chg"
 //! ```
 
+use sqlx::Connection;
+
+use super::compound::{self, Outcome};
 use super::context::current;
 use super::redact::REDACTED;
 use super::write::{Action, COLUMNS, shared_values};
@@ -47,15 +50,36 @@ pub(crate) struct Change<'a> {
     pub new: Option<serde_json::Value>,
 }
 
-/// Whether `meta`'s changes can be audited in their own statement on this
+/// Whether `meta`'s inserts can be audited in their own statement on this
 /// engine.
 pub(crate) fn applies<DB: Driver>(meta: &Meta) -> bool {
-    DB::DIALECT == Dialect::Postgres && meta.kinds.iter().all(|&kind| kind != Kind::Json)
+    DB::DIALECT == Dialect::Postgres && without_json(meta)
 }
 
-/// Runs `change` with its audit row; returns whether the row was found.
+/// Whether a single-row change of `meta` (update, soft delete, restore,
+/// force delete) on `conn` can be audited in one statement: on PostgreSQL,
+/// and on MariaDB outside a transaction the caller opened (see
+/// [`compound`](super::compound)).
+pub(crate) fn change_applies<DB: Driver>(conn: &DB::Connection, meta: &Meta) -> bool {
+    without_json(meta)
+        && match DB::DIALECT {
+            Dialect::Postgres => true,
+            Dialect::MySql => compound::available() && !conn.is_in_transaction(),
+            Dialect::Sqlite | Dialect::SqlServer => false,
+        }
+}
+
+/// Secrets nested inside JSON are redacted in Rust, so a model with a JSON
+/// column takes the transaction path.
+fn without_json(meta: &Meta) -> bool {
+    meta.kinds.iter().all(|&kind| kind != Kind::Json)
+}
+
+/// Runs `change` with its audit row; returns whether the row was found, or
+/// `None` when the server turned the statement down before running any of
+/// it (MySQL; the caller takes the transaction path).
 ///
-/// The first statement reads the old row without locking it and changes
+/// On PostgreSQL, the first statement reads the old row without locking it and changes
 /// the row only if it is still that version (same `xmin`). When it changes
 /// nothing, the row is gone or another transaction changed it since this
 /// statement's snapshot; the second statement locks the row first and so
@@ -64,17 +88,25 @@ pub(crate) async fn run<DB: Driver>(
     conn: &mut DB::Connection,
     meta: &Meta,
     change: Change<'_>,
-) -> Result<bool, Error> {
+) -> Result<Option<bool>, Error> {
+    if DB::DIALECT == Dialect::MySql {
+        let (text, values) = compound::statement(meta, &change).finish();
+        let result = DB::execute(conn, text, arguments::<DB>(values)?).await;
+        return match compound::outcome(result.map(drop)) {
+            Outcome::Ran(found) => found.map(Some),
+            Outcome::Refused => Ok(None),
+        };
+    }
     for lock in [false, true] {
         let (text, values) = statement(meta, &change, lock).finish();
         if DB::fetch_optional(conn, text, arguments::<DB>(values)?)
             .await?
             .is_some()
         {
-            return Ok(true);
+            return Ok(Some(true));
         }
     }
-    Ok(false)
+    Ok(Some(false))
 }
 
 /// The old row's version, read with it when it is not locked.

@@ -7,6 +7,7 @@
 //! - reading: [`logs`], [`history`], [`user_activity`], [`cleanup`];
 //! - changes made outside dbgen: [`AuditLogger`].
 
+pub(crate) mod compound;
 mod context;
 pub(crate) mod inline;
 mod logger;

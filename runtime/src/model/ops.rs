@@ -389,20 +389,21 @@ pub async fn update<DB: Driver>(
     let audited: Vec<usize> = settable(meta)
         .filter(|&i| Some(i) != meta.updated_at)
         .collect();
-    if inline::applies::<DB>(meta) {
+    if inline::change_applies::<DB>(conn, meta) {
         let change = inline::Change {
             action: Action::Update,
             key: &key,
             scope: Scope::Live,
             set: settable(meta).map(|i| (i, row[i].clone())).collect(),
             new: Some(row_json(meta, &row, audited.iter().copied())),
-            old: audited,
+            old: audited.clone(),
             changed_only: true,
         };
-        return match inline::run::<DB>(conn, meta, change).await? {
-            true => Ok(row),
-            false => Err(not_found(meta, &key)),
-        };
+        match inline::run::<DB>(conn, meta, change).await? {
+            Some(true) => return Ok(row),
+            Some(false) => return Err(not_found(meta, &key)),
+            None => {}
+        }
     }
     let mut tx = begin::<DB>(conn).await?;
     let old = if DB::DIALECT == Dialect::Postgres {

@@ -60,7 +60,7 @@ pub async fn delete<DB: Driver>(
         }
         return Ok(set);
     }
-    if inline::applies::<DB>(meta) {
+    if inline::change_applies::<DB>(conn, meta) {
         let change = Change {
             action: Action::Delete,
             key,
@@ -70,10 +70,11 @@ pub async fn delete<DB: Driver>(
             old: (0..meta.kinds.len()).collect(),
             changed_only: false,
         };
-        return match inline::run::<DB>(conn, meta, change).await? {
-            true => Ok(set),
-            false => Err(not_found(meta, key)),
-        };
+        match inline::run::<DB>(conn, meta, change).await? {
+            Some(true) => return Ok(set),
+            Some(false) => return Err(not_found(meta, key)),
+            None => {}
+        }
     }
     let mut tx = begin::<DB>(conn).await?;
     let Some(old) = find::<DB>(&mut tx, meta, key, Scope::Live, true).await? else {
@@ -106,7 +107,7 @@ async fn remove<DB: Driver>(
         }
         return Ok(());
     }
-    if inline::applies::<DB>(meta) {
+    if inline::change_applies::<DB>(conn, meta) {
         let change = Change {
             action,
             key,
@@ -116,10 +117,11 @@ async fn remove<DB: Driver>(
             changed_only: false,
             new: None,
         };
-        return match inline::run::<DB>(conn, meta, change).await? {
-            true => Ok(()),
-            false => Err(not_found(meta, key)),
-        };
+        match inline::run::<DB>(conn, meta, change).await? {
+            Some(true) => return Ok(()),
+            Some(false) => return Err(not_found(meta, key)),
+            None => {}
+        }
     }
     let mut tx = begin::<DB>(conn).await?;
     let Some(old) = find::<DB>(&mut tx, meta, key, scope, true).await? else {
@@ -192,7 +194,7 @@ pub async fn restore<DB: Driver>(
         }
         return Ok(set);
     }
-    if inline::applies::<DB>(meta) {
+    if inline::change_applies::<DB>(conn, meta) {
         let change = Change {
             action: Action::Restore,
             key,
@@ -202,11 +204,12 @@ pub async fn restore<DB: Driver>(
             old: vec![soft],
             changed_only: false,
         };
-        return match inline::run::<DB>(conn, meta, change).await {
-            Ok(true) => Ok(set),
-            Ok(false) => Err(not_trashed(meta, &key_text)),
-            Err(e) => Err(conflict(meta, &key_text, e)),
-        };
+        match inline::run::<DB>(conn, meta, change).await {
+            Ok(Some(true)) => return Ok(set),
+            Ok(Some(false)) => return Err(not_trashed(meta, &key_text)),
+            Ok(None) => {}
+            Err(e) => return Err(conflict(meta, &key_text, e)),
+        }
     }
     let mut tx = begin::<DB>(conn).await?;
     let Some(old) = find::<DB>(&mut tx, meta, key, Scope::OnlyTrashed, true).await? else {

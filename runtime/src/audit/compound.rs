@@ -1,0 +1,288 @@
+//! MariaDB: an audited single-row change and its audit row in one compound
+//! statement (`BEGIN NOT ATOMIC ... END`), sent with its values bound like
+//! any other. The transaction opens and closes inside it, so the change is
+//! one round trip where the transaction path takes five (BEGIN, the locked
+//! read, the change, the audit INSERT, COMMIT).
+//!
+//! ```sql
+//! BEGIN NOT ATOMIC
+//!   DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; RESIGNAL; END;
+//!   START TRANSACTION;
+//!   INSERT INTO `audit_logs` (...) SELECT ?, ?, ..., <old JSON>, <new JSON>, ...
+//!     FROM `t` WHERE `id` = ? AND `deleted_at` IS NULL [AND <a value changed>] FOR UPDATE;
+//!   UPDATE `t` SET `name` = ? WHERE `id` = ? AND `deleted_at` IS NULL;
+//!   IF ROW_COUNT() = 0 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'dbgen: no row'; END IF;
+//!   COMMIT;
+//! END
+//! ```
+//!
+//! The audit INSERT reads the old row and locks it, so the change that
+//! follows sees the same row. sqlx connects with `CLIENT_FOUND_ROWS`, so
+//! `ROW_COUNT()` counts the rows matched: zero means no such row, signalled
+//! to the client after the handler has rolled back. Any failure (the audit
+//! INSERT's included) rolls the whole change back before it is reported.
+//!
+//! MySQL has no compound statements outside stored programs: the first
+//! refusal is remembered and every later change takes the transaction path.
+//! A connection inside a transaction takes that path too, since `START
+//! TRANSACTION` would commit the caller's work.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use super::inline::Change;
+use super::redact::REDACTED;
+use super::write::{COLUMNS, shared_values};
+use crate::Error;
+use crate::dialect::Dialect;
+use crate::model::meta::Meta;
+use crate::model::ops::{push_scope, where_key};
+use crate::query::sql::Sql;
+use crate::value::{Kind, Value};
+
+/// Set once the server has refused a compound statement (MySQL).
+static REFUSED: AtomicBool = AtomicBool::new(false);
+
+/// The message of the signal that reports "no such row".
+const NO_ROW: &str = "dbgen: no row";
+
+/// Whether compound statements are worth trying on this server.
+pub(crate) fn available() -> bool {
+    !REFUSED.load(Ordering::Relaxed)
+}
+
+/// Takes the transaction path from now on.
+pub(crate) fn refuse() {
+    REFUSED.store(true, Ordering::Relaxed);
+}
+
+/// What running a change in one compound statement came to.
+pub(crate) enum Outcome {
+    /// Done, or refused by a rule (the error).
+    Ran(Result<bool, Error>),
+    /// The server has no compound statements; nothing ran.
+    Refused,
+}
+
+/// Reads what the server answered to the statement of [`statement`].
+pub(crate) fn outcome(result: Result<(), Error>) -> Outcome {
+    let Err(error) = result else {
+        return Outcome::Ran(Ok(true));
+    };
+    if let Error::Database(sqlx::Error::Database(db)) = &error {
+        if db.code().as_deref() == Some("45000") && db.message() == NO_ROW {
+            return Outcome::Ran(Ok(false));
+        }
+        if is_parse_error(db.as_ref()) {
+            refuse();
+            return Outcome::Refused;
+        }
+    }
+    Outcome::Ran(Err(error))
+}
+
+/// MySQL's answer to `BEGIN NOT ATOMIC`: error 1064, a syntax error.
+fn is_parse_error(db: &dyn sqlx::error::DatabaseError) -> bool {
+    #[cfg(feature = "mysql")]
+    if let Some(mysql) = db.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>() {
+        return mysql.number() == 1064;
+    }
+    let _ = db;
+    false
+}
+
+/// The compound statement of `change`.
+pub(crate) fn statement(meta: &Meta, change: &Change<'_>) -> Sql {
+    let mut sql = Sql::new(Dialect::MySql);
+    sql.push(
+        "BEGIN NOT ATOMIC DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; RESIGNAL; END; \
+         START TRANSACTION; INSERT INTO ",
+    );
+    sql.ident("audit_logs")
+        .push(" (")
+        .idents(COLUMNS)
+        .push(") SELECT ");
+    let entity_id = change
+        .key
+        .iter()
+        .map(Value::to_key_text)
+        .collect::<Vec<_>>()
+        .join(",");
+    sql.bind(Value::String(meta.name().to_string())).push(", ");
+    sql.bind(Value::String(entity_id)).push(", ");
+    sql.bind(Value::String(change.action.as_str().into()))
+        .push(", ");
+    let shared = shared_values(super::current().as_ref());
+    let count = shared.len();
+    let mut shared = shared.into_iter();
+    if let Some(description) = shared.next() {
+        sql.bind(description);
+    }
+    sql.push(", ");
+    // The columns whose value may stay the same, with their new values.
+    let compared: Vec<(usize, &Value)> = match change.changed_only {
+        true => change
+            .old
+            .iter()
+            .filter_map(|&i| Some((i, &change.set.iter().find(|(j, _)| *j == i)?.1)))
+            .collect(),
+        false => Vec::new(),
+    };
+    open_removal(&mut sql, &compared);
+    push_old_json(&mut sql, meta, &change.old);
+    close_removal(&mut sql, meta, &compared);
+    sql.push(", ");
+    match &change.new {
+        None => {
+            sql.push("NULL");
+        }
+        Some(new) => {
+            open_removal(&mut sql, &compared);
+            sql.bind(Value::Json(new.clone()));
+            close_removal(&mut sql, meta, &compared);
+        }
+    }
+    // The rest of the shared values but the time taken in Rust: the row's
+    // time is read when it is written, after the wait for the row's lock,
+    // so one row's log lists concurrent changes in the order they were made.
+    for value in shared.take(count.saturating_sub(2)) {
+        sql.push(", ").bind(value);
+    }
+    sql.push(", CONVERT_TZ(SYSDATE(6), @@session.time_zone, '+00:00') FROM ");
+    sql.ident(meta.name());
+    where_key(&mut sql, meta, change.key);
+    push_scope(&mut sql, meta, change.scope);
+    if change.changed_only {
+        // No audit row when no value changed.
+        sql.push(" AND NOT (");
+        if compared.len() < change.old.len() {
+            sql.push("FALSE");
+        } else {
+            sql.push("TRUE");
+            for &(i, value) in &compared {
+                sql.push(" AND ");
+                push_same(&mut sql, meta, i, value);
+            }
+        }
+        sql.push(")");
+    }
+    sql.push(" FOR UPDATE; ");
+    if change.set.is_empty() {
+        sql.push("DELETE FROM ").ident(meta.name());
+    } else {
+        sql.push("UPDATE ").ident(meta.name()).push(" SET ");
+        for (n, (i, value)) in change.set.iter().enumerate() {
+            if n > 0 {
+                sql.push(", ");
+            }
+            sql.ident(meta.column(*i)).push(" = ").bind(value.clone());
+        }
+    }
+    where_key(&mut sql, meta, change.key);
+    push_scope(&mut sql, meta, change.scope);
+    sql.push("; IF ROW_COUNT() = 0 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '");
+    sql.push(NO_ROW);
+    sql.push("'; END IF; COMMIT; END");
+    sql
+}
+
+/// `JSON_OBJECT(?, <JSON of column>, ...)`: the old values of `columns`.
+fn push_old_json(sql: &mut Sql, meta: &Meta, columns: &[usize]) {
+    sql.push("JSON_OBJECT(");
+    for (n, &i) in columns.iter().enumerate() {
+        if n > 0 {
+            sql.push(", ");
+        }
+        sql.bind(Value::String(meta.column(i).to_string()))
+            .push(", ");
+        if meta.redacted[i] {
+            sql.bind(Value::String(REDACTED.into()));
+        } else {
+            push_json(sql, meta.kinds[i], &meta.quoted(Dialect::MySql, i));
+        }
+    }
+    sql.push(")");
+}
+
+/// `JSON_REMOVE(` before a JSON object that [`close_removal`] completes.
+fn open_removal(sql: &mut Sql, compared: &[(usize, &Value)]) {
+    if !compared.is_empty() {
+        sql.push("JSON_REMOVE(");
+    }
+}
+
+/// Completes [`open_removal`]: for each compared column, its member's path
+/// when its value stays the same, and a path no member has otherwise.
+fn close_removal(sql: &mut Sql, meta: &Meta, compared: &[(usize, &Value)]) {
+    if compared.is_empty() {
+        return;
+    }
+    for &(i, value) in compared {
+        sql.push(", IF(");
+        push_same(sql, meta, i, value);
+        sql.push(", ").bind(Value::String(path(meta.column(i))));
+        sql.push(", '$.\"dbgen none\"')");
+    }
+    sql.push(")");
+}
+
+/// The JSON path of the member `name`: `$."name"`.
+fn path(name: &str) -> String {
+    let mut text = String::from("$.\"");
+    for c in name.chars() {
+        if matches!(c, '"' | '\\') {
+            text.push('\\');
+        }
+        text.push(c);
+    }
+    text.push('"');
+    text
+}
+
+/// Whether column `i` of the row holds `value`. Text is compared byte for
+/// byte (the column's collation may call `a` and `A` equal; the audit log
+/// does not).
+fn push_same(sql: &mut Sql, meta: &Meta, i: usize, value: &Value) {
+    let column = meta.quoted(Dialect::MySql, i);
+    let text = matches!(meta.kinds[i], Kind::String | Kind::Uuid);
+    if text {
+        sql.push("BINARY ");
+    }
+    sql.push(&column).push(" <=> ");
+    if text {
+        sql.push("BINARY ");
+    }
+    sql.bind(value.clone());
+}
+
+/// The JSON of column `x` as [`Value::to_json`] writes it for `kind`, and
+/// JSON null for NULL. Floats are written with their shortest digits, as
+/// serde_json writes them; where MariaDB chooses an exponent serde_json
+/// would not (`1e15`), the number is the same.
+fn push_json(sql: &mut Sql, kind: Kind, x: &str) {
+    // Fractions of a second as chrono writes them: none, 3 or 6 digits.
+    let trimmed = |format: String| format!("REGEXP_REPLACE({format}, '([.]000)?000$', '')");
+    let text = match kind {
+        Kind::Bool => format!(
+            "CASE WHEN {x} THEN JSON_EXTRACT('true', '$') WHEN NOT {x} THEN JSON_EXTRACT('false', '$') END"
+        ),
+        // An integral float keeps a fraction, so it reads back as a float.
+        Kind::F32 | Kind::F64 => {
+            let digits = format!("CAST(CAST({x} AS DOUBLE) AS CHAR)");
+            format!(
+                "JSON_EXTRACT(CONCAT({digits}, IF({digits} REGEXP '^-?[0-9]+$', '.0', '')), '$')"
+            )
+        }
+        Kind::Decimal => format!("CAST({x} AS CHAR)"),
+        Kind::Bytes => format!("LOWER(HEX({x}))"),
+        Kind::Date => format!("DATE_FORMAT({x}, '%Y-%m-%d')"),
+        Kind::Time => trimmed(format!("TIME_FORMAT({x}, '%H:%i:%s.%f')")),
+        Kind::DateTime => trimmed(format!("DATE_FORMAT({x}, '%Y-%m-%dT%H:%i:%s.%f')")),
+        Kind::DateTimeUtc => format!(
+            "CONCAT({}, '+00:00')",
+            trimmed(format!("DATE_FORMAT({x}, '%Y-%m-%dT%H:%i:%s.%f')"))
+        ),
+        // Integers, text and UUIDs (hyphenated text) are spelled alike.
+        _ => x.to_string(),
+    };
+    sql.push(&text);
+}
