@@ -42,6 +42,11 @@ use crate::value::{Kind, Value};
 /// Set once the server has refused a compound statement (MySQL).
 static REFUSED: AtomicBool = AtomicBool::new(false);
 
+/// The start of every compound statement: a failure anywhere rolls the
+/// transaction back before it is reported.
+const OPEN: &str = "BEGIN NOT ATOMIC DECLARE EXIT HANDLER FOR SQLEXCEPTION \
+                    BEGIN ROLLBACK; RESIGNAL; END; START TRANSACTION; ";
+
 /// The message of the signal that reports "no such row".
 const NO_ROW: &str = "dbgen: no row";
 
@@ -63,6 +68,18 @@ pub(crate) enum Outcome {
     Refused,
 }
 
+/// Whether `error` is the server refusing compound statements (and
+/// remembers it).
+pub(crate) fn refused(error: &Error) -> bool {
+    if let Error::Database(sqlx::Error::Database(db)) = error
+        && is_parse_error(db.as_ref())
+    {
+        refuse();
+        return true;
+    }
+    false
+}
+
 /// Reads what the server answered to the statement of [`statement`].
 pub(crate) fn outcome(result: Result<(), Error>) -> Outcome {
     let Err(error) = result else {
@@ -72,10 +89,9 @@ pub(crate) fn outcome(result: Result<(), Error>) -> Outcome {
         if db.code().as_deref() == Some("45000") && db.message() == NO_ROW {
             return Outcome::Ran(Ok(false));
         }
-        if is_parse_error(db.as_ref()) {
-            refuse();
-            return Outcome::Refused;
-        }
+    }
+    if refused(&error) {
+        return Outcome::Refused;
     }
     Outcome::Ran(Err(error))
 }
@@ -93,10 +109,7 @@ fn is_parse_error(db: &dyn sqlx::error::DatabaseError) -> bool {
 /// The compound statement of `change`.
 pub(crate) fn statement(meta: &Meta, change: &Change<'_>) -> Sql {
     let mut sql = Sql::new(Dialect::MySql);
-    sql.push(
-        "BEGIN NOT ATOMIC DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; RESIGNAL; END; \
-         START TRANSACTION; INSERT INTO ",
-    );
+    sql.push(OPEN).push("INSERT INTO ");
     sql.ident("audit_logs")
         .push(" (")
         .idents(COLUMNS)
@@ -141,13 +154,8 @@ pub(crate) fn statement(meta: &Meta, change: &Change<'_>) -> Sql {
             close_removal(&mut sql, meta, &compared);
         }
     }
-    // The rest of the shared values but the time taken in Rust: the row's
-    // time is read when it is written, after the wait for the row's lock,
-    // so one row's log lists concurrent changes in the order they were made.
-    for value in shared.take(count.saturating_sub(2)) {
-        sql.push(", ").bind(value);
-    }
-    sql.push(", CONVERT_TZ(SYSDATE(6), @@session.time_zone, '+00:00') FROM ");
+    push_rest(&mut sql, shared, count);
+    sql.push(" FROM ");
     sql.ident(meta.name());
     where_key(&mut sql, meta, change.key);
     push_scope(&mut sql, meta, change.scope);
@@ -183,6 +191,88 @@ pub(crate) fn statement(meta: &Meta, change: &Change<'_>) -> Sql {
     sql.push(NO_ROW);
     sql.push("'; END IF; COMMIT; END");
     sql
+}
+
+/// Opens the compound statement of an audited single-row insert; the
+/// INSERT follows (with `RETURNING` every column), then
+/// [`push_create_audit`].
+pub(crate) fn open_insert(sql: &mut Sql) {
+    sql.push(OPEN);
+}
+
+/// Completes [`open_insert`] with the CREATE audit row, read from the
+/// stored row, and the end of the statement. `given` is the row's values
+/// as sent (spelled and redacted in Rust) for the columns `listed`; the
+/// others, filled by the database (the generated key, defaults), are
+/// spelled from the stored row, found by `key` or by the generated key.
+pub(crate) fn push_create_audit(
+    sql: &mut Sql,
+    meta: &Meta,
+    given: serde_json::Value,
+    listed: &[usize],
+    key: &[Value],
+) {
+    sql.push("; INSERT INTO ")
+        .ident("audit_logs")
+        .push(" (")
+        .idents(COLUMNS)
+        .push(") SELECT ");
+    sql.bind(Value::String(meta.name().to_string())).push(", ");
+    // The key as the other path writes it: the text of its JSON scalar.
+    sql.push("CONCAT_WS(',', ");
+    for (n, &k) in meta.key.iter().enumerate() {
+        if n > 0 {
+            sql.push(", ");
+        }
+        sql.push("CAST(")
+            .push(meta.quoted(Dialect::MySql, k))
+            .push(" AS CHAR)");
+    }
+    sql.push("), ");
+    sql.bind(Value::String(super::write::Action::Create.as_str().into()))
+        .push(", ");
+    let shared = shared_values(super::current().as_ref());
+    let count = shared.len();
+    let mut shared = shared.into_iter();
+    if let Some(description) = shared.next() {
+        sql.bind(description);
+    }
+    sql.push(", NULL, JSON_SET(").bind(Value::Json(given));
+    for i in (0..meta.kinds.len()).filter(|i| !listed.contains(i)) {
+        sql.push(", ")
+            .bind(Value::String(path(meta.column(i))))
+            .push(", ");
+        if meta.redacted[i] {
+            sql.bind(Value::String(REDACTED.into()));
+        } else {
+            push_json(sql, meta.kinds[i], &meta.quoted(Dialect::MySql, i));
+        }
+    }
+    sql.push(")");
+    push_rest(sql, shared, count);
+    sql.push(" FROM ").ident(meta.name());
+    // The row just inserted: by its key as sent, or by the generated one.
+    for (n, (&k, value)) in meta.key.iter().zip(key).enumerate() {
+        sql.push(if n == 0 { " WHERE " } else { " AND " });
+        sql.push(meta.quoted(Dialect::MySql, k)).push(" = ");
+        if listed.contains(&k) {
+            sql.bind(value.clone());
+        } else {
+            sql.push("LAST_INSERT_ID()");
+        }
+    }
+    sql.push("; COMMIT; END");
+}
+
+/// The shared values after the old and new ones, but the time taken in
+/// Rust: the row's time is read when it is written, after any wait for the
+/// changed row's lock, so one row's log lists concurrent changes in the
+/// order they were made.
+fn push_rest(sql: &mut Sql, shared: std::vec::IntoIter<Value>, count: usize) {
+    for value in shared.take(count.saturating_sub(2)) {
+        sql.push(", ").bind(value);
+    }
+    sql.push(", CONVERT_TZ(SYSDATE(6), @@session.time_zone, '+00:00')");
 }
 
 /// `JSON_OBJECT(?, <JSON of column>, ...)`: the old values of `columns`.

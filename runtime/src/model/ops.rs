@@ -4,8 +4,8 @@
 
 use super::meta::Meta;
 use crate::Error;
-use crate::audit::inline;
 use crate::audit::write::{self as audit, Action, Entry, full_row_json, row_json};
+use crate::audit::{compound, inline};
 use crate::dialect::Dialect;
 use crate::driver::{Driver, arguments, begin};
 use crate::query::sql::Sql;
@@ -212,6 +212,27 @@ async fn insert_audited_postgres<DB: Driver>(
     fetch_rows::<DB>(conn, meta, sql).await
 }
 
+/// MariaDB: an audited single-row insert and its audit row in one compound
+/// statement (see [`compound`]), the row's values sent as one JSON object
+/// and the columns the database filled spelled from the stored row.
+async fn insert_audited_mariadb<DB: Driver>(
+    conn: &mut DB::Connection,
+    meta: &Meta,
+    row: &[Value],
+) -> Result<Vec<Vec<Value>>, Error> {
+    let included: Vec<usize> = (0..meta.kinds.len())
+        .filter(|&i| !omitted(meta, row, i))
+        .collect();
+    let key = key_of(meta, row);
+    let given = row_json(meta, row, included.iter().copied());
+    let mut sql = Sql::new(DB::DIALECT);
+    compound::open_insert(&mut sql);
+    push_insert(&mut sql, meta, vec![row.to_vec()], &included);
+    sql.push(" RETURNING ").idents(meta.columns());
+    compound::push_create_audit(&mut sql, meta, given, &included, &key);
+    fetch_rows::<DB>(conn, meta, sql).await
+}
+
 /// Inserts rows that share one set of omitted columns; returns them as stored.
 async fn insert_group<DB: Driver>(
     conn: &mut DB::Connection,
@@ -295,6 +316,19 @@ pub async fn insert<DB: Driver>(
             return Ok(rows);
         };
         return insert_audited_postgres::<DB>(conn, meta, row).await;
+    }
+    if DB::DIALECT == Dialect::MySql
+        && meta.table.audit
+        && rows.len() == 1
+        && inline::change_applies::<DB>(conn, meta)
+    {
+        let Some(row) = rows.pop() else {
+            return Ok(rows);
+        };
+        match insert_audited_mariadb::<DB>(conn, meta, &row).await {
+            Err(e) if compound::refused(&e) => rows.push(row),
+            stored => return stored,
+        }
     }
     // One statement is atomic on its own: no BEGIN/COMMIT round trips.
     if rows.len() <= batch && (!meta.table.audit || inline_audit) && one_group(meta, &rows) {
