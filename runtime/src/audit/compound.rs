@@ -85,10 +85,11 @@ pub(crate) fn outcome(result: Result<(), Error>) -> Outcome {
     let Err(error) = result else {
         return Outcome::Ran(Ok(true));
     };
-    if let Error::Database(sqlx::Error::Database(db)) = &error {
-        if db.code().as_deref() == Some("45000") && db.message() == NO_ROW {
-            return Outcome::Ran(Ok(false));
-        }
+    if let Error::Database(sqlx::Error::Database(db)) = &error
+        && db.code().as_deref() == Some("45000")
+        && db.message() == NO_ROW
+    {
+        return Outcome::Ran(Ok(false));
     }
     if refused(&error) {
         return Outcome::Refused;
@@ -245,7 +246,7 @@ pub(crate) fn push_create_audit(
         if meta.redacted[i] {
             sql.bind(Value::String(REDACTED.into()));
         } else {
-            push_json(sql, meta.kinds[i], &meta.quoted(Dialect::MySql, i));
+            push_json(sql, meta.kinds[i], meta.quoted(Dialect::MySql, i));
         }
     }
     sql.push(")");
@@ -287,7 +288,7 @@ fn push_old_json(sql: &mut Sql, meta: &Meta, columns: &[usize]) {
         if meta.redacted[i] {
             sql.bind(Value::String(REDACTED.into()));
         } else {
-            push_json(sql, meta.kinds[i], &meta.quoted(Dialect::MySql, i));
+            push_json(sql, meta.kinds[i], meta.quoted(Dialect::MySql, i));
         }
     }
     sql.push(")");
@@ -337,7 +338,7 @@ fn push_same(sql: &mut Sql, meta: &Meta, i: usize, value: &Value) {
     if text {
         sql.push("BINARY ");
     }
-    sql.push(&column).push(" <=> ");
+    sql.push(column).push(" <=> ");
     if text {
         sql.push("BINARY ");
     }
