@@ -148,6 +148,13 @@ impl Line {
 
 /// Alternates `rounds` blocks of `base` and `ours` (each `n` operations,
 /// each side's own operation count passed in) and returns the median µs per operation.
+/// `size` rows made by `make`, with skus `{prefix}{size}-{i}-{k}`.
+fn rows_of<T>(make: fn(String) -> T, prefix: &str, size: usize, i: usize) -> Vec<T> {
+    (0..size)
+        .map(|k| make(format!("{prefix}{size}-{i}-{k}")))
+        .collect()
+}
+
 async fn compare<B, BF, O, OF>(rounds: usize, n: usize, mut base: B, mut ours: O) -> (f64, f64)
 where
     B: FnMut(usize) -> BF,
@@ -537,18 +544,14 @@ macro_rules! engine_bench {
                         |i| {
                             let pool = &pool;
                             async move {
-                                let rows = (0..size)
-                                    .map(|k| item(format!("hb{size}-{i}-{k}")))
-                                    .collect();
+                                let rows = rows_of(item, "hb", size, i);
                                 $hand::insert(pool, text, rows).await;
                             }
                         },
                         |i| {
                             let pool = &pool;
                             async move {
-                                let rows = (0..size)
-                                    .map(|k| item(format!("db{size}-{i}-{k}")))
-                                    .collect();
+                                let rows = rows_of(item, "db", size, i);
                                 Item::insert_many(pool, rows, size).await.unwrap();
                             }
                         },
@@ -661,18 +664,14 @@ macro_rules! engine_bench {
                         |i| {
                             let pool = &pool;
                             async move {
-                                let rows = (0..size)
-                                    .map(|k| item(format!("pb{size}-{i}-{k}")))
-                                    .collect();
+                                let rows = rows_of(item, "pb", size, i);
                                 Item::insert_many(pool, rows, size).await.unwrap();
                             }
                         },
                         |i| {
                             let pool = &pool;
                             async move {
-                                let rows = (0..size)
-                                    .map(|k| audited(format!("ab{size}-{i}-{k}")))
-                                    .collect();
+                                let rows = rows_of(audited, "ab", size, i);
                                 Audited::insert_many(pool, rows, size).await.unwrap();
                             }
                         },

@@ -29,9 +29,9 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::inline::Change;
+use super::inline::{Change, push_set};
 use super::redact::REDACTED;
-use super::write::{COLUMNS, shared_values};
+use super::write::{Action, COLUMNS, key_id, shared_values};
 use crate::Error;
 use crate::dialect::Dialect;
 use crate::model::meta::Meta;
@@ -115,22 +115,9 @@ pub(crate) fn statement(meta: &Meta, change: &Change<'_>) -> Sql {
         .push(" (")
         .idents(COLUMNS)
         .push(") SELECT ");
-    let entity_id = change
-        .key
-        .iter()
-        .map(Value::to_key_text)
-        .collect::<Vec<_>>()
-        .join(",");
     sql.bind(Value::String(meta.name().to_string())).push(", ");
-    sql.bind(Value::String(entity_id)).push(", ");
-    sql.bind(Value::String(change.action.as_str().into()))
-        .push(", ");
-    let shared = shared_values(super::current().as_ref());
-    let count = shared.len();
-    let mut shared = shared.into_iter();
-    if let Some(description) = shared.next() {
-        sql.bind(description);
-    }
+    sql.bind(Value::String(key_id(change.key))).push(", ");
+    let shared = push_action(&mut sql, change.action);
     sql.push(", ");
     // The columns whose value may stay the same, with their new values.
     let compared: Vec<(usize, &Value)> = match change.changed_only {
@@ -155,7 +142,7 @@ pub(crate) fn statement(meta: &Meta, change: &Change<'_>) -> Sql {
             close_removal(&mut sql, meta, &compared);
         }
     }
-    push_rest(&mut sql, shared, count);
+    push_rest(&mut sql, shared);
     sql.push(" FROM ");
     sql.ident(meta.name());
     where_key(&mut sql, meta, change.key);
@@ -178,13 +165,7 @@ pub(crate) fn statement(meta: &Meta, change: &Change<'_>) -> Sql {
     if change.set.is_empty() {
         sql.push("DELETE FROM ").ident(meta.name());
     } else {
-        sql.push("UPDATE ").ident(meta.name()).push(" SET ");
-        for (n, (i, value)) in change.set.iter().enumerate() {
-            if n > 0 {
-                sql.push(", ");
-            }
-            sql.ident(meta.column(*i)).push(" = ").bind(value.clone());
-        }
+        push_set(&mut sql, meta, &change.set);
     }
     where_key(&mut sql, meta, change.key);
     push_scope(&mut sql, meta, change.scope);
@@ -230,27 +211,16 @@ pub(crate) fn push_create_audit(
             .push(" AS CHAR)");
     }
     sql.push("), ");
-    sql.bind(Value::String(super::write::Action::Create.as_str().into()))
-        .push(", ");
-    let shared = shared_values(super::current().as_ref());
-    let count = shared.len();
-    let mut shared = shared.into_iter();
-    if let Some(description) = shared.next() {
-        sql.bind(description);
-    }
+    let shared = push_action(sql, Action::Create);
     sql.push(", NULL, JSON_SET(").bind(Value::Json(given));
     for i in (0..meta.kinds.len()).filter(|i| !listed.contains(i)) {
         sql.push(", ")
             .bind(Value::String(path(meta.column(i))))
             .push(", ");
-        if meta.redacted[i] {
-            sql.bind(Value::String(REDACTED.into()));
-        } else {
-            push_json(sql, meta.kinds[i], meta.quoted(Dialect::MySql, i));
-        }
+        push_value(sql, meta, i);
     }
     sql.push(")");
-    push_rest(sql, shared, count);
+    push_rest(sql, shared);
     sql.push(" FROM ").ident(meta.name());
     // The row just inserted: by its key as sent, or by the generated one.
     for (n, (&k, value)) in meta.key.iter().zip(key).enumerate() {
@@ -265,12 +235,24 @@ pub(crate) fn push_create_audit(
     sql.push("; COMMIT; END");
 }
 
+/// `$action, $description` after the entity id; returns the shared
+/// values that follow the old and new values.
+fn push_action(sql: &mut Sql, action: Action) -> std::vec::IntoIter<Value> {
+    sql.bind(Value::String(action.as_str().into())).push(", ");
+    let mut shared = shared_values(super::current().as_ref()).into_iter();
+    if let Some(description) = shared.next() {
+        sql.bind(description);
+    }
+    shared
+}
+
 /// The shared values after the old and new ones, but the time taken in
 /// Rust: the row's time is read when it is written, after any wait for the
 /// changed row's lock, so one row's log lists concurrent changes in the
 /// order they were made.
-fn push_rest(sql: &mut Sql, shared: std::vec::IntoIter<Value>, count: usize) {
-    for value in shared.take(count.saturating_sub(2)) {
+fn push_rest(sql: &mut Sql, shared: std::vec::IntoIter<Value>) {
+    let count = shared.len();
+    for value in shared.take(count.saturating_sub(1)) {
         sql.push(", ").bind(value);
     }
     sql.push(", CONVERT_TZ(SYSDATE(6), @@session.time_zone, '+00:00')");
@@ -285,13 +267,18 @@ fn push_old_json(sql: &mut Sql, meta: &Meta, columns: &[usize]) {
         }
         sql.bind(Value::String(meta.column(i).to_string()))
             .push(", ");
-        if meta.redacted[i] {
-            sql.bind(Value::String(REDACTED.into()));
-        } else {
-            push_json(sql, meta.kinds[i], meta.quoted(Dialect::MySql, i));
-        }
+        push_value(sql, meta, i);
     }
     sql.push(")");
+}
+
+/// The JSON of column `i` of the row, or `"[REDACTED]"`.
+fn push_value(sql: &mut Sql, meta: &Meta, i: usize) {
+    if meta.redacted[i] {
+        sql.bind(Value::String(REDACTED.into()));
+    } else {
+        push_json(sql, meta.kinds[i], meta.quoted(Dialect::MySql, i));
+    }
 }
 
 /// `JSON_REMOVE(` before a JSON object that [`close_removal`] completes.

@@ -24,7 +24,7 @@ use sqlx::Connection;
 use super::compound::{self, Outcome};
 use super::context::current;
 use super::redact::REDACTED;
-use super::write::{Action, COLUMNS, shared_values};
+use super::write::{Action, COLUMNS, key_id, shared_values};
 use crate::Error;
 use crate::dialect::Dialect;
 use crate::driver::{Driver, arguments};
@@ -109,28 +109,27 @@ pub(crate) async fn run<DB: Driver>(
     Ok(Some(false))
 }
 
+/// `UPDATE "t" SET "a" = $1, ...`: the columns a change sets.
+pub(crate) fn push_set(sql: &mut Sql, meta: &Meta, set: &[(usize, Value)]) {
+    sql.push("UPDATE ").ident(meta.name()).push(" SET ");
+    for (n, (i, value)) in set.iter().enumerate() {
+        if n > 0 {
+            sql.push(", ");
+        }
+        sql.ident(meta.column(*i)).push(" = ").bind(value.clone());
+    }
+}
+
 /// The old row's version, read with it when it is not locked.
 const VERSION: &str = "dbgen xmin";
 
 fn statement(meta: &Meta, change: &Change<'_>, lock: bool) -> Sql {
     let mut sql = Sql::new(Dialect::Postgres);
-    let entity_id = change
-        .key
-        .iter()
-        .map(Value::to_key_text)
-        .collect::<Vec<_>>()
-        .join(",");
     sql.push("WITH ").ident("chg").push(" AS (");
     if change.set.is_empty() {
         sql.push("DELETE FROM ").ident(meta.name()).push(" USING (");
     } else {
-        sql.push("UPDATE ").ident(meta.name()).push(" SET ");
-        for (n, (i, value)) in change.set.iter().enumerate() {
-            if n > 0 {
-                sql.push(", ");
-            }
-            sql.ident(meta.column(*i)).push(" = ").bind(value.clone());
-        }
+        push_set(&mut sql, meta, &change.set);
         sql.push(" FROM (");
     }
     // The old row: locked, so concurrent changes of it wait; or with its
@@ -169,7 +168,7 @@ fn statement(meta: &Meta, change: &Change<'_>, lock: bool) -> Sql {
         }
     }
     push_audit_head(&mut sql, meta);
-    sql.bind(Value::String(entity_id));
+    sql.bind(Value::String(key_id(change.key)));
     let shared = push_action(&mut sql, change.action);
     push_old_json(&mut sql, meta, &change.old, change.changed_only);
     sql.push(", ");

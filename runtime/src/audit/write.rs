@@ -68,9 +68,12 @@ impl Entry {
 
 /// The row's key as text (`a,b` for a composite key).
 pub fn entity_id(meta: &Meta, values: &[Value]) -> String {
-    meta.key
-        .iter()
-        .filter_map(|&i| values.get(i))
+    key_id(meta.key.iter().filter_map(|&i| values.get(i)))
+}
+
+/// Key values as the audit log's `entity_id`: their text, comma-separated.
+pub fn key_id<'a>(key: impl IntoIterator<Item = &'a Value>) -> String {
+    key.into_iter()
         .map(Value::to_key_text)
         .collect::<Vec<_>>()
         .join(",")
