@@ -147,7 +147,7 @@ fn keys(map: &Map<String, Json>) -> Vec<String> {
 }
 
 /// The audit values of every change read the same on every engine: old
-/// values (spelled by SQL on PostgreSQL) equal the new values an earlier
+/// values (spelled by SQL on PostgreSQL and MariaDB) equal the new values an earlier
 /// row recorded (spelled by Rust), key for key.
 async fn spelling<DB>(engine: Engine, pool: &sqlx::Pool<DB>)
 where
@@ -485,6 +485,53 @@ where
     assert_eq!(history(pool, kept.id).await.len(), 1);
 }
 
+/// The audit row's time is UTC whatever the session's time zone: the
+/// one-statement paths read it from the server's clock.
+async fn time_zone<DB>(engine: Engine, pool: &sqlx::Pool<DB>)
+where
+    DB: Driver,
+    for<'c> &'c mut DB::Connection:
+        sqlx::Executor<'c, Database = DB> + sqlx::Acquire<'c, Database = DB>,
+{
+    let zone = |offset: &str| match DB::DIALECT {
+        dbgen::dialect::Dialect::MySql => Some(format!("SET time_zone = '{offset}'")),
+        dbgen::dialect::Dialect::Postgres => Some(format!("SET TIME ZONE '{offset}'")),
+        _ => None,
+    };
+    let mut conn = pool.acquire().await.unwrap();
+    if let Some(set) = zone("+05:00") {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(set))
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+    }
+    let before = Utc::now();
+    let mut s = sample("TZ-1").insert(&mut *conn).await.unwrap();
+    s.amount = 7.0;
+    s.update(&mut *conn).await.unwrap();
+    Sample::delete_by_id(&mut *conn, s.id).await.unwrap();
+    let after = Utc::now();
+    if let Some(set) = zone("+00:00") {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(set))
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+    }
+    drop(conn);
+    let rows = history(pool, s.id).await;
+    assert_eq!(rows.len(), 3, "{engine:?}");
+    let slack = chrono::Duration::seconds(5);
+    for row in rows {
+        assert!(
+            row.created_at >= before - slack && row.created_at <= after + slack,
+            "{engine:?}: {} {} at {} (between {before} and {after})",
+            row.action,
+            row.entity_id,
+            row.created_at
+        );
+    }
+}
+
 /// 50 tasks updating and soft-deleting the same 5 rows: every successful
 /// change has exactly one audit row, and the table matches the log.
 async fn concurrency<DB: Driver>(engine: Engine, pool: &sqlx::Pool<DB>) {
@@ -519,6 +566,7 @@ where
     batch(engine, pool).await;
     errors(engine, pool).await;
     atomicity(engine, pool).await;
+    time_zone(engine, pool).await;
     concurrency(engine, pool).await;
 }
 

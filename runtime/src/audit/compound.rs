@@ -255,7 +255,10 @@ fn push_rest(sql: &mut Sql, shared: std::vec::IntoIter<Value>) {
     for value in shared.take(count.saturating_sub(1)) {
         sql.push(", ").bind(value);
     }
-    sql.push(", CONVERT_TZ(SYSDATE(6), @@session.time_zone, '+00:00')");
+    // In UTC whatever the session's time zone; a named zone the server has
+    // no tables for converts to NULL, and then the statement's start time
+    // in UTC stands in.
+    sql.push(", COALESCE(CONVERT_TZ(SYSDATE(6), @@session.time_zone, '+00:00'), UTC_TIMESTAMP(6))");
 }
 
 /// `JSON_OBJECT(?, <JSON of column>, ...)`: the old values of `columns`.
