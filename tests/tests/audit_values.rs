@@ -485,6 +485,43 @@ where
     assert_eq!(history(pool, kept.id).await.len(), 1);
 }
 
+/// A join table: every column is part of the key.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "av_links", audit, primary_key(columns("left_id", "right_id")))]
+pub struct Link {
+    pub left_id: i64,
+    pub right_id: i64,
+}
+
+/// An update of a model with no column to set is refused, and the row
+/// stays (an audited change with nothing to set must not become a DELETE).
+async fn nothing_to_update<DB>(engine: Engine, pool: &sqlx::Pool<DB>)
+where
+    DB: Driver,
+    for<'c> &'c mut DB::Connection:
+        sqlx::Executor<'c, Database = DB> + sqlx::Acquire<'c, Database = DB>,
+{
+    let mut link = Link {
+        left_id: 1,
+        right_id: 2,
+    }
+    .insert(pool)
+    .await
+    .unwrap();
+    let refused = link.update(pool).await;
+    assert!(
+        matches!(&refused, Err(Error::Unsupported(m)) if m.contains("no column an update can set")),
+        "{engine:?}: {refused:?}"
+    );
+    let count = Link::query().count(pool).await.unwrap();
+    assert_eq!(count, 1, "{engine:?}");
+    let logged = dbgen::audit::history(pool, "av_links", "1,2")
+        .await
+        .unwrap();
+    let actions: Vec<_> = logged.iter().map(|r| r.action.as_str()).collect();
+    assert_eq!(actions, ["CREATE"], "{engine:?}");
+}
+
 /// The audit row's time is UTC whatever the session's time zone: the
 /// one-statement paths read it from the server's clock.
 async fn time_zone<DB>(engine: Engine, pool: &sqlx::Pool<DB>)
@@ -559,7 +596,11 @@ where
 {
     support::create_tables(
         pool,
-        vec![Sample::table().clone(), AuditLog::table().clone()],
+        vec![
+            Sample::table().clone(),
+            Link::table().clone(),
+            AuditLog::table().clone(),
+        ],
     )
     .await;
     spelling(engine, pool).await;
@@ -567,6 +608,7 @@ where
     errors(engine, pool).await;
     atomicity(engine, pool).await;
     time_zone(engine, pool).await;
+    nothing_to_update(engine, pool).await;
     concurrency(engine, pool).await;
 }
 

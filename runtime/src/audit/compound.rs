@@ -212,14 +212,22 @@ pub(crate) fn push_create_audit(
     }
     sql.push("), ");
     let shared = push_action(sql, Action::Create);
-    sql.push(", NULL, JSON_SET(").bind(Value::Json(given));
-    for i in (0..meta.kinds.len()).filter(|i| !listed.contains(i)) {
-        sql.push(", ")
-            .bind(Value::String(path(meta.column(i))))
-            .push(", ");
-        push_value(sql, meta, i);
+    sql.push(", NULL, ");
+    let filled: Vec<usize> = (0..meta.kinds.len())
+        .filter(|i| !listed.contains(i))
+        .collect();
+    if filled.is_empty() {
+        sql.bind(Value::Json(given));
+    } else {
+        sql.push("JSON_SET(").bind(Value::Json(given));
+        for i in filled {
+            sql.push(", ")
+                .bind(Value::String(path(meta.column(i))))
+                .push(", ");
+            push_value(sql, meta, i);
+        }
+        sql.push(")");
     }
-    sql.push(")");
     push_rest(sql, shared);
     sql.push(" FROM ").ident(meta.name());
     // The row just inserted: by its key as sent, or by the generated one.

@@ -39,7 +39,9 @@ pub(crate) struct Change<'a> {
     pub key: &'a [Value],
     /// The rows the change may touch.
     pub scope: Scope,
-    /// The columns set and their values; empty for a DELETE.
+    /// The columns set and their values; empty for a DELETE (so an update
+    /// always sets at least one column: `ops::update` refuses a model with
+    /// none).
     pub set: Vec<(usize, Value)>,
     /// The columns of the old row the audit row keeps.
     pub old: Vec<usize>,

@@ -403,6 +403,15 @@ pub async fn update<DB: Driver>(
     meta: &Meta,
     row: Vec<Value>,
 ) -> Result<Vec<Value>, Error> {
+    if settable(meta).next().is_none() {
+        // No SET list to write (and an audited change without one would
+        // read as a DELETE).
+        return Err(Error::Unsupported(format!(
+            "`{}` has no column an update can set: every column is part of the primary key, \
+             `created_at` or the soft-delete column; insert or delete rows instead",
+            meta.name()
+        )));
+    }
     let mut row = row;
     if let Some(i) = meta.updated_at {
         row[i] = meta.now(i);
