@@ -47,6 +47,12 @@ static REFUSED: AtomicBool = AtomicBool::new(false);
 const OPEN: &str = "BEGIN NOT ATOMIC DECLARE EXIT HANDLER FOR SQLEXCEPTION \
                     BEGIN ROLLBACK; RESIGNAL; END; START TRANSACTION; ";
 
+/// A JSON member name no column has: longer than the 64 characters a
+/// MySQL/MariaDB identifier may have.
+const NO_MEMBER: &str =
+    "dbgen: no column has this name, as it is longer than sixty-four characters";
+const _: () = assert!(NO_MEMBER.len() > 64);
+
 /// The message of the signal that reports "no such row".
 const NO_ROW: &str = "dbgen: no row";
 
@@ -309,7 +315,7 @@ fn close_removal(sql: &mut Sql, meta: &Meta, compared: &[(usize, &Value)]) {
         sql.push(", IF(");
         push_same(sql, meta, i, value);
         sql.push(", ").bind(Value::String(path(meta.column(i))));
-        sql.push(", '$.\"dbgen none\"')");
+        sql.push(", '$.\"").push(NO_MEMBER).push("\"')");
     }
     sql.push(")");
 }
