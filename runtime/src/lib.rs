@@ -49,7 +49,7 @@ pub use error::Error;
 pub use model::{Model, Order};
 pub use query::Query;
 pub use types::SqlType;
-pub use value::{ColumnValue, Value};
+pub use value::{ColumnValue, KeyValue, Value};
 
 /// Items the derive's generated code names. Not a public API.
 #[doc(hidden)]

@@ -204,6 +204,25 @@ pub trait ColumnValue: Sized {
     fn from_value(value: Value) -> Result<Self, ValueError>;
 }
 
+/// The key a by-id helper (`find`, `delete_by_id`, ...) takes: a value of
+/// any field type, or `&str` for a text key (`Tag::find(&pool, "rust")`).
+pub trait KeyValue {
+    /// The value to bind.
+    fn to_key(&self) -> Value;
+}
+
+impl<T: ColumnValue> KeyValue for T {
+    fn to_key(&self) -> Value {
+        self.to_value()
+    }
+}
+
+impl KeyValue for &str {
+    fn to_key(&self) -> Value {
+        Value::String((*self).to_string())
+    }
+}
+
 impl<T: ColumnValue> ColumnValue for Option<T> {
     const KIND: Kind = T::KIND;
     fn to_value(&self) -> Value {

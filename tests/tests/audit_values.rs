@@ -493,6 +493,73 @@ pub struct Link {
     pub right_id: i64,
 }
 
+/// A model keyed by text it chooses itself, soft-deleted.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "av_tags", audit, soft_delete)]
+pub struct Tag {
+    #[column(primary_key, size = 40)]
+    pub code: String,
+    #[column(size = 100)]
+    pub label: String,
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+/// Every audited change of a row with a text key: the log names the row by
+/// its key and records what changed.
+async fn text_key<DB>(engine: Engine, pool: &sqlx::Pool<DB>)
+where
+    DB: Driver,
+    for<'c> &'c mut DB::Connection:
+        sqlx::Executor<'c, Database = DB> + sqlx::Acquire<'c, Database = DB>,
+{
+    let mut tag = Tag {
+        code: "it's-1".into(),
+        label: "first".into(),
+        deleted_at: None,
+    }
+    .insert(pool)
+    .await
+    .unwrap();
+    tag.label = "second".into();
+    tag.update(pool).await.unwrap();
+    Tag::delete_by_id(pool, "it's-1").await.unwrap();
+    Tag::restore_by_id(pool, "it's-1").await.unwrap();
+    Tag::force_delete_by_id(pool, "it's-1").await.unwrap();
+    let rows = dbgen::audit::history(pool, "av_tags", "it's-1")
+        .await
+        .unwrap();
+    let actions: Vec<_> = rows.iter().map(|r| r.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        ["CREATE", "UPDATE", "DELETE", "RESTORE", "FORCE_DELETE"],
+        "{engine:?}"
+    );
+    let created = object(rows[0].new_values.as_ref());
+    assert_eq!(created["code"], "it's-1", "{engine:?}");
+    assert_eq!(created["label"], "first", "{engine:?}");
+    assert_eq!(
+        object(rows[1].old_values.as_ref()),
+        Map::from_iter([("label".to_string(), Json::from("first"))]),
+        "{engine:?}"
+    );
+    assert_eq!(
+        object(rows[1].new_values.as_ref()),
+        Map::from_iter([("label".to_string(), Json::from("second"))]),
+        "{engine:?}"
+    );
+    let forced = object(rows[4].old_values.as_ref());
+    assert_eq!(forced["label"], "second", "{engine:?}");
+    assert_eq!(forced["deleted_at"], Json::Null, "{engine:?}");
+    assert!(
+        Tag::query()
+            .with_trashed()
+            .fetch_all(pool)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
 /// An update of a model with no column to set is refused, and the row
 /// stays (an audited change with nothing to set must not become a DELETE).
 async fn nothing_to_update<DB>(engine: Engine, pool: &sqlx::Pool<DB>)
@@ -599,6 +666,7 @@ where
         vec![
             Sample::table().clone(),
             Link::table().clone(),
+            Tag::table().clone(),
             AuditLog::table().clone(),
         ],
     )
@@ -609,6 +677,7 @@ where
     atomicity(engine, pool).await;
     time_zone(engine, pool).await;
     nothing_to_update(engine, pool).await;
+    text_key(engine, pool).await;
     concurrency(engine, pool).await;
 }
 

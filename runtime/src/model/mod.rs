@@ -17,7 +17,7 @@ use crate::driver::{BoxFuture, Driver};
 use crate::query::Query;
 use crate::registry::ModelDef;
 use crate::schema::Table;
-use crate::value::{ColumnValue, Value};
+use crate::value::{KeyValue, Value};
 use meta::Meta;
 use ops::Scope;
 use run::{RowChange, Target};
@@ -120,10 +120,10 @@ pub trait Model: Sized + Send + Sync + 'static {
     where
         A: Acquire<'c> + Send + 'c,
         A::Database: Driver,
-        K: ColumnValue,
+        K: KeyValue,
     {
         run::decode(
-            run::find(db, Self::__def(), id.to_value(), Scope::Live),
+            run::find(db, Self::__def(), id.to_key(), Scope::Live),
             decode_optional::<Self, A::Database>,
         )
     }
@@ -148,9 +148,9 @@ pub trait Model: Sized + Send + Sync + 'static {
     where
         A: Acquire<'c> + Send + 'c,
         A::Database: Driver,
-        K: ColumnValue,
+        K: KeyValue,
     {
-        by_id(db, Self::__def(), RowChange::Delete, id.to_value())
+        by_id(db, Self::__def(), RowChange::Delete, id.to_key())
     }
 
     /// Restores this soft-deleted row.
@@ -172,9 +172,9 @@ pub trait Model: Sized + Send + Sync + 'static {
     where
         A: Acquire<'c> + Send + 'c,
         A::Database: Driver,
-        K: ColumnValue,
+        K: KeyValue,
     {
-        by_id(db, Self::__def(), RowChange::Restore, id.to_value())
+        by_id(db, Self::__def(), RowChange::Restore, id.to_key())
     }
 
     /// Restores every soft-deleted row; returns how many.
@@ -208,9 +208,9 @@ pub trait Model: Sized + Send + Sync + 'static {
     where
         A: Acquire<'c> + Send + 'c,
         A::Database: Driver,
-        K: ColumnValue,
+        K: KeyValue,
     {
-        by_id(db, Self::__def(), RowChange::ForceDelete, id.to_value())
+        by_id(db, Self::__def(), RowChange::ForceDelete, id.to_key())
     }
 
     /// How many rows are soft-deleted (0 without soft delete).
@@ -227,10 +227,10 @@ pub trait Model: Sized + Send + Sync + 'static {
     where
         A: Acquire<'c> + Send + 'c,
         A::Database: Driver,
-        K: ColumnValue,
+        K: KeyValue,
     {
         run::decode(
-            run::find(db, Self::__def(), id.to_value(), Scope::OnlyTrashed),
+            run::find(db, Self::__def(), id.to_key(), Scope::OnlyTrashed),
             |row| Ok(row.is_some()),
         )
     }
