@@ -103,14 +103,24 @@ pub(crate) fn outcome(result: Result<(), Error>) -> Outcome {
     Outcome::Ran(Err(error))
 }
 
-/// MySQL's answer to `BEGIN NOT ATOMIC`: error 1064, a syntax error.
+/// Whether the server refused the statement's form rather than its content.
 fn is_parse_error(db: &dyn sqlx::error::DatabaseError) -> bool {
     #[cfg(feature = "mysql")]
     if let Some(mysql) = db.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>() {
-        return mysql.number() == 1064;
+        return is_refusal(mysql.number(), mysql.message());
     }
     let _ = db;
     false
+}
+
+/// A syntax error (1064) at `NOT ATOMIC` is MySQL refusing compound
+/// statements; at `RETURNING`, a MariaDB older than 10.5 refusing
+/// `INSERT … RETURNING`. Any other error is reported as it is.
+fn is_refusal(number: u16, message: &str) -> bool {
+    number == 1064
+        && ["near 'NOT ATOMIC", "near 'RETURNING"]
+            .iter()
+            .any(|m| message.contains(m))
 }
 
 /// The compound statement of `change`.
@@ -380,4 +390,25 @@ fn push_json(sql: &mut Sql, kind: Kind, x: &str) {
         _ => x.to_string(),
     };
     sql.push(&text);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_refusal;
+
+    #[test]
+    fn only_the_statement_form_counts_as_a_refusal() {
+        let mysql = "You have an error in your SQL syntax; check the manual that corresponds to \
+                     your MySQL server version for the right syntax to use near 'NOT ATOMIC \
+                     DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; RESIGNAL; END; S' at line 1";
+        assert!(is_refusal(1064, mysql));
+        let old_mariadb = "You have an error in your SQL syntax; check the manual that corresponds \
+                           to your MariaDB server version for the right syntax to use near \
+                           'RETURNING `id`, `name`; INSERT INTO `audit_logs`' at line 1";
+        assert!(is_refusal(1064, old_mariadb));
+        let other = "You have an error in your SQL syntax; check the manual that corresponds to \
+                     your MariaDB server version for the right syntax to use near ')' at line 1";
+        assert!(!is_refusal(1064, other));
+        assert!(!is_refusal(1146, "Table 'test.audit_logs' doesn't exist"));
+    }
 }
