@@ -113,14 +113,12 @@ fn is_parse_error(db: &dyn sqlx::error::DatabaseError) -> bool {
     false
 }
 
-/// A syntax error (1064) at `NOT ATOMIC` is MySQL refusing compound
-/// statements; at `RETURNING`, a MariaDB older than 10.5 refusing
-/// `INSERT … RETURNING`. Any other error is reported as it is.
+/// A syntax error (1064) whose quoted rest of the statement still holds
+/// `NOT ATOMIC` (the statement's second and third words) is MySQL refusing
+/// compound statements; one at `RETURNING`, a MariaDB older than 10.5
+/// refusing `INSERT … RETURNING`. Any other error is reported as it is.
 fn is_refusal(number: u16, message: &str) -> bool {
-    number == 1064
-        && ["near 'NOT ATOMIC", "near 'RETURNING"]
-            .iter()
-            .any(|m| message.contains(m))
+    number == 1064 && (message.contains("NOT ATOMIC") || message.contains("near 'RETURNING"))
 }
 
 /// The compound statement of `change`.
