@@ -560,6 +560,71 @@ where
     );
 }
 
+/// A composite key with a value beside it, without soft delete.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "av_members", audit, primary_key(columns("org_id", "user_id")))]
+pub struct Member {
+    pub org_id: i64,
+    pub user_id: i64,
+    #[column(size = 20)]
+    pub role: String,
+}
+
+/// Every audited change of a row with a composite key: the log names it by
+/// both values, and a delete removes it for good.
+async fn composite_key<DB>(engine: Engine, pool: &sqlx::Pool<DB>)
+where
+    DB: Driver,
+    for<'c> &'c mut DB::Connection:
+        sqlx::Executor<'c, Database = DB> + sqlx::Acquire<'c, Database = DB>,
+{
+    let mut member = Member {
+        org_id: 7,
+        user_id: 3,
+        role: "reader".into(),
+    }
+    .insert(pool)
+    .await
+    .unwrap();
+    member.role = "admin".into();
+    member.update(pool).await.unwrap();
+    let mut other = Member {
+        org_id: 7,
+        user_id: 4,
+        role: "reader".into(),
+    }
+    .insert(pool)
+    .await
+    .unwrap();
+    member.delete(pool).await.unwrap();
+    let rows = dbgen::audit::history(pool, "av_members", "7,3")
+        .await
+        .unwrap();
+    let actions: Vec<_> = rows.iter().map(|r| r.action.as_str()).collect();
+    assert_eq!(actions, ["CREATE", "UPDATE", "DELETE"], "{engine:?}");
+    assert_eq!(
+        object(rows[1].old_values.as_ref()),
+        Map::from_iter([("role".to_string(), Json::from("reader"))]),
+        "{engine:?}"
+    );
+    let deleted = object(rows[2].old_values.as_ref());
+    assert_eq!(deleted["role"], "admin", "{engine:?}");
+    assert_eq!(deleted["user_id"], 3, "{engine:?}");
+    // The other member of the organisation is untouched.
+    let left = Member::query().fetch_all(pool).await.unwrap();
+    assert_eq!(left, [other.clone()], "{engine:?}");
+    other.role = "reader".into();
+    other.update(pool).await.unwrap();
+    assert_eq!(
+        dbgen::audit::history(pool, "av_members", "7,4")
+            .await
+            .unwrap()
+            .len(),
+        1,
+        "{engine:?}: an update that changes nothing writes no audit row"
+    );
+}
+
 /// An update of a model with no column to set is refused, and the row
 /// stays (an audited change with nothing to set must not become a DELETE).
 async fn nothing_to_update<DB>(engine: Engine, pool: &sqlx::Pool<DB>)
@@ -667,6 +732,7 @@ where
             Sample::table().clone(),
             Link::table().clone(),
             Tag::table().clone(),
+            Member::table().clone(),
             AuditLog::table().clone(),
         ],
     )
@@ -678,6 +744,7 @@ where
     time_zone(engine, pool).await;
     nothing_to_update(engine, pool).await;
     text_key(engine, pool).await;
+    composite_key(engine, pool).await;
     concurrency(engine, pool).await;
 }
 
