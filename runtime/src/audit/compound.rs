@@ -117,6 +117,7 @@ fn is_parse_error(db: &dyn sqlx::error::DatabaseError) -> bool {
 /// `NOT ATOMIC` (the statement's second and third words) is MySQL refusing
 /// compound statements; one at `RETURNING`, a MariaDB older than 10.5
 /// refusing `INSERT … RETURNING`. Any other error is reported as it is.
+#[cfg(any(feature = "mysql", test))]
 fn is_refusal(number: u16, message: &str) -> bool {
     number == 1064 && (message.contains("NOT ATOMIC") || message.contains("near 'RETURNING"))
 }
