@@ -29,13 +29,13 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::inline::{Change, push_set};
+use super::inline::Change;
 use super::redact::REDACTED;
 use super::write::{Action, COLUMNS, key_id, shared_values};
 use crate::Error;
 use crate::dialect::Dialect;
 use crate::model::meta::Meta;
-use crate::model::ops::{push_scope, where_key};
+use crate::model::ops::{push_scope, push_set, where_key};
 use crate::query::sql::Sql;
 use crate::value::{Kind, Value};
 
@@ -66,14 +66,6 @@ pub(crate) fn refuse() {
     REFUSED.store(true, Ordering::Relaxed);
 }
 
-/// What running a change in one compound statement came to.
-pub(crate) enum Outcome {
-    /// Done, or refused by a rule (the error).
-    Ran(Result<bool, Error>),
-    /// The server has no compound statements; nothing ran.
-    Refused,
-}
-
 /// Whether `error` is the server refusing compound statements (and
 /// remembers it).
 pub(crate) fn refused(error: &Error) -> bool {
@@ -86,21 +78,23 @@ pub(crate) fn refused(error: &Error) -> bool {
     false
 }
 
-/// Reads what the server answered to the statement of [`statement`].
-pub(crate) fn outcome(result: Result<(), Error>) -> Outcome {
+/// Reads what the server answered to the statement of [`statement`]:
+/// whether the row was found, or `None` when the server has no compound
+/// statements (nothing ran).
+pub(crate) fn outcome(result: Result<(), Error>) -> Result<Option<bool>, Error> {
     let Err(error) = result else {
-        return Outcome::Ran(Ok(true));
+        return Ok(Some(true));
     };
     if let Error::Database(sqlx::Error::Database(db)) = &error
         && db.code().as_deref() == Some("45000")
         && db.message() == NO_ROW
     {
-        return Outcome::Ran(Ok(false));
+        return Ok(Some(false));
     }
     if refused(&error) {
-        return Outcome::Refused;
+        return Ok(None);
     }
-    Outcome::Ran(Err(error))
+    Err(error)
 }
 
 /// Whether the server refused the statement's form rather than its content.
@@ -180,7 +174,7 @@ pub(crate) fn statement(meta: &Meta, change: &Change<'_>) -> Sql {
     if change.set.is_empty() {
         sql.push("DELETE FROM ").ident(meta.name());
     } else {
-        push_set(&mut sql, meta, &change.set);
+        push_set(&mut sql, meta, change.set.iter().map(|(i, v)| (*i, v)));
     }
     where_key(&mut sql, meta, change.key);
     push_scope(&mut sql, meta, change.scope);

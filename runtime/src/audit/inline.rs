@@ -21,7 +21,7 @@
 
 use sqlx::Connection;
 
-use super::compound::{self, Outcome};
+use super::compound;
 use super::context::current;
 use super::redact::REDACTED;
 use super::write::{Action, COLUMNS, key_id, shared_values};
@@ -29,7 +29,7 @@ use crate::Error;
 use crate::dialect::Dialect;
 use crate::driver::{Driver, arguments};
 use crate::model::meta::Meta;
-use crate::model::ops::{Scope, push_scope, select_columns, where_key};
+use crate::model::ops::{Scope, push_scope, push_set, select_columns, where_key};
 use crate::query::sql::Sql;
 use crate::value::{Kind, Value};
 
@@ -94,10 +94,7 @@ pub(crate) async fn run<DB: Driver>(
     if DB::DIALECT == Dialect::MySql {
         let (text, values) = compound::statement(meta, &change).finish();
         let result = DB::execute(conn, text, arguments::<DB>(values)?).await;
-        return match compound::outcome(result.map(drop)) {
-            Outcome::Ran(found) => found.map(Some),
-            Outcome::Refused => Ok(None),
-        };
+        return compound::outcome(result.map(drop));
     }
     for lock in [false, true] {
         let (text, values) = statement(meta, &change, lock).finish();
@@ -111,17 +108,6 @@ pub(crate) async fn run<DB: Driver>(
     Ok(Some(false))
 }
 
-/// `UPDATE "t" SET "a" = $1, ...`: the columns a change sets.
-pub(crate) fn push_set(sql: &mut Sql, meta: &Meta, set: &[(usize, Value)]) {
-    sql.push("UPDATE ").ident(meta.name()).push(" SET ");
-    for (n, (i, value)) in set.iter().enumerate() {
-        if n > 0 {
-            sql.push(", ");
-        }
-        sql.ident(meta.column(*i)).push(" = ").bind(value.clone());
-    }
-}
-
 /// The old row's version, read with it when it is not locked.
 const VERSION: &str = "dbgen xmin";
 
@@ -131,7 +117,7 @@ fn statement(meta: &Meta, change: &Change<'_>, lock: bool) -> Sql {
     if change.set.is_empty() {
         sql.push("DELETE FROM ").ident(meta.name()).push(" USING (");
     } else {
-        push_set(&mut sql, meta, &change.set);
+        push_set(&mut sql, meta, change.set.iter().map(|(i, v)| (*i, v)));
         sql.push(" FROM (");
     }
     // The old row: locked, so concurrent changes of it wait; or with its

@@ -494,12 +494,17 @@ pub async fn update<DB: Driver>(
 
 /// `UPDATE t SET c = ?, ...` for every settable column of `row`.
 fn push_update_set(sql: &mut Sql, meta: &Meta, row: &[Value]) {
+    push_set(sql, meta, settable(meta).map(|i| (i, &row[i])));
+}
+
+/// `UPDATE t SET a = ?, ...`: the columns `set` lists, with their values.
+pub fn push_set<'v>(sql: &mut Sql, meta: &Meta, set: impl IntoIterator<Item = (usize, &'v Value)>) {
     sql.push("UPDATE ").ident(meta.name()).push(" SET ");
-    for (n, i) in settable(meta).enumerate() {
+    for (n, (i, value)) in set.into_iter().enumerate() {
         if n > 0 {
             sql.push(", ");
         }
-        sql.ident(meta.column(i)).push(" = ").bind(row[i].clone());
+        sql.ident(meta.column(i)).push(" = ").bind(value.clone());
     }
 }
 
