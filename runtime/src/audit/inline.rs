@@ -1,3 +1,6 @@
+//! Audited single-row changes in one statement: what they are, when they
+//! apply, and PostgreSQL's (MariaDB's is in [`compound`](super::compound)).
+//!
 //! PostgreSQL: an audited single-row change and its audit row in one
 //! statement (data-modifying CTEs). The change is one round trip and atomic
 //! on its own, like the unaudited change: no BEGIN, no separate read of the old row,
