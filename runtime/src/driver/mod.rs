@@ -98,12 +98,14 @@ pub(crate) async fn begin<DB: Driver>(
 }
 
 /// A value that failed to bind.
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 pub(crate) fn bind_error(e: sqlx::error::BoxDynError) -> Error {
     Error::Bind(e.to_string())
 }
 
 /// Runs `$body` with the bindable form of `$value`, one arm per kind;
 /// `$uuid` and `$decimal` say how this driver stores those two.
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 macro_rules! bind_value {
     ($args:expr, $value:expr, uuid: |$u:ident| $uuid:expr, $uuid_null:ty, decimal: |$d:ident| $decimal:expr, $decimal_null:ty) => {{
         use sqlx::Arguments as _;
@@ -152,6 +154,7 @@ macro_rules! bind_value {
 
 /// Decodes column `$index` of `$row` as `$kind` with `$get` (sqlx's
 /// checked or unchecked getter); `$uuid`/`$decimal` read those two.
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 macro_rules! decode_value {
     ($row:expr, $index:expr, $kind:expr, $get:ident, uuid: $uuid:expr, decimal: $decimal:expr) => {{
         use sqlx::Row as _;
@@ -185,6 +188,7 @@ macro_rules! decode_value {
 }
 
 /// The three statement runners, identical for every driver.
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 macro_rules! runners {
     (|$r:ident| $done:expr) => {
         fn execute<'e>(
@@ -230,6 +234,7 @@ macro_rules! runners {
 /// `fn $name(row, index)`: column `index` read with `$get` as
 /// `Option<$ty>` into `Value::$variant`, or an error saying which feature
 /// to enable when `$feature` is off.
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 macro_rules! optional_column {
     ($name:ident, $row:ty, $get:ident, $feature:literal, $ty:ty, $variant:ident) => {
         fn $name(row: &$row, index: usize) -> Result<Value, Error> {
@@ -248,4 +253,5 @@ macro_rules! optional_column {
     };
 }
 
+#[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 pub(crate) use {bind_value, decode_value, optional_column, runners};
