@@ -47,6 +47,13 @@ pub trait Driver: Database<Row: crate::__private::Row> {
     #[doc(hidden)]
     fn bind(args: &mut Self::Arguments, value: Value) -> Result<(), Error>;
 
+    /// Binds a value the caller keeps. Drivers that encode arguments as
+    /// they are added (MySQL) read it in place; the others take a copy.
+    #[doc(hidden)]
+    fn bind_ref(args: &mut Self::Arguments, value: &Value) -> Result<(), Error> {
+        Self::bind(args, value.clone())
+    }
+
     #[doc(hidden)]
     fn decode(row: &Self::Row, index: usize, kind: Kind) -> Result<Value, Error>;
 
@@ -146,7 +153,7 @@ macro_rules! bind_value {
             Value::Uuid($u) => args.add($uuid),
             #[cfg(feature = "rust_decimal")]
             Value::Decimal($d) => args.add($decimal),
-            Value::Invalid(message) => return Err($crate::Error::Bind(message)),
+            Value::Invalid(message) => return Err($crate::Error::Bind(message.clone())),
         };
         result.map_err($crate::driver::bind_error)
     }};

@@ -19,6 +19,12 @@ impl Driver for MySql {
             decimal: |d| d, Decimal)
     }
 
+    fn bind_ref(args: &mut Self::Arguments, value: &Value) -> Result<(), Error> {
+        bind_value!(args, value,
+            uuid: |u| u.hyphenated().to_string(), String,
+            decimal: |d| d, Decimal)
+    }
+
     fn decode(row: &MySqlRow, index: usize, kind: Kind) -> Result<Value, Error> {
         decode_value!(row, index, kind, try_get, uuid: uuid, decimal: decimal)
     }

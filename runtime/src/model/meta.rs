@@ -27,6 +27,9 @@ pub struct Meta {
     pub updated_at: Option<usize>,
     /// Columns the audit log stores as `"[REDACTED]"`.
     pub redacted: Vec<bool>,
+    /// Columns an INSERT may leave out (see `ops::omitted`): the generated
+    /// key, columns with a default, the soft-delete column.
+    pub omittable: Vec<usize>,
     /// Per dialect, worked out on first use: every column name quoted, and
     /// `SELECT <all columns> FROM <table>`.
     quoted: [OnceLock<Quoted>; 4],
@@ -60,6 +63,13 @@ impl Meta {
                 c.sensitive || redact::is_secret_name(&c.name) || redact::is_secret_name(c.field())
             })
             .collect();
+        let omittable = (0..table.columns.len())
+            .filter(|&i| {
+                Some(i) == auto_key
+                    || Some(i) == soft_delete
+                    || table.columns[i].default().is_some()
+            })
+            .collect();
         Meta {
             table,
             kinds,
@@ -69,6 +79,7 @@ impl Meta {
             created_at,
             updated_at,
             redacted,
+            omittable,
             quoted: Default::default(),
         }
     }

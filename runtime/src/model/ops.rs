@@ -174,9 +174,7 @@ fn push_insert(sql: &mut Sql, meta: &Meta, rows: Vec<Vec<Value>>, included: &[us
     // `($1, $2, ...), ` is under 8 bytes a value for batches of up to a
     // few thousand rows.
     sql.reserve(rows.len() * included.len(), rows.len() * included.len() * 8);
-    sql.push("INSERT INTO ").ident(meta.name()).push(" (");
-    sql.idents(included.iter().map(|&i| meta.column(i)))
-        .push(") VALUES ");
+    push_insert_into(sql, meta, included);
     for (n, mut row) in rows.into_iter().enumerate() {
         sql.push(if n == 0 { "(" } else { ", (" });
         for (k, &i) in included.iter().enumerate() {
@@ -187,6 +185,45 @@ fn push_insert(sql: &mut Sql, meta: &Meta, rows: Vec<Vec<Value>>, included: &[us
         }
         sql.push(")");
     }
+}
+
+/// `INSERT INTO <table> (<included columns>) VALUES `.
+fn push_insert_into(sql: &mut Sql, meta: &Meta, included: &[usize]) {
+    sql.push("INSERT INTO ").ident(meta.name()).push(" (");
+    sql.idents(included.iter().map(|&i| meta.column(i)))
+        .push(") VALUES ");
+}
+
+/// MySQL/MariaDB: inserts `rows` in one multi-row INSERT (`?`
+/// placeholders), binding their values in place.
+async fn insert_kept<DB: Driver>(
+    conn: &mut DB::Connection,
+    meta: &Meta,
+    rows: &[Vec<Value>],
+    included: &[usize],
+) -> Result<crate::driver::Done, Error> {
+    debug_assert_eq!(DB::DIALECT, Dialect::MySql, "`?` placeholders");
+    let mut sql = Sql::new(DB::DIALECT);
+    let tuple = format!("({})", vec!["?"; included.len()].join(", "));
+    sql.reserve(0, rows.len() * (tuple.len() + 2));
+    push_insert_into(&mut sql, meta, included);
+    let mut args = DB::Arguments::default();
+    sqlx::Arguments::reserve(
+        &mut args,
+        rows.len() * included.len(),
+        rows.len() * included.len() * 16,
+    );
+    for (n, row) in rows.iter().enumerate() {
+        if n > 0 {
+            sql.push(", ");
+        }
+        sql.push(&tuple);
+        for &i in included {
+            DB::bind_ref(&mut args, &row[i])?;
+        }
+    }
+    let (text, _) = sql.finish();
+    DB::execute(conn, text, args).await
 }
 
 /// PostgreSQL: one audited row inserted with its audit row in a single
@@ -245,10 +282,10 @@ async fn insert_group<DB: Driver>(
     let included: Vec<usize> = (0..meta.kinds.len())
         .filter(|&i| !omitted(meta, first, i))
         .collect();
-    let mut sql = Sql::new(DB::DIALECT);
     if DB::RETURNING {
         // The rows come back from the database: their values move into the
         // statement instead of being copied.
+        let mut sql = Sql::new(DB::DIALECT);
         let audited = meta.table.audit && inline::applies::<DB>(meta);
         if audited {
             sql.push("WITH ").ident("ins").push(" AS (");
@@ -260,10 +297,11 @@ async fn insert_group<DB: Driver>(
         }
         return fetch_rows::<DB>(conn, meta, sql).await;
     }
-    push_insert(&mut sql, meta, rows.clone(), &included);
-    // MySQL/MariaDB: the generated keys are consecutive from LAST_INSERT_ID()
-    // for one multi-row INSERT; columns filled by defaults are read back.
-    let done = execute::<DB>(conn, sql).await?;
+    // MySQL/MariaDB: the rows are returned as sent, so their values are
+    // bound in place. The generated keys are consecutive from
+    // LAST_INSERT_ID() for one multi-row INSERT; columns filled by
+    // defaults are read back.
+    let done = insert_kept::<DB>(conn, meta, &rows, &included).await?;
     let mut rows = rows;
     if let (Some(k), Some(first_id)) = (meta.auto_key, done.last_insert_id)
         && included.len() < meta.kinds.len()
@@ -348,7 +386,9 @@ fn one_group(meta: &Meta, rows: &[Vec<Value>]) -> bool {
 }
 
 fn same_omitted(meta: &Meta, a: &[Value], b: &[Value]) -> bool {
-    (0..meta.kinds.len()).all(|i| omitted(meta, a, i) == omitted(meta, b, i))
+    meta.omittable
+        .iter()
+        .all(|&i| omitted(meta, a, i) == omitted(meta, b, i))
 }
 
 async fn insert_chunks<DB: Driver>(

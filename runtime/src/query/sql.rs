@@ -84,15 +84,36 @@ impl Sql {
 
 /// Appends `n` in decimal, with no string of its own (a batch INSERT has
 /// one placeholder per value).
-fn push_number(text: &mut String, n: usize) {
-    use std::fmt::Write;
-    // Writing into a `String` cannot fail.
-    let _ = write!(text, "{n}");
+/// Appends `n` in decimal (a batch writes thousands of placeholders, and
+/// `write!` costs several times this).
+fn push_number(text: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[start..] {
+        text.push(char::from(d));
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_in_decimal() {
+        for n in [0, 7, 10, 99, 100, 12_345, 1_000_000, usize::MAX] {
+            let mut text = String::from("$");
+            push_number(&mut text, n);
+            assert_eq!(text, format!("${n}"));
+        }
+    }
 
     #[test]
     fn placeholders_per_dialect() {
