@@ -6,21 +6,33 @@
 //!
 //! ```sql
 //! BEGIN NOT ATOMIC
-//!   DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; RESIGNAL; END;
+//!   DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; SET @dbgen_old = NULL; RESIGNAL; END;
 //!   START TRANSACTION;
-//!   INSERT INTO `audit_logs` (...) SELECT ?, ?, ..., <old JSON>, <new JSON>, ...
-//!     FROM `t` WHERE `id` = ? AND `deleted_at` IS NULL [AND <a value changed>] FOR UPDATE;
-//!   UPDATE `t` SET `name` = ? WHERE `id` = ? AND `deleted_at` IS NULL;
+//!   UPDATE `t` SET `name` = ? WHERE `id` = ? AND `deleted_at` IS NULL
+//!     AND (@dbgen_same0 := BINARY `name` <=> BINARY ?) IS NOT NULL
+//!     AND (@dbgen_old := CONCAT('{', CONCAT_WS(', ', IF(@dbgen_same0, NULL, CONCAT(?, JSON_QUOTE(`name`)))), '}')) IS NOT NULL;
 //!   IF ROW_COUNT() = 0 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'dbgen: no row'; END IF;
+//!   IF NOT (TRUE AND @dbgen_same0) THEN
+//!     INSERT INTO `audit_logs` (...) VALUES (?, ?, ..., @dbgen_old, <new JSON>, ...);
+//!   END IF;
+//!   SET @dbgen_old = NULL;
 //!   COMMIT;
 //! END
 //! ```
 //!
-//! The audit INSERT reads the old row and locks it, so the change that
-//! follows sees the same row. sqlx connects with `CLIENT_FOUND_ROWS`, so
-//! `ROW_COUNT()` counts the rows matched: zero means no such row, signalled
-//! to the client after the handler has rolled back. Any failure (the audit
-//! INSERT's included) rolls the whole change back before it is reported.
+//! The change reads the old values itself: the conditions after the key
+//! and scope are evaluated on the row it matched and locked, and keep in
+//! session variables whether each compared value stays the same and the
+//! old values' JSON. So the row is found once, where a separate locked
+//! read of it cost a second lookup. sqlx connects with
+//! `CLIENT_FOUND_ROWS`, so `ROW_COUNT()` counts the rows matched: zero
+//! means no such row, signalled to the client after the handler has rolled
+//! back. Any failure (the audit INSERT's included) rolls the whole change
+//! back before it is reported.
+//!
+//! The old and new values are built as JSON text (`CONCAT_WS` leaves out
+//! the members of values that stay the same), which costs the server less
+//! than building a JSON object and removing members from it.
 //!
 //! MySQL has no compound statements outside stored programs: the first
 //! refusal is remembered and every later change takes the transaction path.
@@ -31,7 +43,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::inline::Change;
 use super::redact::REDACTED;
-use super::write::{Action, COLUMNS, key_id, shared_values};
+use super::write::{Action, insert_into, key_id, shared_values};
 use crate::Error;
 use crate::dialect::Dialect;
 use crate::model::meta::Meta;
@@ -45,13 +57,12 @@ static REFUSED: AtomicBool = AtomicBool::new(false);
 /// The start of every compound statement: a failure anywhere rolls the
 /// transaction back before it is reported.
 const OPEN: &str = "BEGIN NOT ATOMIC DECLARE EXIT HANDLER FOR SQLEXCEPTION \
-                    BEGIN ROLLBACK; RESIGNAL; END; START TRANSACTION; ";
+                    BEGIN ROLLBACK; SET @dbgen_old = NULL; RESIGNAL; END; START TRANSACTION; ";
 
-/// A JSON member name no column has: longer than the 64 characters a
-/// MySQL/MariaDB identifier may have.
-const NO_MEMBER: &str =
-    "dbgen: no column has this name, as it is longer than sixty-four characters";
-const _: () = assert!(NO_MEMBER.len() > 64);
+/// The session variable that carries the old values' JSON from the change
+/// to the audit row; set back to NULL before the statement ends, whether
+/// it succeeds or fails (the handler in [`OPEN`] names it too).
+const OLD: &str = "@dbgen_old";
 
 /// The message of the signal that reports "no such row".
 const NO_ROW: &str = "dbgen: no row";
@@ -119,15 +130,7 @@ fn is_refusal(number: u16, message: &str) -> bool {
 /// The compound statement of `change`.
 pub(crate) fn statement(meta: &Meta, change: &Change<'_>) -> Sql {
     let mut sql = Sql::new(Dialect::MySql);
-    sql.push(OPEN).push("INSERT INTO ");
-    sql.ident("audit_logs")
-        .push(" (")
-        .idents(COLUMNS)
-        .push(") SELECT ");
-    sql.bind(Value::String(meta.name().to_string())).push(", ");
-    sql.bind(Value::String(key_id(change.key))).push(", ");
-    let shared = push_action(&mut sql, change.action);
-    sql.push(", ");
+    sql.push(OPEN);
     // The columns whose value may stay the same, with their new values.
     let compared: Vec<(usize, &Value)> = match change.changed_only {
         true => change
@@ -137,51 +140,58 @@ pub(crate) fn statement(meta: &Meta, change: &Change<'_>) -> Sql {
             .collect(),
         false => Vec::new(),
     };
-    open_removal(&mut sql, &compared);
-    push_old_json(&mut sql, meta, &change.old);
-    close_removal(&mut sql, meta, &compared);
-    sql.push(", ");
-    match &change.new {
-        None => {
-            sql.push("NULL");
-        }
-        Some(new) => {
-            open_removal(&mut sql, &compared);
-            sql.bind(Value::Json(new.clone()));
-            close_removal(&mut sql, meta, &compared);
-        }
-    }
-    push_rest(&mut sql, shared);
-    sql.push(" FROM ");
-    sql.ident(meta.name());
-    where_key(&mut sql, meta, change.key);
-    push_scope(&mut sql, meta, change.scope);
-    if change.changed_only {
-        // No audit row when no value changed.
-        sql.push(" AND NOT (");
-        if compared.len() < change.old.len() {
-            sql.push("FALSE");
-        } else {
-            sql.push("TRUE");
-            for &(i, value) in &compared {
-                sql.push(" AND ");
-                push_same(&mut sql, meta, i, value);
-            }
-        }
-        sql.push(")");
-    }
-    sql.push(" FOR UPDATE; ");
     if change.set.is_empty() {
-        sql.push("DELETE FROM ").ident(meta.name());
+        sql.push("DELETE FROM ")
+            .push(meta.quoted_name(Dialect::MySql));
     } else {
         push_set(&mut sql, meta, change.set.iter().map(|(i, v)| (*i, v)));
     }
     where_key(&mut sql, meta, change.key);
     push_scope(&mut sql, meta, change.scope);
-    sql.push("; IF ROW_COUNT() = 0 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '");
+    // The row as the change finds it, locked: whether each compared value
+    // stays the same, then the old values' JSON (conditions that are
+    // never NULL, so each is evaluated and the row still matches).
+    for (n, &(i, value)) in compared.iter().enumerate() {
+        sql.push(" AND (");
+        push_same_var(&mut sql, n);
+        sql.push(" := ");
+        push_same(&mut sql, meta, i, value);
+        sql.push(") IS NOT NULL");
+    }
+    sql.push(" AND (").push(OLD).push(" := ");
+    push_old_json(&mut sql, meta, &change.old, &compared);
+    sql.push(") IS NOT NULL; IF ROW_COUNT() = 0 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '");
     sql.push(NO_ROW);
-    sql.push("'; END IF; COMMIT; END");
+    sql.push("'; END IF; ");
+    // No audit row when no value changed.
+    let when_changed = change.changed_only && compared.len() == change.old.len();
+    if when_changed {
+        sql.push("IF NOT (TRUE");
+        for n in 0..compared.len() {
+            sql.push(" AND ");
+            push_same_var(&mut sql, n);
+        }
+        sql.push(") THEN ");
+    }
+    sql.push(insert_into(Dialect::MySql)).push(" VALUES (");
+    sql.bind(Value::String(meta.name().to_string())).push(", ");
+    sql.bind(Value::String(key_id(change.key))).push(", ");
+    let shared = push_action(&mut sql, change.action);
+    sql.push(", ").push(OLD).push(", ");
+    push_new_json(&mut sql, meta, change.new.as_ref(), &compared);
+    push_rest(&mut sql, shared);
+    sql.push(")");
+    if when_changed {
+        sql.push("; END IF");
+    }
+    // The old values do not outlive the statement in the session.
+    sql.push("; SET ").push(OLD).push(" = NULL; COMMIT; END");
     sql
+}
+
+/// The session variable holding whether compared column `n` keeps its value.
+fn push_same_var(sql: &mut Sql, n: usize) {
+    sql.push("@dbgen_same").number(n);
 }
 
 /// Opens the compound statement of an audited single-row insert; the
@@ -203,11 +213,9 @@ pub(crate) fn push_create_audit(
     listed: &[usize],
     key: &[Value],
 ) {
-    sql.push("; INSERT INTO ")
-        .ident("audit_logs")
-        .push(" (")
-        .idents(COLUMNS)
-        .push(") SELECT ");
+    sql.push("; ")
+        .push(insert_into(Dialect::MySql))
+        .push(" SELECT ");
     sql.bind(Value::String(meta.name().to_string())).push(", ");
     // The key as the other path writes it: the text of its JSON scalar.
     sql.push("CONCAT_WS(',', ");
@@ -232,13 +240,14 @@ pub(crate) fn push_create_audit(
         for i in filled {
             sql.push(", ")
                 .bind(Value::String(path(meta.column(i))))
-                .push(", ");
+                .push(", JSON_EXTRACT(");
             push_value(sql, meta, i);
+            sql.push(", '$')");
         }
         sql.push(")");
     }
     push_rest(sql, shared);
-    sql.push(" FROM ").ident(meta.name());
+    sql.push(" FROM ").push(meta.quoted_name(Dialect::MySql));
     // The row just inserted: by its key as sent, or by the generated one.
     for (n, (&k, value)) in meta.key.iter().zip(key).enumerate() {
         sql.push(if n == 0 { " WHERE " } else { " AND " });
@@ -278,49 +287,92 @@ fn push_rest(sql: &mut Sql, shared: std::vec::IntoIter<Value>) {
     sql.push(", COALESCE(CONVERT_TZ(SYSDATE(6), @@session.time_zone, '+00:00'), UTC_TIMESTAMP(6))");
 }
 
-/// `JSON_OBJECT(?, <JSON of column>, ...)`: the old values of `columns`.
-fn push_old_json(sql: &mut Sql, meta: &Meta, columns: &[usize]) {
-    sql.push("JSON_OBJECT(");
-    for (n, &i) in columns.iter().enumerate() {
-        if n > 0 {
-            sql.push(", ");
-        }
-        sql.bind(Value::String(meta.column(i).to_string()))
-            .push(", ");
-        push_value(sql, meta, i);
-    }
-    sql.push(")");
-}
-
-/// The JSON of column `i` of the row, or `"[REDACTED]"`.
-fn push_value(sql: &mut Sql, meta: &Meta, i: usize) {
-    if meta.redacted[i] {
-        sql.bind(Value::String(REDACTED.into()));
-    } else {
-        push_json(sql, meta.kinds[i], meta.quoted(Dialect::MySql, i));
-    }
-}
-
-/// `JSON_REMOVE(` before a JSON object that [`close_removal`] completes.
-fn open_removal(sql: &mut Sql, compared: &[(usize, &Value)]) {
-    if !compared.is_empty() {
-        sql.push("JSON_REMOVE(");
-    }
-}
-
-/// Completes [`open_removal`]: for each compared column, its member's path
-/// when its value stays the same, and a path no member has otherwise.
-fn close_removal(sql: &mut Sql, meta: &Meta, compared: &[(usize, &Value)]) {
-    if compared.is_empty() {
+/// The old values of `columns` as JSON text, `{"a": 1, ...}` in column
+/// order; a compared column's member only when its value changes.
+fn push_old_json(sql: &mut Sql, meta: &Meta, columns: &[usize], compared: &[(usize, &Value)]) {
+    if columns.is_empty() {
+        sql.push("'{}'");
         return;
     }
-    for &(i, value) in compared {
-        sql.push(", IF(");
-        push_same(sql, meta, i, value);
-        sql.push(", ").bind(Value::String(path(meta.column(i))));
-        sql.push(", '$.\"").push(NO_MEMBER).push("\"')");
+    sql.push("CONCAT('{', CONCAT_WS(', '");
+    for &i in columns {
+        sql.push(", ");
+        let same = compared.iter().position(|&(c, _)| c == i);
+        if let Some(n) = same {
+            sql.push("IF(");
+            push_same_var(sql, n);
+            sql.push(", NULL, ");
+        }
+        sql.push("CONCAT(")
+            .bind(Value::String(meta.json_members[i].clone()))
+            .push(", ");
+        push_value(sql, meta, i);
+        sql.push(")");
+        if same.is_some() {
+            sql.push(")");
+        }
     }
-    sql.push(")");
+    sql.push("), '}')");
+}
+
+/// The new values (spelled and redacted in Rust) as JSON text, each
+/// member bound as written; a compared column's member only when its value
+/// changes.
+fn push_new_json(
+    sql: &mut Sql,
+    meta: &Meta,
+    new: Option<&serde_json::Value>,
+    compared: &[(usize, &Value)],
+) {
+    let members = match new {
+        None => {
+            sql.push("NULL");
+            return;
+        }
+        Some(serde_json::Value::Object(members)) if !members.is_empty() => members,
+        Some(other) => {
+            sql.bind(Value::Json(other.clone()));
+            return;
+        }
+    };
+    sql.push("CONCAT('{', CONCAT_WS(', '");
+    for (name, value) in members {
+        sql.push(", ");
+        let column = meta.columns().position(|c| c == name);
+        let mut text = match column {
+            Some(i) => meta.json_members[i].clone(),
+            None => member(name),
+        };
+        text.push_str(&value.to_string());
+        let text = Value::String(text);
+        match compared.iter().position(|&(c, _)| Some(c) == column) {
+            Some(n) => {
+                sql.push("IF(");
+                push_same_var(sql, n);
+                sql.push(", NULL, ").bind(text).push(")");
+            }
+            None => {
+                sql.bind(text);
+            }
+        }
+    }
+    sql.push("), '}')");
+}
+
+/// `"name": `, the start of a JSON member.
+fn member(name: &str) -> String {
+    let mut text = serde_json::Value::from(name).to_string();
+    text.push_str(": ");
+    text
+}
+
+/// The JSON text of column `i` of the row, or `"[REDACTED]"`.
+fn push_value(sql: &mut Sql, meta: &Meta, i: usize) {
+    if meta.redacted[i] {
+        sql.bind(Value::String(serde_json::Value::from(REDACTED).to_string()));
+    } else {
+        push_json_text(sql, meta.kinds[i], meta.quoted(Dialect::MySql, i));
+    }
 }
 
 /// The JSON path of the member `name`: `$."name"`.
@@ -352,37 +404,73 @@ fn push_same(sql: &mut Sql, meta: &Meta, i: usize, value: &Value) {
     sql.bind(value.clone());
 }
 
-/// The JSON of column `x` as [`Value::to_json`] writes it for `kind`, and
-/// JSON null for NULL. Floats are written with their shortest digits, as
-/// serde_json writes them; where MariaDB chooses an exponent serde_json
-/// would not (`1e15`), the number is the same.
-fn push_json(sql: &mut Sql, kind: Kind, x: &str) {
+/// The JSON text of column `x` as [`Value::to_json`] writes it for
+/// `kind`, and `null` for NULL. Floats are written with their shortest
+/// digits, as serde_json writes them; where MariaDB chooses an exponent
+/// serde_json would not (`1e15`), the number is the same.
+fn push_json_text(sql: &mut Sql, kind: Kind, x: &str) {
     // Fractions of a second as chrono writes them: none, 3 or 6 digits.
-    let trimmed = |format: String| format!("REGEXP_REPLACE({format}, '([.]000)?000$', '')");
-    let text = match kind {
-        Kind::Bool => format!(
-            "CASE WHEN {x} THEN JSON_EXTRACT('true', '$') WHEN NOT {x} THEN JSON_EXTRACT('false', '$') END"
-        ),
+    let trimmed = |sql: &mut Sql, format: &str, rest: &str| {
+        sql.push("REGEXP_REPLACE(")
+            .push(format)
+            .push(x)
+            .push(rest)
+            .push(", '([.]000)?000$', '')");
+    };
+    sql.push("COALESCE(");
+    match kind {
+        Kind::Bool => {
+            sql.push("CASE WHEN ")
+                .push(x)
+                .push(" THEN 'true' WHEN NOT ");
+            sql.push(x).push(" THEN 'false' END");
+        }
         // An integral float keeps a fraction, so it reads back as a float.
         Kind::F32 | Kind::F64 => {
-            let digits = format!("CAST(CAST({x} AS DOUBLE) AS CHAR)");
-            format!(
-                "JSON_EXTRACT(CONCAT({digits}, IF({digits} REGEXP '^-?[0-9]+$', '.0', '')), '$')"
-            )
+            sql.push("CONCAT(CAST(CAST(")
+                .push(x)
+                .push(" AS DOUBLE) AS CHAR), IF(CAST(CAST(");
+            sql.push(x)
+                .push(" AS DOUBLE) AS CHAR) REGEXP '^-?[0-9]+$', '.0', ''))");
         }
-        Kind::Decimal => format!("CAST({x} AS CHAR)"),
-        Kind::Bytes => format!("LOWER(HEX({x}))"),
-        Kind::Date => format!("DATE_FORMAT({x}, '%Y-%m-%d')"),
-        Kind::Time => trimmed(format!("TIME_FORMAT({x}, '%H:%i:%s.%f')")),
-        Kind::DateTime => trimmed(format!("DATE_FORMAT({x}, '%Y-%m-%dT%H:%i:%s.%f')")),
-        Kind::DateTimeUtc => format!(
-            "CONCAT({}, '+00:00')",
-            trimmed(format!("DATE_FORMAT({x}, '%Y-%m-%dT%H:%i:%s.%f')"))
-        ),
-        // Integers, text and UUIDs (hyphenated text) are spelled alike.
-        _ => x.to_string(),
-    };
-    sql.push(&text);
+        Kind::I16 | Kind::I32 | Kind::I64 => {
+            sql.push("CAST(").push(x).push(" AS CHAR)");
+        }
+        Kind::Json => {
+            sql.push(x);
+        }
+        Kind::Decimal => {
+            sql.push("JSON_QUOTE(CAST(").push(x).push(" AS CHAR))");
+        }
+        Kind::Bytes => {
+            sql.push("JSON_QUOTE(LOWER(HEX(").push(x).push(")))");
+        }
+        Kind::Date => {
+            sql.push("JSON_QUOTE(DATE_FORMAT(")
+                .push(x)
+                .push(", '%Y-%m-%d'))");
+        }
+        Kind::Time => {
+            sql.push("JSON_QUOTE(");
+            trimmed(sql, "TIME_FORMAT(", ", '%H:%i:%s.%f')");
+            sql.push(")");
+        }
+        Kind::DateTime => {
+            sql.push("JSON_QUOTE(");
+            trimmed(sql, "DATE_FORMAT(", ", '%Y-%m-%dT%H:%i:%s.%f')");
+            sql.push(")");
+        }
+        Kind::DateTimeUtc => {
+            sql.push("JSON_QUOTE(CONCAT(");
+            trimmed(sql, "DATE_FORMAT(", ", '%Y-%m-%dT%H:%i:%s.%f')");
+            sql.push(", '+00:00'))");
+        }
+        // Text and UUIDs (hyphenated text).
+        Kind::String | Kind::Uuid => {
+            sql.push("JSON_QUOTE(").push(x).push(")");
+        }
+    }
+    sql.push(", 'null')");
 }
 
 #[cfg(test)]

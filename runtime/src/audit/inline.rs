@@ -27,7 +27,7 @@ use sqlx::Connection;
 use super::compound;
 use super::context::current;
 use super::redact::REDACTED;
-use super::write::{Action, COLUMNS, key_id, shared_values};
+use super::write::{Action, insert_into, key_id, shared_values};
 use crate::Error;
 use crate::dialect::Dialect;
 use crate::driver::{Driver, arguments};
@@ -269,11 +269,8 @@ pub(crate) fn push_create_audit(
 /// `), "aud" AS (INSERT INTO "audit_logs" (...) SELECT $table, `; the
 /// entity id follows.
 fn push_audit_head(sql: &mut Sql, meta: &Meta) {
-    sql.push("), ").ident("aud").push(" AS (INSERT INTO ");
-    sql.ident("audit_logs")
-        .push(" (")
-        .idents(COLUMNS)
-        .push(") SELECT ");
+    sql.push("), ").ident("aud").push(" AS (");
+    sql.push(insert_into(Dialect::Postgres)).push(" SELECT ");
     sql.bind(Value::String(meta.name().to_string())).push(", ");
 }
 

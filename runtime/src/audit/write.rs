@@ -1,6 +1,8 @@
 //! Writing audit rows: one multi-row INSERT for all rows of a change, on
 //! the connection (and so inside the transaction) of the change itself.
 
+use std::sync::OnceLock;
+
 use super::context::{AuditContext, current};
 use super::redact::{REDACTED, redact_json};
 use crate::Error;
@@ -107,6 +109,26 @@ pub fn full_row_json(meta: &Meta, values: &[Value]) -> serde_json::Value {
     row_json(meta, values, 0..meta.kinds.len())
 }
 
+/// `INSERT INTO "audit_logs" (<COLUMNS>)` for `dialect`, written once.
+pub(crate) fn insert_into(dialect: Dialect) -> &'static str {
+    static TEXT: [OnceLock<String>; 4] = [const { OnceLock::new() }; 4];
+    let slot = match dialect {
+        Dialect::Postgres => 0,
+        Dialect::MySql => 1,
+        Dialect::Sqlite => 2,
+        Dialect::SqlServer => 3,
+    };
+    TEXT[slot].get_or_init(|| {
+        let mut sql = Sql::new(dialect);
+        sql.push("INSERT INTO ")
+            .ident("audit_logs")
+            .push(" (")
+            .idents(COLUMNS)
+            .push(")");
+        sql.finish().0
+    })
+}
+
 pub const COLUMNS: [&str; 12] = [
     "entity_type",
     "entity_id",
@@ -144,8 +166,7 @@ pub async fn write_with<DB: Driver>(
     }
     let dialect = DB::DIALECT;
     let mut sql = Sql::new(dialect);
-    sql.push("INSERT INTO ").ident("audit_logs").push(" (");
-    sql.idents(COLUMNS).push(") ");
+    sql.push(insert_into(dialect)).push(" ");
     let shared = shared_values(context);
     if entries.len() == 1 {
         let Some(entry) = entries.into_iter().next() else {

@@ -103,13 +103,19 @@ impl Dialect {
             Dialect::MySql => ('`', '`'),
             Dialect::SqlServer => ('[', ']'),
         };
+        out.reserve(name.len() + 2);
         out.push(open);
-        for c in name.chars() {
-            if c == close {
-                out.push(close);
-            }
-            out.push(c);
+        // Copied in runs up to each closing quote (rare), which is doubled.
+        // The quote characters are ASCII, so a byte equal to one is that
+        // character and the runs split on character boundaries.
+        let mut rest = name;
+        while let Some(at) = rest.bytes().position(|b| char::from(b) == close) {
+            let (run, after) = rest.split_at(at + 1);
+            out.push_str(run);
+            out.push(close);
+            rest = after;
         }
+        out.push_str(rest);
         out.push(close);
     }
 

@@ -30,6 +30,8 @@ pub struct Meta {
     /// Columns an INSERT may leave out (see `ops::omitted`): the generated
     /// key, columns with a default, the soft-delete column.
     pub omittable: Vec<usize>,
+    /// `"<column>": `, the start of each column's member in JSON text.
+    pub json_members: Vec<String>,
     /// Per dialect, worked out on first use: every column name quoted, and
     /// `SELECT <all columns> FROM <table>`.
     quoted: [OnceLock<Quoted>; 4],
@@ -37,6 +39,7 @@ pub struct Meta {
 
 #[derive(Debug)]
 struct Quoted {
+    table: String,
     columns: Vec<String>,
     select: String,
 }
@@ -70,7 +73,17 @@ impl Meta {
                     || table.columns[i].default().is_some()
             })
             .collect();
+        let json_members = table
+            .columns
+            .iter()
+            .map(|c| {
+                let mut text = serde_json::Value::from(c.name.as_str()).to_string();
+                text.push_str(": ");
+                text
+            })
+            .collect();
         Meta {
+            json_members,
             table,
             kinds,
             key,
@@ -117,14 +130,20 @@ impl Meta {
             Dialect::SqlServer => 3,
         };
         self.quoted[slot].get_or_init(|| {
+            let table = dialect.quote(self.name());
             let columns: Vec<String> = self.columns().map(|c| dialect.quote(c)).collect();
-            let select = format!(
-                "SELECT {} FROM {}",
-                columns.join(", "),
-                dialect.quote(self.name())
-            );
-            Quoted { columns, select }
+            let select = format!("SELECT {} FROM {table}", columns.join(", "));
+            Quoted {
+                table,
+                columns,
+                select,
+            }
         })
+    }
+
+    /// The table name quoted for `dialect`.
+    pub fn quoted_name(&self, dialect: Dialect) -> &str {
+        &self.quoted_for(dialect).table
     }
 
     /// Column `index`'s name quoted for `dialect`.

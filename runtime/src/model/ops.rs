@@ -189,9 +189,17 @@ fn push_insert(sql: &mut Sql, meta: &Meta, rows: Vec<Vec<Value>>, included: &[us
 
 /// `INSERT INTO <table> (<included columns>) VALUES `.
 fn push_insert_into(sql: &mut Sql, meta: &Meta, included: &[usize]) {
-    sql.push("INSERT INTO ").ident(meta.name()).push(" (");
-    sql.idents(included.iter().map(|&i| meta.column(i)))
-        .push(") VALUES ");
+    let dialect = sql.dialect();
+    sql.push("INSERT INTO ")
+        .push(meta.quoted_name(dialect))
+        .push(" (");
+    for (n, &i) in included.iter().enumerate() {
+        if n > 0 {
+            sql.push(", ");
+        }
+        sql.push(meta.quoted(dialect, i));
+    }
+    sql.push(") VALUES ");
 }
 
 /// MySQL/MariaDB: inserts `rows` in one multi-row INSERT (`?`
@@ -539,12 +547,17 @@ fn push_update_set(sql: &mut Sql, meta: &Meta, row: &[Value]) {
 
 /// `UPDATE t SET a = ?, ...`: the columns `set` lists, with their values.
 pub fn push_set<'v>(sql: &mut Sql, meta: &Meta, set: impl IntoIterator<Item = (usize, &'v Value)>) {
-    sql.push("UPDATE ").ident(meta.name()).push(" SET ");
+    let dialect = sql.dialect();
+    sql.push("UPDATE ")
+        .push(meta.quoted_name(dialect))
+        .push(" SET ");
     for (n, (i, value)) in set.into_iter().enumerate() {
         if n > 0 {
             sql.push(", ");
         }
-        sql.ident(meta.column(i)).push(" = ").bind(value.clone());
+        sql.push(meta.quoted(dialect, i))
+            .push(" = ")
+            .bind(value.clone());
     }
 }
 

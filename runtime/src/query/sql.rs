@@ -54,6 +54,12 @@ impl Sql {
         self
     }
 
+    /// Appends `n` in decimal.
+    pub fn number(&mut self, n: usize) -> &mut Sql {
+        push_number(&mut self.text, n);
+        self
+    }
+
     /// Appends a placeholder and binds `value` to it.
     pub fn bind(&mut self, value: Value) -> &mut Sql {
         self.values.push(value);
