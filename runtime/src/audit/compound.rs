@@ -201,11 +201,13 @@ pub(crate) fn open_insert(sql: &mut Sql) {
     sql.push(OPEN);
 }
 
-/// Completes [`open_insert`] with the CREATE audit row, read from the
-/// stored row, and the end of the statement. `given` is the row's values
-/// as sent (spelled and redacted in Rust) for the columns `listed`; the
-/// others, filled by the database (the generated key, defaults), are
-/// spelled from the stored row, found by `key` or by the generated key.
+/// Completes [`open_insert`] with the CREATE audit row and the end of the
+/// statement. `given` is the row's values as sent (spelled and redacted in
+/// Rust) for the columns `listed`. The others were filled by the database:
+/// the generated key is `LAST_INSERT_ID()` and an omitted soft-delete
+/// column is NULL, so when those are all, the row is an `INSERT … VALUES`;
+/// otherwise (defaults) they are spelled from the stored row, found by
+/// `key` or by the generated key.
 pub(crate) fn push_create_audit(
     sql: &mut Sql,
     meta: &Meta,
@@ -213,6 +215,39 @@ pub(crate) fn push_create_audit(
     listed: &[usize],
     key: &[Value],
 ) {
+    let filled: Vec<usize> = (0..meta.kinds.len())
+        .filter(|i| !listed.contains(i))
+        .collect();
+    if let Some(entity_id) = known_without_reading(meta, &filled, listed, key) {
+        sql.push("; ")
+            .push(insert_into(Dialect::MySql))
+            .push(" VALUES (");
+        sql.bind(Value::String(meta.name().to_string())).push(", ");
+        match entity_id {
+            Some(id) => sql.bind(Value::String(id)),
+            None => sql.push("CAST(LAST_INSERT_ID() AS CHAR)"),
+        };
+        sql.push(", ");
+        let shared = push_action(sql, Action::Create);
+        sql.push(", NULL, ");
+        if filled.is_empty() {
+            sql.bind(Value::Json(given));
+        } else {
+            sql.push("JSON_SET(").bind(Value::Json(given));
+            for i in filled {
+                sql.push(", ").bind(Value::String(path(meta.column(i))));
+                sql.push(if Some(i) == meta.auto_key {
+                    ", LAST_INSERT_ID()"
+                } else {
+                    ", NULL"
+                });
+            }
+            sql.push(")");
+        }
+        push_rest(sql, shared);
+        sql.push("); COMMIT; END");
+        return;
+    }
     sql.push("; ")
         .push(insert_into(Dialect::MySql))
         .push(" SELECT ");
@@ -230,9 +265,6 @@ pub(crate) fn push_create_audit(
     sql.push("), ");
     let shared = push_action(sql, Action::Create);
     sql.push(", NULL, ");
-    let filled: Vec<usize> = (0..meta.kinds.len())
-        .filter(|i| !listed.contains(i))
-        .collect();
     if filled.is_empty() {
         sql.bind(Value::Json(given));
     } else {
@@ -259,6 +291,30 @@ pub(crate) fn push_create_audit(
         }
     }
     sql.push("; COMMIT; END");
+}
+
+/// Whether the CREATE row can be written without reading the stored row:
+/// every column the database filled is the generated key (`LAST_INSERT_ID()`)
+/// or a NULL soft-delete column without a default, and the key was sent
+/// or is that generated key. Returns the entity id when it was sent
+/// (`Some(Some(id))`) or `Some(None)` for the generated key.
+fn known_without_reading(
+    meta: &Meta,
+    filled: &[usize],
+    listed: &[usize],
+    key: &[Value],
+) -> Option<Option<String>> {
+    let known = |i: usize| {
+        !meta.redacted[i]
+            && (Some(i) == meta.auto_key || (Some(i) == meta.soft_delete && !meta.has_default(i)))
+    };
+    if !filled.iter().all(|&i| known(i)) {
+        return None;
+    }
+    if meta.key.iter().all(|k| listed.contains(k)) {
+        return Some(Some(key_id(key)));
+    }
+    (meta.key.len() == 1 && Some(meta.key[0]) == meta.auto_key).then_some(None)
 }
 
 /// `$action, $description` after the entity id; returns the shared
