@@ -493,6 +493,19 @@ pub struct Link {
     pub right_id: i64,
 }
 
+/// A model with a column the database fills with its default.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "av_settings", audit, soft_delete)]
+pub struct Setting {
+    #[column(primary_key)]
+    pub id: i64,
+    #[column(size = 40)]
+    pub name: String,
+    #[column(default = "3")]
+    pub level: Option<i32>,
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
 /// A model keyed by text it chooses itself, soft-deleted.
 #[derive(Model, Debug, Clone, PartialEq)]
 #[model(table = "av_tags", audit, soft_delete)]
@@ -654,6 +667,53 @@ where
     assert_eq!(actions, ["CREATE"], "{engine:?}");
 }
 
+/// A column left to its database default is logged with the value the
+/// database gave it, as is the generated key (on MariaDB's one-statement
+/// path, the CREATE row then reads the stored row).
+async fn defaults<DB: Driver>(engine: Engine, pool: &sqlx::Pool<DB>) {
+    let given = Setting {
+        id: 0,
+        name: "theme".into(),
+        level: None,
+        deleted_at: None,
+    };
+    let stored = given.clone().insert(pool).await.unwrap();
+    assert_eq!(stored.level, Some(3), "{engine:?}");
+    assert!(stored.id > 0, "{engine:?}");
+    let explicit = Setting {
+        level: Some(7),
+        name: "lang".into(),
+        ..given
+    }
+    .insert(pool)
+    .await
+    .unwrap();
+    for (row, level) in [(&stored, 3), (&explicit, 7)] {
+        let logged = dbgen::audit::history(pool, "av_settings", row.id)
+            .await
+            .unwrap();
+        assert_eq!(logged.len(), 1, "{engine:?}");
+        assert_eq!(logged[0].entity_id, row.id.to_string(), "{engine:?}");
+        let new = object(logged[0].new_values.as_ref());
+        assert_eq!(
+            new.get("id"),
+            Some(&serde_json::json!(row.id)),
+            "{engine:?}"
+        );
+        assert_eq!(
+            new.get("level"),
+            Some(&serde_json::json!(level)),
+            "{engine:?}"
+        );
+        assert_eq!(
+            new.get("name"),
+            Some(&serde_json::json!(row.name)),
+            "{engine:?}"
+        );
+        assert_eq!(new.get("deleted_at"), Some(&Json::Null), "{engine:?}");
+    }
+}
+
 /// The audit row's time is UTC whatever the session's time zone: the
 /// one-statement paths read it from the server's clock.
 async fn time_zone<DB>(engine: Engine, pool: &sqlx::Pool<DB>)
@@ -733,6 +793,7 @@ where
             Link::table().clone(),
             Tag::table().clone(),
             Member::table().clone(),
+            Setting::table().clone(),
             AuditLog::table().clone(),
         ],
     )
@@ -745,6 +806,7 @@ where
     nothing_to_update(engine, pool).await;
     text_key(engine, pool).await;
     composite_key(engine, pool).await;
+    defaults(engine, pool).await;
     concurrency(engine, pool).await;
 }
 

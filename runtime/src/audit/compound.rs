@@ -218,51 +218,36 @@ pub(crate) fn push_create_audit(
     let filled: Vec<usize> = (0..meta.kinds.len())
         .filter(|i| !listed.contains(i))
         .collect();
-    if let Some(entity_id) = known_without_reading(meta, &filled, listed, key) {
-        sql.push("; ")
-            .push(insert_into(Dialect::MySql))
-            .push(" VALUES (");
-        sql.bind(Value::String(meta.name().to_string())).push(", ");
-        match entity_id {
-            Some(id) => sql.bind(Value::String(id)),
-            None => sql.push("CAST(LAST_INSERT_ID() AS CHAR)"),
-        };
-        sql.push(", ");
-        let shared = push_action(sql, Action::Create);
-        sql.push(", NULL, ");
-        if filled.is_empty() {
-            sql.bind(Value::Json(given));
-        } else {
-            sql.push("JSON_SET(").bind(Value::Json(given));
-            for i in filled {
-                sql.push(", ").bind(Value::String(path(meta.column(i))));
-                sql.push(if Some(i) == meta.auto_key {
-                    ", LAST_INSERT_ID()"
-                } else {
-                    ", NULL"
-                });
+    let known = known_without_reading(meta, &filled, listed, key);
+    sql.push("; ").push(insert_into(Dialect::MySql));
+    sql.push(if known.is_some() {
+        " VALUES ("
+    } else {
+        " SELECT "
+    });
+    sql.bind(Value::String(meta.name().to_string())).push(", ");
+    match &known {
+        Some(Some(id)) => {
+            sql.bind(Value::String(id.clone()));
+        }
+        Some(None) => {
+            sql.push("CAST(LAST_INSERT_ID() AS CHAR)");
+        }
+        None => {
+            // The key as the other path writes it: the text of its JSON scalar.
+            sql.push("CONCAT_WS(',', ");
+            for (n, &k) in meta.key.iter().enumerate() {
+                if n > 0 {
+                    sql.push(", ");
+                }
+                sql.push("CAST(")
+                    .push(meta.quoted(Dialect::MySql, k))
+                    .push(" AS CHAR)");
             }
             sql.push(")");
         }
-        push_rest(sql, shared);
-        sql.push("); COMMIT; END");
-        return;
     }
-    sql.push("; ")
-        .push(insert_into(Dialect::MySql))
-        .push(" SELECT ");
-    sql.bind(Value::String(meta.name().to_string())).push(", ");
-    // The key as the other path writes it: the text of its JSON scalar.
-    sql.push("CONCAT_WS(',', ");
-    for (n, &k) in meta.key.iter().enumerate() {
-        if n > 0 {
-            sql.push(", ");
-        }
-        sql.push("CAST(")
-            .push(meta.quoted(Dialect::MySql, k))
-            .push(" AS CHAR)");
-    }
-    sql.push("), ");
+    sql.push(", ");
     let shared = push_action(sql, Action::Create);
     sql.push(", NULL, ");
     if filled.is_empty() {
@@ -270,24 +255,33 @@ pub(crate) fn push_create_audit(
     } else {
         sql.push("JSON_SET(").bind(Value::Json(given));
         for i in filled {
-            sql.push(", ")
-                .bind(Value::String(path(meta.column(i))))
-                .push(", JSON_EXTRACT(");
-            push_value(sql, meta, i);
-            sql.push(", '$')");
+            sql.push(", ").bind(Value::String(path(meta.column(i))));
+            if known.is_none() {
+                sql.push(", JSON_EXTRACT(");
+                push_value(sql, meta, i);
+                sql.push(", '$')");
+            } else if Some(i) == meta.auto_key {
+                sql.push(", LAST_INSERT_ID()");
+            } else {
+                sql.push(", NULL");
+            }
         }
         sql.push(")");
     }
     push_rest(sql, shared);
-    sql.push(" FROM ").push(meta.quoted_name(Dialect::MySql));
-    // The row just inserted: by its key as sent, or by the generated one.
-    for (n, (&k, value)) in meta.key.iter().zip(key).enumerate() {
-        sql.push(if n == 0 { " WHERE " } else { " AND " });
-        sql.push(meta.quoted(Dialect::MySql, k)).push(" = ");
-        if listed.contains(&k) {
-            sql.bind(value.clone());
-        } else {
-            sql.push("LAST_INSERT_ID()");
+    if known.is_some() {
+        sql.push(")");
+    } else {
+        sql.push(" FROM ").push(meta.quoted_name(Dialect::MySql));
+        // The row just inserted: by its key as sent, or by the generated one.
+        for (n, (&k, value)) in meta.key.iter().zip(key).enumerate() {
+            sql.push(if n == 0 { " WHERE " } else { " AND " });
+            sql.push(meta.quoted(Dialect::MySql, k)).push(" = ");
+            if listed.contains(&k) {
+                sql.bind(value.clone());
+            } else {
+                sql.push("LAST_INSERT_ID()");
+            }
         }
     }
     sql.push("; COMMIT; END");
