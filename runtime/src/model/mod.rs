@@ -256,7 +256,13 @@ fn drop_row(_: Vec<Value>) -> Result<(), Error> {
 
 /// Rows decoded into models.
 pub(crate) fn decode_all<M: Model, C>(rows: Vec<Vec<Value>>) -> Result<Vec<M>, Error> {
-    rows.into_iter().map(M::__from_values::<C>).collect()
+    // Collected by hand: through `Result`, `collect` would not know the
+    // count and would regrow (and move) the models while decoding a batch.
+    let mut models = Vec::with_capacity(rows.len());
+    for row in rows {
+        models.push(M::__from_values::<C>(row)?);
+    }
+    Ok(models)
 }
 
 /// An optional row decoded into a model.

@@ -96,7 +96,13 @@ pub async fn fetch_rows<DB: Driver>(
 ) -> Result<Vec<Vec<Value>>, Error> {
     let (text, values) = sql.finish();
     let rows = DB::fetch_all(conn, text, arguments::<DB>(values)?).await?;
-    rows.iter().map(|row| decode_row::<DB>(meta, row)).collect()
+    // Collected by hand: through `Result`, `collect` would not know the
+    // count and would regrow the vector while decoding a batch.
+    let mut decoded = Vec::with_capacity(rows.len());
+    for row in &rows {
+        decoded.push(decode_row::<DB>(meta, row)?);
+    }
+    Ok(decoded)
 }
 
 pub async fn fetch_one<DB: Driver>(

@@ -194,6 +194,8 @@ impl Spec {
 
     fn select(&self, meta: &Meta, dialect: Dialect) -> Result<Sql, Error> {
         let mut sql = Sql::new(dialect);
+        // The column list, the scope and a filter or two, without regrowing.
+        sql.reserve(2, meta.select(dialect).len() + 96);
         select_columns(&mut sql, meta);
         self.push_where(&mut sql, meta);
         for (n, (column, order)) in self.order.iter().enumerate() {
