@@ -200,6 +200,11 @@ pub trait ColumnValue: Sized {
     const KIND: Kind;
     /// The value to bind.
     fn to_value(&self) -> Value;
+    /// The value to bind, taking the field (text and bytes move rather
+    /// than being copied).
+    fn into_value(self) -> Value {
+        self.to_value()
+    }
     /// The field from a decoded value.
     fn from_value(value: Value) -> Result<Self, ValueError>;
 }
@@ -231,6 +236,12 @@ impl<T: ColumnValue> ColumnValue for Option<T> {
             None => Value::Null(T::KIND),
         }
     }
+    fn into_value(self) -> Value {
+        match self {
+            Some(v) => v.into_value(),
+            None => Value::Null(T::KIND),
+        }
+    }
     fn from_value(value: Value) -> Result<Self, ValueError> {
         match value {
             Value::Null(_) => Ok(None),
@@ -245,6 +256,9 @@ macro_rules! direct {
             const KIND: Kind = Kind::$kind;
             fn to_value(&self) -> Value {
                 Value::$kind(self.clone())
+            }
+            fn into_value(self) -> Value {
+                Value::$kind(self)
             }
             fn from_value(value: Value) -> Result<Self, ValueError> {
                 match value {
@@ -461,6 +475,8 @@ mod tests {
     use super::*;
 
     fn round_trip<T: ColumnValue + PartialEq + std::fmt::Debug + Clone>(v: T) {
+        // Taking the field gives the value a reference to it gives.
+        assert_eq!(v.clone().into_value(), v.to_value());
         let back = T::from_value(v.to_value());
         assert_eq!(back, Ok(v));
     }
@@ -476,6 +492,7 @@ mod tests {
         round_trip(String::from("x"));
         round_trip(Some(3i32));
         round_trip(None::<String>);
+        round_trip(Some(String::from("y")));
         round_trip(vec![1u8, 2]);
         round_trip(serde_json::json!({"a": [1, 2]}));
         round_trip(DateTime::<Utc>::from_timestamp(1_700_000_000, 5).unwrap_or_default());

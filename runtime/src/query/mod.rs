@@ -78,7 +78,7 @@ impl<M: Model> Query<M> {
     pub fn filter(mut self, fragment: impl Into<String>, value: impl ColumnValue) -> Self {
         self.spec
             .filters
-            .push((fragment.into(), Some(value.to_value())));
+            .push((fragment.into(), Some(value.into_value())));
         self
     }
 
