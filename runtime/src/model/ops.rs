@@ -382,9 +382,10 @@ pub async fn insert<DB: Driver>(
             stored => return stored,
         }
     }
-    // One statement is atomic on its own: no BEGIN/COMMIT round trips.
+    // One statement is atomic on its own: no BEGIN/COMMIT round trips (and
+    // no audit rows of its own to write, so it is the one group).
     if rows.len() <= batch && (!meta.table.audit || inline_audit) && one_group(meta, &rows) {
-        return insert_chunks::<DB>(conn, meta, rows, batch).await;
+        return insert_group::<DB>(conn, meta, rows).await;
     }
     let mut tx = begin::<DB>(conn).await?;
     let stored = insert_chunks::<DB>(&mut tx, meta, rows, batch).await?;
