@@ -170,7 +170,7 @@ macro_rules! decode_value {
         macro_rules! get {
             ($t:ty, $variant:ident) => {
                 row.$get::<Option<$t>, usize>(index)?
-                    .map_or(Value::Null(kind), Value::$variant)
+                    .map_or_else(|| Value::Null(kind), Value::$variant)
             };
         }
         let value = match kind {
@@ -247,7 +247,7 @@ macro_rules! optional_column {
         fn $name(row: &$row, index: usize) -> Result<Value, Error> {
             #[cfg(feature = $feature)]
             return Ok(sqlx::Row::$get::<Option<$ty>, _>(row, index)?
-                .map_or(Value::Null(Kind::$variant), Value::$variant));
+                .map_or_else(|| Value::Null(Kind::$variant), Value::$variant));
             #[cfg(not(feature = $feature))]
             let _ = row;
             #[cfg(not(feature = $feature))]
