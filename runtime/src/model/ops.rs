@@ -96,10 +96,15 @@ pub async fn fetch_rows<DB: Driver>(
 ) -> Result<Vec<Vec<Value>>, Error> {
     let (text, values) = sql.finish();
     let rows = DB::fetch_all(conn, text, arguments::<DB>(values)?).await?;
-    // Collected by hand: through `Result`, `collect` would not know the
-    // count and would regrow the vector while decoding a batch.
+    decode_rows::<DB>(meta, &rows)
+}
+
+/// Rows decoded in column order. Collected by hand: through `Result`,
+/// `collect` would not know the count and would regrow the vector while
+/// decoding a batch.
+fn decode_rows<DB: Driver>(meta: &Meta, rows: &[DB::Row]) -> Result<Vec<Vec<Value>>, Error> {
     let mut decoded = Vec::with_capacity(rows.len());
-    for row in &rows {
+    for row in rows {
         decoded.push(decode_row::<DB>(meta, row)?);
     }
     Ok(decoded)
@@ -176,10 +181,16 @@ fn stamp_new(meta: &Meta, rows: &mut [Vec<Value>]) {
 }
 
 /// `INSERT INTO t (included) VALUES (...), (...)`.
-fn push_insert(sql: &mut Sql, meta: &Meta, rows: Vec<Vec<Value>>, included: &[usize]) {
+fn push_insert(
+    sql: &mut Sql,
+    meta: &Meta,
+    rows: Vec<Vec<Value>>,
+    included: &[usize],
+    mut put: impl FnMut(&mut Sql, Value) -> Result<(), Error>,
+) -> Result<(), Error> {
     // `($1, $2, ...), ` is under 8 bytes a value for batches of up to a
     // few thousand rows.
-    sql.reserve(rows.len() * included.len(), rows.len() * included.len() * 8);
+    sql.reserve(0, rows.len() * included.len() * 8);
     push_insert_into(sql, meta, included);
     for (n, mut row) in rows.into_iter().enumerate() {
         sql.push(if n == 0 { "(" } else { ", (" });
@@ -187,10 +198,20 @@ fn push_insert(sql: &mut Sql, meta: &Meta, rows: Vec<Vec<Value>>, included: &[us
             if k > 0 {
                 sql.push(", ");
             }
-            sql.bind(std::mem::replace(&mut row[i], Value::Null(meta.kinds[i])));
+            put(
+                sql,
+                std::mem::replace(&mut row[i], Value::Null(meta.kinds[i])),
+            )?;
         }
         sql.push(")");
     }
+    Ok(())
+}
+
+/// For [`push_insert`]: the value bound in the statement.
+fn bound(sql: &mut Sql, value: Value) -> Result<(), Error> {
+    sql.bind(value);
+    Ok(())
 }
 
 /// `INSERT INTO <table> (<included columns>) VALUES `.
@@ -257,7 +278,7 @@ async fn insert_audited_postgres<DB: Driver>(
     let mut sql = Sql::new(DB::DIALECT);
     sql.push("WITH ").ident("ins").push(" AS (");
     let new_values = row_json(meta, &row, included.iter().copied());
-    push_insert(&mut sql, meta, vec![row], &included);
+    push_insert(&mut sql, meta, vec![row], &included, bound)?;
     sql.push(" RETURNING ").idents(meta.columns());
     inline::push_create_audit(&mut sql, meta, Some((new_values, &included)));
     fetch_rows::<DB>(conn, meta, sql).await
@@ -278,7 +299,7 @@ async fn insert_audited_mariadb<DB: Driver>(
     let given = row_json(meta, row, included.iter().copied());
     let mut sql = Sql::new(DB::DIALECT);
     compound::open_insert(&mut sql);
-    push_insert(&mut sql, meta, vec![row.to_vec()], &included);
+    push_insert(&mut sql, meta, vec![row.to_vec()], &included, bound)?;
     sql.push(" RETURNING ").idents(meta.columns());
     compound::push_create_audit(&mut sql, meta, given, &included, &key);
     fetch_rows::<DB>(conn, meta, sql).await
@@ -297,19 +318,30 @@ async fn insert_group<DB: Driver>(
         .filter(|&i| !omitted(meta, first, i))
         .collect();
     if DB::RETURNING {
-        // The rows come back from the database: their values move into the
-        // statement instead of being copied.
+        // The rows come back from the database: their values move straight
+        // into the driver's arguments instead of being copied.
         let mut sql = Sql::new(DB::DIALECT);
         let audited = meta.table.audit && inline::applies::<DB>(meta);
         if audited {
             sql.push("WITH ").ident("ins").push(" AS (");
         }
-        push_insert(&mut sql, meta, rows, &included);
+        let mut args = DB::Arguments::default();
+        let count = rows.len() * included.len();
+        sqlx::Arguments::reserve(&mut args, count, count * 16);
+        push_insert(&mut sql, meta, rows, &included, |sql, value| {
+            sql.placeholder();
+            DB::bind(&mut args, value)
+        })?;
         sql.push(" RETURNING ").idents(meta.columns());
         if audited {
             inline::push_create_audit(&mut sql, meta, None);
         }
-        return fetch_rows::<DB>(conn, meta, sql).await;
+        let (text, values) = sql.finish();
+        for value in values {
+            DB::bind(&mut args, value)?;
+        }
+        let stored = DB::fetch_all(conn, text, args).await?;
+        return decode_rows::<DB>(meta, &stored);
     }
     // MySQL/MariaDB: the rows are returned as sent, so their values are
     // bound in place. The generated keys are consecutive from

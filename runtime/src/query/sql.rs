@@ -9,6 +9,9 @@ use crate::value::Value;
 pub struct Sql {
     dialect: Dialect,
     text: String,
+    /// Placeholders whose values the caller binds itself, ahead of
+    /// `values` (see [`Sql::placeholder`]).
+    external: usize,
     values: Vec<Value>,
 }
 
@@ -17,6 +20,7 @@ impl Sql {
         Sql {
             dialect,
             text: String::with_capacity(128),
+            external: 0,
             values: Vec::new(),
         }
     }
@@ -63,18 +67,33 @@ impl Sql {
     /// Appends a placeholder and binds `value` to it.
     pub fn bind(&mut self, value: Value) -> &mut Sql {
         self.values.push(value);
+        self.push_placeholder(self.external + self.values.len());
+        self
+    }
+
+    /// Appends a placeholder whose value the caller binds itself, before
+    /// the values [`finish`](Sql::finish) returns (a batch's rows go
+    /// straight into the driver's arguments). Comes before any
+    /// [`bind`](Sql::bind).
+    pub fn placeholder(&mut self) -> &mut Sql {
+        debug_assert!(self.values.is_empty(), "external placeholders come first");
+        self.external += 1;
+        self.push_placeholder(self.external);
+        self
+    }
+
+    fn push_placeholder(&mut self, n: usize) {
         match self.dialect {
             Dialect::Postgres => {
                 self.text.push('$');
-                push_number(&mut self.text, self.values.len());
+                push_number(&mut self.text, n);
             }
             Dialect::SqlServer => {
                 self.text.push_str("@p");
-                push_number(&mut self.text, self.values.len());
+                push_number(&mut self.text, n);
             }
             Dialect::MySql | Dialect::Sqlite => self.text.push('?'),
         }
-        self
     }
 
     /// The text and the values, in placeholder order.
@@ -89,9 +108,7 @@ impl Sql {
 }
 
 /// Appends `n` in decimal, with no string of its own (a batch INSERT has
-/// one placeholder per value).
-/// Appends `n` in decimal (a batch writes thousands of placeholders, and
-/// `write!` costs several times this).
+/// one placeholder per value, and `write!` costs several times this).
 fn push_number(text: &mut String, mut n: usize) {
     let mut digits = [0u8; 20];
     let mut start = digits.len();
@@ -111,6 +128,19 @@ fn push_number(text: &mut String, mut n: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_bound_by_the_caller_come_first() {
+        let mut pg = Sql::new(Dialect::Postgres);
+        pg.push("VALUES (").placeholder().push(", ").placeholder();
+        pg.push(") RETURNING ").bind(Value::I64(9));
+        let (text, values) = pg.finish();
+        assert_eq!(text, "VALUES ($1, $2) RETURNING $3");
+        assert_eq!(values, vec![Value::I64(9)]);
+        let mut lite = Sql::new(Dialect::Sqlite);
+        lite.placeholder().push(", ").bind(Value::I64(1));
+        assert_eq!(lite.finish().0, "?, ?");
+    }
 
     #[test]
     fn numbers_in_decimal() {
