@@ -36,6 +36,7 @@ impl Sql {
     }
 
     /// Appends SQL text written by dbgen (or a caller's filter fragment).
+    #[inline]
     pub fn push(&mut self, text: &str) -> &mut Sql {
         self.text.push_str(text);
         self
@@ -65,6 +66,7 @@ impl Sql {
     }
 
     /// Appends a placeholder and binds `value` to it.
+    #[inline]
     pub fn bind(&mut self, value: Value) -> &mut Sql {
         self.values.push(value);
         self.push_placeholder(self.external + self.values.len());
@@ -75,6 +77,7 @@ impl Sql {
     /// the values [`finish`](Sql::finish) returns (a batch's rows go
     /// straight into the driver's arguments). Comes before any
     /// [`bind`](Sql::bind).
+    #[inline]
     pub fn placeholder(&mut self) -> &mut Sql {
         debug_assert!(self.values.is_empty(), "external placeholders come first");
         self.external += 1;
@@ -82,6 +85,7 @@ impl Sql {
         self
     }
 
+    #[inline]
     fn push_placeholder(&mut self, n: usize) {
         match self.dialect {
             Dialect::Postgres => {
