@@ -43,7 +43,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::inline::Change;
 use super::redact::REDACTED;
-use super::write::{Action, insert_into, key_id, shared_values};
+use super::write::{Action, insert_into, key_id, push_action, push_shared};
 use crate::Error;
 use crate::dialect::Dialect;
 use crate::model::meta::Meta;
@@ -63,6 +63,13 @@ const OPEN: &str = "BEGIN NOT ATOMIC DECLARE EXIT HANDLER FOR SQLEXCEPTION \
 /// to the audit row; set back to NULL before the statement ends, whether
 /// it succeeds or fails (the handler in [`OPEN`] names it too).
 const OLD: &str = "@dbgen_old";
+
+/// The audit row's time: the server's clock when the row is written, in
+/// UTC whatever the session's time zone. A named zone the server has no
+/// tables for converts to NULL, and then the statement's start time in UTC
+/// stands in.
+const CLOCK: &str =
+    "COALESCE(CONVERT_TZ(SYSDATE(6), @@session.time_zone, '+00:00'), UTC_TIMESTAMP(6))";
 
 /// The message of the signal that reports "no such row".
 const NO_ROW: &str = "dbgen: no row";
@@ -179,7 +186,7 @@ pub(crate) fn statement(meta: &Meta, change: &Change<'_>) -> Sql {
     let shared = push_action(&mut sql, change.action);
     sql.push(", ").push(OLD).push(", ");
     push_new_json(&mut sql, meta, change.new.as_ref(), &compared);
-    push_rest(&mut sql, shared);
+    push_shared(&mut sql, shared, CLOCK);
     sql.push(")");
     if when_changed {
         sql.push("; END IF");
@@ -268,7 +275,7 @@ pub(crate) fn push_create_audit(
         }
         sql.push(")");
     }
-    push_rest(sql, shared);
+    push_shared(sql, shared, CLOCK);
     if known.is_some() {
         sql.push(")");
     } else {
@@ -309,32 +316,6 @@ fn known_without_reading(
         return Some(Some(key_id(key)));
     }
     (meta.key.len() == 1 && Some(meta.key[0]) == meta.auto_key).then_some(None)
-}
-
-/// `$action, $description` after the entity id; returns the shared
-/// values that follow the old and new values.
-fn push_action(sql: &mut Sql, action: Action) -> std::vec::IntoIter<Value> {
-    sql.bind(Value::String(action.as_str().into())).push(", ");
-    let mut shared = shared_values(super::current().as_ref()).into_iter();
-    if let Some(description) = shared.next() {
-        sql.bind(description);
-    }
-    shared
-}
-
-/// The shared values after the old and new ones, but the time taken in
-/// Rust: the row's time is read when it is written, after any wait for the
-/// changed row's lock, so one row's log lists concurrent changes in the
-/// order they were made.
-fn push_rest(sql: &mut Sql, shared: std::vec::IntoIter<Value>) {
-    let count = shared.len();
-    for value in shared.take(count.saturating_sub(1)) {
-        sql.push(", ").bind(value);
-    }
-    // In UTC whatever the session's time zone; a named zone the server has
-    // no tables for converts to NULL, and then the statement's start time
-    // in UTC stands in.
-    sql.push(", COALESCE(CONVERT_TZ(SYSDATE(6), @@session.time_zone, '+00:00'), UTC_TIMESTAMP(6))");
 }
 
 /// The old values of `columns` as JSON text, `{"a": 1, ...}` in column

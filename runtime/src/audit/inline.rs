@@ -25,9 +25,8 @@
 use sqlx::Connection;
 
 use super::compound;
-use super::context::current;
 use super::redact::REDACTED;
-use super::write::{Action, insert_into, key_id, shared_values};
+use super::write::{Action, insert_into, key_id, push_action, push_shared};
 use crate::Error;
 use crate::dialect::Dialect;
 use crate::driver::{Driver, arguments};
@@ -111,6 +110,9 @@ pub(crate) async fn run<DB: Driver>(
     Ok(Some(false))
 }
 
+/// The audit row's time: the database's clock when the row is written.
+const CLOCK: &str = "clock_timestamp()";
+
 /// The old row's version, read with it when it is not locked.
 const VERSION: &str = "dbgen xmin";
 
@@ -159,8 +161,9 @@ fn statement(meta: &Meta, change: &Change<'_>, lock: bool) -> Sql {
         }
     }
     push_audit_head(&mut sql, meta);
-    sql.bind(Value::String(key_id(change.key)));
+    sql.bind(Value::String(key_id(change.key))).push(", ");
     let shared = push_action(&mut sql, change.action);
+    sql.push(", ");
     push_old_json(&mut sql, meta, &change.old, change.changed_only);
     sql.push(", ");
     match &change.new {
@@ -186,7 +189,7 @@ fn statement(meta: &Meta, change: &Change<'_>, lock: bool) -> Sql {
             }
         }
     }
-    push_shared(&mut sql, shared);
+    push_shared(&mut sql, shared, CLOCK);
     sql.push(" FROM ").ident("chg");
     if change.changed_only {
         sql.push(" WHERE ");
@@ -240,9 +243,9 @@ pub(crate) fn push_create_audit(
         push_json(sql, meta.kinds[k], &column(k));
         sql.push(") #>> '{}'");
     }
-    sql.push(")");
+    sql.push("), ");
     let shared = push_action(sql, Action::Create);
-    sql.push("NULL, ");
+    sql.push(", NULL, ");
     let mut listed: &[usize] = &[];
     if let Some((json, columns)) = given {
         sql.bind(Value::Json(json)).push(" || ");
@@ -257,7 +260,7 @@ pub(crate) fn push_create_audit(
         push_member(sql, meta, i, &column(i));
     }
     sql.push(")");
-    push_shared(sql, shared);
+    push_shared(sql, shared, CLOCK);
     sql.push(" FROM ")
         .ident("ins")
         .push(") SELECT ")
@@ -272,34 +275,6 @@ fn push_audit_head(sql: &mut Sql, meta: &Meta) {
     sql.push("), ").ident("aud").push(" AS (");
     sql.push(insert_into(Dialect::Postgres)).push(" SELECT ");
     sql.bind(Value::String(meta.name().to_string())).push(", ");
-}
-
-/// `, $action, $description, ` after the entity id; returns the shared
-/// values that follow the old and new values.
-fn push_action(sql: &mut Sql, action: Action) -> std::vec::IntoIter<Value> {
-    sql.push(", ")
-        .bind(Value::String(action.as_str().into()))
-        .push(", ");
-    let mut shared = shared_values(current().as_ref()).into_iter();
-    if let Some(description) = shared.next() {
-        sql.bind(description);
-    }
-    sql.push(", ");
-    shared
-}
-
-/// `, $user_id, ..., clock_timestamp()` after the new values. The row's
-/// time is read when the statement writes it, after any wait for the
-/// changed row's lock, so the log of one row lists concurrent changes in
-/// the order they were made (a time taken before sending the statement
-/// would not be).
-fn push_shared(sql: &mut Sql, shared: std::vec::IntoIter<Value>) {
-    let count = shared.len();
-    // The last shared value is the time taken in Rust: not used here.
-    for value in shared.take(count.saturating_sub(1)) {
-        sql.push(", ").bind(value);
-    }
-    sql.push(", clock_timestamp()");
 }
 
 /// `$name::text, <the JSON of x>` (or `"[REDACTED]"`): one member of a

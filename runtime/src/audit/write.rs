@@ -199,6 +199,32 @@ pub async fn write_with<DB: Driver>(
     Ok(())
 }
 
+/// `$action, $description` of an audit row spelled in SQL (the entity id
+/// comes before); returns the shared values that follow the old and new
+/// values, for [`push_shared`].
+pub(crate) fn push_action(sql: &mut Sql, action: Action) -> std::vec::IntoIter<Value> {
+    sql.bind(Value::String(action.as_str().into())).push(", ");
+    let mut shared = shared_values(current().as_ref()).into_iter();
+    if let Some(description) = shared.next() {
+        sql.bind(description);
+    }
+    shared
+}
+
+/// `, $user_id, ..., <clock>` after the new values: the shared values but
+/// the time taken in Rust, then `clock`, the database's clock. The row's
+/// time is read when the statement writes it, after any wait for the
+/// changed row's lock, so one row's log lists concurrent changes in the
+/// order they were made (a time taken before sending the statement would
+/// not be).
+pub(crate) fn push_shared(sql: &mut Sql, shared: std::vec::IntoIter<Value>, clock: &str) {
+    let count = shared.len();
+    for value in shared.take(count.saturating_sub(1)) {
+        sql.push(", ").bind(value);
+    }
+    sql.push(", ").push(clock);
+}
+
 /// The values every row of one write shares: description, the actor, the
 /// request, and the time.
 pub fn shared_values(context: Option<&AuditContext>) -> Vec<Value> {

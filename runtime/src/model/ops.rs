@@ -180,38 +180,48 @@ fn stamp_new(meta: &Meta, rows: &mut [Vec<Value>]) {
     }
 }
 
-/// `INSERT INTO t (included) VALUES (...), (...)`.
-fn push_insert(
+/// `INSERT INTO t (included) VALUES (...), (...)`: `put` writes the
+/// placeholder of column `i` of a row and binds its value.
+fn push_insert<R>(
     sql: &mut Sql,
     meta: &Meta,
-    rows: Vec<Vec<Value>>,
+    rows: impl ExactSizeIterator<Item = R>,
     included: &[usize],
-    mut put: impl FnMut(&mut Sql, Value) -> Result<(), Error>,
+    mut put: impl FnMut(&mut Sql, &mut R, usize) -> Result<(), Error>,
 ) -> Result<(), Error> {
     // `($1, $2, ...), ` is under 8 bytes a value for batches of up to a
     // few thousand rows.
     sql.reserve(0, rows.len() * included.len() * 8);
     push_insert_into(sql, meta, included);
-    for (n, mut row) in rows.into_iter().enumerate() {
+    for (n, mut row) in rows.enumerate() {
         sql.push(if n == 0 { "(" } else { ", (" });
         for (k, &i) in included.iter().enumerate() {
             if k > 0 {
                 sql.push(", ");
             }
-            put(
-                sql,
-                std::mem::replace(&mut row[i], Value::Null(meta.kinds[i])),
-            )?;
+            put(sql, &mut row, i)?;
         }
         sql.push(")");
     }
     Ok(())
 }
 
-/// For [`push_insert`]: the value bound in the statement.
-fn bound(sql: &mut Sql, value: Value) -> Result<(), Error> {
-    sql.bind(value);
-    Ok(())
+/// Column `i`'s value moved out of `row`.
+fn take(meta: &Meta, row: &mut [Value], i: usize) -> Value {
+    std::mem::replace(&mut row[i], Value::Null(meta.kinds[i]))
+}
+
+/// For [`push_insert`]: one row whose values are bound in the statement.
+fn push_insert_one(
+    sql: &mut Sql,
+    meta: &Meta,
+    row: Vec<Value>,
+    included: &[usize],
+) -> Result<(), Error> {
+    push_insert(sql, meta, std::iter::once(row), included, |sql, row, i| {
+        sql.bind(take(meta, row, i));
+        Ok(())
+    })
 }
 
 /// `INSERT INTO <table> (<included columns>) VALUES `.
@@ -229,34 +239,22 @@ fn push_insert_into(sql: &mut Sql, meta: &Meta, included: &[usize]) {
     sql.push(") VALUES ");
 }
 
-/// MySQL/MariaDB: inserts `rows` in one multi-row INSERT (`?`
-/// placeholders), binding their values in place.
+/// MySQL/MariaDB: inserts `rows` in one multi-row INSERT, binding their
+/// values in place (the driver encodes them as they are bound).
 async fn insert_kept<DB: Driver>(
     conn: &mut DB::Connection,
     meta: &Meta,
     rows: &[Vec<Value>],
     included: &[usize],
 ) -> Result<crate::driver::Done, Error> {
-    debug_assert_eq!(DB::DIALECT, Dialect::MySql, "`?` placeholders");
     let mut sql = Sql::new(DB::DIALECT);
-    let tuple = format!("({})", vec!["?"; included.len()].join(", "));
-    sql.reserve(0, rows.len() * (tuple.len() + 2));
-    push_insert_into(&mut sql, meta, included);
     let mut args = DB::Arguments::default();
-    sqlx::Arguments::reserve(
-        &mut args,
-        rows.len() * included.len(),
-        rows.len() * included.len() * 16,
-    );
-    for (n, row) in rows.iter().enumerate() {
-        if n > 0 {
-            sql.push(", ");
-        }
-        sql.push(&tuple);
-        for &i in included {
-            DB::bind_ref(&mut args, &row[i])?;
-        }
-    }
+    let count = rows.len() * included.len();
+    sqlx::Arguments::reserve(&mut args, count, count * 16);
+    push_insert(&mut sql, meta, rows.iter(), included, |sql, row, i| {
+        sql.placeholder();
+        DB::bind_ref(&mut args, &row[i])
+    })?;
     let (text, _) = sql.finish();
     DB::execute(conn, text, args).await
 }
@@ -278,7 +276,7 @@ async fn insert_audited_postgres<DB: Driver>(
     let mut sql = Sql::new(DB::DIALECT);
     sql.push("WITH ").ident("ins").push(" AS (");
     let new_values = row_json(meta, &row, included.iter().copied());
-    push_insert(&mut sql, meta, vec![row], &included, bound)?;
+    push_insert_one(&mut sql, meta, row, &included)?;
     sql.push(" RETURNING ").idents(meta.columns());
     inline::push_create_audit(&mut sql, meta, Some((new_values, &included)));
     fetch_rows::<DB>(conn, meta, sql).await
@@ -299,7 +297,7 @@ async fn insert_audited_mariadb<DB: Driver>(
     let given = row_json(meta, row, included.iter().copied());
     let mut sql = Sql::new(DB::DIALECT);
     compound::open_insert(&mut sql);
-    push_insert(&mut sql, meta, vec![row.to_vec()], &included, bound)?;
+    push_insert_one(&mut sql, meta, row.to_vec(), &included)?;
     sql.push(" RETURNING ").idents(meta.columns());
     compound::push_create_audit(&mut sql, meta, given, &included, &key);
     fetch_rows::<DB>(conn, meta, sql).await
@@ -328,10 +326,16 @@ async fn insert_group<DB: Driver>(
         let mut args = DB::Arguments::default();
         let count = rows.len() * included.len();
         sqlx::Arguments::reserve(&mut args, count, count * 16);
-        push_insert(&mut sql, meta, rows, &included, |sql, value| {
-            sql.placeholder();
-            DB::bind(&mut args, value)
-        })?;
+        push_insert(
+            &mut sql,
+            meta,
+            rows.into_iter(),
+            &included,
+            |sql, row, i| {
+                sql.placeholder();
+                DB::bind(&mut args, take(meta, row, i))
+            },
+        )?;
         sql.push(" RETURNING ").idents(meta.columns());
         if audited {
             inline::push_create_audit(&mut sql, meta, None);
