@@ -43,7 +43,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::inline::Change;
 use super::redact::REDACTED;
-use super::write::{Action, insert_into, key_id, push_action, push_shared};
+use super::write::{Action, insert_into, json_member, key_id, push_action, push_shared};
 use crate::Error;
 use crate::dialect::Dialect;
 use crate::model::meta::Meta;
@@ -372,7 +372,7 @@ fn push_new_json(
         let column = meta.columns().position(|c| c == name);
         let mut text = match column {
             Some(i) => meta.json_members[i].clone(),
-            None => member(name),
+            None => json_member(name),
         };
         text.push_str(&value.to_string());
         let text = Value::String(text);
@@ -388,13 +388,6 @@ fn push_new_json(
         }
     }
     sql.push("), '}')");
-}
-
-/// `"name": `, the start of a JSON member.
-fn member(name: &str) -> String {
-    let mut text = serde_json::Value::from(name).to_string();
-    text.push_str(": ");
-    text
 }
 
 /// The JSON text of column `i` of the row, or `"[REDACTED]"`.

@@ -111,14 +111,8 @@ pub fn full_row_json(meta: &Meta, values: &[Value]) -> serde_json::Value {
 
 /// `INSERT INTO "audit_logs" (<COLUMNS>)` for `dialect`, written once.
 pub(crate) fn insert_into(dialect: Dialect) -> &'static str {
-    static TEXT: [OnceLock<String>; 4] = [const { OnceLock::new() }; 4];
-    let slot = match dialect {
-        Dialect::Postgres => 0,
-        Dialect::MySql => 1,
-        Dialect::Sqlite => 2,
-        Dialect::SqlServer => 3,
-    };
-    TEXT[slot].get_or_init(|| {
+    static TEXT: [OnceLock<String>; Dialect::COUNT] = [const { OnceLock::new() }; Dialect::COUNT];
+    TEXT[dialect.slot()].get_or_init(|| {
         let mut sql = Sql::new(dialect);
         sql.push("INSERT INTO ")
             .ident("audit_logs")
@@ -197,6 +191,13 @@ pub async fn write_with<DB: Driver>(
     let (text, values) = sql.finish();
     DB::execute(conn, text, arguments::<DB>(values)?).await?;
     Ok(())
+}
+
+/// `"name": `, the start of a member of a JSON object written as text.
+pub(crate) fn json_member(name: &str) -> String {
+    let mut text = serde_json::Value::from(name).to_string();
+    text.push_str(": ");
+    text
 }
 
 /// `$action, $description` of an audit row spelled in SQL (the entity id

@@ -67,6 +67,19 @@ impl fmt::Display for Dialect {
 }
 
 impl Dialect {
+    /// How many dialects there are: the length of a per-dialect cache.
+    pub(crate) const COUNT: usize = 4;
+
+    /// This dialect's slot in a per-dialect cache (`[_; Dialect::COUNT]`).
+    pub(crate) const fn slot(self) -> usize {
+        match self {
+            Dialect::Postgres => 0,
+            Dialect::MySql => 1,
+            Dialect::Sqlite => 2,
+            Dialect::SqlServer => 3,
+        }
+    }
+
     /// The dialect a database URL speaks, from its scheme.
     pub fn from_url(url: &str) -> Result<Dialect, crate::Error> {
         let scheme = url.split(':').next().unwrap_or_default();

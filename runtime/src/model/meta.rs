@@ -4,6 +4,7 @@
 use std::sync::OnceLock;
 
 use crate::audit::redact;
+use crate::audit::write::json_member;
 use crate::dialect::Dialect;
 use crate::schema::Table;
 use crate::value::{Kind, Value};
@@ -34,7 +35,7 @@ pub struct Meta {
     pub json_members: Vec<String>,
     /// Per dialect, worked out on first use: every column name quoted, and
     /// `SELECT <all columns> FROM <table>`.
-    quoted: [OnceLock<Quoted>; 4],
+    quoted: [OnceLock<Quoted>; Dialect::COUNT],
 }
 
 #[derive(Debug)]
@@ -73,15 +74,7 @@ impl Meta {
                     || table.columns[i].default().is_some()
             })
             .collect();
-        let json_members = table
-            .columns
-            .iter()
-            .map(|c| {
-                let mut text = serde_json::Value::from(c.name.as_str()).to_string();
-                text.push_str(": ");
-                text
-            })
-            .collect();
+        let json_members = table.columns.iter().map(|c| json_member(&c.name)).collect();
         Meta {
             json_members,
             table,
@@ -123,13 +116,7 @@ impl Meta {
     }
 
     fn quoted_for(&self, dialect: Dialect) -> &Quoted {
-        let slot = match dialect {
-            Dialect::Postgres => 0,
-            Dialect::MySql => 1,
-            Dialect::Sqlite => 2,
-            Dialect::SqlServer => 3,
-        };
-        self.quoted[slot].get_or_init(|| {
+        self.quoted[dialect.slot()].get_or_init(|| {
             let table = dialect.quote(self.name());
             let columns: Vec<String> = self.columns().map(|c| dialect.quote(c)).collect();
             let select = format!("SELECT {} FROM {table}", columns.join(", "));
