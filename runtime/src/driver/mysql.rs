@@ -14,9 +14,9 @@ impl Driver for MySql {
     const RETURNING: bool = false;
 
     fn bind(args: &mut Self::Arguments, value: Value) -> Result<(), Error> {
-        bind_value!(args, value,
-            uuid: |u| u.hyphenated().to_string(), String,
-            decimal: |d| d, Decimal)
+        // Arguments are encoded as they are added: nothing to gain by
+        // moving the value in.
+        Self::bind_ref(args, &value)
     }
 
     fn bind_ref(args: &mut Self::Arguments, value: &Value) -> Result<(), Error> {
