@@ -209,16 +209,28 @@ pub trait ColumnValue: Sized {
     fn from_value(value: Value) -> Result<Self, ValueError>;
 }
 
-/// The key a by-id helper (`find`, `delete_by_id`, ...) takes: a value of
-/// any field type, or `&str` for a text key (`Tag::find(&pool, "rust")`).
+/// A value a helper binds: the key a by-id helper (`find`,
+/// `delete_by_id`, ...) takes, or a query filter's value. A value of any
+/// field type, or `&str` for text (`Tag::find(&pool, "rust")`,
+/// `.filter("status = ", "active")`).
 pub trait KeyValue {
     /// The value to bind.
     fn to_key(&self) -> Value;
+    /// The value to bind, taken by move (text and bytes are not copied).
+    fn into_key(self) -> Value
+    where
+        Self: Sized,
+    {
+        self.to_key()
+    }
 }
 
 impl<T: ColumnValue> KeyValue for T {
     fn to_key(&self) -> Value {
         self.to_value()
+    }
+    fn into_key(self) -> Value {
+        self.into_value()
     }
 }
 

@@ -16,7 +16,7 @@ use crate::model::ops::{self, Scope, push_scope, select_columns};
 use crate::model::run;
 use crate::model::{decode_all, decode_optional};
 use crate::registry::ModelDef;
-use crate::value::{ColumnValue, Value};
+use crate::value::{KeyValue, Value};
 use crate::{Error, Order};
 use sql::Sql;
 
@@ -75,10 +75,10 @@ impl<M: Model> Query<M> {
     /// `AND <fragment> <placeholder>`: `filter("status = ", "active")`.
     /// The fragment is SQL written by the caller and must not contain
     /// values; the value is always bound.
-    pub fn filter(mut self, fragment: impl Into<String>, value: impl ColumnValue) -> Self {
+    pub fn filter(mut self, fragment: impl Into<String>, value: impl KeyValue) -> Self {
         self.spec
             .filters
-            .push((fragment.into(), Some(value.into_value())));
+            .push((fragment.into(), Some(value.into_key())));
         self
     }
 
