@@ -201,9 +201,56 @@ fn push_same_var(sql: &mut Sql, n: usize) {
     sql.push("@dbgen_same").number(n);
 }
 
+/// The columns of an audited single-row insert that the database fills,
+/// and whether their values are known without reading the stored row.
+pub(crate) struct Filled {
+    columns: Vec<usize>,
+    /// See [`known_without_reading`].
+    known: Option<Option<String>>,
+    auto_key: Option<usize>,
+}
+
+impl Filled {
+    /// The columns the INSERT leaves out of `listed`; `key` is the row's
+    /// key as sent.
+    pub(crate) fn new(meta: &Meta, listed: &[usize], key: &[Value]) -> Filled {
+        let columns: Vec<usize> = (0..meta.kinds.len())
+            .filter(|i| !listed.contains(i))
+            .collect();
+        let known = known_without_reading(meta, &columns, listed, key);
+        Filled {
+            columns,
+            known,
+            auto_key: meta.auto_key,
+        }
+    }
+
+    /// What the INSERT must send back for the caller to return the row as
+    /// the unaudited insert does (the values as sent, the generated key,
+    /// the database's defaults read back).
+    pub(crate) fn returning(&self) -> Returning {
+        match (&self.known, self.auto_key) {
+            (Some(Some(_)), _) => Returning::Nothing,
+            (Some(None), Some(k)) => Returning::GeneratedKey(k),
+            _ => Returning::Row,
+        }
+    }
+}
+
+/// What an audited insert's compound statement sends back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Returning {
+    /// The stored row (the database filled columns from their defaults).
+    Row,
+    /// The generated key (this column); the rest of the row is as sent.
+    GeneratedKey(usize),
+    /// Nothing: the row is as sent.
+    Nothing,
+}
+
 /// Opens the compound statement of an audited single-row insert; the
-/// INSERT follows (with `RETURNING` every column), then
-/// [`push_create_audit`].
+/// INSERT follows (with the `RETURNING` [`Filled::returning`] asks for),
+/// then [`push_create_audit`].
 pub(crate) fn open_insert(sql: &mut Sql) {
     sql.push(OPEN);
 }
@@ -221,11 +268,13 @@ pub(crate) fn push_create_audit(
     given: serde_json::Value,
     listed: &[usize],
     key: &[Value],
+    filled: Filled,
 ) {
-    let filled: Vec<usize> = (0..meta.kinds.len())
-        .filter(|i| !listed.contains(i))
-        .collect();
-    let known = known_without_reading(meta, &filled, listed, key);
+    let Filled {
+        columns: filled,
+        known,
+        ..
+    } = filled;
     sql.push("; ").push(insert_into(Dialect::MySql));
     sql.push(if known.is_some() {
         " VALUES ("

@@ -4,6 +4,7 @@
 
 use super::meta::Meta;
 use crate::Error;
+use crate::audit::compound::Returning;
 use crate::audit::write::{self as audit, Action, Entry, full_row_json, row_json};
 use crate::audit::{compound, inline};
 use crate::dialect::Dialect;
@@ -285,6 +286,12 @@ async fn insert_audited_postgres<DB: Driver>(
 /// MariaDB: an audited single-row insert and its audit row in one compound
 /// statement (see [`compound`]), the row's values sent as one JSON object
 /// and the columns the database filled spelled from the stored row.
+///
+/// Returns the row as the unaudited insert does: as sent, with the
+/// generated key, and read back as stored only when the database filled
+/// columns from their defaults. So the statement sends back the generated
+/// key alone (or nothing), not every column: each column of a result set
+/// comes with its definition, which the client decodes on every call.
 async fn insert_audited_mariadb<DB: Driver>(
     conn: &mut DB::Connection,
     meta: &Meta,
@@ -295,12 +302,44 @@ async fn insert_audited_mariadb<DB: Driver>(
         .collect();
     let key = key_of(meta, row);
     let given = row_json(meta, row, included.iter().copied());
+    let filled = compound::Filled::new(meta, &included, &key);
+    let returning = filled.returning();
     let mut sql = Sql::new(DB::DIALECT);
     compound::open_insert(&mut sql);
     push_insert_one(&mut sql, meta, row.to_vec(), &included)?;
-    sql.push(" RETURNING ").idents(meta.columns());
-    compound::push_create_audit(&mut sql, meta, given, &included, &key);
-    fetch_rows::<DB>(conn, meta, sql).await
+    match returning {
+        Returning::Row => {
+            sql.push(" RETURNING ").idents(meta.columns());
+        }
+        Returning::GeneratedKey(k) => {
+            sql.push(" RETURNING ").ident(meta.column(k));
+        }
+        Returning::Nothing => {}
+    }
+    compound::push_create_audit(&mut sql, meta, given, &included, &key, filled);
+    let (text, values) = sql.finish();
+    let args = arguments::<DB>(values)?;
+    // Every result is read (`fetch_all`, `execute`): an error the server
+    // sends after the key (the audit row's) must reach the caller.
+    match returning {
+        Returning::Row => decode_rows::<DB>(meta, &DB::fetch_all(conn, text, args).await?),
+        Returning::GeneratedKey(k) => {
+            let stored = DB::fetch_all(conn, text, args).await?;
+            let Some(id) = stored.first() else {
+                return Err(Error::Decode(format!(
+                    "the INSERT into `{}` returned no key",
+                    meta.name()
+                )));
+            };
+            let mut row = row.to_vec();
+            row[k] = DB::decode(id, 0, meta.kinds[k])?;
+            Ok(vec![row])
+        }
+        Returning::Nothing => {
+            DB::execute(conn, text, args).await?;
+            Ok(vec![row.to_vec()])
+        }
+    }
 }
 
 /// Inserts rows that share one set of omitted columns; returns them as stored.
