@@ -572,10 +572,8 @@ pub async fn update<DB: Driver>(
             old: audited.clone(),
             changed_only: true,
         };
-        match inline::run::<DB>(conn, meta, change).await? {
-            Some(true) => return Ok(row),
-            Some(false) => return Err(not_found(meta, &key)),
-            None => {}
+        if let Some(found) = inline::run::<DB>(conn, meta, change).await? {
+            return found.then_some(row).ok_or_else(|| not_found(meta, &key));
         }
     }
     let mut tx = begin::<DB>(conn).await?;

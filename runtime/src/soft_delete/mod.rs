@@ -8,7 +8,9 @@ use crate::audit::inline::{self, Change};
 use crate::audit::write::{self as audit, Action, Entry, full_row_json, row_json};
 use crate::driver::{Driver, arguments, begin};
 use crate::model::meta::Meta;
-use crate::model::ops::{Scope, find, key_text, not_found, push_scope, select_columns, where_key};
+use crate::model::ops::{
+    Scope, find, key_text, not_found, push_scope, push_set, select_columns, where_key,
+};
 use crate::query::sql::Sql;
 use crate::value::Value;
 
@@ -45,23 +47,11 @@ pub async fn delete<DB: Driver>(
         set.push((i, meta.now(i)));
     }
     let mut sql = Sql::new(DB::DIALECT);
-    sql.push("UPDATE ").ident(meta.name()).push(" SET ");
-    for (n, (i, value)) in set.iter().enumerate() {
-        if n > 0 {
-            sql.push(", ");
-        }
-        sql.ident(meta.column(*i)).push(" = ").bind(value.clone());
-    }
+    push_set(&mut sql, meta, set.iter().map(|(i, value)| (*i, value)));
     where_key(&mut sql, meta, key);
     push_scope(&mut sql, meta, Scope::Live);
-    if !meta.table.audit {
-        if run::<DB>(conn, sql).await? == 0 {
-            return Err(not_found(meta, key));
-        }
-        return Ok(set);
-    }
-    if inline::change_applies::<DB>(conn, meta) {
-        let change = Change {
+    let found = if meta.table.audit {
+        let change = || Change {
             action: Action::Delete,
             key,
             scope: Scope::Live,
@@ -70,23 +60,48 @@ pub async fn delete<DB: Driver>(
             old: (0..meta.kinds.len()).collect(),
             changed_only: false,
         };
-        match inline::run::<DB>(conn, meta, change).await? {
-            Some(true) => return Ok(set),
-            Some(false) => return Err(not_found(meta, key)),
-            None => {}
-        }
+        let entry = |old: &[Value]| {
+            Entry::new(meta, old, Action::Delete)
+                .old(full_row_json(meta, old))
+                .new_values(set_json(meta, &set, soft))
+        };
+        audited::<DB>(conn, meta, sql, key, Scope::Live, change, entry).await?
+    } else {
+        run::<DB>(conn, sql).await? > 0
+    };
+    if !found {
+        return Err(not_found(meta, key));
+    }
+    Ok(set)
+}
+
+/// An audited change of the row with `key` in `scope`, `sql` without its
+/// audit row; returns whether a row matched. One statement with its audit
+/// row where the engine allows (`change`, see [`inline`]); otherwise a
+/// transaction that reads and locks the old row, runs `sql` and writes the
+/// audit row `entry` makes from the old values.
+async fn audited<'k, DB: Driver>(
+    conn: &mut DB::Connection,
+    meta: &Meta,
+    sql: Sql,
+    key: &'k [Value],
+    scope: Scope,
+    change: impl FnOnce() -> Change<'k>,
+    entry: impl FnOnce(&[Value]) -> Entry,
+) -> Result<bool, Error> {
+    if inline::change_applies::<DB>(conn, meta)
+        && let Some(found) = inline::run::<DB>(conn, meta, change()).await?
+    {
+        return Ok(found);
     }
     let mut tx = begin::<DB>(conn).await?;
-    let Some(old) = find::<DB>(&mut tx, meta, key, Scope::Live, true).await? else {
-        return Err(not_found(meta, key));
+    let Some(old) = find::<DB>(&mut tx, meta, key, scope, true).await? else {
+        return Ok(false);
     };
     run::<DB>(&mut tx, sql).await?;
-    let entry = Entry::new(meta, &old, Action::Delete)
-        .old(full_row_json(meta, &old))
-        .new_values(set_json(meta, &set, soft));
-    audit::write::<DB>(&mut tx, vec![entry]).await?;
+    audit::write::<DB>(&mut tx, vec![entry(&old)]).await?;
     tx.commit().await?;
-    Ok(set)
+    Ok(true)
 }
 
 /// Removes the row with `key` in `scope` for good.
@@ -101,14 +116,8 @@ async fn remove<DB: Driver>(
     sql.push("DELETE FROM ").ident(meta.name());
     where_key(&mut sql, meta, key);
     push_scope(&mut sql, meta, scope);
-    if !meta.table.audit {
-        if run::<DB>(conn, sql).await? == 0 {
-            return Err(not_found(meta, key));
-        }
-        return Ok(());
-    }
-    if inline::change_applies::<DB>(conn, meta) {
-        let change = Change {
+    let found = if meta.table.audit {
+        let change = || Change {
             action,
             key,
             scope,
@@ -117,20 +126,14 @@ async fn remove<DB: Driver>(
             changed_only: false,
             new: None,
         };
-        match inline::run::<DB>(conn, meta, change).await? {
-            Some(true) => return Ok(()),
-            Some(false) => return Err(not_found(meta, key)),
-            None => {}
-        }
-    }
-    let mut tx = begin::<DB>(conn).await?;
-    let Some(old) = find::<DB>(&mut tx, meta, key, scope, true).await? else {
-        return Err(not_found(meta, key));
+        let entry = |old: &[Value]| Entry::new(meta, old, action).old(full_row_json(meta, old));
+        audited::<DB>(conn, meta, sql, key, scope, change, entry).await?
+    } else {
+        run::<DB>(conn, sql).await? > 0
     };
-    run::<DB>(&mut tx, sql).await?;
-    let entry = Entry::new(meta, &old, action).old(full_row_json(meta, &old));
-    audit::write::<DB>(&mut tx, vec![entry]).await?;
-    tx.commit().await?;
+    if !found {
+        return Err(not_found(meta, key));
+    }
     Ok(())
 }
 
@@ -163,13 +166,7 @@ fn push_restore_set(sql: &mut Sql, meta: &Meta, soft: usize) -> Vec<(usize, Valu
     if let Some(i) = meta.updated_at {
         set.push((i, meta.now(i)));
     }
-    sql.push("UPDATE ").ident(meta.name()).push(" SET ");
-    for (n, (i, value)) in set.iter().enumerate() {
-        if n > 0 {
-            sql.push(", ");
-        }
-        sql.ident(meta.column(*i)).push(" = ").bind(value.clone());
-    }
+    push_set(sql, meta, set.iter().map(|(i, value)| (*i, value)));
     set
 }
 
@@ -184,18 +181,8 @@ pub async fn restore<DB: Driver>(
     let set = push_restore_set(&mut sql, meta, soft);
     where_key(&mut sql, meta, key);
     push_scope(&mut sql, meta, Scope::OnlyTrashed);
-    let key_text = key_text(meta, key);
-    if !meta.table.audit {
-        let rows = run::<DB>(conn, sql)
-            .await
-            .map_err(|e| conflict(meta, &key_text, e))?;
-        if rows == 0 {
-            return Err(not_trashed(meta, &key_text));
-        }
-        return Ok(set);
-    }
-    if inline::change_applies::<DB>(conn, meta) {
-        let change = Change {
+    let found = if meta.table.audit {
+        let change = || Change {
             action: Action::Restore,
             key,
             scope: Scope::OnlyTrashed,
@@ -204,26 +191,22 @@ pub async fn restore<DB: Driver>(
             old: vec![soft],
             changed_only: false,
         };
-        match inline::run::<DB>(conn, meta, change).await {
-            Ok(Some(true)) => return Ok(set),
-            Ok(Some(false)) => return Err(not_trashed(meta, &key_text)),
-            Ok(None) => {}
-            Err(e) => return Err(conflict(meta, &key_text, e)),
-        }
-    }
-    let mut tx = begin::<DB>(conn).await?;
-    let Some(old) = find::<DB>(&mut tx, meta, key, Scope::OnlyTrashed, true).await? else {
-        return Err(not_trashed(meta, &key_text));
+        let entry = |old: &[Value]| {
+            Entry::new(meta, old, Action::Restore)
+                .old(row_json(meta, old, [soft]))
+                .new_values(set_json(meta, &set, soft))
+        };
+        audited::<DB>(conn, meta, sql, key, Scope::OnlyTrashed, change, entry).await
+    } else {
+        run::<DB>(conn, sql).await.map(|rows| rows > 0)
     };
-    run::<DB>(&mut tx, sql)
-        .await
-        .map_err(|e| conflict(meta, &key_text, e))?;
-    let entry = Entry::new(meta, &old, Action::Restore)
-        .old(row_json(meta, &old, [soft]))
-        .new_values(set_json(meta, &set, soft));
-    audit::write::<DB>(&mut tx, vec![entry]).await?;
-    tx.commit().await?;
-    Ok(set)
+    // A unique violation can only come from the row coming back to life.
+    let key_text = key_text(meta, key);
+    match found {
+        Ok(true) => Ok(set),
+        Ok(false) => Err(not_trashed(meta, &key_text)),
+        Err(e) => Err(conflict(meta, &key_text, e)),
+    }
 }
 
 /// `{"deleted_at": <its new value>}` for the audit row.
