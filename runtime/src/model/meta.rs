@@ -28,8 +28,9 @@ pub struct Meta {
     pub updated_at: Option<usize>,
     /// Columns the audit log stores as `"[REDACTED]"`.
     pub redacted: Vec<bool>,
-    /// Columns an INSERT may leave out (see `ops::omitted`): the generated
-    /// key, columns with a default, the soft-delete column.
+    /// Columns an INSERT may leave out when no value is given for them
+    /// (`ops::omitted` says when one is): the generated key, columns with
+    /// a default, the soft-delete column.
     pub omittable: Vec<usize>,
     /// `"<column>": `, the start of each column's member in JSON text.
     pub json_members: Vec<String>,

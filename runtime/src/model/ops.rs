@@ -147,18 +147,22 @@ pub async fn find<DB: Driver>(
     fetch_one::<DB>(conn, meta, sql).await
 }
 
-/// Whether column `i` is left out of an INSERT of `row`: a generated key
-/// not given (NULL or 0), a NULL where the column has a default, or a NULL
-/// soft-delete column.
+/// Whether column `i` is left out of an INSERT of `row`: one of the
+/// columns an INSERT may leave out ([`Meta::omittable`]) without a value
+/// given. A generated key is not given when it is NULL or 0; a column with
+/// a default, or the soft-delete column, when it is NULL. (A NULL
+/// soft-delete column is what the database fills anyway: NULL marks a live
+/// row, so new live rows leave it out.)
 fn omitted(meta: &Meta, row: &[Value], i: usize) -> bool {
-    let generated = Some(i) == meta.auto_key
-        && matches!(
-            row[i],
-            Value::Null(_) | Value::I64(0) | Value::I32(0) | Value::I16(0)
-        );
-    // A NULL soft-delete column is what the database fills anyway (it has
-    // no default: NULL marks a live row), so new live rows leave it out.
-    generated || (row[i].is_null() && (meta.has_default(i) || Some(i) == meta.soft_delete))
+    meta.omittable.contains(&i)
+        && if Some(i) == meta.auto_key {
+            matches!(
+                row[i],
+                Value::Null(_) | Value::I64(0) | Value::I32(0) | Value::I16(0)
+            )
+        } else {
+            row[i].is_null()
+        }
 }
 
 /// Sets `created_at` (when not given) and `updated_at` of new rows, all
