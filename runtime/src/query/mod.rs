@@ -335,8 +335,6 @@ impl Spec {
             select.push(" FOR UPDATE");
         }
         let old = fetch_values::<DB>(&mut tx, meta, select).await?;
-        let (text, values) = change.finish();
-        let done = DB::execute(&mut tx, text, arguments::<DB>(values)?).await?;
         let entries = old
             .iter()
             .map(|row| {
@@ -353,9 +351,9 @@ impl Spec {
                 }
             })
             .collect();
-        audit::write::<DB>(&mut tx, entries).await?;
+        let rows = audit::run_with::<DB>(&mut tx, change, entries).await?;
         tx.commit().await?;
-        Ok(done.rows_affected)
+        Ok(rows)
     }
 }
 
