@@ -146,36 +146,10 @@ pub async fn write<DB: Driver>(
     write_with::<DB>(conn, entries, current().as_ref()).await
 }
 
-/// Runs `change`, then writes `entries` with the task's audit context,
-/// inside the caller's transaction; returns the rows `change` affected.
-///
-/// SQLite takes both statements in one round trip to its worker thread
-/// (sqlx runs a query's statements in turn, binding the values across them
-/// in order); its rows affected are then the two statements' together, and
-/// the audit INSERT adds exactly one row an entry. The servers prepare one
-/// statement at a time, so they take two.
-pub async fn run_with<DB: Driver>(
-    conn: &mut DB::Connection,
-    change: Sql,
-    entries: Vec<Entry>,
-) -> Result<u64, Error> {
-    if DB::DIALECT == Dialect::Sqlite && !entries.is_empty() {
-        let audit_rows = u64::try_from(entries.len()).unwrap_or(u64::MAX);
-        let mut sql = change;
-        sql.push("; ");
-        push_write(&mut sql, entries, current().as_ref());
-        let (text, values) = sql.finish();
-        let done = DB::execute(conn, text, arguments::<DB>(values)?).await?;
-        return Ok(done.rows_affected.saturating_sub(audit_rows));
-    }
-    let (text, values) = change.finish();
-    let done = DB::execute(conn, text, arguments::<DB>(values)?).await?;
-    write::<DB>(conn, entries).await?;
-    Ok(done.rows_affected)
-}
-
-/// Writes `entries` in one statement with an explicit context (see
-/// [`push_write`]).
+/// Writes `entries` in one statement with an explicit context: one row as
+/// plain VALUES; several rows as one JSON array parameter expanded by the
+/// engine (`jsonb_array_elements`, `JSON_TABLE`, `json_each`), so the
+/// statement has a dozen parameters whatever the batch size.
 pub async fn write_with<DB: Driver>(
     conn: &mut DB::Connection,
     entries: Vec<Entry>,
@@ -184,24 +158,13 @@ pub async fn write_with<DB: Driver>(
     if entries.is_empty() {
         return Ok(());
     }
-    let mut sql = Sql::new(DB::DIALECT);
-    push_write(&mut sql, entries, context);
-    let (text, values) = sql.finish();
-    DB::execute(conn, text, arguments::<DB>(values)?).await?;
-    Ok(())
-}
-
-/// The INSERT of the audit rows of `entries` (at least one): one row as
-/// plain VALUES; several rows as one JSON array parameter expanded by the
-/// engine (`jsonb_array_elements`, `JSON_TABLE`, `json_each`), so the
-/// statement has a dozen parameters whatever the batch size.
-fn push_write(sql: &mut Sql, entries: Vec<Entry>, context: Option<&AuditContext>) {
-    let dialect = sql.dialect();
+    let dialect = DB::DIALECT;
+    let mut sql = Sql::new(dialect);
     sql.push(insert_into(dialect)).push(" ");
     let shared = shared_values(context);
     if entries.len() == 1 {
         let Some(entry) = entries.into_iter().next() else {
-            return;
+            return Ok(());
         };
         let json = |v: Option<serde_json::Value>| v.map_or(Value::Null(Kind::Json), Value::Json);
         let mut row = vec![
@@ -223,8 +186,11 @@ fn push_write(sql: &mut Sql, entries: Vec<Entry>, context: Option<&AuditContext>
         }
         sql.push(")");
     } else {
-        batch_select(sql, entries, shared);
+        batch_select(&mut sql, entries, shared);
     }
+    let (text, values) = sql.finish();
+    DB::execute(conn, text, arguments::<DB>(values)?).await?;
+    Ok(())
 }
 
 /// `"name": `, the start of a member of a JSON object written as text.

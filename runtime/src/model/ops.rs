@@ -604,26 +604,21 @@ pub async fn update<DB: Driver>(
         }
         fetch_one::<DB>(&mut tx, meta, sql).await?
     } else {
-        find::<DB>(&mut tx, meta, &key, Scope::Live, true).await?
+        let old = find::<DB>(&mut tx, meta, &key, Scope::Live, true).await?;
+        if old.is_some() {
+            execute::<DB>(&mut tx, plain(&row)).await?;
+        }
+        old
     };
     let Some(old) = old else {
         return Err(not_found(meta, &key));
     };
     let changed: Vec<usize> = audited.into_iter().filter(|&i| old[i] != row[i]).collect();
-    let entries = if changed.is_empty() {
-        Vec::new()
-    } else {
-        vec![
-            Entry::new(meta, &row, Action::Update)
-                .old(row_json(meta, &old, changed.iter().copied()))
-                .new_values(row_json(meta, &row, changed.iter().copied())),
-        ]
-    };
-    if DB::DIALECT == Dialect::Postgres {
-        // The UPDATE ran with the read of the old row.
-        audit::write::<DB>(&mut tx, entries).await?;
-    } else {
-        audit::run_with::<DB>(&mut tx, plain(&row), entries).await?;
+    if !changed.is_empty() {
+        let entry = Entry::new(meta, &row, Action::Update)
+            .old(row_json(meta, &old, changed.iter().copied()))
+            .new_values(row_json(meta, &row, changed.iter().copied()));
+        audit::write::<DB>(&mut tx, vec![entry]).await?;
     }
     tx.commit().await?;
     Ok(row)

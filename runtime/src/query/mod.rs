@@ -335,6 +335,8 @@ impl Spec {
             select.push(" FOR UPDATE");
         }
         let old = fetch_values::<DB>(&mut tx, meta, select).await?;
+        let (text, values) = change.finish();
+        let done = DB::execute(&mut tx, text, arguments::<DB>(values)?).await?;
         let entries = old
             .iter()
             .map(|row| {
@@ -351,9 +353,9 @@ impl Spec {
                 }
             })
             .collect();
-        let rows = audit::run_with::<DB>(&mut tx, change, entries).await?;
+        audit::write::<DB>(&mut tx, entries).await?;
         tx.commit().await?;
-        Ok(rows)
+        Ok(done.rows_affected)
     }
 }
 

@@ -98,7 +98,8 @@ async fn audited<'k, DB: Driver>(
     let Some(old) = find::<DB>(&mut tx, meta, key, scope, true).await? else {
         return Ok(false);
     };
-    audit::run_with::<DB>(&mut tx, sql, vec![entry(&old)]).await?;
+    run::<DB>(&mut tx, sql).await?;
+    audit::write::<DB>(&mut tx, vec![entry(&old)]).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -245,6 +246,9 @@ pub async fn restore_all<DB: Driver>(conn: &mut DB::Connection, meta: &Meta) -> 
         select.push(" FOR UPDATE");
     }
     let old = crate::query::fetch_values::<DB>(&mut tx, meta, select).await?;
+    let rows = run::<DB>(&mut tx, sql)
+        .await
+        .map_err(|e| conflict(meta, "(all trashed rows)", e))?;
     let cleared = vec![Value::Null(meta.kinds[soft]); meta.kinds.len()];
     let entries = old
         .iter()
@@ -254,10 +258,7 @@ pub async fn restore_all<DB: Driver>(conn: &mut DB::Connection, meta: &Meta) -> 
                 .new_values(row_json(meta, &cleared, [soft]))
         })
         .collect();
-    // A unique violation can only come from rows coming back to life.
-    let rows = audit::run_with::<DB>(&mut tx, sql, entries)
-        .await
-        .map_err(|e| conflict(meta, "(all trashed rows)", e))?;
+    audit::write::<DB>(&mut tx, entries).await?;
     tx.commit().await?;
     Ok(rows)
 }
