@@ -211,8 +211,8 @@ pub trait ColumnValue: Sized {
 
 /// A value a helper binds: the key a by-id helper (`find`,
 /// `delete_by_id`, ...) takes, or a query filter's value. A value of any
-/// field type, or `&str` for text (`Tag::find(&pool, "rust")`,
-/// `.filter("status = ", "active")`).
+/// field type, or `&str` / `&String` for text (`Tag::find(&pool, "rust")`,
+/// `.filter("status = ", "active")`, `.filter("email = ", &email)`).
 pub trait KeyValue {
     /// The value to bind.
     fn to_key(&self) -> Value;
@@ -237,6 +237,13 @@ impl<T: ColumnValue> KeyValue for T {
 impl KeyValue for &str {
     fn to_key(&self) -> Value {
         Value::String((*self).to_string())
+    }
+}
+
+/// `.filter("email = ", &email)`, as sqlx's `.bind(&email)` reads.
+impl KeyValue for &String {
+    fn to_key(&self) -> Value {
+        Value::String((*self).clone())
     }
 }
 

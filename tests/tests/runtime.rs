@@ -458,7 +458,7 @@ async fn trashed_rows_in_a_batch<DB: Driver>(engine: Engine, pool: &sqlx::Pool<D
     for (i, row) in stored.iter().enumerate() {
         let found = Product::query()
             .with_trashed()
-            .filter("sku = ", row.sku.clone())
+            .filter("sku = ", &row.sku)
             .fetch_optional(pool)
             .await
             .unwrap()
