@@ -79,15 +79,26 @@ pub fn key_text(meta: &Meta, key: &[Value]) -> String {
 /// A row's values decoded in column order.
 pub fn decode_row<DB: Driver>(meta: &Meta, row: &DB::Row) -> Result<Vec<Value>, Error> {
     let mut values = Vec::with_capacity(meta.kinds.len());
-    for (i, &kind) in meta.kinds.iter().enumerate() {
-        values.push(DB::decode(row, i, kind).map_err(|e| match e {
-            Error::Database(sqlx::Error::ColumnDecode { source, .. }) => {
-                Error::Decode(format!("{}.{}: {source}", meta.name(), meta.column(i)))
-            }
-            other => other,
-        })?);
+    for i in 0..meta.kinds.len() {
+        values.push(decode_column::<DB>(meta, row, i, i)?);
     }
     Ok(values)
+}
+
+/// Result column `at` decoded as column `i` of `meta`'s table; a value
+/// that does not decode names the column.
+fn decode_column<DB: Driver>(
+    meta: &Meta,
+    row: &DB::Row,
+    at: usize,
+    i: usize,
+) -> Result<Value, Error> {
+    DB::decode(row, at, meta.kinds[i]).map_err(|e| match e {
+        Error::Database(sqlx::Error::ColumnDecode { source, .. }) => {
+            Error::Decode(format!("{}.{}: {source}", meta.name(), meta.column(i)))
+        }
+        other => other,
+    })
 }
 
 pub async fn fetch_rows<DB: Driver>(
@@ -310,7 +321,18 @@ async fn insert_audited_mariadb<DB: Driver>(
     let returning = filled.returning();
     let mut sql = Sql::new(DB::DIALECT);
     compound::open_insert(&mut sql);
-    push_insert_one(&mut sql, meta, row.to_vec(), &included)?;
+    // The row is returned as sent (with the generated key), so its values
+    // are bound as copies.
+    push_insert(
+        &mut sql,
+        meta,
+        std::iter::once(row),
+        &included,
+        |sql, row, i| {
+            sql.bind(row[i].clone());
+            Ok(())
+        },
+    )?;
     match returning {
         Returning::Row => {
             sql.push(" RETURNING ").idents(meta.columns());
@@ -336,7 +358,7 @@ async fn insert_audited_mariadb<DB: Driver>(
                 )));
             };
             let mut row = row.to_vec();
-            row[k] = DB::decode(id, 0, meta.kinds[k])?;
+            row[k] = decode_column::<DB>(meta, id, 0, k)?;
             Ok(vec![row])
         }
         Returning::Nothing => {
