@@ -207,7 +207,6 @@ pub(crate) struct Filled {
     columns: Vec<usize>,
     /// See [`known_without_reading`].
     known: Option<Option<String>>,
-    auto_key: Option<usize>,
 }
 
 impl Filled {
@@ -218,18 +217,14 @@ impl Filled {
             .filter(|i| !listed.contains(i))
             .collect();
         let known = known_without_reading(meta, &columns, listed, key);
-        Filled {
-            columns,
-            known,
-            auto_key: meta.auto_key,
-        }
+        Filled { columns, known }
     }
 
     /// What the INSERT must send back for the caller to return the row as
     /// the unaudited insert does (the values as sent, the generated key,
     /// the database's defaults read back).
-    pub(crate) fn returning(&self) -> Returning {
-        match (&self.known, self.auto_key) {
+    pub(crate) fn returning(&self, meta: &Meta) -> Returning {
+        match (&self.known, meta.auto_key) {
             (Some(Some(_)), _) => Returning::Nothing,
             (Some(None), Some(k)) => Returning::GeneratedKey(k),
             _ => Returning::Row,
@@ -273,7 +268,6 @@ pub(crate) fn push_create_audit(
     let Filled {
         columns: filled,
         known,
-        ..
     } = filled;
     sql.push("; ").push(insert_into(Dialect::MySql));
     sql.push(if known.is_some() {

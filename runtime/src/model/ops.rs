@@ -318,7 +318,7 @@ async fn insert_audited_mariadb<DB: Driver>(
     let key = key_of(meta, row);
     let given = row_json(meta, row, included.iter().copied());
     let filled = compound::Filled::new(meta, &included, &key);
-    let returning = filled.returning();
+    let returning = filled.returning(meta);
     let mut sql = Sql::new(DB::DIALECT);
     compound::open_insert(&mut sql);
     // The row is returned as sent (with the generated key), so its values
