@@ -97,8 +97,13 @@ impl CliError {
             CliError::ReadFile { .. } | CliError::WriteFile { .. } => {
                 "check that the path exists and is readable/writable"
             }
-            CliError::Directory(_) => {
+            CliError::Directory(dbgen::Error::SumMismatch(_)) => {
                 "if the change was reviewed and is intended, run `cargo dbgen hash`; otherwise restore the files from version control"
+            }
+            // A misnamed file or a statement that does not parse: hashing
+            // would not make it valid.
+            CliError::Directory(_) => {
+                "fix the file named above or restore it from version control, then run `cargo dbgen hash` if an .up.sql file changed"
             }
             CliError::Lint(_) => {
                 "review the statements above; to accept a class of change in this environment set e.g. lint.destructive = \"warn\" in dbgen.toml"

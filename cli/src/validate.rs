@@ -36,7 +36,10 @@ pub fn run(cx: &Context, args: &ValidateArgs) -> Result<(), CliError> {
                         .file_name()
                         .map(|n| n.to_string_lossy().into_owned())
                         .unwrap_or_default(),
-                    why: format!("statement {}: {}", problem.statement, problem.message),
+                    why: format!(
+                        "statement {} (line {}): {}",
+                        problem.statement, problem.line, problem.message
+                    ),
                 }));
             }
         }

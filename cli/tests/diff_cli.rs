@@ -177,6 +177,21 @@ fn diff_edit_rename_and_validate() {
     // After review, `hash` accepts the edit.
     assert!(cargo_dbgen(&dir, &["hash"]).status.success());
     assert!(cargo_dbgen(&dir, &["validate"]).status.success());
+    // A statement that does not parse is named; the hint is to fix the
+    // file, since hashing would not make it valid.
+    std::fs::write(&first_up, format!("{original}SELEC 1;\n")).expect("edit");
+    assert!(cargo_dbgen(&dir, &["hash"]).status.success());
+    let broken = cargo_dbgen(&dir, &["validate"]);
+    let stderr = text(&broken.stderr);
+    assert_eq!(broken.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("does not parse as"), "{stderr}");
+    assert!(
+        stderr.contains("hint: fix the file named above"),
+        "{stderr}"
+    );
+    std::fs::write(&first_up, &original).expect("restore");
+    assert!(cargo_dbgen(&dir, &["hash"]).status.success());
+    assert!(cargo_dbgen(&dir, &["validate"]).status.success());
 
     // Lint: the rename is a warning, not an error.
     let lint = cargo_dbgen(&dir, &["lint", "--latest", "1"]);

@@ -1,6 +1,7 @@
 //! SQL dialects: one unit struct per engine implementing [`Ddl`], whose
 //! defaults are standard SQL; [`render`] turns a plan into a migration file.
 
+mod blocks;
 #[cfg(feature = "sql-check")]
 mod check;
 mod ddl;
@@ -10,12 +11,13 @@ mod render;
 mod sqlite;
 mod sqlserver;
 
+pub(crate) use blocks::Blocks;
 use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
 #[cfg(feature = "sql-check")]
-pub use check::{SqlProblem, check_file, grammar_gap};
+pub use check::{SqlProblem, UNCHECKED, check_file, grammar_gap};
 pub use ddl::{Ddl, Statements, live_marker};
 pub use mysql::MySql;
 pub use postgres::Postgres;

@@ -98,3 +98,24 @@ fn quotes_comments_and_strings_do_not_confuse_the_tokenizer() {
         "drops column `a\"b.c` and its data"
     );
 }
+
+#[test]
+fn statements_are_cut_where_the_engine_cuts_them() {
+    // A drop inside a function body, a string or a comment is not a
+    // statement of the file; the statements after them are numbered as
+    // `validate` numbers them.
+    let sql = "CREATE FUNCTION f() RETURNS trigger AS $body$\nBEGIN\n  DROP TABLE x;\n  RETURN NEW;\nEND;\n$body$ LANGUAGE plpgsql;\n\
+        UPDATE \"t\" SET \"note\" = 'DROP TABLE y;\nstill the string'; /* DROP TABLE z;\n */\n\
+        CREATE TRIGGER tr AFTER INSERT ON a BEGIN\n  DELETE FROM b;\n  UPDATE c SET n = CASE WHEN n > 0 THEN 1 ELSE 0 END;\nEND;\n\
+        SELECT $1; DROP TABLE \"legacy\";\n";
+    let findings = lint_sql("m.up.sql", sql);
+    assert_eq!(
+        findings
+            .iter()
+            .map(|f| (f.statement, f.code))
+            .collect::<Vec<_>>(),
+        [(5, "DS101")],
+        "{findings:?}"
+    );
+    assert!(findings[0].message.contains("`legacy`"), "{findings:?}");
+}

@@ -1,6 +1,10 @@
 //! A small SQL tokenizer for lint: words, quoted identifiers in all four
-//! dialects' styles, string literals, punctuation; `--` comments skipped;
-//! statements split at `;` outside quotes.
+//! dialects' styles, string literals (PostgreSQL's dollar quotes
+//! included), punctuation; `--` and `/* */` comments skipped; statements
+//! split at `;` outside quotes and outside `BEGIN ... END` blocks (see
+//! [`Blocks`], which `validate` shares).
+
+use crate::dialect::Blocks;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Token {
@@ -33,9 +37,37 @@ impl Token {
 
 /// Statements of `sql`, each as tokens, empty ones dropped.
 pub fn statements(sql: &str) -> Vec<Vec<Token>> {
-    let chars: Vec<char> = sql.chars().collect();
+    let tokens = tokenize(sql);
+    let word = |at: usize| match tokens.get(at) {
+        Some(Token::Word(w)) => Some(w.as_str()),
+        _ => None,
+    };
     let mut out = Vec::new();
     let mut current = Vec::new();
+    let mut blocks = Blocks::default();
+    for (i, token) in tokens.iter().enumerate() {
+        match token {
+            Token::Punct(';') if blocks.at_top() => {
+                if !current.is_empty() {
+                    out.push(std::mem::take(&mut current));
+                }
+                continue;
+            }
+            Token::Word(w) => blocks.word(w, word(i + 1), word(i + 2)),
+            _ => {}
+        }
+        current.push(token.clone());
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// The tokens of `sql`, comments and whitespace dropped.
+fn tokenize(sql: &str) -> Vec<Token> {
+    let chars: Vec<char> = sql.chars().collect();
+    let mut out = Vec::new();
     let mut i = 0;
     let quoted = |i: &mut usize, close: char| {
         let mut text = String::new();
@@ -63,16 +95,27 @@ pub fn statements(sql: &str) -> Vec<Vec<Token>> {
                     i += 1;
                 }
             }
-            '\'' => current.push(Token::Str(quoted(&mut i, '\''))),
-            '"' => current.push(Token::Ident(quoted(&mut i, '"'))),
-            '`' => current.push(Token::Ident(quoted(&mut i, '`'))),
-            '[' => current.push(Token::Ident(quoted(&mut i, ']'))),
-            ';' => {
-                if !current.is_empty() {
-                    out.push(std::mem::take(&mut current));
+            '/' if chars.get(i + 1) == Some(&'*') => {
+                i += 2;
+                while i < chars.len() && !(chars[i] == '*' && chars.get(i + 1) == Some(&'/')) {
+                    i += 1;
                 }
-                i += 1;
+                i += 2;
             }
+            '$' if dollar_tag(&chars[i..]).is_some() => {
+                let tag = dollar_tag(&chars[i..]).unwrap_or_default();
+                i += tag.len();
+                let start = i;
+                while i < chars.len() && !chars[i..].starts_with(&tag) {
+                    i += 1;
+                }
+                out.push(Token::Str(chars[start..i].iter().collect()));
+                i += tag.len();
+            }
+            '\'' => out.push(Token::Str(quoted(&mut i, '\''))),
+            '"' => out.push(Token::Ident(quoted(&mut i, '"'))),
+            '`' => out.push(Token::Ident(quoted(&mut i, '`'))),
+            '[' => out.push(Token::Ident(quoted(&mut i, ']'))),
             c if c.is_whitespace() => i += 1,
             c if c.is_alphanumeric() || c == '_' => {
                 let start = i;
@@ -81,16 +124,26 @@ pub fn statements(sql: &str) -> Vec<Vec<Token>> {
                 {
                     i += 1;
                 }
-                current.push(Token::Word(chars[start..i].iter().collect()));
+                out.push(Token::Word(chars[start..i].iter().collect()));
             }
             c => {
-                current.push(Token::Punct(c));
+                out.push(Token::Punct(c));
                 i += 1;
             }
         }
     }
-    if !current.is_empty() {
-        out.push(current);
-    }
     out
+}
+
+/// The opening `$tag$` (or `$$`) of a dollar-quoted string at the start
+/// of `chars`, as characters.
+fn dollar_tag(chars: &[char]) -> Option<Vec<char>> {
+    let end = chars
+        .iter()
+        .skip(1)
+        .position(|&c| !(c.is_alphanumeric() || c == '_'))?
+        + 1;
+    let tag = &chars[..=end];
+    // A tag does not start with a digit (`$1` is a placeholder).
+    (chars[end] == '$' && !tag.get(1).is_some_and(char::is_ascii_digit)).then(|| tag.to_vec())
 }

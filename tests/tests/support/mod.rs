@@ -178,7 +178,7 @@ pub fn statement_count(sql: &str) -> usize {
 /// (the one `cargo dbgen validate` uses); returns how many there were.
 pub fn parse_file(dialect: Dialect, sql: &str) -> Result<usize, String> {
     dbgen::dialect::check_file(dialect, sql)
-        .map_err(|p| format!("statement {}: {}", p.statement, p.message))
+        .map_err(|p| format!("statement {} (line {}): {}", p.statement, p.line, p.message))
 }
 
 /// Parses `sql` with sqlparser's dialect for `dialect`.
