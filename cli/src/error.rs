@@ -66,8 +66,9 @@ impl CliError {
             | CliError::Build { .. }
             | CliError::Metadata(_) => EXIT_USAGE,
             CliError::Loader { code, .. } if *code == EXIT_USAGE => EXIT_USAGE,
+            CliError::Directory(dbgen::Error::Io { .. })
+            | CliError::Dbgen(dbgen::Error::Io { .. }) => EXIT_IO,
             CliError::Directory(_) | CliError::Lint(_) => EXIT_CHECK,
-            CliError::Dbgen(dbgen::Error::Io { .. }) => EXIT_IO,
             CliError::Dbgen(_) => EXIT_USAGE,
             CliError::ReadFile { .. }
             | CliError::Spawn { .. }
@@ -94,8 +95,11 @@ impl CliError {
             CliError::LoaderOutput { .. } => {
                 "the loader and cargo-dbgen must come from the same dbgen version: update one of them"
             }
-            CliError::ReadFile { .. } | CliError::WriteFile { .. } => {
-                "check that the path exists and is readable/writable"
+            CliError::ReadFile { .. }
+            | CliError::WriteFile { .. }
+            | CliError::Directory(dbgen::Error::Io { .. })
+            | CliError::Dbgen(dbgen::Error::Io { .. }) => {
+                "check that the path exists and is readable/writable (the migration directory must be a directory: `dir` in dbgen.toml)"
             }
             CliError::Directory(dbgen::Error::SumMismatch(_)) => {
                 "if the change was reviewed and is intended, run `cargo dbgen hash`; otherwise restore the files from version control"

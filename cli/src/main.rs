@@ -110,6 +110,17 @@ fn report(error: &CliError) {
     }
 }
 
+/// The dialect a database URL speaks; the error names its scheme only
+/// (the URL may hold a password).
+fn dialect_of_url(url: &str, source: &str) -> Result<Dialect, CliError> {
+    Dialect::from_url(url).map_err(|_| {
+        let scheme = url.split(':').next().unwrap_or_default();
+        CliError::Usage(format!(
+            "{source} starts with `{scheme}:`, which names no database dbgen knows; write postgres://, mysql:// (or mariadb://), sqlite: or sqlserver://, or give the environment a `dialect`"
+        ))
+    })
+}
+
 /// The dialect from a flag, else the env's `dialect`, else its URL's scheme,
 /// else SQLite (the embedded default).
 pub fn resolve_dialect(flag: Option<&str>, env: Option<&EnvConfig>) -> Result<Dialect, CliError> {
@@ -120,13 +131,11 @@ pub fn resolve_dialect(flag: Option<&str>, env: Option<&EnvConfig>) -> Result<Di
             .map_err(|e: dbgen::Error| CliError::Usage(e.to_string()));
     }
     match env.and_then(|e| e.url.as_deref()) {
-        Some(url) if !url.starts_with("env:") => {
-            Dialect::from_url(url).map_err(|e| CliError::Usage(e.to_string()))
-        }
+        Some(url) if !url.starts_with("env:") => dialect_of_url(url, "the `url` in dbgen.toml"),
         Some(url) => {
             let variable = url.trim_start_matches("env:");
             match std::env::var(variable) {
-                Ok(value) => Dialect::from_url(&value).map_err(|e| CliError::Usage(e.to_string())),
+                Ok(value) => dialect_of_url(&value, &format!("${variable}")),
                 // Guessing would write migrations for the wrong engine.
                 Err(_) => Err(CliError::Usage(format!(
                     "dbgen.toml reads the database URL from ${variable}, which is not set (nor in .env); set it, or give the environment a `dialect = \"postgres|mysql|sqlite|sqlserver\"`, or pass --dialect"

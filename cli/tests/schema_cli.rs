@@ -217,4 +217,44 @@ fn usage_and_config_errors_exit_2_with_a_hint() {
         "{stderr}"
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
+
+    // A URL of no known database names its scheme, never the password.
+    let dir = scratch_package(
+        "bad_url",
+        &[
+            (
+                "dbgen.toml",
+                "[env.dev]
+url = \"postgress://app:hunter2@db/app\"\n",
+            ),
+            (
+                "src/lib.rs",
+                "#[derive(dbgen::Model)]\npub struct Widget { pub id: i64 }\n",
+            ),
+        ],
+    );
+    let output = cargo_dbgen(&dir, &["validate"]);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("`postgress:`") && stderr.contains("postgres://"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("hunter2"), "{stderr}");
+
+    // A migration directory that is a file is an I/O failure (exit 3).
+    let dir = scratch_package(
+        "dir_is_file",
+        &[
+            ("dbgen.toml", "[env.dev]\ndir = \"src/lib.rs\"\n"),
+            (
+                "src/lib.rs",
+                "#[derive(dbgen::Model)]\npub struct Widget { pub id: i64 }\n",
+            ),
+        ],
+    );
+    let output = cargo_dbgen(&dir, &["validate"]);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("must be a directory"), "{stderr}");
 }

@@ -252,7 +252,11 @@ impl MigrationDir {
             }
         }
         self.write(&file_name(&up_path), up)?;
-        self.write(&file_name(&down_path), down)?;
+        if let Err(e) = self.write(&file_name(&down_path), down) {
+            // An up file without its down would make the directory invalid.
+            let _ = std::fs::remove_file(&up_path);
+            return Err(e);
+        }
         Ok((up_path, down_path))
     }
 
@@ -272,11 +276,18 @@ fn parse_stem(stem: &str) -> Option<(i64, &str)> {
     Some((version.parse().ok()?, name))
 }
 
+/// The longest name fragment kept: with the version and `.down.sql`, a
+/// file name stays far below file systems' 255-byte limit.
+const NAME_MAX: usize = 100;
+
 /// A migration name as a file-name fragment: lower-case ASCII letters,
-/// digits and `_`.
+/// digits and `_`, at most [`NAME_MAX`] of them.
 pub fn clean_name(name: &str) -> String {
     let mut out = String::new();
     for c in name.trim().chars() {
+        if out.len() >= NAME_MAX {
+            break;
+        }
         if c.is_ascii_alphanumeric() {
             out.push(c.to_ascii_lowercase());
         } else if !out.ends_with('_') {
@@ -365,5 +376,12 @@ mod tests {
         let _ = std::fs::remove_dir_all(dir.path());
         assert_eq!(clean_name("Add users & posts!"), "add_users_posts");
         assert_eq!(clean_name("  "), "schema");
+        let long = clean_name(&"ab ".repeat(200));
+        assert!(
+            long.len() <= NAME_MAX && long.len() >= NAME_MAX - 1 && long.starts_with("ab_ab"),
+            "{long}"
+        );
+        assert!(!long.ends_with('_'), "{long}");
+        assert_eq!(clean_name(&"é".repeat(300)), "schema");
     }
 }
