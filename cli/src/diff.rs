@@ -25,7 +25,7 @@ pub struct DiffArgs {
 pub fn run(cx: &Context, args: &DiffArgs) -> Result<(), CliError> {
     let env = Env::resolve(cx, args.env.as_deref(), args.dialect.as_deref())?;
     env.dir.check_sum().map_err(CliError::Directory)?;
-    let current = env.dir.snapshot()?;
+    let current = env.dir.snapshot().map_err(CliError::Directory)?;
     let desired = crate::loader::load_schema(&cx.package, &cx.config)?;
     let generated = dbgen::migrate::generate(&current, &desired, env.dialect, &env.policy)?;
     for note in &generated.notes {

@@ -101,6 +101,12 @@ impl CliError {
             | CliError::Dbgen(dbgen::Error::Io { .. }) => {
                 "check that the path exists and is readable/writable (the migration directory must be a directory: `dir` in dbgen.toml)"
             }
+            CliError::Directory(dbgen::Error::Snapshot { .. }) => {
+                "restore dbgen.schema.json from version control: `cargo dbgen diff` writes it with each migration"
+            }
+            CliError::Directory(dbgen::Error::MissingSnapshot { .. }) => {
+                "restore dbgen.schema.json from version control; for migrations written without dbgen, once a database migrated by them matches the models, write it with `cargo dbgen schema --format json > <dir>/dbgen.schema.json`"
+            }
             CliError::Directory(dbgen::Error::SumMismatch(_)) => {
                 "if the change was reviewed and is intended, run `cargo dbgen hash`; otherwise restore the files from version control"
             }

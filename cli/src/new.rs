@@ -18,16 +18,21 @@ pub struct NewArgs {
 pub fn run(cx: &Context, args: &NewArgs) -> Result<(), CliError> {
     let env = Env::resolve(cx, args.env.as_deref(), None)?;
     env.dir.check_sum().map_err(CliError::Directory)?;
+    // The directory's schema state is kept from its first migration on, so
+    // that a hand-written first migration does not leave `diff` without a
+    // baseline (what SQL it runs is the user's; the models' tables are
+    // still to be created by `diff`).
+    let snapshot = env.dir.snapshot().map_err(CliError::Directory)?;
+    if !env.dir.has_snapshot() {
+        env.dir.write_snapshot(&snapshot)?;
+    }
     let version = env.dir.next_version(now_version())?;
-    let up = format!(
-        "-- {}: write the migration here (data changes, backfills).\n",
-        args.name
-    );
-    let down = format!(
-        "-- {}: write what undoes the up migration here.\n",
-        args.name
-    );
-    let (up, down) = env.dir.write_migration(version, &args.name, &up, &down)?;
+    // The name as it appears in the file name: a comment line cannot be
+    // ended by what was typed.
+    let name = dbgen::migrate::clean_name(&args.name);
+    let up = format!("-- {name}: write the migration here (data changes, backfills).\n");
+    let down = format!("-- {name}: write what undoes the up migration here.\n");
+    let (up, down) = env.dir.write_migration(version, &name, &up, &down)?;
     env.dir.write_sum()?;
     println!("wrote {}", up.display());
     println!("wrote {}", down.display());

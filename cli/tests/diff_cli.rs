@@ -295,3 +295,59 @@ fn the_blog_examples_migrations_match_its_models() {
         text(&diff.stdout)
     );
 }
+
+#[test]
+fn a_hand_written_first_migration_keeps_the_baseline() {
+    let dir = blog_copy("blog_new_first");
+
+    // `new` before any `diff`: the name typed cannot end the comment line.
+    let new = cargo_dbgen(&dir, &["new", "seed\nDROP TABLE users;"]);
+    assert!(new.status.success(), "{}", text(&new.stderr));
+    let up = read_up(&dir, 0);
+    assert!(
+        up.lines().all(|l| l.starts_with("--")),
+        "only comments in the new file:\n{up}"
+    );
+    assert!(dir.join("migrations/dbgen.schema.json").is_file());
+
+    // `diff` still knows where the directory stands: every table is new.
+    let first = cargo_dbgen(&dir, &["diff", "init"]);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    assert!(read_up(&dir, 1).contains("CREATE TABLE \"users\""));
+
+    // Without the snapshot, the migrations' schema is unknown: `diff`
+    // refuses rather than create every table again, and says what to do.
+    let snapshot = dir.join("migrations/dbgen.schema.json");
+    let saved = std::fs::read_to_string(&snapshot).expect("snapshot");
+    std::fs::remove_file(&snapshot).expect("remove");
+    let before = migration_files(&dir);
+    let missing = cargo_dbgen(&dir, &["diff"]);
+    let stderr = text(&missing.stderr);
+    assert_eq!(missing.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("has 2 migration(s) but no dbgen.schema.json"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("hint: restore dbgen.schema.json"),
+        "{stderr}"
+    );
+    assert_eq!(migration_files(&dir), before, "nothing written");
+
+    // A damaged snapshot is named, with the same remedy.
+    std::fs::write(&snapshot, &saved[..saved.len() / 2]).expect("truncate");
+    let damaged = cargo_dbgen(&dir, &["diff"]);
+    let stderr = text(&damaged.stderr);
+    assert_eq!(damaged.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("dbgen.schema.json (the schema the migrations produce) cannot be read"),
+        "{stderr}"
+    );
+    std::fs::write(&snapshot, &saved).expect("restore");
+    let again = cargo_dbgen(&dir, &["diff"]);
+    assert!(
+        text(&again.stdout).contains("nothing to do"),
+        "{}",
+        text(&again.stderr)
+    );
+}

@@ -75,6 +75,27 @@ pub enum Error {
         /// What is wrong and what to do.
         why: String,
     },
+    /// The migration directory's schema snapshot could not be read.
+    #[error("{path} (the schema the migrations produce) cannot be read")]
+    Snapshot {
+        /// The snapshot file.
+        path: std::path::PathBuf,
+        /// Why.
+        #[source]
+        source: Box<Error>,
+    },
+    /// The migration directory holds migrations but no schema snapshot.
+    #[error(
+        "{dir} has {count} migration(s) but no {file}, the schema they produce; diffing against an empty schema would create every table again"
+    )]
+    MissingSnapshot {
+        /// The migration directory.
+        dir: std::path::PathBuf,
+        /// How many migrations it holds.
+        count: usize,
+        /// The snapshot's file name.
+        file: &'static str,
+    },
     /// The migration directory does not match its `dbgen.sum`.
     #[error("the migration directory does not match dbgen.sum: {0}")]
     SumMismatch(String),

@@ -207,14 +207,35 @@ impl MigrationDir {
         )))
     }
 
-    /// The schema the directory produces; none yet means an empty schema.
+    /// The schema the directory produces: its snapshot, or an empty schema
+    /// when it has neither a snapshot nor migrations. Migrations without a
+    /// snapshot are an error: they produce a schema dbgen cannot know.
     pub fn snapshot(&self) -> Result<Schema, Error> {
         let path = self.path.join(SNAPSHOT_FILE);
         match std::fs::read_to_string(&path) {
-            Ok(text) => Schema::from_json(&text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Schema::default()),
+            Ok(text) => Schema::from_json(&text).map_err(|e| Error::Snapshot {
+                path,
+                source: Box::new(e),
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let count = self.migrations()?.len();
+                if count == 0 {
+                    Ok(Schema::default())
+                } else {
+                    Err(Error::MissingSnapshot {
+                        dir: self.path.clone(),
+                        count,
+                        file: SNAPSHOT_FILE,
+                    })
+                }
+            }
             Err(e) => Err(io(&path)(e)),
         }
+    }
+
+    /// Whether the directory has its schema snapshot.
+    pub fn has_snapshot(&self) -> bool {
+        self.path.join(SNAPSHOT_FILE).is_file()
     }
 
     pub fn write_snapshot(&self, schema: &Schema) -> Result<(), Error> {
