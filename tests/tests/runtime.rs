@@ -272,6 +272,20 @@ where
             .await,
         Err(Error::UnknownColumn { .. })
     ));
+    // Out-of-range paging is an error or an empty page, the same on every
+    // engine, never a panic.
+    for query in [Product::query().limit(-1), Product::query().offset(-5)] {
+        let refused = query.fetch_all(pool).await;
+        assert!(
+            matches!(&refused, Err(Error::Bind(m)) if m.contains("must be 0 or more")),
+            "{refused:?}"
+        );
+    }
+    let (far, total) = dbgen::audit::logs(pool, &AuditFilter::default(), i64::MAX, 1000)
+        .await
+        .unwrap();
+    assert!(far.is_empty() && total > 0, "{total}");
+    assert_eq!(dbgen::audit::cleanup(pool, u32::MAX).await.unwrap(), 0);
     assert_eq!(
         Product::query()
             .where_sql("input_tokens > 0")

@@ -74,7 +74,7 @@ where
         .order_by("created_at", Order::Desc)
         .order_by("id", Order::Desc)
         .limit(per_page)
-        .offset((page.max(1) - 1) * per_page)
+        .offset((page.max(1) - 1).saturating_mul(per_page))
         .fetch_all_on::<A::Database>(&mut conn)
         .await?;
     Ok((rows, total))
@@ -122,7 +122,12 @@ where
     A: Acquire<'c> + Send + 'c,
     A::Database: Driver,
 {
-    let cutoff = Utc::now() - chrono::Duration::days(i64::from(older_than_days));
+    // An age beyond the calendar's range: no row is that old.
+    let Some(cutoff) =
+        Utc::now().checked_sub_signed(chrono::Duration::days(i64::from(older_than_days)))
+    else {
+        return Ok(0);
+    };
     let mut sql = Sql::new(<A::Database as Driver>::DIALECT);
     sql.push("DELETE FROM ")
         .ident("audit_logs")

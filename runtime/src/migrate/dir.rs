@@ -247,10 +247,13 @@ impl MigrationDir {
     /// older (two diffs in one second, or a clock behind the directory).
     pub fn next_version(&self, now: i64) -> Result<i64, Error> {
         let newest = self.migrations()?.last().map(|m| m.version);
-        Ok(match newest {
-            Some(v) if v >= now => v + 1,
-            _ => now,
-        })
+        match newest {
+            Some(v) if v >= now => v.checked_add(1).ok_or_else(|| Error::MigrationName {
+                file: format!("{v}_*.up.sql"),
+                why: "its version is the largest there is, so no migration can follow it; rename it with a yyyymmddHHMMSS version".into(),
+            }),
+            _ => Ok(now),
+        }
     }
 
     /// Writes a new pair and returns their paths.
@@ -341,6 +344,18 @@ mod tests {
         assert_eq!(dir.next_version(20250101000000).ok(), Some(20250101000001));
         assert_eq!(dir.next_version(20240101000000).ok(), Some(20250101000001));
         assert_eq!(dir.next_version(20260101000000).ok(), Some(20260101000000));
+        // A version at the top of the range has no successor: an error
+        // that names the file, not an overflow.
+        let _ = dir.write_migration(i64::MAX, "last", "SELECT 1;\n", "");
+        let err = dir
+            .next_version(20260101000000)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.contains(&i64::MAX.to_string()) && err.contains("rename"),
+            "{err}"
+        );
         let _ = std::fs::remove_dir_all(dir.path());
     }
 

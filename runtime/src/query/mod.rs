@@ -212,6 +212,15 @@ impl Spec {
                 Order::Desc => " DESC",
             });
         }
+        for (what, n) in [("limit", self.limit), ("offset", self.offset)] {
+            if let Some(n) = n.filter(|&n| n < 0) {
+                // Engines disagree on a negative LIMIT (an error, or no
+                // limit at all): refused the same way everywhere.
+                return Err(Error::Bind(format!(
+                    "the query's {what} is {n}; it must be 0 or more"
+                )));
+            }
+        }
         match (self.limit, self.offset) {
             (Some(limit), offset) => {
                 sql.push(" LIMIT ").bind(Value::I64(limit));
