@@ -79,14 +79,29 @@ pub fn key_text(meta: &Meta, key: &[Value]) -> String {
 /// A row's values decoded in column order.
 pub fn decode_row<DB: Driver>(meta: &Meta, row: &DB::Row) -> Result<Vec<Value>, Error> {
     let mut values = Vec::with_capacity(meta.kinds.len());
+    decode_row_into::<DB>(meta, row, &mut values)?;
+    Ok(values)
+}
+
+/// [`decode_row`] into `values`, which is emptied first (its allocation
+/// is reused).
+#[inline]
+fn decode_row_into<DB: Driver>(
+    meta: &Meta,
+    row: &DB::Row,
+    values: &mut Vec<Value>,
+) -> Result<(), Error> {
+    values.clear();
+    values.reserve(meta.kinds.len());
     for i in 0..meta.kinds.len() {
         values.push(decode_column::<DB>(meta, row, i, i)?);
     }
-    Ok(values)
+    Ok(())
 }
 
 /// Result column `at` decoded as column `i` of `meta`'s table; a value
 /// that does not decode names the column.
+#[inline]
 fn decode_column<DB: Driver>(
     meta: &Meta,
     row: &DB::Row,
@@ -115,11 +130,24 @@ pub async fn fetch_rows<DB: Driver>(
 /// `collect` would not know the count and would regrow the vector while
 /// decoding a batch.
 fn decode_rows<DB: Driver>(meta: &Meta, rows: &[DB::Row]) -> Result<Vec<Vec<Value>>, Error> {
-    let mut decoded = Vec::with_capacity(rows.len());
-    for row in rows {
-        decoded.push(decode_row::<DB>(meta, row)?);
+    decode_rows_into::<DB>(meta, rows, Vec::with_capacity(rows.len()))
+}
+
+/// [`decode_rows`] into the vectors of `buffers` (a batch's rows whose
+/// values were bound), so a batch allocates no second vector per row.
+fn decode_rows_into<DB: Driver>(
+    meta: &Meta,
+    rows: &[DB::Row],
+    mut buffers: Vec<Vec<Value>>,
+) -> Result<Vec<Vec<Value>>, Error> {
+    buffers.truncate(rows.len());
+    for (n, row) in rows.iter().enumerate() {
+        match buffers.get_mut(n) {
+            Some(values) => decode_row_into::<DB>(meta, row, values)?,
+            None => buffers.push(decode_row::<DB>(meta, row)?),
+        }
     }
-    Ok(decoded)
+    Ok(buffers)
 }
 
 pub async fn fetch_one<DB: Driver>(
@@ -382,7 +410,9 @@ async fn insert_group<DB: Driver>(
         .collect();
     if DB::RETURNING {
         // The rows come back from the database: their values move straight
-        // into the driver's arguments instead of being copied.
+        // into the driver's arguments instead of being copied, and the
+        // emptied vectors receive the rows as stored.
+        let mut rows = rows;
         let mut sql = Sql::new(DB::DIALECT);
         let audited = meta.table.audit && inline::applies::<DB>(meta);
         if audited {
@@ -394,7 +424,7 @@ async fn insert_group<DB: Driver>(
         push_insert(
             &mut sql,
             meta,
-            rows.into_iter(),
+            rows.iter_mut(),
             &included,
             |sql, row, i| {
                 sql.placeholder();
@@ -410,7 +440,7 @@ async fn insert_group<DB: Driver>(
             DB::bind(&mut args, value)?;
         }
         let stored = DB::fetch_all(conn, text, args).await?;
-        return decode_rows::<DB>(meta, &stored);
+        return decode_rows_into::<DB>(meta, &stored, rows);
     }
     // MySQL/MariaDB: the rows are returned as sent, so their values are
     // bound in place. The generated keys are consecutive from

@@ -124,8 +124,9 @@ fn push_number(text: &mut String, mut n: usize) {
             break;
         }
     }
-    for &d in &digits[start..] {
-        text.push(char::from(d));
+    // ASCII digits are UTF-8: one copy instead of a `push` per digit.
+    if let Ok(digits) = std::str::from_utf8(&digits[start..]) {
+        text.push_str(digits);
     }
 }
 
