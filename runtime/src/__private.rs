@@ -81,7 +81,7 @@ pub trait Codecs: Sync + 'static {
     fn encode(&'static self, fields: Self::Refs<'_>, out: &mut Vec<Value>);
     /// The fields from the next values; `None` when one does not fit (the
     /// error is kept in `values`).
-    fn decode(&'static self, values: &mut Values) -> Option<Self::Out>;
+    fn decode(&'static self, values: &mut Values<'_>) -> Option<Self::Out>;
 }
 
 /// A model's column types as its codecs give them, in column order.
@@ -111,7 +111,7 @@ macro_rules! codec_tuples {
             fn encode(&'static self, fields: Self::Refs<'_>, out: &mut Vec<Value>) {
                 $(out.push((self.$idx.to)(fields.$idx));)+
             }
-            fn decode(&'static self, values: &mut Values) -> Option<Self::Out> {
+            fn decode(&'static self, values: &mut Values<'_>) -> Option<Self::Out> {
                 Some(($(values.next_with(self.$idx.from)?,)+))
             }
         }
@@ -131,7 +131,7 @@ macro_rules! codec_tuples {
             fn encode(&'static self, fields: Self::Refs<'_>, out: &mut Vec<Value>) {
                 $(self.0.$idx.encode(fields.$idx, out);)+
             }
-            fn decode(&'static self, values: &mut Values) -> Option<Self::Out> {
+            fn decode(&'static self, values: &mut Values<'_>) -> Option<Self::Out> {
                 Some(($(self.0.$idx.decode(values)?,)+))
             }
         }
@@ -157,7 +157,7 @@ impl Codecs for () {
     type Out = ();
     type Refs<'a> = ();
     fn encode(&'static self, (): (), _: &mut Vec<Value>) {}
-    fn decode(&'static self, _: &mut Values) -> Option<()> {
+    fn decode(&'static self, _: &mut Values<'_>) -> Option<()> {
         Some(())
     }
 }
@@ -166,37 +166,45 @@ impl Codecs for () {
 /// models in [`Group`]s of this many.
 pub const TUPLE_MAX: usize = 12;
 
-/// A model's fields as values, in column order.
-pub fn encode<C: Codecs>(codecs: &'static C, len: usize, fields: C::Refs<'_>) -> Vec<Value> {
-    let mut out = Vec::with_capacity(len);
-    codecs.encode(fields, &mut out);
-    out
+/// Appends a model's fields as values, in column order (`len` of them).
+pub fn encode<C: Codecs>(
+    codecs: &'static C,
+    len: usize,
+    out: &mut Vec<Value>,
+    fields: C::Refs<'_>,
+) {
+    out.reserve(len);
+    codecs.encode(fields, out);
 }
 
-/// A model's fields from its values, in column order; the error names the
-/// first column that did not decode.
+/// The values a model's fields are read from: one row's, or the next row's
+/// of a batch whose rows are stored one after another.
+pub type Fields = std::vec::IntoIter<Value>;
+
+/// A model's fields from the next values, in column order; the error names
+/// the first column that did not decode.
 pub fn decode<C: Codecs>(
     def: &'static ModelDef,
     codecs: &'static C,
-    values: Vec<Value>,
+    values: &mut Fields,
 ) -> Result<C::Out, Error> {
     let mut values = Values::new(def, values);
     codecs.decode(&mut values).ok_or_else(|| values.error())
 }
 
 /// A model's values being turned back into its fields, in column order.
-pub struct Values {
+pub struct Values<'a> {
     def: &'static ModelDef,
-    values: std::vec::IntoIter<Value>,
+    values: &'a mut Fields,
     index: usize,
     error: Option<Error>,
 }
 
-impl Values {
-    fn new(def: &'static ModelDef, values: Vec<Value>) -> Values {
+impl<'a> Values<'a> {
+    fn new(def: &'static ModelDef, values: &'a mut Fields) -> Values<'a> {
         Values {
             def,
-            values: values.into_iter(),
+            values,
             index: 0,
             error: None,
         }
@@ -298,7 +306,7 @@ pub fn from_row<M: Model, R: Row>(row: &R) -> Result<M, sqlx::Error> {
                 .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
         );
     }
-    M::__from_values::<R>(values).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+    M::__from_values::<R>(&mut values.into_iter()).map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
 static STUB_COLUMNS: [Column; 0] = [];

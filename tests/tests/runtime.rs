@@ -487,6 +487,38 @@ async fn trashed_rows_in_a_batch<DB: Driver>(engine: Engine, pool: &sqlx::Pool<D
         trashed_before + 2
     );
 
+    // Batches of 4: statements split at the batch boundary and between
+    // live and trashed rows ([V-0] [V-1] [V-2 V-3] | [V-4] [V-5] [V-6]).
+    let rows: Vec<Product> = (0..7)
+        .map(|i| {
+            let mut p = product(&format!("V-{i}"), "mixed");
+            if i % 3 == 1 {
+                p.deleted_at = Some(at);
+            }
+            p
+        })
+        .collect();
+    let sent = rows.clone();
+    let stored = Product::insert_many(pool, rows, 4).await.unwrap();
+    assert_eq!(stored.len(), sent.len(), "{engine:?}");
+    for (row, sent) in stored.iter().zip(&sent) {
+        assert_eq!(row.sku, sent.sku, "{engine:?}: in order");
+        assert_eq!(
+            row.deleted_at.is_some(),
+            sent.deleted_at.is_some(),
+            "{engine:?}"
+        );
+        let found = Product::query()
+            .with_trashed()
+            .filter("id = ", row.id)
+            .fetch_optional(pool)
+            .await
+            .unwrap();
+        assert_eq!(found.as_ref(), Some(row), "{engine:?}: as stored");
+        let log = audit_rows(pool, "rt_products", row.id).await;
+        assert_eq!(actions(&log), ["CREATE"], "{engine:?}: {}", row.sku);
+    }
+
     // Three statements (live, trashed, live); the last one breaks live-row
     // uniqueness, and none of the rows stays.
     let mut trashed = product("U-1", "mixed");

@@ -107,7 +107,7 @@ impl Codecs {
             .collect();
         let refs = self.tree.render(&refs, &tuple, &tuple);
         let count = self.count;
-        quote!(__d::encode(&CODECS, #count, #refs))
+        quote!(__d::encode(&CODECS, #count, out, #refs))
     }
 
     /// The pattern binding `bindings` to the decoded fields.

@@ -33,11 +33,11 @@ pub fn register(model: &Model, codecs: &Codecs) -> TokenStream {
             fn __def() -> &'static __d::ModelDef {
                 &MODEL
             }
-            fn __values<C>(&self) -> ::std::vec::Vec<__d::Value> {
+            fn __values<C>(&self, out: &mut ::std::vec::Vec<__d::Value>) {
                 #encode
             }
             fn __from_values<C>(
-                values: ::std::vec::Vec<__d::Value>,
+                values: &mut __d::Fields,
             ) -> ::std::result::Result<Self, ::dbgen::Error> {
                 match __d::decode(&MODEL, &CODECS, values) {
                     ::std::result::Result::Ok(#pattern) => {
@@ -72,11 +72,9 @@ pub fn stub(input: &DeriveInput) -> TokenStream {
             fn __def() -> &'static ::dbgen::__private::ModelDef {
                 &::dbgen::__private::STUB_DEF
             }
-            fn __values<C>(&self) -> ::std::vec::Vec<::dbgen::__private::Value> {
-                ::std::vec::Vec::new()
-            }
+            fn __values<C>(&self, _: &mut ::std::vec::Vec<::dbgen::__private::Value>) {}
             fn __from_values<C>(
-                _: ::std::vec::Vec<::dbgen::__private::Value>,
+                _: &mut ::dbgen::__private::Fields,
             ) -> ::std::result::Result<Self, ::dbgen::Error> {
                 ::std::result::Result::Err(::dbgen::__private::stub_error())
             }

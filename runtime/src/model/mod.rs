@@ -8,6 +8,7 @@
 
 pub mod meta;
 pub mod ops;
+pub mod rows;
 pub mod run;
 
 use sqlx::Acquire;
@@ -20,6 +21,7 @@ use crate::schema::Table;
 use crate::value::{KeyValue, Value};
 use meta::Meta;
 use ops::Scope;
+use rows::Rows;
 use run::{RowChange, Target};
 
 /// Sort direction for [`Query::order_by`].
@@ -45,13 +47,14 @@ pub trait Model: Sized + Send + Sync + 'static {
     /// Generated: the fields, in column order. Generic over the database
     /// (`C`) only so that rustc compiles it where a helper is used rather
     /// than in every crate that defines models.
+    /// Appends them to `out` (a batch's rows go into one vector).
     #[doc(hidden)]
-    fn __values<C>(&self) -> Vec<Value>;
+    fn __values<C>(&self, out: &mut Vec<Value>);
 
-    /// Generated: the model from values in column order (generic like
-    /// [`Model::__values`]).
+    /// Generated: the model from the next values, in column order (generic
+    /// like [`Model::__values`]).
     #[doc(hidden)]
-    fn __from_values<C>(values: Vec<Value>) -> Result<Self, Error>;
+    fn __from_values<C>(values: &mut crate::__private::Fields) -> Result<Self, Error>;
 
     /// The table this model maps to, as schema IR.
     fn table() -> &'static Table {
@@ -76,10 +79,10 @@ pub trait Model: Sized + Send + Sync + 'static {
         A: Acquire<'c> + Send + 'c,
         A::Database: Driver,
     {
-        let row = self.__values::<A::Database>();
+        let row = values_of::<Self, A::Database>(&self);
         run::decode(
             run::insert_one(db, Self::__def(), row),
-            Self::__from_values::<A::Database>,
+            from_row::<Self, A::Database>,
         )
     }
 
@@ -94,7 +97,7 @@ pub trait Model: Sized + Send + Sync + 'static {
         A: Acquire<'c> + Send + 'c,
         A::Database: Driver,
     {
-        let values = rows.iter().map(Self::__values::<A::Database>).collect();
+        let values = Rows::encode(&rows, Self::__values::<A::Database>);
         run::decode(
             run::insert(db, Self::__def(), values, batch),
             decode_all::<Self, A::Database>,
@@ -107,10 +110,10 @@ pub trait Model: Sized + Send + Sync + 'static {
         A: Acquire<'c> + Send + 'a,
         A::Database: Driver,
     {
-        let row = self.__values::<A::Database>();
+        let row = values_of::<Self, A::Database>(self);
         run::write_back(
             run::update(db, Self::__def(), row),
-            Self::__from_values::<A::Database>,
+            from_row::<Self, A::Database>,
             self,
         )
     }
@@ -135,10 +138,10 @@ pub trait Model: Sized + Send + Sync + 'static {
         A: Acquire<'c> + Send + 'a,
         A::Database: Driver,
     {
-        let row = self.__values::<A::Database>();
+        let row = values_of::<Self, A::Database>(self);
         run::write_back(
             run::change(db, Self::__def(), RowChange::Delete, Target::Row(row)),
-            Self::__from_values::<A::Database>,
+            from_row::<Self, A::Database>,
             self,
         )
     }
@@ -159,10 +162,10 @@ pub trait Model: Sized + Send + Sync + 'static {
         A: Acquire<'c> + Send + 'a,
         A::Database: Driver,
     {
-        let row = self.__values::<A::Database>();
+        let row = values_of::<Self, A::Database>(self);
         run::write_back(
             run::change(db, Self::__def(), RowChange::Restore, Target::Row(row)),
-            Self::__from_values::<A::Database>,
+            from_row::<Self, A::Database>,
             self,
         )
     }
@@ -197,7 +200,7 @@ pub trait Model: Sized + Send + Sync + 'static {
                 db,
                 Self::__def(),
                 RowChange::ForceDelete,
-                Target::Row(self.__values::<A::Database>()),
+                Target::Row(values_of::<Self, A::Database>(self)),
             ),
             drop_row,
         )
@@ -254,18 +257,32 @@ fn drop_row(_: Vec<Value>) -> Result<(), Error> {
     Ok(())
 }
 
+/// The model's fields as values.
+fn values_of<M: Model, C>(model: &M) -> Vec<Value> {
+    let mut values = Vec::new();
+    model.__values::<C>(&mut values);
+    values
+}
+
+/// One row decoded into a model.
+pub(crate) fn from_row<M: Model, C>(row: Vec<Value>) -> Result<M, Error> {
+    M::__from_values::<C>(&mut row.into_iter())
+}
+
 /// Rows decoded into models.
-pub(crate) fn decode_all<M: Model, C>(rows: Vec<Vec<Value>>) -> Result<Vec<M>, Error> {
+pub(crate) fn decode_all<M: Model, C>(rows: Rows) -> Result<Vec<M>, Error> {
     // Collected by hand: through `Result`, `collect` would not know the
     // count and would regrow (and move) the models while decoding a batch.
     let mut models = Vec::with_capacity(rows.len());
-    for row in rows {
-        models.push(M::__from_values::<C>(row)?);
+    let count = rows.len();
+    let mut values = rows.into_values().into_iter();
+    for _ in 0..count {
+        models.push(M::__from_values::<C>(&mut values)?);
     }
     Ok(models)
 }
 
 /// An optional row decoded into a model.
 pub(crate) fn decode_optional<M: Model, C>(row: Option<Vec<Value>>) -> Result<Option<M>, Error> {
-    row.map(M::__from_values::<C>).transpose()
+    row.map(from_row::<M, C>).transpose()
 }

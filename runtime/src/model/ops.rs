@@ -3,6 +3,7 @@
 //! is generated or monomorphized per model.
 
 use super::meta::Meta;
+use super::rows::Rows;
 use crate::Error;
 use crate::audit::compound::Returning;
 use crate::audit::write::{self as audit, Action, Entry, full_row_json, row_json};
@@ -83,15 +84,13 @@ pub fn decode_row<DB: Driver>(meta: &Meta, row: &DB::Row) -> Result<Vec<Value>, 
     Ok(values)
 }
 
-/// [`decode_row`] into `values`, which is emptied first (its allocation
-/// is reused).
+/// [`decode_row`] appended to `values`.
 #[inline]
 fn decode_row_into<DB: Driver>(
     meta: &Meta,
     row: &DB::Row,
     values: &mut Vec<Value>,
 ) -> Result<(), Error> {
-    values.clear();
     values.reserve(meta.kinds.len());
     for i in 0..meta.kinds.len() {
         values.push(decode_column::<DB>(meta, row, i, i)?);
@@ -120,34 +119,31 @@ pub async fn fetch_rows<DB: Driver>(
     conn: &mut DB::Connection,
     meta: &Meta,
     sql: Sql,
-) -> Result<Vec<Vec<Value>>, Error> {
+) -> Result<Rows, Error> {
     let (text, values) = sql.finish();
     let rows = DB::fetch_all(conn, text, arguments::<DB>(values)?).await?;
     decode_rows::<DB>(meta, &rows)
 }
 
-/// Rows decoded in column order. Collected by hand: through `Result`,
-/// `collect` would not know the count and would regrow the vector while
-/// decoding a batch.
-fn decode_rows<DB: Driver>(meta: &Meta, rows: &[DB::Row]) -> Result<Vec<Vec<Value>>, Error> {
-    decode_rows_into::<DB>(meta, rows, Vec::with_capacity(rows.len()))
+/// Rows decoded in column order, into one vector.
+fn decode_rows<DB: Driver>(meta: &Meta, rows: &[DB::Row]) -> Result<Rows, Error> {
+    decode_rows_into::<DB>(meta, rows, Rows::default())
 }
 
-/// [`decode_rows`] into the vectors of `buffers` (a batch's rows whose
-/// values were bound), so a batch allocates no second vector per row.
+/// [`decode_rows`] into the allocation of `buffer` (a batch whose values
+/// were just bound), so a batch allocates nothing more for them.
 fn decode_rows_into<DB: Driver>(
     meta: &Meta,
     rows: &[DB::Row],
-    mut buffers: Vec<Vec<Value>>,
-) -> Result<Vec<Vec<Value>>, Error> {
-    buffers.truncate(rows.len());
-    for (n, row) in rows.iter().enumerate() {
-        match buffers.get_mut(n) {
-            Some(values) => decode_row_into::<DB>(meta, row, values)?,
-            None => buffers.push(decode_row::<DB>(meta, row)?),
-        }
+    buffer: Rows,
+) -> Result<Rows, Error> {
+    let width = meta.kinds.len();
+    let mut values = buffer.cleared(width).into_values();
+    values.reserve(width * rows.len());
+    for row in rows {
+        decode_row_into::<DB>(meta, row, &mut values)?;
     }
-    Ok(buffers)
+    Ok(Rows::from_values(width, values))
 }
 
 pub async fn fetch_one<DB: Driver>(
@@ -206,13 +202,13 @@ fn omitted(meta: &Meta, row: &[Value], i: usize) -> bool {
 
 /// Sets `created_at` (when not given) and `updated_at` of new rows, all
 /// to one instant (so a new row's created_at equals its updated_at).
-fn stamp_new(meta: &Meta, rows: &mut [Vec<Value>]) {
+fn stamp_new(meta: &Meta, rows: &mut Rows) {
     let created = meta.created_at.map(|i| (i, meta.now(i)));
     let updated = meta.updated_at.map(|i| match &created {
         Some((c, now)) if meta.kinds[*c] == meta.kinds[i] => (i, now.clone()),
         _ => (i, meta.now(i)),
     });
-    for row in rows {
+    for row in rows.iter_mut() {
         if let Some((i, now)) = &created
             && row[*i].is_null()
         {
@@ -288,7 +284,7 @@ fn push_insert_into(sql: &mut Sql, meta: &Meta, included: &[usize]) {
 async fn insert_kept<DB: Driver>(
     conn: &mut DB::Connection,
     meta: &Meta,
-    rows: &[Vec<Value>],
+    rows: &Rows,
     included: &[usize],
 ) -> Result<crate::driver::Done, Error> {
     let mut sql = Sql::new(DB::DIALECT);
@@ -313,7 +309,7 @@ async fn insert_audited_postgres<DB: Driver>(
     conn: &mut DB::Connection,
     meta: &Meta,
     row: Vec<Value>,
-) -> Result<Vec<Vec<Value>>, Error> {
+) -> Result<Rows, Error> {
     let included: Vec<usize> = (0..meta.kinds.len())
         .filter(|&i| !omitted(meta, &row, i))
         .collect();
@@ -339,7 +335,7 @@ async fn insert_audited_mariadb<DB: Driver>(
     conn: &mut DB::Connection,
     meta: &Meta,
     row: &[Value],
-) -> Result<Vec<Vec<Value>>, Error> {
+) -> Result<Rows, Error> {
     let included: Vec<usize> = (0..meta.kinds.len())
         .filter(|&i| !omitted(meta, row, i))
         .collect();
@@ -387,11 +383,11 @@ async fn insert_audited_mariadb<DB: Driver>(
             };
             let mut row = row.to_vec();
             row[k] = decode_column::<DB>(meta, id, 0, k)?;
-            Ok(vec![row])
+            Ok(Rows::one(row))
         }
         Returning::Nothing => {
             DB::execute(conn, text, args).await?;
-            Ok(vec![row.to_vec()])
+            Ok(Rows::one(row.to_vec()))
         }
     }
 }
@@ -400,8 +396,8 @@ async fn insert_audited_mariadb<DB: Driver>(
 async fn insert_group<DB: Driver>(
     conn: &mut DB::Connection,
     meta: &Meta,
-    rows: Vec<Vec<Value>>,
-) -> Result<Vec<Vec<Value>>, Error> {
+    rows: Rows,
+) -> Result<Rows, Error> {
     let Some(first) = rows.first() else {
         return Ok(rows);
     };
@@ -410,8 +406,8 @@ async fn insert_group<DB: Driver>(
         .collect();
     if DB::RETURNING {
         // The rows come back from the database: their values move straight
-        // into the driver's arguments instead of being copied, and the
-        // emptied vectors receive the rows as stored.
+        // into the driver's arguments instead of being copied, and the rows
+        // as stored are decoded into the same vector.
         let mut rows = rows;
         let mut sql = Sql::new(DB::DIALECT);
         let audited = meta.table.audit && inline::applies::<DB>(meta);
@@ -421,16 +417,10 @@ async fn insert_group<DB: Driver>(
         let mut args = DB::Arguments::default();
         let count = rows.len() * included.len();
         sqlx::Arguments::reserve(&mut args, count, count * 16);
-        push_insert(
-            &mut sql,
-            meta,
-            rows.iter_mut(),
-            &included,
-            |sql, row, i| {
-                sql.placeholder();
-                DB::bind(&mut args, take(meta, row, i))
-            },
-        )?;
+        push_insert(&mut sql, meta, rows.iter_mut(), &included, |sql, row, i| {
+            sql.placeholder();
+            DB::bind(&mut args, take(meta, row, i))
+        })?;
         sql.push(" RETURNING ").idents(meta.columns());
         if audited {
             inline::push_create_audit(&mut sql, meta, None);
@@ -466,12 +456,12 @@ async fn insert_group<DB: Driver>(
     let defaulted = (0..meta.kinds.len())
         .any(|i| !included.contains(&i) && Some(i) != meta.auto_key && Some(i) != meta.soft_delete);
     if defaulted {
-        let mut stored = Vec::with_capacity(rows.len());
-        for row in &rows {
+        let mut stored = Rows::with_capacity(meta.kinds.len(), rows.len());
+        for row in rows.iter() {
             let key = key_of(meta, row);
             match find::<DB>(conn, meta, &key, Scope::WithTrashed, false).await? {
                 Some(values) => stored.push(values),
-                None => stored.push(row.clone()),
+                None => stored.push(row.iter().cloned()),
             }
         }
         return Ok(stored);
@@ -484,9 +474,9 @@ async fn insert_group<DB: Driver>(
 pub async fn insert<DB: Driver>(
     conn: &mut DB::Connection,
     meta: &Meta,
-    rows: Vec<Vec<Value>>,
+    rows: Rows,
     batch: usize,
-) -> Result<Vec<Vec<Value>>, Error> {
+) -> Result<Rows, Error> {
     let mut rows = rows;
     stamp_new(meta, &mut rows);
     let batch = batch.max(1);
@@ -495,8 +485,8 @@ pub async fn insert<DB: Driver>(
     // columns, spelled from the stored rows (see `insert_group`).
     let inline_audit = meta.table.audit && inline::applies::<DB>(meta);
     if DB::DIALECT == Dialect::Postgres && meta.table.audit && rows.len() == 1 {
-        let Some(row) = rows.pop() else {
-            return Ok(rows);
+        let Some(row) = rows.into_one() else {
+            return Ok(Rows::default());
         };
         return insert_audited_postgres::<DB>(conn, meta, row).await;
     }
@@ -504,12 +494,10 @@ pub async fn insert<DB: Driver>(
         && meta.table.audit
         && rows.len() == 1
         && inline::change_applies::<DB>(conn, meta)
+        && let Some(row) = rows.first()
     {
-        let Some(row) = rows.pop() else {
-            return Ok(rows);
-        };
-        match insert_audited_mariadb::<DB>(conn, meta, &row).await {
-            Err(e) if compound::refused(&e) => rows.push(row),
+        match insert_audited_mariadb::<DB>(conn, meta, row).await {
+            Err(e) if compound::refused(&e) => {}
             stored => return stored,
         }
     }
@@ -526,9 +514,10 @@ pub async fn insert<DB: Driver>(
 
 /// Whether every row leaves out the same columns (and so goes in one
 /// statement).
-fn one_group(meta: &Meta, rows: &[Vec<Value>]) -> bool {
-    rows.split_first()
-        .is_none_or(|(first, rest)| rest.iter().all(|row| same_omitted(meta, first, row)))
+fn one_group(meta: &Meta, rows: &Rows) -> bool {
+    let mut rows = rows.iter();
+    rows.next()
+        .is_none_or(|first| rows.all(|row| same_omitted(meta, first, row)))
 }
 
 fn same_omitted(meta: &Meta, a: &[Value], b: &[Value]) -> bool {
@@ -540,27 +529,41 @@ fn same_omitted(meta: &Meta, a: &[Value], b: &[Value]) -> bool {
 async fn insert_chunks<DB: Driver>(
     conn: &mut DB::Connection,
     meta: &Meta,
-    rows: Vec<Vec<Value>>,
+    rows: Rows,
     batch: usize,
-) -> Result<Vec<Vec<Value>>, Error> {
-    let mut stored = Vec::with_capacity(rows.len());
-    let mut rest = rows.into_iter().peekable();
-    while rest.peek().is_some() {
-        let chunk: Vec<Vec<Value>> = rest.by_ref().take(batch).collect();
-        // Rows keep their order; consecutive rows with the same omitted
-        // columns go in one statement.
-        let mut group: Vec<Vec<Value>> = Vec::new();
-        let mut inserted = Vec::with_capacity(chunk.len());
-        for row in chunk {
-            let same = group
-                .first()
-                .is_none_or(|first| same_omitted(meta, first, &row));
-            if !same {
-                inserted.extend(insert_group::<DB>(conn, meta, std::mem::take(&mut group)).await?);
+) -> Result<Rows, Error> {
+    // Rows keep their order; consecutive rows of one chunk with the same
+    // omitted columns go in one statement. The statements' sizes first,
+    // then the rows moved into them.
+    let mut groups: Vec<(usize, bool)> = Vec::new(); // (rows, ends a chunk)
+    let mut previous: Option<&[Value]> = None;
+    for (n, row) in rows.iter().enumerate() {
+        let chunk_start = n % batch == 0;
+        let same = !chunk_start && previous.is_some_and(|p| same_omitted(meta, p, row));
+        previous = Some(row);
+        match groups.last_mut() {
+            Some((count, _)) if same => *count += 1,
+            _ => {
+                if let Some(last) = groups.last_mut() {
+                    last.1 = chunk_start;
+                }
+                groups.push((1, false));
             }
-            group.push(row);
         }
-        inserted.extend(insert_group::<DB>(conn, meta, group).await?);
+    }
+    if let Some(last) = groups.last_mut() {
+        last.1 = true;
+    }
+    let width = rows.width();
+    let mut stored = Rows::with_capacity(width, rows.len());
+    let mut values = rows.into_values().into_iter();
+    let mut inserted = Rows::with_capacity(width, batch);
+    for (count, ends_chunk) in groups {
+        let group = Rows::take_front(&mut values, width, count);
+        inserted.append(insert_group::<DB>(conn, meta, group).await?);
+        if !ends_chunk {
+            continue;
+        }
         if meta.table.audit && !inline::applies::<DB>(meta) {
             let entries = inserted
                 .iter()
@@ -570,7 +573,7 @@ async fn insert_chunks<DB: Driver>(
                 .collect();
             audit::write::<DB>(conn, entries).await?;
         }
-        stored.extend(inserted);
+        stored.append(std::mem::take(&mut inserted));
     }
     Ok(stored)
 }

@@ -10,6 +10,7 @@ use std::task::{Context, Poll};
 use sqlx::Acquire;
 
 use super::ops::{self, Scope};
+use super::rows::Rows;
 use crate::Error;
 use crate::driver::{BoxFuture, Driver};
 use crate::registry::ModelDef;
@@ -87,9 +88,9 @@ fn single_key(def: &'static ModelDef, id: Value) -> Result<Vec<Value>, Error> {
 pub fn insert<'f, 'c, A>(
     db: A,
     def: &'static ModelDef,
-    rows: Vec<Vec<Value>>,
+    rows: Rows,
     batch: usize,
-) -> BoxFuture<'f, Result<Vec<Vec<Value>>, Error>>
+) -> BoxFuture<'f, Result<Rows, Error>>
 where
     A: Acquire<'c> + Send + 'f,
     A::Database: Driver,
@@ -111,8 +112,8 @@ where
     A::Database: Driver,
 {
     Box::pin(async move {
-        let rows = insert(db, def, vec![row], 1).await?;
-        rows.into_iter().next().ok_or_else(|| {
+        let rows = insert(db, def, Rows::one(row), 1).await?;
+        rows.into_one().ok_or_else(|| {
             Error::Decode(format!(
                 "the INSERT into `{}` returned no row",
                 def.type_name()

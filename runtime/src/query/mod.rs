@@ -13,6 +13,7 @@ use crate::driver::{BoxFuture, Driver, arguments, begin};
 use crate::model::Model;
 use crate::model::meta::Meta;
 use crate::model::ops::{self, Scope, push_scope, select_columns};
+use crate::model::rows::Rows;
 use crate::model::run;
 use crate::model::{decode_all, decode_optional};
 use crate::registry::ModelDef;
@@ -261,11 +262,7 @@ impl Spec {
     }
 
     /// The rows, acquiring a connection from `db`.
-    fn fetch_with<'c, A>(
-        self,
-        db: A,
-        def: &'static ModelDef,
-    ) -> BoxFuture<'c, Result<Vec<Vec<Value>>, Error>>
+    fn fetch_with<'c, A>(self, db: A, def: &'static ModelDef) -> BoxFuture<'c, Result<Rows, Error>>
     where
         A: Acquire<'c> + Send + 'c,
         A::Database: Driver,
@@ -281,7 +278,7 @@ impl Spec {
         &self,
         conn: &mut DB::Connection,
         meta: &Meta,
-    ) -> Result<Vec<Vec<Value>>, Error> {
+    ) -> Result<Rows, Error> {
         let sql = self.select(meta, DB::DIALECT)?;
         fetch_values::<DB>(conn, meta, sql).await
     }
@@ -352,7 +349,7 @@ impl Spec {
                 let entry = Entry::new(meta, row, Action::Delete).old(full_row_json(meta, row));
                 match meta.soft_delete {
                     Some(soft) => {
-                        let mut new = row.clone();
+                        let mut new = row.to_vec();
                         for (i, value) in &set {
                             new[*i] = value.clone();
                         }
@@ -373,6 +370,6 @@ pub(crate) async fn fetch_values<DB: Driver>(
     conn: &mut DB::Connection,
     meta: &Meta,
     sql: Sql,
-) -> Result<Vec<Vec<Value>>, Error> {
+) -> Result<Rows, Error> {
     ops::fetch_rows::<DB>(conn, meta, sql).await
 }

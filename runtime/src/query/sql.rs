@@ -113,20 +113,43 @@ impl Sql {
 
 /// Appends `n` in decimal, with no string of its own (a batch INSERT has
 /// one placeholder per value, and `write!` costs several times this).
-fn push_number(text: &mut String, mut n: usize) {
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
+/// Numbers below 10 000, every placeholder of all but the largest batches,
+/// are written digit by digit without a loop.
+fn push_number(text: &mut String, n: usize) {
+    let digit = |d: usize| char::from(b'0' + (d % 10) as u8);
+    match n {
+        0..10 => text.push(digit(n)),
+        10..100 => {
+            text.push(digit(n / 10));
+            text.push(digit(n));
         }
-    }
-    // ASCII digits are UTF-8: one copy instead of a `push` per digit.
-    if let Ok(digits) = std::str::from_utf8(&digits[start..]) {
-        text.push_str(digits);
+        100..1000 => {
+            text.push(digit(n / 100));
+            text.push(digit(n / 10));
+            text.push(digit(n));
+        }
+        1000..10000 => {
+            text.push(digit(n / 1000));
+            text.push(digit(n / 100));
+            text.push(digit(n / 10));
+            text.push(digit(n));
+        }
+        _ => {
+            let mut digits = [0u8; 20];
+            let mut start = digits.len();
+            let mut n = n;
+            loop {
+                start -= 1;
+                digits[start] = b'0' + (n % 10) as u8;
+                n /= 10;
+                if n == 0 {
+                    break;
+                }
+            }
+            for &d in &digits[start..] {
+                text.push(char::from(d));
+            }
+        }
     }
 }
 
@@ -149,7 +172,21 @@ mod tests {
 
     #[test]
     fn numbers_in_decimal() {
-        for n in [0, 7, 10, 99, 100, 12_345, 1_000_000, usize::MAX] {
+        for n in [
+            0,
+            7,
+            9,
+            10,
+            99,
+            100,
+            999,
+            1000,
+            9999,
+            10_000,
+            12_345,
+            1_000_000,
+            usize::MAX,
+        ] {
             let mut text = String::from("$");
             push_number(&mut text, n);
             assert_eq!(text, format!("${n}"));
