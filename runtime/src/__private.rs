@@ -10,8 +10,8 @@ use crate::schema::{Column, Table};
 
 pub use crate::registry::{ModelDef, ModelEntry};
 pub use crate::schema::{ColumnType, Table as TableDef};
-use crate::value::ValueError;
 pub use crate::value::{ColumnValue, Kind, Value};
+use crate::value::{ReadRow, ValueError};
 
 use crate::types::{SoftDeleteField, TimestampField};
 use crate::{Error, Model, SqlType};
@@ -35,6 +35,7 @@ pub struct Codec<T> {
     column: ColumnDef,
     to: fn(&T) -> Value,
     from: fn(Value) -> Result<T, ValueError>,
+    read: fn(&dyn ReadRow, usize) -> Result<T, ValueError>,
 }
 
 /// The codec of a field whose column type comes from its Rust type.
@@ -43,6 +44,7 @@ pub const fn field<T: SqlType>() -> Codec<T> {
         column: T::COLUMN,
         to: T::to_value,
         from: T::from_value,
+        read: T::read,
     }
 }
 
@@ -66,6 +68,7 @@ pub const fn typed<T: ColumnValue>() -> Codec<T> {
         column: (ColumnType::Text, false, T::KIND),
         to: T::to_value,
         from: T::from_value,
+        read: T::read,
     }
 }
 
@@ -81,7 +84,7 @@ pub trait Codecs: Sync + 'static {
     fn encode(&'static self, fields: Self::Refs<'_>, out: &mut Vec<Value>);
     /// The fields from the next values; `None` when one does not fit (the
     /// error is kept in `values`).
-    fn decode(&'static self, values: &mut Values<'_>) -> Option<Self::Out>;
+    fn decode(&'static self, values: &mut Values<'_, '_>) -> Option<Self::Out>;
 }
 
 /// A model's column types as its codecs give them, in column order.
@@ -111,8 +114,8 @@ macro_rules! codec_tuples {
             fn encode(&'static self, fields: Self::Refs<'_>, out: &mut Vec<Value>) {
                 $(out.push((self.$idx.to)(fields.$idx));)+
             }
-            fn decode(&'static self, values: &mut Values<'_>) -> Option<Self::Out> {
-                Some(($(values.next_with(self.$idx.from)?,)+))
+            fn decode(&'static self, values: &mut Values<'_, '_>) -> Option<Self::Out> {
+                Some(($(values.next(&self.$idx)?,)+))
             }
         }
         impl<$($name),+> Columns for ($(Codec<$name>,)+) {
@@ -131,7 +134,7 @@ macro_rules! codec_tuples {
             fn encode(&'static self, fields: Self::Refs<'_>, out: &mut Vec<Value>) {
                 $(self.0.$idx.encode(fields.$idx, out);)+
             }
-            fn decode(&'static self, values: &mut Values<'_>) -> Option<Self::Out> {
+            fn decode(&'static self, values: &mut Values<'_, '_>) -> Option<Self::Out> {
                 Some(($(self.0.$idx.decode(values)?,)+))
             }
         }
@@ -157,7 +160,7 @@ impl Codecs for () {
     type Out = ();
     type Refs<'a> = ();
     fn encode(&'static self, (): (), _: &mut Vec<Value>) {}
-    fn decode(&'static self, _: &mut Values<'_>) -> Option<()> {
+    fn decode(&'static self, _: &mut Values<'_, '_>) -> Option<()> {
         Some(())
     }
 }
@@ -177,31 +180,57 @@ pub fn encode<C: Codecs>(
     codecs.encode(fields, out);
 }
 
-/// The values a model's fields are read from: one row's, or the next row's
-/// of a batch whose rows are stored one after another.
-pub type Fields = std::vec::IntoIter<Value>;
+/// What a model's fields are read from: decoded values (one row's, or a
+/// batch's stored one after another), or a database row read column by
+/// column with no [`Value`] in between.
+pub struct Fields<'r> {
+    source: Source<'r>,
+}
+
+enum Source<'r> {
+    Values(std::vec::IntoIter<Value>),
+    Row { row: &'r dyn ReadRow, next: usize },
+}
+
+impl Fields<'static> {
+    /// Values, row after row.
+    pub(crate) fn values(values: Vec<Value>) -> Fields<'static> {
+        Fields {
+            source: Source::Values(values.into_iter()),
+        }
+    }
+}
+
+impl<'r> Fields<'r> {
+    /// The columns of `row`, in order.
+    pub(crate) fn row(row: &'r dyn ReadRow) -> Fields<'r> {
+        Fields {
+            source: Source::Row { row, next: 0 },
+        }
+    }
+}
 
 /// A model's fields from the next values, in column order; the error names
 /// the first column that did not decode.
 pub fn decode<C: Codecs>(
     def: &'static ModelDef,
     codecs: &'static C,
-    values: &mut Fields,
+    values: &mut Fields<'_>,
 ) -> Result<C::Out, Error> {
     let mut values = Values::new(def, values);
     codecs.decode(&mut values).ok_or_else(|| values.error())
 }
 
 /// A model's values being turned back into its fields, in column order.
-pub struct Values<'a> {
+pub struct Values<'a, 'r> {
     def: &'static ModelDef,
-    values: &'a mut Fields,
+    values: &'a mut Fields<'r>,
     index: usize,
     error: Option<Error>,
 }
 
-impl<'a> Values<'a> {
-    fn new(def: &'static ModelDef, values: &'a mut Fields) -> Values<'a> {
+impl<'a, 'r> Values<'a, 'r> {
+    fn new(def: &'static ModelDef, values: &'a mut Fields<'r>) -> Values<'a, 'r> {
         Values {
             def,
             values,
@@ -220,26 +249,28 @@ impl<'a> Values<'a> {
         })
     }
 
-    /// The next field, converted by `from`, or `None` (keeping the first
+    /// The next field, read by `codec`, or `None` (keeping the first
     /// error).
-    fn next_with<T>(&mut self, from: fn(Value) -> Result<T, ValueError>) -> Option<T> {
-        let value = self.take()?;
-        match from(value) {
+    #[inline]
+    fn next<T>(&mut self, codec: &Codec<T>) -> Option<T> {
+        self.index += 1;
+        let field = match &mut self.values.source {
+            Source::Values(values) => match values.next() {
+                Some(value) => (codec.from)(value),
+                None => Err(ValueError("fewer values than fields".into())),
+            },
+            Source::Row { row, next } => {
+                *next += 1;
+                (codec.read)(*row, *next - 1)
+            }
+        };
+        match field {
             Ok(v) => Some(v),
             Err(e) => {
                 self.fail(e.0);
                 None
             }
         }
-    }
-
-    fn take(&mut self) -> Option<Value> {
-        self.index += 1;
-        let value = self.values.next();
-        if value.is_none() {
-            self.fail("fewer values than fields".into());
-        }
-        value
     }
 
     fn fail(&mut self, message: String) {
@@ -260,26 +291,62 @@ impl<'a> Values<'a> {
 }
 
 /// A row type of one of the enabled drivers.
-pub trait Row: sqlx::Row {
+pub trait Row: sqlx::Row + ReadRow {
     /// Column `index` decoded as `kind`.
     fn value(&self, index: usize, kind: Kind) -> Result<Value, Error>;
+    /// The row, to read fields from ([`ColumnValue::read`]).
+    fn reader(&self) -> &dyn ReadRow;
+}
+
+/// A driver's error reading a column, as a field's: the cause alone (the
+/// caller names the column).
+#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
+fn read_error(error: sqlx::Error) -> ValueError {
+    match error {
+        sqlx::Error::ColumnDecode { source, .. } => ValueError(source.to_string()),
+        other => ValueError(other.to_string()),
+    }
 }
 
 macro_rules! rows {
-    ($($feature:literal => $row:ty, $db:ty;)*) => {$(
+    ($($feature:literal => $row:ty, $db:ty, $get:ident;)*) => {$(
         #[cfg(feature = $feature)]
         impl Row for $row {
             fn value(&self, index: usize, kind: Kind) -> Result<Value, Error> {
                 <$db as crate::driver::Driver>::decode(self, index, kind)
             }
+            fn reader(&self) -> &dyn ReadRow {
+                self
+            }
+        }
+
+        #[cfg(feature = $feature)]
+        impl ReadRow for $row {
+            fn decode(&self, index: usize, kind: Kind) -> Result<Value, ValueError> {
+                <$db as crate::driver::Driver>::decode(self, index, kind).map_err(|e| match e {
+                    Error::Database(e) => read_error(e),
+                    other => ValueError(other.to_string()),
+                })
+            }
+            rows!(@typed $get,
+                bool: bool, i16: i16, i32: i32, i64: i64, f32: f32, f64: f64,
+                string: String, bytes: Vec<u8>, json: serde_json::Value,
+                date: chrono::NaiveDate, time: chrono::NaiveTime,
+                date_time: chrono::NaiveDateTime,
+                date_time_utc: chrono::DateTime<chrono::Utc>);
+        }
+    )*};
+    (@typed $get:ident, $($method:ident: $t:ty),*) => {$(
+        fn $method(&self, index: usize) -> Result<Option<$t>, ValueError> {
+            sqlx::Row::$get::<Option<$t>, usize>(self, index).map_err(read_error)
         }
     )*};
 }
 
 rows! {
-    "postgres" => sqlx::postgres::PgRow, sqlx::Postgres;
-    "mysql" => sqlx::mysql::MySqlRow, sqlx::MySql;
-    "sqlite" => sqlx::sqlite::SqliteRow, sqlx::Sqlite;
+    "postgres" => sqlx::postgres::PgRow, sqlx::Postgres, try_get;
+    "mysql" => sqlx::mysql::MySqlRow, sqlx::MySql, try_get;
+    "sqlite" => sqlx::sqlite::SqliteRow, sqlx::Sqlite, try_get_unchecked;
 }
 
 /// `sqlx::FromRow` for every model: each column found by name (a
@@ -306,7 +373,7 @@ pub fn from_row<M: Model, R: Row>(row: &R) -> Result<M, sqlx::Error> {
                 .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
         );
     }
-    M::__from_values::<R>(&mut values.into_iter()).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+    M::__from_values::<R>(&mut Fields::values(values)).map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }
 
 static STUB_COLUMNS: [Column; 0] = [];

@@ -207,6 +207,40 @@ pub trait ColumnValue: Sized {
     }
     /// The field from a decoded value.
     fn from_value(value: Value) -> Result<Self, ValueError>;
+    /// The field read from column `index` of a row. The built-in types
+    /// read their own type from the driver, with no [`Value`] in between;
+    /// the default decodes a [`Value`] of [`ColumnValue::KIND`].
+    fn read(row: &dyn ReadRow, index: usize) -> Result<Self, ValueError> {
+        Self::from_value(row.decode(index, Self::KIND)?)
+    }
+    /// [`ColumnValue::read`] of a column that may be NULL (for `Option`).
+    fn read_opt(row: &dyn ReadRow, index: usize) -> Result<Option<Self>, ValueError> {
+        match row.decode(index, Self::KIND)? {
+            Value::Null(_) => Ok(None),
+            value => Self::from_value(value).map(Some),
+        }
+    }
+}
+
+/// A database row read column by column, as [`ColumnValue::read`] reads
+/// it: one method per built-in representation, the column decoded straight
+/// into its Rust type. Implemented for the rows of every enabled driver.
+pub trait ReadRow {
+    /// Column `index` decoded as a value of `kind`.
+    fn decode(&self, index: usize, kind: Kind) -> Result<Value, ValueError>;
+    fn bool(&self, index: usize) -> Result<Option<bool>, ValueError>;
+    fn i16(&self, index: usize) -> Result<Option<i16>, ValueError>;
+    fn i32(&self, index: usize) -> Result<Option<i32>, ValueError>;
+    fn i64(&self, index: usize) -> Result<Option<i64>, ValueError>;
+    fn f32(&self, index: usize) -> Result<Option<f32>, ValueError>;
+    fn f64(&self, index: usize) -> Result<Option<f64>, ValueError>;
+    fn string(&self, index: usize) -> Result<Option<String>, ValueError>;
+    fn bytes(&self, index: usize) -> Result<Option<Vec<u8>>, ValueError>;
+    fn json(&self, index: usize) -> Result<Option<serde_json::Value>, ValueError>;
+    fn date(&self, index: usize) -> Result<Option<NaiveDate>, ValueError>;
+    fn time(&self, index: usize) -> Result<Option<NaiveTime>, ValueError>;
+    fn date_time(&self, index: usize) -> Result<Option<NaiveDateTime>, ValueError>;
+    fn date_time_utc(&self, index: usize) -> Result<Option<DateTime<Utc>>, ValueError>;
 }
 
 /// A value a helper binds: the key a by-id helper (`find`,
@@ -267,10 +301,13 @@ impl<T: ColumnValue> ColumnValue for Option<T> {
             other => T::from_value(other).map(Some),
         }
     }
+    fn read(row: &dyn ReadRow, index: usize) -> Result<Self, ValueError> {
+        T::read_opt(row, index)
+    }
 }
 
 macro_rules! direct {
-    ($($rust:ty => $kind:ident),* $(,)?) => {$(
+    ($($rust:ty => $kind:ident $(by $read:ident)?),* $(,)?) => {$(
         impl ColumnValue for $rust {
             const KIND: Kind = Kind::$kind;
             fn to_value(&self) -> Value {
@@ -285,24 +322,33 @@ macro_rules! direct {
                     other => Err(ValueError::mismatch::<Self>(&other)),
                 }
             }
+            $(
+                fn read(row: &dyn ReadRow, index: usize) -> Result<Self, ValueError> {
+                    row.$read(index)?
+                        .ok_or_else(|| ValueError::mismatch::<Self>(&Value::Null(Kind::$kind)))
+                }
+                fn read_opt(row: &dyn ReadRow, index: usize) -> Result<Option<Self>, ValueError> {
+                    row.$read(index)
+                }
+            )?
         }
     )*};
 }
 
 direct! {
-    bool => Bool,
-    i16 => I16,
-    i32 => I32,
-    i64 => I64,
-    f32 => F32,
-    f64 => F64,
-    String => String,
-    Vec<u8> => Bytes,
-    serde_json::Value => Json,
-    NaiveDate => Date,
-    NaiveTime => Time,
-    NaiveDateTime => DateTime,
-    DateTime<Utc> => DateTimeUtc,
+    bool => Bool by bool,
+    i16 => I16 by i16,
+    i32 => I32 by i32,
+    i64 => I64 by i64,
+    f32 => F32 by f32,
+    f64 => F64 by f64,
+    String => String by string,
+    Vec<u8> => Bytes by bytes,
+    serde_json::Value => Json by json,
+    NaiveDate => Date by date,
+    NaiveTime => Time by time,
+    NaiveDateTime => DateTime by date_time,
+    DateTime<Utc> => DateTimeUtc by date_time_utc,
 }
 
 #[cfg(feature = "uuid")]

@@ -59,6 +59,19 @@ pub struct Tag {
     pub deleted_at: Option<DateTime<Utc>>,
 }
 
+/// A nullable column read into a field that cannot hold NULL, and a small
+/// integer type: reading a row that does not fit is an error naming the
+/// column and what to change.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "rt_loose")]
+pub struct Loose {
+    #[column(primary_key)]
+    pub id: i64,
+    #[column(nullable)]
+    pub name: String,
+    pub small: u8,
+}
+
 fn tag(name: &str, deleted_at: Option<DateTime<Utc>>) -> Tag {
     Tag {
         id: 0,
@@ -109,10 +122,12 @@ where
             Product::table().clone(),
             Note::table().clone(),
             Tag::table().clone(),
+            Loose::table().clone(),
             AuditLog::table().clone(),
         ],
     )
     .await;
+    rows_that_do_not_fit(engine, pool).await;
 
     // insert: generated key, database default, timestamps; skip fields default.
     let mut p = product("A-1", "Alpha").insert(pool).await.expect("insert");
@@ -445,6 +460,62 @@ where
     cleanup_by_age(pool).await;
     trashed_rows_in_a_batch(engine, pool).await;
     concurrent_changes(engine, pool).await;
+}
+
+/// Every read path (a query's rows, its first row, by key) refuses a row
+/// whose values do not fit the fields, naming the column.
+async fn rows_that_do_not_fit<DB>(engine: Engine, pool: &sqlx::Pool<DB>)
+where
+    DB: Driver,
+    DB::Arguments: sqlx::IntoArguments<DB>,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+{
+    let fits = Loose::insert_many(
+        pool,
+        vec![Loose {
+            id: 1,
+            name: "ok".into(),
+            small: 255,
+        }],
+        10,
+    )
+    .await
+    .unwrap();
+    assert_eq!(fits[0].small, 255, "{engine:?}");
+    assert_eq!(Loose::find(pool, 1).await.unwrap().as_ref(), fits.first());
+    for (id, name, small, column, why) in [
+        (2, "NULL", "7", "name", "make it an Option"),
+        (3, "'x'", "300", "small", "300 is out of range for `u8`"),
+    ] {
+        let insert =
+            format!("INSERT INTO rt_loose (id, name, small) VALUES ({id}, {name}, {small})");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(insert))
+            .execute(pool)
+            .await
+            .unwrap();
+        let errors = [
+            Loose::query().fetch_all(pool).await.err(),
+            Loose::query()
+                .filter("id = ", id)
+                .fetch_optional(pool)
+                .await
+                .err(),
+            Loose::find(pool, id).await.err(),
+        ];
+        for error in errors {
+            let message = error.map(|e| e.to_string()).unwrap_or_default();
+            assert!(
+                message.contains(&format!("`Loose`.{column}")) && message.contains(why),
+                "{engine:?}: {message}"
+            );
+        }
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "DELETE FROM rt_loose WHERE id = {id}"
+        )))
+        .execute(pool)
+        .await
+        .unwrap();
+    }
 }
 
 /// New rows leave a NULL soft-delete column out of the INSERT; a batch that

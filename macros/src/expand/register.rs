@@ -37,7 +37,7 @@ pub fn register(model: &Model, codecs: &Codecs) -> TokenStream {
                 #encode
             }
             fn __from_values<C>(
-                values: &mut __d::Fields,
+                values: &mut __d::Fields<'_>,
             ) -> ::std::result::Result<Self, ::dbgen::Error> {
                 match __d::decode(&MODEL, &CODECS, values) {
                     ::std::result::Result::Ok(#pattern) => {
@@ -74,7 +74,7 @@ pub fn stub(input: &DeriveInput) -> TokenStream {
             }
             fn __values<C>(&self, _: &mut ::std::vec::Vec<::dbgen::__private::Value>) {}
             fn __from_values<C>(
-                _: &mut ::dbgen::__private::Fields,
+                _: &mut ::dbgen::__private::Fields<'_>,
             ) -> ::std::result::Result<Self, ::dbgen::Error> {
                 ::std::result::Result::Err(::dbgen::__private::stub_error())
             }

@@ -1,7 +1,7 @@
 //! What the runtime helpers need to know about a model's table, worked out
 //! once per model from its definition.
 
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use crate::audit::redact;
 use crate::audit::write::json_member;
@@ -37,6 +37,23 @@ pub struct Meta {
     /// Per dialect, worked out on first use: every column name quoted, and
     /// `SELECT <all columns> FROM <table>`.
     quoted: [OnceLock<Quoted>; Dialect::COUNT],
+    /// The texts of the last few batch INSERTs built for this table (a
+    /// program inserts batches of a few shapes over and over; a batch's
+    /// text has a placeholder per value).
+    inserts: Mutex<Vec<InsertText>>,
+}
+
+/// How many INSERT texts a table keeps.
+const INSERT_TEXTS: usize = 4;
+
+/// One INSERT text and what it was built for.
+#[derive(Debug)]
+struct InsertText {
+    dialect: Dialect,
+    included: Vec<usize>,
+    rows: usize,
+    returning: bool,
+    text: String,
 }
 
 #[derive(Debug)]
@@ -88,6 +105,7 @@ impl Meta {
             redacted,
             omittable,
             quoted: Default::default(),
+            inserts: Mutex::new(Vec::new()),
         }
     }
 
@@ -144,6 +162,52 @@ impl Meta {
         &self.quoted_for(dialect).select
     }
 
+    /// The text of a batch INSERT of `rows` rows giving the `included`
+    /// columns (with `RETURNING` every column when `returning`), if one
+    /// was kept.
+    pub(crate) fn insert_text(
+        &self,
+        dialect: Dialect,
+        included: &[usize],
+        rows: usize,
+        returning: bool,
+    ) -> Option<String> {
+        let texts = self.inserts.lock().ok()?;
+        texts
+            .iter()
+            .find(|t| {
+                t.dialect == dialect
+                    && t.rows == rows
+                    && t.returning == returning
+                    && t.included == included
+            })
+            .map(|t| t.text.clone())
+    }
+
+    /// Keeps the text of a batch INSERT (the oldest of [`INSERT_TEXTS`]
+    /// makes room).
+    pub(crate) fn keep_insert_text(
+        &self,
+        dialect: Dialect,
+        included: &[usize],
+        rows: usize,
+        returning: bool,
+        text: &str,
+    ) {
+        if let Ok(mut texts) = self.inserts.lock() {
+            if texts.len() >= INSERT_TEXTS {
+                texts.remove(0);
+            }
+            texts.push(InsertText {
+                dialect,
+                included: included.to_vec(),
+                rows,
+                returning,
+                text: text.to_string(),
+            });
+        }
+    }
+
     /// The current time as a value of column `index`'s kind.
     pub fn now(&self, index: usize) -> Value {
         now(self.kinds[index])
@@ -159,5 +223,37 @@ pub fn now(kind: Kind) -> Value {
     match kind {
         Kind::DateTime => Value::DateTime(now.naive_utc()),
         _ => Value::DateTimeUtc(now),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn insert_texts_are_kept_per_shape_and_the_oldest_makes_room() {
+        let meta = Meta::new(crate::__private::stub_table().clone(), Vec::new());
+        let pg = Dialect::Postgres;
+        for rows in 1..=INSERT_TEXTS {
+            meta.keep_insert_text(pg, &[0, 1], rows, true, &format!("text {rows}"));
+        }
+        assert_eq!(
+            meta.insert_text(pg, &[0, 1], 2, true).as_deref(),
+            Some("text 2")
+        );
+        // Another dialect, column set or RETURNING is another shape.
+        assert_eq!(meta.insert_text(Dialect::Sqlite, &[0, 1], 2, true), None);
+        assert_eq!(meta.insert_text(pg, &[1], 2, true), None);
+        assert_eq!(meta.insert_text(pg, &[0, 1], 2, false), None);
+        meta.keep_insert_text(pg, &[1], 9, true, "newest");
+        assert_eq!(
+            meta.insert_text(pg, &[0, 1], 1, true),
+            None,
+            "the oldest went"
+        );
+        assert_eq!(
+            meta.insert_text(pg, &[1], 9, true).as_deref(),
+            Some("newest")
+        );
     }
 }

@@ -13,6 +13,7 @@ pub mod run;
 
 use sqlx::Acquire;
 
+use crate::__private::Fields;
 use crate::Error;
 use crate::driver::{BoxFuture, Driver};
 use crate::query::Query;
@@ -20,7 +21,7 @@ use crate::registry::ModelDef;
 use crate::schema::Table;
 use crate::value::{KeyValue, Value};
 use meta::Meta;
-use ops::Scope;
+use ops::{Scope, Stored};
 use rows::Rows;
 use run::{RowChange, Target};
 
@@ -54,7 +55,7 @@ pub trait Model: Sized + Send + Sync + 'static {
     /// Generated: the model from the next values, in column order (generic
     /// like [`Model::__values`]).
     #[doc(hidden)]
-    fn __from_values<C>(values: &mut crate::__private::Fields) -> Result<Self, Error>;
+    fn __from_values<C>(values: &mut crate::__private::Fields<'_>) -> Result<Self, Error>;
 
     /// The table this model maps to, as schema IR.
     fn table() -> &'static Table {
@@ -79,10 +80,10 @@ pub trait Model: Sized + Send + Sync + 'static {
         A: Acquire<'c> + Send + 'c,
         A::Database: Driver,
     {
-        let row = values_of::<Self, A::Database>(&self);
+        let row = Rows::one(values_of::<Self, A::Database>(&self));
         run::decode(
-            run::insert_one(db, Self::__def(), row),
-            from_row::<Self, A::Database>,
+            run::insert(db, Self::__def(), row, 1),
+            read_one::<Self, A::Database>,
         )
     }
 
@@ -100,7 +101,7 @@ pub trait Model: Sized + Send + Sync + 'static {
         let values = Rows::encode(&rows, Self::__values::<A::Database>);
         run::decode(
             run::insert(db, Self::__def(), values, batch),
-            decode_all::<Self, A::Database>,
+            read_stored::<Self, A::Database>,
         )
     }
 
@@ -127,7 +128,7 @@ pub trait Model: Sized + Send + Sync + 'static {
     {
         run::decode(
             run::find(db, Self::__def(), id.to_key(), Scope::Live),
-            decode_optional::<Self, A::Database>,
+            read_optional::<Self, A::Database>,
         )
     }
 
@@ -266,7 +267,7 @@ fn values_of<M: Model, C>(model: &M) -> Vec<Value> {
 
 /// One row decoded into a model.
 pub(crate) fn from_row<M: Model, C>(row: Vec<Value>) -> Result<M, Error> {
-    M::__from_values::<C>(&mut row.into_iter())
+    M::__from_values::<C>(&mut Fields::values(row))
 }
 
 /// Rows decoded into models.
@@ -275,14 +276,50 @@ pub(crate) fn decode_all<M: Model, C>(rows: Rows) -> Result<Vec<M>, Error> {
     // count and would regrow (and move) the models while decoding a batch.
     let mut models = Vec::with_capacity(rows.len());
     let count = rows.len();
-    let mut values = rows.into_values().into_iter();
+    let mut values = Fields::values(rows.into_values());
     for _ in 0..count {
         models.push(M::__from_values::<C>(&mut values)?);
     }
     Ok(models)
 }
 
-/// An optional row decoded into a model.
-pub(crate) fn decode_optional<M: Model, C>(row: Option<Vec<Value>>) -> Result<Option<M>, Error> {
-    row.map(from_row::<M, C>).transpose()
+/// Database rows read into models, each field straight from its column.
+pub(crate) fn read_all<M: Model, C: Driver>(rows: Vec<C::Row>) -> Result<Vec<M>, Error> {
+    let mut models = Vec::with_capacity(rows.len());
+    for row in &rows {
+        models.push(read::<M, C>(row)?);
+    }
+    Ok(models)
+}
+
+/// An optional database row read into a model.
+pub(crate) fn read_optional<M: Model, C: Driver>(row: Option<C::Row>) -> Result<Option<M>, Error> {
+    row.as_ref().map(read::<M, C>).transpose()
+}
+
+/// Rows an insert stored, read into models.
+fn read_stored<M: Model, C: Driver>(stored: Stored<C::Row>) -> Result<Vec<M>, Error> {
+    match stored {
+        Stored::Rows(rows) => read_all::<M, C>(rows),
+        Stored::Values(rows) => decode_all::<M, C>(rows),
+    }
+}
+
+/// The one row an insert stored, read into a model.
+fn read_one<M: Model, C: Driver>(stored: Stored<C::Row>) -> Result<M, Error> {
+    let count = stored.len();
+    let mut models = read_stored::<M, C>(stored)?;
+    match (models.pop(), count) {
+        (Some(model), 1) => Ok(model),
+        _ => Err(Error::Decode(format!(
+            "the INSERT into `{}` returned {count} rows where one was expected",
+            M::__def().type_name()
+        ))),
+    }
+}
+
+/// One database row (of the model's columns, in order) read into a model.
+fn read<M: Model, C: Driver>(row: &C::Row) -> Result<M, Error> {
+    use crate::__private::Row as _;
+    M::__from_values::<C>(&mut Fields::row(row.reader()))
 }

@@ -115,6 +115,24 @@ fn decode_column<DB: Driver>(
     })
 }
 
+/// The rows of a SELECT, undecoded (a model reads its fields from them).
+pub async fn fetch_raw<DB: Driver>(
+    conn: &mut DB::Connection,
+    sql: Sql,
+) -> Result<Vec<DB::Row>, Error> {
+    let (text, values) = sql.finish();
+    DB::fetch_all(conn, text, arguments::<DB>(values)?).await
+}
+
+/// The first row of a SELECT, undecoded.
+pub async fn fetch_one_raw<DB: Driver>(
+    conn: &mut DB::Connection,
+    sql: Sql,
+) -> Result<Option<DB::Row>, Error> {
+    let (text, values) = sql.finish();
+    DB::fetch_optional(conn, text, arguments::<DB>(values)?).await
+}
+
 pub async fn fetch_rows<DB: Driver>(
     conn: &mut DB::Connection,
     meta: &Meta,
@@ -127,19 +145,8 @@ pub async fn fetch_rows<DB: Driver>(
 
 /// Rows decoded in column order, into one vector.
 fn decode_rows<DB: Driver>(meta: &Meta, rows: &[DB::Row]) -> Result<Rows, Error> {
-    decode_rows_into::<DB>(meta, rows, Rows::default())
-}
-
-/// [`decode_rows`] into the allocation of `buffer` (a batch whose values
-/// were just bound), so a batch allocates nothing more for them.
-fn decode_rows_into<DB: Driver>(
-    meta: &Meta,
-    rows: &[DB::Row],
-    buffer: Rows,
-) -> Result<Rows, Error> {
     let width = meta.kinds.len();
-    let mut values = buffer.cleared(width).into_values();
-    values.reserve(width * rows.len());
+    let mut values = Vec::with_capacity(width * rows.len());
     for row in rows {
         decode_row_into::<DB>(meta, row, &mut values)?;
     }
@@ -172,14 +179,28 @@ pub async fn find<DB: Driver>(
     scope: Scope,
     lock: bool,
 ) -> Result<Option<Vec<Value>>, Error> {
-    let mut sql = Sql::new(DB::DIALECT);
+    fetch_one::<DB>(conn, meta, find_sql(DB::DIALECT, meta, key, scope, lock)).await
+}
+
+/// [`find`] unlocked, the row undecoded (a model reads its fields from it).
+pub async fn find_raw<DB: Driver>(
+    conn: &mut DB::Connection,
+    meta: &Meta,
+    key: &[Value],
+    scope: Scope,
+) -> Result<Option<DB::Row>, Error> {
+    fetch_one_raw::<DB>(conn, find_sql(DB::DIALECT, meta, key, scope, false)).await
+}
+
+fn find_sql(dialect: Dialect, meta: &Meta, key: &[Value], scope: Scope, lock: bool) -> Sql {
+    let mut sql = Sql::new(dialect);
     select_columns(&mut sql, meta);
     where_key(&mut sql, meta, key);
     push_scope(&mut sql, meta, scope);
     if lock {
         push_lock(&mut sql);
     }
-    fetch_one::<DB>(conn, meta, sql).await
+    sql
 }
 
 /// Whether column `i` is left out of an INSERT of `row`: one of the
@@ -287,16 +308,48 @@ async fn insert_kept<DB: Driver>(
     rows: &Rows,
     included: &[usize],
 ) -> Result<crate::driver::Done, Error> {
-    let mut sql = Sql::new(DB::DIALECT);
     let mut args = DB::Arguments::default();
     let count = rows.len() * included.len();
     sqlx::Arguments::reserve(&mut args, count, count * 16);
-    push_insert(&mut sql, meta, rows.iter(), included, |sql, row, i| {
-        sql.placeholder();
-        DB::bind_ref(&mut args, &row[i])
-    })?;
-    let (text, _) = sql.finish();
+    let text = insert_text(DB::DIALECT, meta, included, rows.len(), false)?;
+    for row in rows.iter() {
+        for &i in included {
+            DB::bind_ref(&mut args, &row[i])?;
+        }
+    }
     DB::execute(conn, text, args).await
+}
+
+/// `INSERT INTO t (included) VALUES (...), ...` for `rows` rows (and
+/// `RETURNING` every column when `returning`), from the model's kept texts
+/// or built and kept: the text depends only on the batch's shape.
+fn insert_text(
+    dialect: Dialect,
+    meta: &Meta,
+    included: &[usize],
+    rows: usize,
+    returning: bool,
+) -> Result<String, Error> {
+    if let Some(text) = meta.insert_text(dialect, included, rows, returning) {
+        return Ok(text);
+    }
+    let mut sql = Sql::new(dialect);
+    push_insert(
+        &mut sql,
+        meta,
+        std::iter::repeat_n((), rows),
+        included,
+        |sql, _, _| {
+            sql.placeholder();
+            Ok(())
+        },
+    )?;
+    if returning {
+        sql.push(" RETURNING ").idents(meta.columns());
+    }
+    let (text, _) = sql.finish();
+    meta.keep_insert_text(dialect, included, rows, returning, &text);
+    Ok(text)
 }
 
 /// PostgreSQL: one audited row inserted with its audit row in a single
@@ -397,40 +450,44 @@ async fn insert_group<DB: Driver>(
     conn: &mut DB::Connection,
     meta: &Meta,
     rows: Rows,
-) -> Result<Rows, Error> {
+) -> Result<Stored<DB::Row>, Error> {
     let Some(first) = rows.first() else {
-        return Ok(rows);
+        return Ok(Stored::Values(rows));
     };
     let included: Vec<usize> = (0..meta.kinds.len())
         .filter(|&i| !omitted(meta, first, i))
         .collect();
     if DB::RETURNING {
-        // The rows come back from the database: their values move straight
-        // into the driver's arguments instead of being copied, and the rows
-        // as stored are decoded into the same vector.
+        // The rows come back from the database (the model reads them):
+        // their values move straight into the driver's arguments instead of
+        // being copied.
         let mut rows = rows;
-        let mut sql = Sql::new(DB::DIALECT);
-        let audited = meta.table.audit && inline::applies::<DB>(meta);
-        if audited {
-            sql.push("WITH ").ident("ins").push(" AS (");
-        }
         let mut args = DB::Arguments::default();
         let count = rows.len() * included.len();
         sqlx::Arguments::reserve(&mut args, count, count * 16);
+        let audited = meta.table.audit && inline::applies::<DB>(meta);
+        if !audited {
+            let text = insert_text(DB::DIALECT, meta, &included, rows.len(), true)?;
+            for row in rows.iter_mut() {
+                for &i in &included {
+                    DB::bind(&mut args, take(meta, row, i))?;
+                }
+            }
+            return Ok(Stored::Rows(DB::fetch_all(conn, text, args).await?));
+        }
+        let mut sql = Sql::new(DB::DIALECT);
+        sql.push("WITH ").ident("ins").push(" AS (");
         push_insert(&mut sql, meta, rows.iter_mut(), &included, |sql, row, i| {
             sql.placeholder();
             DB::bind(&mut args, take(meta, row, i))
         })?;
         sql.push(" RETURNING ").idents(meta.columns());
-        if audited {
-            inline::push_create_audit(&mut sql, meta, None);
-        }
+        inline::push_create_audit(&mut sql, meta, None);
         let (text, values) = sql.finish();
         for value in values {
             DB::bind(&mut args, value)?;
         }
-        let stored = DB::fetch_all(conn, text, args).await?;
-        return decode_rows_into::<DB>(meta, &stored, rows);
+        return Ok(Stored::Rows(DB::fetch_all(conn, text, args).await?));
     }
     // MySQL/MariaDB: the rows are returned as sent, so their values are
     // bound in place. The generated keys are consecutive from
@@ -464,9 +521,34 @@ async fn insert_group<DB: Driver>(
                 None => stored.push(row.iter().cloned()),
             }
         }
-        return Ok(stored);
+        return Ok(Stored::Values(stored));
     }
-    Ok(rows)
+    Ok(Stored::Values(rows))
+}
+
+/// Rows as an insert stored them: read back from the database (the model
+/// reads its fields from them), or as values.
+pub enum Stored<R> {
+    Rows(Vec<R>),
+    Values(Rows),
+}
+
+impl<R> Stored<R> {
+    /// How many rows.
+    pub fn len(&self) -> usize {
+        match self {
+            Stored::Rows(rows) => rows.len(),
+            Stored::Values(rows) => rows.len(),
+        }
+    }
+
+    /// The rows as values (for the audit rows written from them).
+    fn into_values<DB: Driver<Row = R>>(self, meta: &Meta) -> Result<Rows, Error> {
+        match self {
+            Stored::Rows(rows) => decode_rows::<DB>(meta, &rows),
+            Stored::Values(rows) => Ok(rows),
+        }
+    }
 }
 
 /// Inserts rows in batches of `batch`, grouped by omitted columns, all in
@@ -476,7 +558,7 @@ pub async fn insert<DB: Driver>(
     meta: &Meta,
     rows: Rows,
     batch: usize,
-) -> Result<Rows, Error> {
+) -> Result<Stored<DB::Row>, Error> {
     let mut rows = rows;
     stamp_new(meta, &mut rows);
     let batch = batch.max(1);
@@ -486,9 +568,11 @@ pub async fn insert<DB: Driver>(
     let inline_audit = meta.table.audit && inline::applies::<DB>(meta);
     if DB::DIALECT == Dialect::Postgres && meta.table.audit && rows.len() == 1 {
         let Some(row) = rows.into_one() else {
-            return Ok(Rows::default());
+            return Ok(Stored::Values(Rows::default()));
         };
-        return insert_audited_postgres::<DB>(conn, meta, row).await;
+        return insert_audited_postgres::<DB>(conn, meta, row)
+            .await
+            .map(Stored::Values);
     }
     if DB::DIALECT == Dialect::MySql
         && meta.table.audit
@@ -498,7 +582,7 @@ pub async fn insert<DB: Driver>(
     {
         match insert_audited_mariadb::<DB>(conn, meta, row).await {
             Err(e) if compound::refused(&e) => {}
-            stored => return stored,
+            stored => return stored.map(Stored::Values),
         }
     }
     // One statement is atomic on its own: no BEGIN/COMMIT round trips (and
@@ -509,7 +593,7 @@ pub async fn insert<DB: Driver>(
     let mut tx = begin::<DB>(conn).await?;
     let stored = insert_chunks::<DB>(&mut tx, meta, rows, batch).await?;
     tx.commit().await?;
-    Ok(stored)
+    Ok(Stored::Values(stored))
 }
 
 /// Whether every row leaves out the same columns (and so goes in one
@@ -560,7 +644,8 @@ async fn insert_chunks<DB: Driver>(
     let mut inserted = Rows::with_capacity(width, batch);
     for (count, ends_chunk) in groups {
         let group = Rows::take_front(&mut values, width, count);
-        inserted.append(insert_group::<DB>(conn, meta, group).await?);
+        let group = insert_group::<DB>(conn, meta, group).await?;
+        inserted.append(group.into_values::<DB>(meta)?);
         if !ends_chunk {
             continue;
         }

@@ -92,13 +92,6 @@ impl Rows {
         self.values
     }
 
-    /// The rows emptied, keeping the allocation for rows of `width`.
-    pub fn cleared(mut self, width: usize) -> Rows {
-        self.values.clear();
-        self.width = width;
-        self
-    }
-
     /// Splits off the first `rows` rows, in order; `self` keeps the rest.
     pub fn take_front(values: &mut std::vec::IntoIter<Value>, width: usize, rows: usize) -> Rows {
         Rows {
@@ -134,7 +127,6 @@ mod tests {
         assert_eq!(values.len(), 2);
         assert_eq!(Rows::default().len(), 0);
         assert!(Rows::default().iter().next().is_none());
-        assert_eq!(rows.cleared(2).len(), 0);
         assert_eq!(
             Rows::one(vec![Value::I64(1)]).into_one(),
             Some(vec![Value::I64(1)])

@@ -9,7 +9,7 @@ use std::task::{Context, Poll};
 
 use sqlx::Acquire;
 
-use super::ops::{self, Scope};
+use super::ops::{self, Scope, Stored};
 use super::rows::Rows;
 use crate::Error;
 use crate::driver::{BoxFuture, Driver};
@@ -90,7 +90,7 @@ pub fn insert<'f, 'c, A>(
     def: &'static ModelDef,
     rows: Rows,
     batch: usize,
-) -> BoxFuture<'f, Result<Rows, Error>>
+) -> BoxFuture<'f, Result<Stored<<A::Database as sqlx::Database>::Row>, Error>>
 where
     A: Acquire<'c> + Send + 'f,
     A::Database: Driver,
@@ -99,26 +99,6 @@ where
         let meta = def.meta()?;
         let mut conn = db.acquire().await?;
         ops::insert::<A::Database>(&mut conn, meta, rows, batch).await
-    })
-}
-
-pub fn insert_one<'f, 'c, A>(
-    db: A,
-    def: &'static ModelDef,
-    row: Vec<Value>,
-) -> BoxFuture<'f, Result<Vec<Value>, Error>>
-where
-    A: Acquire<'c> + Send + 'f,
-    A::Database: Driver,
-{
-    Box::pin(async move {
-        let rows = insert(db, def, Rows::one(row), 1).await?;
-        rows.into_one().ok_or_else(|| {
-            Error::Decode(format!(
-                "the INSERT into `{}` returned no row",
-                def.type_name()
-            ))
-        })
     })
 }
 
@@ -143,7 +123,7 @@ pub fn find<'f, 'c, A>(
     def: &'static ModelDef,
     id: Value,
     scope: Scope,
-) -> BoxFuture<'f, Result<Option<Vec<Value>>, Error>>
+) -> BoxFuture<'f, Result<Option<<A::Database as sqlx::Database>::Row>, Error>>
 where
     A: Acquire<'c> + Send + 'f,
     A::Database: Driver,
@@ -155,7 +135,7 @@ where
         }
         let key = single_key(def, id)?;
         let mut conn = db.acquire().await?;
-        ops::find::<A::Database>(&mut conn, meta, &key, scope, false).await
+        ops::find_raw::<A::Database>(&mut conn, meta, &key, scope).await
     })
 }
 

@@ -15,7 +15,7 @@ use crate::model::meta::Meta;
 use crate::model::ops::{self, Scope, push_scope, select_columns};
 use crate::model::rows::Rows;
 use crate::model::run;
-use crate::model::{decode_all, decode_optional};
+use crate::model::{read_all, read_optional};
 use crate::registry::ModelDef;
 use crate::value::{KeyValue, Value};
 use crate::{Error, Order};
@@ -115,7 +115,7 @@ impl<M: Model> Query<M> {
     {
         run::decode(
             self.spec.fetch_with(db, M::__def()),
-            decode_all::<M, A::Database>,
+            read_all::<M, A::Database>,
         )
     }
 
@@ -125,7 +125,7 @@ impl<M: Model> Query<M> {
     ) -> Result<Vec<M>, Error> {
         let meta = M::__meta()?;
         let rows = self.spec.fetch::<DB>(conn, meta).await?;
-        decode_all::<M, DB>(rows)
+        read_all::<M, DB>(rows)
     }
 
     /// The first matching row, if any.
@@ -136,7 +136,7 @@ impl<M: Model> Query<M> {
     {
         run::decode(
             self.limit(1).spec.first_with(db, M::__def()),
-            decode_optional::<M, A::Database>,
+            read_optional::<M, A::Database>,
         )
     }
 
@@ -248,7 +248,7 @@ impl Spec {
         self,
         db: A,
         def: &'static ModelDef,
-    ) -> BoxFuture<'c, Result<Option<Vec<Value>>, Error>>
+    ) -> BoxFuture<'c, Result<Option<<A::Database as sqlx::Database>::Row>, Error>>
     where
         A: Acquire<'c> + Send + 'c,
         A::Database: Driver,
@@ -257,12 +257,16 @@ impl Spec {
             let meta = def.meta()?;
             let sql = self.select(meta, <A::Database as Driver>::DIALECT)?;
             let mut conn = db.acquire().await?;
-            ops::fetch_one::<A::Database>(&mut conn, meta, sql).await
+            ops::fetch_one_raw::<A::Database>(&mut conn, sql).await
         })
     }
 
     /// The rows, acquiring a connection from `db`.
-    fn fetch_with<'c, A>(self, db: A, def: &'static ModelDef) -> BoxFuture<'c, Result<Rows, Error>>
+    fn fetch_with<'c, A>(
+        self,
+        db: A,
+        def: &'static ModelDef,
+    ) -> BoxFuture<'c, Result<Vec<<A::Database as sqlx::Database>::Row>, Error>>
     where
         A: Acquire<'c> + Send + 'c,
         A::Database: Driver,
@@ -274,13 +278,14 @@ impl Spec {
         })
     }
 
+    /// The rows, undecoded: the model reads its fields from them.
     async fn fetch<DB: Driver>(
         &self,
         conn: &mut DB::Connection,
         meta: &Meta,
-    ) -> Result<Rows, Error> {
+    ) -> Result<Vec<DB::Row>, Error> {
         let sql = self.select(meta, DB::DIALECT)?;
-        fetch_values::<DB>(conn, meta, sql).await
+        ops::fetch_raw::<DB>(conn, sql).await
     }
 
     async fn count<DB: Driver>(
