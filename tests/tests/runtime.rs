@@ -70,6 +70,29 @@ pub struct Loose {
     #[column(nullable)]
     pub name: String,
     pub small: u8,
+    pub code: Code,
+    pub alt: Option<Code>,
+}
+
+/// A user's own field type: read back through its `from_value`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Code(String);
+
+impl dbgen::SqlType for Code {
+    const TYPE: dbgen::schema::ColumnType = dbgen::schema::ColumnType::Varchar(20);
+}
+
+impl dbgen::value::ColumnValue for Code {
+    const KIND: dbgen::value::Kind = dbgen::value::Kind::String;
+    fn to_value(&self) -> dbgen::Value {
+        dbgen::Value::String(format!("code:{}", self.0))
+    }
+    fn from_value(value: dbgen::Value) -> Result<Self, dbgen::value::ValueError> {
+        let text = String::from_value(value)?;
+        text.strip_prefix("code:")
+            .map(|c| Code(c.to_string()))
+            .ok_or_else(|| dbgen::value::ValueError(format!("`{text}` is not a code")))
+    }
 }
 
 fn tag(name: &str, deleted_at: Option<DateTime<Utc>>) -> Tag {
@@ -472,23 +495,54 @@ where
 {
     let fits = Loose::insert_many(
         pool,
-        vec![Loose {
-            id: 1,
-            name: "ok".into(),
-            small: 255,
-        }],
+        vec![
+            Loose {
+                id: 1,
+                name: "ok".into(),
+                small: 255,
+                code: Code("a".into()),
+                alt: None,
+            },
+            Loose {
+                id: 4,
+                name: "ok".into(),
+                small: 0,
+                code: Code("b".into()),
+                alt: Some(Code("c".into())),
+            },
+        ],
         10,
     )
     .await
     .unwrap();
     assert_eq!(fits[0].small, 255, "{engine:?}");
+    assert_eq!(fits[1].alt, Some(Code("c".into())), "{engine:?}");
     assert_eq!(Loose::find(pool, 1).await.unwrap().as_ref(), fits.first());
-    for (id, name, small, column, why) in [
-        (2, "NULL", "7", "name", "make it an Option"),
-        (3, "'x'", "300", "small", "300 is out of range for `u8`"),
+    assert_eq!(Loose::find(pool, 4).await.unwrap().as_ref(), fits.get(1));
+    let all = Loose::query()
+        .order_by("id", Order::Asc)
+        .fetch_all(pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        all, fits,
+        "{engine:?}: user types read back through from_value"
+    );
+    for (id, name, small, code, column, why) in [
+        (2, "NULL", "7", "'code:x'", "name", "make it an Option"),
+        (
+            3,
+            "'x'",
+            "300",
+            "'code:x'",
+            "small",
+            "300 is out of range for `u8`",
+        ),
+        (5, "'x'", "1", "'x'", "code", "`x` is not a code"),
     ] {
-        let insert =
-            format!("INSERT INTO rt_loose (id, name, small) VALUES ({id}, {name}, {small})");
+        let insert = format!(
+            "INSERT INTO rt_loose (id, name, small, code) VALUES ({id}, {name}, {small}, {code})"
+        );
         sqlx::raw_sql(sqlx::AssertSqlSafe(insert))
             .execute(pool)
             .await
