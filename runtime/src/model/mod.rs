@@ -2,9 +2,10 @@
 //! soft-delete helpers of every model.
 //!
 //! The derive writes three tiny functions per model (its definition, its
-//! fields as [`Value`]s, a model from values); every helper below is a
-//! provided method that hands values to non-generic-over-the-model code in
-//! [`ops`], so a model costs little to compile whatever it calls.
+//! fields appended as [`Value`]s, a model from the next values or from a
+//! database row's columns); every helper below is a provided method that
+//! hands values to non-generic-over-the-model code in [`ops`], so a model
+//! costs little to compile whatever it calls.
 
 pub mod meta;
 pub mod ops;
@@ -45,15 +46,15 @@ pub trait Model: Sized + Send + Sync + 'static {
     #[doc(hidden)]
     fn __def() -> &'static ModelDef;
 
-    /// Generated: the fields, in column order. Generic over the database
-    /// (`C`) only so that rustc compiles it where a helper is used rather
-    /// than in every crate that defines models.
-    /// Appends them to `out` (a batch's rows go into one vector).
+    /// Generated: appends the fields' values to `out`, in column order (a
+    /// batch's rows go into one vector). Generic over the database (`C`)
+    /// only so that rustc compiles it where a helper is used rather than in
+    /// every crate that defines models.
     #[doc(hidden)]
     fn __values<C>(&self, out: &mut Vec<Value>);
 
-    /// Generated: the model from the next values, in column order (generic
-    /// like [`Model::__values`]).
+    /// Generated: the model from the next values, or from a database row's
+    /// columns, in column order (generic like [`Model::__values`]).
     #[doc(hidden)]
     fn __from_values<C>(values: &mut crate::__private::Fields<'_>) -> Result<Self, Error>;
 
