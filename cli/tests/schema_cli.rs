@@ -168,6 +168,20 @@ fn two_models_with_one_table_name_both() {
     );
 }
 
+/// A package with one model and `toml` as its dbgen.toml.
+fn widget_package(name: &str, toml: &str) -> PathBuf {
+    scratch_package(
+        name,
+        &[
+            ("dbgen.toml", toml),
+            (
+                "src/lib.rs",
+                "#[derive(dbgen::Model)]\npub struct Widget { pub id: i64 }\n",
+            ),
+        ],
+    )
+}
+
 #[test]
 fn usage_and_config_errors_exit_2_with_a_hint() {
     let blog = workspace().join("examples/blog");
@@ -178,18 +192,9 @@ fn usage_and_config_errors_exit_2_with_a_hint() {
     assert!(text(&bad_dialect.stderr).contains("postgres, mysql, sqlite, sqlserver"));
 
     // An env whose URL variable is unset does not silently become SQLite.
-    let dir = scratch_package(
+    let dir = widget_package(
         "unset_url",
-        &[
-            (
-                "dbgen.toml",
-                "[env.dev]\nurl = \"env:DBGEN_TEST_SURELY_UNSET_URL\"\n",
-            ),
-            (
-                "src/lib.rs",
-                "#[derive(dbgen::Model)]\npub struct Widget { pub id: i64 }\n",
-            ),
-        ],
+        "[env.dev]\nurl = \"env:DBGEN_TEST_SURELY_UNSET_URL\"\n",
     );
     let output = cargo_dbgen(&dir, &["schema"]);
     assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
@@ -199,16 +204,7 @@ fn usage_and_config_errors_exit_2_with_a_hint() {
         text(&output.stderr)
     );
 
-    let dir = scratch_package(
-        "bad_config",
-        &[
-            ("dbgen.toml", "[schema]\nbinn = \"x\"\n"),
-            (
-                "src/lib.rs",
-                "#[derive(dbgen::Model)]\npub struct Widget { pub id: i64 }\n",
-            ),
-        ],
-    );
+    let dir = widget_package("bad_config", "[schema]\nbinn = \"x\"\n");
     let output = cargo_dbgen(&dir, &["schema"]);
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
@@ -219,19 +215,9 @@ fn usage_and_config_errors_exit_2_with_a_hint() {
     assert!(!stderr.contains("panicked"), "{stderr}");
 
     // A URL of no known database names its scheme, never the password.
-    let dir = scratch_package(
+    let dir = widget_package(
         "bad_url",
-        &[
-            (
-                "dbgen.toml",
-                "[env.dev]
-url = \"postgress://app:hunter2@db/app\"\n",
-            ),
-            (
-                "src/lib.rs",
-                "#[derive(dbgen::Model)]\npub struct Widget { pub id: i64 }\n",
-            ),
-        ],
+        "[env.dev]\nurl = \"postgress://app:hunter2@db/app\"\n",
     );
     let output = cargo_dbgen(&dir, &["validate"]);
     let stderr = text(&output.stderr);
@@ -243,16 +229,7 @@ url = \"postgress://app:hunter2@db/app\"\n",
     assert!(!stderr.contains("hunter2"), "{stderr}");
 
     // A migration directory that is a file is an I/O failure (exit 3).
-    let dir = scratch_package(
-        "dir_is_file",
-        &[
-            ("dbgen.toml", "[env.dev]\ndir = \"src/lib.rs\"\n"),
-            (
-                "src/lib.rs",
-                "#[derive(dbgen::Model)]\npub struct Widget { pub id: i64 }\n",
-            ),
-        ],
-    );
+    let dir = widget_package("dir_is_file", "[env.dev]\ndir = \"src/lib.rs\"\n");
     let output = cargo_dbgen(&dir, &["validate"]);
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(3), "{stderr}");

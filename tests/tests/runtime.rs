@@ -576,15 +576,19 @@ where
 /// mixes live and already-trashed rows still stores each as given, in order.
 async fn trashed_rows_in_a_batch<DB: Driver>(engine: Engine, pool: &sqlx::Pool<DB>) {
     let at = Utc::now() - Duration::days(1);
-    let rows: Vec<Product> = (0..6)
-        .map(|i| {
-            let mut p = product(&format!("T-{i}"), "mixed");
-            if i % 3 == 1 {
-                p.deleted_at = Some(at);
-            }
-            p
-        })
-        .collect();
+    // Every third row, from the second, already trashed.
+    let mixed = |prefix: &str, count: usize| -> Vec<Product> {
+        (0..count)
+            .map(|i| {
+                let mut p = product(&format!("{prefix}-{i}"), "mixed");
+                if i % 3 == 1 {
+                    p.deleted_at = Some(at);
+                }
+                p
+            })
+            .collect()
+    };
+    let rows = mixed("T", 6);
     let live_before = Product::query().count(pool).await.unwrap();
     let trashed_before = Product::count_trashed(pool).await.unwrap();
     let stored = Product::insert_many(pool, rows, 100).await.unwrap();
@@ -614,15 +618,7 @@ async fn trashed_rows_in_a_batch<DB: Driver>(engine: Engine, pool: &sqlx::Pool<D
 
     // Batches of 4: statements split at the batch boundary and between
     // live and trashed rows ([V-0] [V-1] [V-2 V-3] | [V-4] [V-5] [V-6]).
-    let rows: Vec<Product> = (0..7)
-        .map(|i| {
-            let mut p = product(&format!("V-{i}"), "mixed");
-            if i % 3 == 1 {
-                p.deleted_at = Some(at);
-            }
-            p
-        })
-        .collect();
+    let rows = mixed("V", 7);
     let sent = rows.clone();
     let stored = Product::insert_many(pool, rows, 4).await.unwrap();
     assert_eq!(stored.len(), sent.len(), "{engine:?}");

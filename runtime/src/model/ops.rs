@@ -138,8 +138,7 @@ pub async fn fetch_rows<DB: Driver>(
     meta: &Meta,
     sql: Sql,
 ) -> Result<Rows, Error> {
-    let (text, values) = sql.finish();
-    let rows = DB::fetch_all(conn, text, arguments::<DB>(values)?).await?;
+    let rows = fetch_raw::<DB>(conn, sql).await?;
     decode_rows::<DB>(meta, &rows)
 }
 
@@ -158,8 +157,7 @@ pub async fn fetch_one<DB: Driver>(
     meta: &Meta,
     sql: Sql,
 ) -> Result<Option<Vec<Value>>, Error> {
-    let (text, values) = sql.finish();
-    let row = DB::fetch_optional(conn, text, arguments::<DB>(values)?).await?;
+    let row = fetch_one_raw::<DB>(conn, sql).await?;
     row.map(|row| decode_row::<DB>(meta, &row)).transpose()
 }
 
