@@ -618,6 +618,9 @@ async fn trashed_rows_in_a_batch<DB: Driver>(engine: Engine, pool: &sqlx::Pool<D
 
     // Batches of 4: statements split at the batch boundary and between
     // live and trashed rows ([V-0] [V-1] [V-2 V-3] | [V-4] [V-5] [V-6]).
+    // Any batch size is taken, the largest included.
+    let huge = Product::insert_many(pool, mixed("W", 3), usize::MAX).await;
+    assert_eq!(huge.map(|rows| rows.len()).ok(), Some(3), "{engine:?}");
     let rows = mixed("V", 7);
     let sent = rows.clone();
     let stored = Product::insert_many(pool, rows, 4).await.unwrap();

@@ -637,9 +637,11 @@ async fn insert_chunks<DB: Driver>(
         last.1 = true;
     }
     let width = rows.width();
-    let mut stored = Rows::with_capacity(width, rows.len());
+    let total = rows.len();
+    let mut stored = Rows::with_capacity(width, total);
     let mut values = rows.into_values().into_iter();
-    let mut inserted = Rows::with_capacity(width, batch);
+    // `batch` may be any size a caller passes, up to `usize::MAX`.
+    let mut inserted = Rows::with_capacity(width, batch.min(total));
     for (count, ends_chunk) in groups {
         let group = Rows::take_front(&mut values, width, count);
         let group = insert_group::<DB>(conn, meta, group).await?;
