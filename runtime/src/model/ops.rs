@@ -498,7 +498,7 @@ async fn insert_group<DB: Driver>(
         && !included.contains(&k)
     {
         for (n, row) in rows.iter_mut().enumerate() {
-            let id = first_id + i64::try_from(n).unwrap_or(i64::MAX);
+            let id = first_id.saturating_add(i64::try_from(n).unwrap_or(i64::MAX));
             row[k] = match meta.kinds[k] {
                 Kind::I32 => Value::I32(i32::try_from(id).unwrap_or(i32::MAX)),
                 Kind::I16 => Value::I16(i16::try_from(id).unwrap_or(i16::MAX)),

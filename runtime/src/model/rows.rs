@@ -96,7 +96,7 @@ impl Rows {
     pub fn take_front(values: &mut std::vec::IntoIter<Value>, width: usize, rows: usize) -> Rows {
         Rows {
             width,
-            values: values.by_ref().take(width * rows).collect(),
+            values: values.by_ref().take(width.saturating_mul(rows)).collect(),
         }
     }
 }
