@@ -242,6 +242,7 @@ mod tests {
     use super::*;
 
     fn ok(dialect: Dialect, sql: &str) -> usize {
+        // ok: test helper; a failed check is the test failing.
         check_file(dialect, sql).unwrap_or_else(|p| panic!("{dialect}: {sql}\n{p:?}"))
     }
 
@@ -328,6 +329,7 @@ mod tests {
     fn statement_text_is_cut_from_the_file() {
         let sql = "  ALTER TABLE \"t\" ALTER COLUMN \"é\" DROP IDENTITY IF EXISTS;\n";
         let grammar = grammar(Dialect::Postgres);
+        // ok: test code over a fixed, well-formed statement.
         let tokens = Tokenizer::new(grammar.as_ref(), sql)
             .tokenize_with_location()
             .expect("tokens");

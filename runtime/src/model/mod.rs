@@ -115,7 +115,7 @@ pub trait Model: Sized + Send + Sync + 'static {
         let row = values_of::<Self, A::Database>(self);
         run::write_back(
             run::update(db, Self::__def(), row),
-            from_row::<Self, A::Database>,
+            decode_one::<Self, A::Database>,
             self,
         )
     }
@@ -143,7 +143,7 @@ pub trait Model: Sized + Send + Sync + 'static {
         let row = values_of::<Self, A::Database>(self);
         run::write_back(
             run::change(db, Self::__def(), RowChange::Delete, Target::Row(row)),
-            from_row::<Self, A::Database>,
+            decode_one::<Self, A::Database>,
             self,
         )
     }
@@ -167,7 +167,7 @@ pub trait Model: Sized + Send + Sync + 'static {
         let row = values_of::<Self, A::Database>(self);
         run::write_back(
             run::change(db, Self::__def(), RowChange::Restore, Target::Row(row)),
-            from_row::<Self, A::Database>,
+            decode_one::<Self, A::Database>,
             self,
         )
     }
@@ -267,7 +267,7 @@ fn values_of<M: Model, C>(model: &M) -> Vec<Value> {
 }
 
 /// One row decoded into a model.
-pub(crate) fn from_row<M: Model, C>(row: Vec<Value>) -> Result<M, Error> {
+pub(crate) fn decode_one<M: Model, C>(row: Vec<Value>) -> Result<M, Error> {
     M::__from_values::<C>(&mut Fields::values(row))
 }
 

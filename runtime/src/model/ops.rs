@@ -360,7 +360,7 @@ async fn insert_audited_postgres<DB: Driver>(
     conn: &mut DB::Connection,
     meta: &Meta,
     row: Vec<Value>,
-) -> Result<Rows, Error> {
+) -> Result<Vec<DB::Row>, Error> {
     let included: Vec<usize> = (0..meta.kinds.len())
         .filter(|&i| !omitted(meta, &row, i))
         .collect();
@@ -370,7 +370,7 @@ async fn insert_audited_postgres<DB: Driver>(
     push_insert_one(&mut sql, meta, row, &included)?;
     sql.push(" RETURNING ").idents(meta.columns());
     inline::push_create_audit(&mut sql, meta, Some((new_values, &included)));
-    fetch_rows::<DB>(conn, meta, sql).await
+    fetch_raw::<DB>(conn, sql).await
 }
 
 /// MariaDB: an audited single-row insert and its audit row in one compound
@@ -570,7 +570,7 @@ pub async fn insert<DB: Driver>(
         };
         return insert_audited_postgres::<DB>(conn, meta, row)
             .await
-            .map(Stored::Values);
+            .map(Stored::Rows);
     }
     if DB::DIALECT == Dialect::MySql
         && meta.table.audit

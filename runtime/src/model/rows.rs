@@ -92,7 +92,7 @@ impl Rows {
         self.values
     }
 
-    /// Splits off the first `rows` rows, in order; `self` keeps the rest.
+    /// The next `rows` rows of `values` (rows of `width`), in order.
     pub fn take_front(values: &mut std::vec::IntoIter<Value>, width: usize, rows: usize) -> Rows {
         Rows {
             width,
