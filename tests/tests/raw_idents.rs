@@ -6,6 +6,8 @@
 
 use dbgen::Model;
 
+mod support;
+
 #[derive(Model, Debug, Clone, PartialEq)]
 #[model(table = "keyword_fields")]
 pub struct KeywordFields {
@@ -31,25 +33,12 @@ fn keyword_and_helper_named_fields_are_columns() {
 
 #[tokio::test(flavor = "current_thread")]
 async fn they_round_trip_through_the_database() {
-    use dbgen::dialect::Dialect;
-    use dbgen::schema::Schema;
     let pool = sqlx::sqlite::SqlitePoolOptions::new()
         .max_connections(1)
         .connect("sqlite::memory:")
         .await
         .expect("in-memory SQLite");
-    let schema = Schema::new(vec![KeywordFields::table().clone()]);
-    let ddl = dbgen::migrate::generate(
-        &Schema::default(),
-        &schema,
-        Dialect::Sqlite,
-        &dbgen::plan::Policy::default(),
-    )
-    .expect("DDL");
-    sqlx::raw_sql(sqlx::AssertSqlSafe(ddl.up))
-        .execute(&pool)
-        .await
-        .expect("create");
+    support::create_tables(&pool, vec![KeywordFields::table().clone()]).await;
     let row = KeywordFields {
         id: 0,
         r#type: "t".into(),
