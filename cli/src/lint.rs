@@ -15,13 +15,16 @@ pub struct LintArgs {
     /// How many of the newest migrations to check.
     #[arg(long, default_value_t = 1)]
     latest: usize,
-    /// Environment of dbgen.toml (dir and lint policy).
+    /// Environment of dbgen.toml (dir, dialect and lint policy).
     #[arg(long)]
     env: Option<String>,
+    /// SQL dialect the files are written in, overriding the environment's.
+    #[arg(long)]
+    dialect: Option<String>,
 }
 
 pub fn run(cx: &Context, args: &LintArgs) -> Result<(), CliError> {
-    let env = Env::resolve(cx, args.env.as_deref(), None)?;
+    let env = Env::resolve(cx, args.env.as_deref(), args.dialect.as_deref())?;
     let policy = cx.config.env(args.env.as_deref())?.map(|e| &e.lint);
     let default = LintConfig::default();
     let policy = policy.unwrap_or(&default);
@@ -37,7 +40,16 @@ pub fn run(cx: &Context, args: &LintArgs) -> Result<(), CliError> {
                 source,
             })
         };
-        let mut findings = dbgen::lint::lint_sql(&name, &read(&migration.up)?);
+        let mut findings = dbgen::lint::lint_sql(env.dialect, &name, &read(&migration.up)?)
+            .map_err(|problem| {
+                CliError::Directory(dbgen::Error::MigrationName {
+                    file: name.clone(),
+                    why: format!(
+                        "statement {} (line {}): {}; nothing after it was linted",
+                        problem.statement, problem.line, problem.message
+                    ),
+                })
+            })?;
         if let Some(down) = &migration.down
             && read(down)?.contains("cannot restore the data")
         {

@@ -248,6 +248,27 @@ fn diff_edit_rename_and_validate() {
         "[env.dev]\nlint.destructive = \"warn\"\n",
     );
     assert!(cargo_dbgen(&dir, &["lint"]).status.success());
+    // A file lint cannot read to its end is an error, not a clean pass.
+    let newest = migration_files(&dir)
+        .into_iter()
+        .filter(|f| f.ends_with(".up.sql"))
+        .max()
+        .expect("an up file");
+    let newest = dir.join("migrations").join(newest);
+    let reviewed = std::fs::read_to_string(&newest).expect("newest up");
+    std::fs::write(
+        &newest,
+        format!("UPDATE \"users\" SET \"bio\" = 'open;\n{reviewed}"),
+    )
+    .expect("edit");
+    let unread = cargo_dbgen(&dir, &["lint"]);
+    let stderr = text(&unread.stderr);
+    assert_eq!(unread.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("statement 1 (line 1)") && stderr.contains("nothing after it was linted"),
+        "{stderr}"
+    );
+    std::fs::write(&newest, reviewed).expect("restore");
     let _ = std::fs::remove_file(dir.join("dbgen.toml"));
 
     // A file that does not parse for the dialect fails validate (after hash).

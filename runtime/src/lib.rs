@@ -31,6 +31,7 @@ pub mod dialect;
 pub mod diff;
 pub mod driver;
 mod error;
+#[cfg(feature = "sql-check")]
 pub mod lint;
 pub mod loader;
 pub mod migrate;

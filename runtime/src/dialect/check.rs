@@ -94,23 +94,7 @@ fn grammar(dialect: Dialect) -> Box<dyn Grammar> {
 /// statements (see the module documentation). Returns how many there were.
 pub fn check_file(dialect: Dialect, sql: &str) -> Result<usize, SqlProblem> {
     let grammar = grammar(dialect);
-    let mut tokens = Vec::new();
-    if let Err(error) =
-        Tokenizer::new(grammar.as_ref(), sql).tokenize_with_location_into_buf(&mut tokens)
-    {
-        // The statements before the one that does not tokenize (an
-        // unterminated string or comment) are complete.
-        let complete = split(&tokens)
-            .iter()
-            .filter(|p| significant(p))
-            .count()
-            .saturating_sub(usize::from(!ends_statement(&tokens)));
-        return Err(SqlProblem {
-            statement: complete + 1,
-            line: error.location.line,
-            message: format!("does not parse as {dialect} SQL: {error}"),
-        });
-    }
+    let tokens = tokenize(dialect, grammar.as_ref(), sql)?;
     let mut count = 0;
     for piece in split(&tokens) {
         let Some(first) = piece.iter().find(|t| !blank(&t.token)) else {
@@ -134,6 +118,52 @@ pub fn check_file(dialect: Dialect, sql: &str) -> Result<usize, SqlProblem> {
         }
     }
     Ok(count)
+}
+
+/// The tokens of a file for its dialect, whitespace and comments included.
+fn tokenize(
+    dialect: Dialect,
+    grammar: &dyn Grammar,
+    sql: &str,
+) -> Result<Vec<TokenWithSpan>, SqlProblem> {
+    let mut tokens = Vec::new();
+    match Tokenizer::new(grammar, sql).tokenize_with_location_into_buf(&mut tokens) {
+        Ok(()) => Ok(tokens),
+        Err(error) => {
+            // The statements before the one that does not tokenize (an
+            // unterminated string or comment) are complete.
+            let complete = split(&tokens)
+                .iter()
+                .filter(|p| significant(p))
+                .count()
+                .saturating_sub(usize::from(!ends_statement(&tokens)));
+            Err(SqlProblem {
+                statement: complete + 1,
+                line: error.location.line,
+                message: format!("does not parse as {dialect} SQL: {error}"),
+            })
+        }
+    }
+}
+
+/// The statements of a file, each as its significant tokens (no
+/// whitespace, comments or closing `;`), cut as [`check_file`] cuts them.
+/// `lint` reads these, so both commands read a file as its engine does:
+/// MySQL's `#` comments and backslash escapes, PostgreSQL's dollar quotes
+/// and `E''` strings, T-SQL's `[identifiers]`.
+pub(crate) fn statements(dialect: Dialect, sql: &str) -> Result<Vec<Vec<Token>>, SqlProblem> {
+    let tokens = tokenize(dialect, grammar(dialect).as_ref(), sql)?;
+    Ok(split(&tokens)
+        .into_iter()
+        .map(|piece| {
+            piece
+                .iter()
+                .filter(|t| !blank(&t.token))
+                .map(|t| t.token.clone())
+                .collect::<Vec<_>>()
+        })
+        .filter(|statement| !statement.is_empty())
+        .collect())
 }
 
 /// The comment that exempts the statement after it from parsing: for

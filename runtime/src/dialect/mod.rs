@@ -1,6 +1,7 @@
 //! SQL dialects: one unit struct per engine implementing [`Ddl`], whose
 //! defaults are standard SQL; [`render`] turns a plan into a migration file.
 
+#[cfg(feature = "sql-check")]
 mod blocks;
 #[cfg(feature = "sql-check")]
 mod check;
@@ -11,11 +12,14 @@ mod render;
 mod sqlite;
 mod sqlserver;
 
+#[cfg(feature = "sql-check")]
 pub(crate) use blocks::Blocks;
 use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
+#[cfg(feature = "sql-check")]
+pub(crate) use check::statements;
 #[cfg(feature = "sql-check")]
 pub use check::{SqlProblem, UNCHECKED, check_file, grammar_gap};
 pub use ddl::{Ddl, Statements, live_marker};

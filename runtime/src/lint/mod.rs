@@ -12,6 +12,8 @@ use std::fmt;
 
 use tokens::{Token, statements};
 
+use crate::dialect::{Dialect, SqlProblem};
+
 /// What kind of risk a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Class {
@@ -57,11 +59,20 @@ impl fmt::Display for Finding {
     }
 }
 
-/// Lints the SQL text of one migration file.
-pub fn lint_sql(file: &str, sql: &str) -> Vec<Finding> {
+/// Lints the SQL text of one migration file written in `dialect`.
+///
+/// The file is read with the dialect's tokens, as `validate` reads it; a
+/// file that does not tokenize (an unterminated string or comment) is an
+/// error, since nothing after that point could be checked.
+pub fn lint_sql(dialect: Dialect, file: &str, sql: &str) -> Result<Vec<Finding>, SqlProblem> {
     let mut findings = Vec::new();
     let mut created: Vec<String> = Vec::new();
-    for (i, statement) in statements(sql).iter().enumerate() {
+    // SQLite table rebuilds (`CREATE TABLE "_dbgen_new_x"`, copy, drop
+    // `x`, rename the copy to `x`): the drop and the rename are part of
+    // the rebuild, which DD105 reports.
+    let mut rebuilding: Vec<String> = Vec::new();
+    let mut dropped_indexes: Vec<String> = Vec::new();
+    for (i, statement) in statements(dialect, sql)?.iter().enumerate() {
         let mut push = |class, code, message: String| {
             findings.push(Finding {
                 file: file.to_string(),
@@ -73,117 +84,76 @@ pub fn lint_sql(file: &str, sql: &str) -> Vec<Finding> {
         };
         let words: Vec<String> = statement.iter().map(Token::upper).collect();
         let w: Vec<&str> = words.iter().map(String::as_str).collect();
-        let name = |at: usize| statement.get(at).map(Token::name).unwrap_or_default();
         match w.as_slice() {
             ["CREATE", "TABLE", ..] => {
-                let table = name(2);
-                if table.starts_with("_dbgen_new_") {
+                let (table, _) = object_name(statement, 2);
+                if let Some(rebuilt) = table.strip_prefix("_dbgen_new_") {
+                    rebuilding.push(rebuilt.to_string());
                     push(
                         Class::DataDependent,
                         "DD105",
                         format!(
-                            "rebuilds table `{}` (SQLite): every row is copied; NOT NULL columns without a default fail on existing rows",
-                            table.trim_start_matches("_dbgen_new_")
+                            "rebuilds table `{rebuilt}` (SQLite): every row is copied; NOT NULL columns without a default fail on existing rows"
                         ),
                     );
                 }
                 created.push(table);
             }
-            ["DROP", "TABLE", ..] => push(
-                Class::Destructive,
-                "DS101",
-                format!("drops table `{}` and all its rows", name(2)),
-            ),
-            ["DROP", "INDEX", ..] => push(
-                Class::Destructive,
-                "DS103",
-                format!("drops index `{}`", name(2)),
-            ),
-            ["ALTER", "TABLE", ..] => {
-                let table = name(2);
-                let rest = &w[3.min(w.len())..];
-                let at = |needle: &[&str]| rest.windows(needle.len()).position(|win| win == needle);
-                if let Some(p) = at(&["DROP", "COLUMN"]) {
+            ["DROP", "TABLE", ..] => {
+                for table in name_list(statement, 2) {
+                    if let Some(at) = rebuilding.iter().position(|t| *t == table) {
+                        rebuilding.remove(at);
+                        continue;
+                    }
                     push(
                         Class::Destructive,
-                        "DS102",
-                        format!("drops column `{table}.{}` and its data", name(3 + p + 2)),
-                    );
-                } else if at(&["DROP", "FOREIGN", "KEY"]).is_some()
-                    || at(&["DROP", "CONSTRAINT"]).is_some()
-                    || at(&["DROP", "PRIMARY", "KEY"]).is_some()
-                {
-                    push(
-                        Class::Destructive,
-                        "DS104",
-                        format!("drops a constraint of `{table}`"),
-                    );
-                } else if let Some(p) = at(&["RENAME", "COLUMN"]) {
-                    push(
-                        Class::BackwardIncompatible,
-                        "BC102",
-                        format!(
-                            "renames column `{table}.{}`: code still using the old name breaks",
-                            name(3 + p + 2)
-                        ),
-                    );
-                } else if at(&["RENAME", "TO"]).is_some() {
-                    push(
-                        Class::BackwardIncompatible,
-                        "BC101",
-                        format!("renames table `{table}`: code still using the old name breaks"),
-                    );
-                } else if at(&["SET", "NOT", "NULL"]).is_some() {
-                    push(
-                        Class::DataDependent,
-                        "DD101",
-                        format!("makes a column of `{table}` NOT NULL: fails if a row holds NULL"),
-                    );
-                } else if at(&["TYPE"]).is_some()
-                    || at(&["MODIFY", "COLUMN"]).is_some()
-                    || (at(&["ALTER", "COLUMN"]).is_some() && !rest.contains(&"DEFAULT"))
-                {
-                    push(
-                        Class::DataDependent,
-                        "DD102",
-                        format!(
-                            "changes a column type of `{table}`: narrowing fails or truncates existing values"
-                        ),
-                    );
-                } else if rest.first() == Some(&"ADD")
-                    && rest.contains(&"NOT")
-                    && rest.contains(&"NULL")
-                    && !rest.contains(&"DEFAULT")
-                    && !rest.contains(&"CONSTRAINT")
-                    && !created.contains(&table)
-                {
-                    push(
-                        Class::DataDependent,
-                        "DD103",
-                        format!(
-                            "adds a NOT NULL column without a default to `{table}`: fails if the table has rows"
-                        ),
+                        "DS101",
+                        format!("drops table `{table}` and all its rows"),
                     );
                 }
             }
-            ["RENAME", "TABLE", ..] => push(
-                Class::BackwardIncompatible,
-                "BC101",
-                format!(
-                    "renames table `{}`: code still using the old name breaks",
-                    name(2)
-                ),
-            ),
-            ["EXEC", "SP_RENAME", ..] => push(
+            ["DROP", "INDEX", ..] => {
+                for index in name_list(statement, 2) {
+                    dropped_indexes.push(index.clone());
+                    push(
+                        Class::Destructive,
+                        "DS103",
+                        format!("drops index `{index}`"),
+                    );
+                }
+            }
+            ["ALTER", "TABLE", ..] => {
+                let (table, after) = object_name(statement, 2);
+                let seen = Seen {
+                    fresh: created.contains(&table),
+                    rebuilt_copy: table.starts_with("_dbgen_new_"),
+                    dropped_indexes: &dropped_indexes,
+                };
+                for (class, code, message) in alter_actions(dialect, statement, after)
+                    .into_iter()
+                    .filter_map(|action| alter_action(dialect, &table, &seen, action))
+                {
+                    push(class, code, message);
+                }
+            }
+            ["RENAME", "TABLE", ..] => {
+                let (table, _) = object_name(statement, 2);
+                push(
+                    Class::BackwardIncompatible,
+                    "BC101",
+                    format!("renames table `{table}`: code still using the old name breaks"),
+                );
+            }
+            ["EXEC" | "EXECUTE", "SP_RENAME", ..] => push(
                 Class::BackwardIncompatible,
                 "BC103",
                 "renames an object (sp_rename): code still using the old name breaks".to_string(),
             ),
-            ["CREATE", "UNIQUE", "INDEX", ..] => {
+            ["CREATE", "UNIQUE", ..] => {
                 let on = w
                     .iter()
                     .position(|t| *t == "ON")
-                    .map(|p| name(p + 1))
+                    .map(|p| object_name(statement, p + 1).0)
                     .unwrap_or_default();
                 if !created.contains(&on) {
                     push(
@@ -198,7 +168,305 @@ pub fn lint_sql(file: &str, sql: &str) -> Vec<Finding> {
             _ => {}
         }
     }
-    findings
+    Ok(findings)
+}
+
+/// The (possibly schema-qualified) name at `at`, after any `IF [NOT]
+/// EXISTS`, `ONLY` or `CONCURRENTLY`, and the position after it.
+fn object_name(statement: &[Token], mut at: usize) -> (String, usize) {
+    let keyword = |at: usize| statement.get(at).map(Token::upper);
+    loop {
+        match keyword(at).as_deref() {
+            Some("IF") => {
+                at += 1;
+                if keyword(at).as_deref() == Some("NOT") {
+                    at += 1;
+                }
+                if keyword(at).as_deref() == Some("EXISTS") {
+                    at += 1;
+                }
+            }
+            Some("ONLY" | "CONCURRENTLY") => at += 1,
+            _ => break,
+        }
+    }
+    let mut name = statement.get(at).map(Token::name).unwrap_or_default();
+    at += 1;
+    while is_punct(statement.get(at), ".") {
+        name.push('.');
+        name.push_str(&statement.get(at + 1).map(Token::name).unwrap_or_default());
+        at += 2;
+    }
+    (name, at)
+}
+
+/// The comma-separated names from `at` (`DROP TABLE a, b`).
+fn name_list(statement: &[Token], at: usize) -> Vec<String> {
+    let (first, mut at) = object_name(statement, at);
+    let mut names = vec![first];
+    while is_punct(statement.get(at), ",") {
+        let (next, after) = object_name(statement, at + 1);
+        names.push(next);
+        at = after;
+    }
+    names
+}
+
+fn is_punct(token: Option<&Token>, text: &str) -> bool {
+    matches!(token, Some(Token::Punct(p)) if p == text)
+}
+
+/// The actions of `ALTER TABLE name action, action, ...`, each as its
+/// tokens: cut at the commas outside parentheses.
+fn alter_actions(dialect: Dialect, statement: &[Token], after: usize) -> Vec<&[Token]> {
+    let rest = statement.get(after..).unwrap_or_default();
+    // T-SQL lists several columns after one verb (`DROP COLUMN a, b`):
+    // one action.
+    if dialect == Dialect::SqlServer {
+        return vec![rest];
+    }
+    let mut actions = Vec::new();
+    let (mut depth, mut start) = (0usize, 0);
+    for (i, token) in rest.iter().enumerate() {
+        match token {
+            Token::Punct(p) if p == "(" => depth += 1,
+            Token::Punct(p) if p == ")" => depth = depth.saturating_sub(1),
+            Token::Punct(p) if p == "," && depth == 0 => {
+                actions.push(&rest[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    actions.push(&rest[start..]);
+    actions
+}
+
+/// What the statements before an `ALTER TABLE` did to its table.
+struct Seen<'a> {
+    /// The table was created earlier in the same file: it holds no rows.
+    fresh: bool,
+    /// The table is the copy of a SQLite rebuild (`_dbgen_new_x`).
+    rebuilt_copy: bool,
+    /// Indexes dropped earlier in the file.
+    dropped_indexes: &'a [String],
+}
+
+/// The finding of one `ALTER TABLE` action, if it has one.
+fn alter_action(
+    dialect: Dialect,
+    table: &str,
+    seen: &Seen<'_>,
+    action: &[Token],
+) -> Option<(Class, &'static str, String)> {
+    let words: Vec<String> = action.iter().map(Token::upper).collect();
+    let w: Vec<&str> = words.iter().map(String::as_str).collect();
+    let has = |needle: &[&str]| w.windows(needle.len()).any(|win| win == needle);
+    let column_at = |at: usize| object_name(action, at).0;
+    let incompatible = Class::BackwardIncompatible;
+    let dependent = Class::DataDependent;
+    match w.as_slice() {
+        ["DROP", "CONSTRAINT" | "FOREIGN" | "PRIMARY" | "CHECK", ..] => Some((
+            Class::Destructive,
+            "DS104",
+            format!("drops a constraint of `{table}`"),
+        )),
+        ["DROP", "INDEX" | "KEY", ..] => Some((
+            Class::Destructive,
+            "DS103",
+            format!("drops index `{}` of `{table}`", column_at(2)),
+        )),
+        ["DROP", "DEFAULT" | "PERIOD" | "PARTITION" | "SYSTEM", ..] => None,
+        // `DROP [COLUMN] name` (the keyword is optional in PostgreSQL and
+        // MySQL); T-SQL may list several.
+        ["DROP", rest @ ..] => {
+            let at = if rest.first() == Some(&"COLUMN") {
+                2
+            } else {
+                1
+            };
+            let columns = if dialect == Dialect::SqlServer {
+                name_list(action, at)
+            } else {
+                vec![column_at(at)]
+            };
+            // MySQL's generated key column of a live-rows unique index
+            // dropped before it holds no data of its own.
+            if columns.iter().all(|c| {
+                seen.dropped_indexes
+                    .iter()
+                    .any(|index| crate::dialect::live_marker(index) == *c)
+            }) {
+                return None;
+            }
+            let listed: Vec<String> = columns.iter().map(|c| format!("`{table}.{c}`")).collect();
+            let (noun, their) = if listed.len() == 1 {
+                ("column", "its")
+            } else {
+                ("columns", "their")
+            };
+            Some((
+                Class::Destructive,
+                "DS102",
+                format!("drops {noun} {} and {their} data", listed.join(", ")),
+            ))
+        }
+        ["RENAME", "TO" | "AS", ..] if seen.rebuilt_copy => None,
+        ["RENAME", "TO" | "AS", ..] => Some((
+            incompatible,
+            "BC101",
+            format!("renames table `{table}`: code still using the old name breaks"),
+        )),
+        ["RENAME", "INDEX" | "KEY" | "CONSTRAINT", ..] => None,
+        ["RENAME", rest @ ..] => {
+            if dialect == Dialect::MySql && rest.first() != Some(&"COLUMN") {
+                // MySQL: `RENAME new_name` renames the table.
+                return Some((
+                    incompatible,
+                    "BC101",
+                    format!("renames table `{table}`: code still using the old name breaks"),
+                ));
+            }
+            let at = if rest.first() == Some(&"COLUMN") {
+                2
+            } else {
+                1
+            };
+            Some((
+                incompatible,
+                "BC102",
+                format!(
+                    "renames column `{table}.{}`: code still using the old name breaks",
+                    column_at(at)
+                ),
+            ))
+        }
+        // MySQL `CHANGE [COLUMN] old new definition`: a rename when the
+        // names differ, and a new definition either way.
+        ["CHANGE", rest @ ..] => {
+            let at = if rest.first() == Some(&"COLUMN") {
+                2
+            } else {
+                1
+            };
+            let (old, after) = object_name(action, at);
+            let (new, _) = object_name(action, after);
+            if old != new {
+                Some((
+                    incompatible,
+                    "BC102",
+                    format!(
+                        "renames column `{table}.{old}` to `{new}` and redefines it: code still using the old name breaks"
+                    ),
+                ))
+            } else {
+                Some((
+                    dependent,
+                    "DD102",
+                    format!(
+                        "changes the type of `{table}.{old}`: narrowing fails or truncates existing values"
+                    ),
+                ))
+            }
+        }
+        ["MODIFY", rest @ ..] => {
+            let at = if rest.first() == Some(&"COLUMN") {
+                2
+            } else {
+                1
+            };
+            Some((
+                dependent,
+                "DD102",
+                format!(
+                    "changes the type of `{table}.{}`: narrowing fails or truncates existing values",
+                    column_at(at)
+                ),
+            ))
+        }
+        ["ALTER", rest @ ..] => {
+            let at = if rest.first() == Some(&"COLUMN") {
+                2
+            } else {
+                1
+            };
+            let (column, after) = object_name(action, at);
+            let what = &w[after.min(w.len())..];
+            match what {
+                ["SET", "NOT", "NULL", ..] => Some((
+                    dependent,
+                    "DD101",
+                    format!("makes `{table}.{column}` NOT NULL: fails if a row holds NULL"),
+                )),
+                ["TYPE", ..] | ["SET", "DATA", "TYPE", ..] => Some((
+                    dependent,
+                    "DD102",
+                    format!(
+                        "changes the type of `{table}.{column}`: narrowing fails or truncates existing values"
+                    ),
+                )),
+                // Defaults, dropping NOT NULL, identity, statistics, ...
+                ["SET" | "DROP" | "ADD" | "RESTART", ..] => None,
+                // T-SQL: `ALTER COLUMN name type [NOT] NULL`.
+                _ if dialect == Dialect::SqlServer => Some((
+                    dependent,
+                    "DD102",
+                    format!(
+                        "changes the type or nullability of `{table}.{column}`: narrowing fails or truncates existing values, NOT NULL fails on NULLs"
+                    ),
+                )),
+                _ => None,
+            }
+        }
+        _ if seen.fresh => None,
+        ["ADD", rest @ ..] => {
+            let constraint = match rest {
+                ["CONSTRAINT", _, kind, ..] => Some(*kind),
+                [kind @ ("UNIQUE" | "PRIMARY" | "CHECK" | "FOREIGN"), ..] => Some(*kind),
+                _ => None,
+            };
+            match constraint {
+                Some("UNIQUE" | "PRIMARY") => Some((
+                    dependent,
+                    "DD104",
+                    format!(
+                        "adds a unique key to existing table `{table}`: fails if it holds duplicates"
+                    ),
+                )),
+                // PostgreSQL's NOT VALID leaves existing rows unchecked.
+                Some("CHECK" | "FOREIGN") if !has(&["NOT", "VALID"]) => Some((
+                    dependent,
+                    "DD106",
+                    format!(
+                        "adds a check or foreign key to existing table `{table}`: fails if a row violates it"
+                    ),
+                )),
+                Some(_) => None,
+                None if has(&["NOT", "NULL"])
+                    && !w.contains(&"DEFAULT")
+                    && !w.contains(&"IDENTITY")
+                    && !w.contains(&"GENERATED")
+                    && !w.contains(&"AUTO_INCREMENT") =>
+                {
+                    let at = if rest.first() == Some(&"COLUMN") {
+                        2
+                    } else {
+                        1
+                    };
+                    Some((
+                        dependent,
+                        "DD103",
+                        format!(
+                            "adds NOT NULL column `{}` without a default to `{table}`: fails if the table has rows",
+                            column_at(at)
+                        ),
+                    ))
+                }
+                None => None,
+            }
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -1,25 +1,49 @@
 use super::*;
 
-fn codes(sql: &str) -> Vec<&'static str> {
-    lint_sql("m.up.sql", sql).iter().map(|f| f.code).collect()
+use Dialect::{MySql, Postgres, SqlServer, Sqlite};
+
+fn lint(dialect: Dialect, sql: &str) -> Vec<Finding> {
+    // ok: test helper; a file that does not tokenize is the test failing.
+    lint_sql(dialect, "m.up.sql", sql).unwrap_or_else(|p| panic!("{dialect}: {sql}\n{p:?}"))
+}
+
+fn codes(dialect: Dialect, sql: &str) -> Vec<&'static str> {
+    lint(dialect, sql).iter().map(|f| f.code).collect()
+}
+
+fn messages(dialect: Dialect, sql: &str) -> Vec<String> {
+    lint(dialect, sql).into_iter().map(|f| f.message).collect()
 }
 
 #[test]
 fn drops_are_destructive_in_every_dialect() {
-    assert_eq!(codes("DROP TABLE \"legacy\";\n"), ["DS101"]);
-    assert_eq!(codes("ALTER TABLE `users` DROP COLUMN `bio`;\n"), ["DS102"]);
-    assert_eq!(codes("ALTER TABLE [users] DROP COLUMN [bio];\n"), ["DS102"]);
-    assert_eq!(codes("DROP INDEX \"idx_users_email\";\n"), ["DS103"]);
-    assert_eq!(codes("DROP INDEX `idx` ON `users`;\n"), ["DS103"]);
+    assert_eq!(codes(Postgres, "DROP TABLE \"legacy\";\n"), ["DS101"]);
     assert_eq!(
-        codes("ALTER TABLE `posts` DROP FOREIGN KEY `fk_posts_author_id`;\n"),
+        codes(MySql, "ALTER TABLE `users` DROP COLUMN `bio`;\n"),
+        ["DS102"]
+    );
+    assert_eq!(
+        codes(SqlServer, "ALTER TABLE [users] DROP COLUMN [bio];\n"),
+        ["DS102"]
+    );
+    assert_eq!(
+        codes(Postgres, "DROP INDEX \"idx_users_email\";\n"),
+        ["DS103"]
+    );
+    assert_eq!(codes(MySql, "DROP INDEX `idx` ON `users`;\n"), ["DS103"]);
+    assert_eq!(
+        codes(
+            MySql,
+            "ALTER TABLE `posts` DROP FOREIGN KEY `fk_posts_author_id`;\n"
+        ),
         ["DS104"]
     );
     assert_eq!(
-        codes("ALTER TABLE \"posts\" DROP CONSTRAINT \"chk\";\n"),
+        codes(Postgres, "ALTER TABLE \"posts\" DROP CONSTRAINT \"chk\";\n"),
         ["DS104"]
     );
-    let finding = &lint_sql("1_x.up.sql", "SELECT 1;\nDROP TABLE \"legacy\";\n")[0];
+    let finding = &lint_sql(Sqlite, "1_x.up.sql", "SELECT 1;\nDROP TABLE \"legacy\";\n")
+        .unwrap_or_default()[0];
     assert_eq!((finding.statement, finding.class), (2, Class::Destructive));
     assert!(
         finding
@@ -29,41 +53,151 @@ fn drops_are_destructive_in_every_dialect() {
 }
 
 #[test]
+fn names_are_read_past_optional_keywords_and_in_lists() {
+    assert_eq!(
+        messages(
+            Postgres,
+            "DROP TABLE IF EXISTS \"public\".\"legacy\", \"old\";\n"
+        ),
+        [
+            "drops table `public.legacy` and all its rows",
+            "drops table `old` and all its rows"
+        ]
+    );
+    assert_eq!(
+        messages(Postgres, "DROP INDEX CONCURRENTLY IF EXISTS \"idx\";\n"),
+        ["drops index `idx`"]
+    );
+    assert_eq!(
+        messages(
+            Postgres,
+            "ALTER TABLE IF EXISTS ONLY \"users\" DROP COLUMN IF EXISTS \"bio\";\n"
+        ),
+        ["drops column `users.bio` and its data"]
+    );
+    // `COLUMN` is optional; several actions in one statement each count.
+    assert_eq!(
+        messages(
+            MySql,
+            "ALTER TABLE `users` DROP `bio`, ADD COLUMN `age` INT NULL, DROP INDEX `idx_age`;\n"
+        ),
+        [
+            "drops column `users.bio` and its data",
+            "drops index `idx_age` of `users`"
+        ]
+    );
+    // T-SQL lists the columns after one DROP COLUMN.
+    assert_eq!(
+        messages(SqlServer, "ALTER TABLE [users] DROP COLUMN [a], [b];\n"),
+        ["drops columns `users.a`, `users.b` and their data"]
+    );
+    // A unique index with its options before the table name.
+    assert_eq!(
+        codes(
+            Postgres,
+            "CREATE UNIQUE INDEX CONCURRENTLY \"uq\" ON ONLY \"users\" (\"email\");\n"
+        ),
+        ["DD104"]
+    );
+}
+
+#[test]
 fn data_dependent_changes() {
     assert_eq!(
-        codes("ALTER TABLE \"users\" ALTER COLUMN \"email\" SET NOT NULL;\n"),
+        codes(
+            Postgres,
+            "ALTER TABLE \"users\" ALTER COLUMN \"email\" SET NOT NULL;\n"
+        ),
         ["DD101"]
     );
     assert_eq!(
         codes(
+            Postgres,
             "ALTER TABLE \"users\" ALTER COLUMN \"email\" TYPE VARCHAR(10) USING \"email\"::VARCHAR(10);\n"
         ),
         ["DD102"]
     );
     assert_eq!(
-        codes("ALTER TABLE `users` MODIFY COLUMN `email` VARCHAR(10) NOT NULL;\n"),
+        codes(
+            MySql,
+            "ALTER TABLE `users` MODIFY COLUMN `email` VARCHAR(10) NOT NULL;\n"
+        ),
         ["DD102"]
     );
     assert_eq!(
-        codes("ALTER TABLE [users] ALTER COLUMN [email] NVARCHAR(10) NOT NULL;\n"),
+        codes(
+            SqlServer,
+            "ALTER TABLE [users] ALTER COLUMN [email] NVARCHAR(10) NOT NULL;\n"
+        ),
         ["DD102"]
     );
+    // Defaults and dropping NOT NULL change no stored value.
+    assert!(
+        codes(
+            Postgres,
+            "ALTER TABLE \"users\" ALTER COLUMN \"email\" DROP NOT NULL, ALTER COLUMN \"age\" SET DEFAULT 0, ALTER \"id\" DROP IDENTITY IF EXISTS;\n"
+        )
+        .is_empty()
+    );
     assert_eq!(
-        codes("ALTER TABLE \"users\" ADD COLUMN \"age\" INTEGER NOT NULL;\n"),
+        codes(
+            Postgres,
+            "ALTER TABLE \"users\" ADD COLUMN \"age\" INTEGER NOT NULL;\n"
+        ),
         ["DD103"]
     );
     assert!(
-        codes("ALTER TABLE \"users\" ADD COLUMN \"age\" INTEGER NOT NULL DEFAULT 0;\n").is_empty()
+        codes(
+            Postgres,
+            "ALTER TABLE \"users\" ADD COLUMN \"age\" INTEGER NOT NULL DEFAULT 0;\n"
+        )
+        .is_empty()
     );
-    assert!(codes("ALTER TABLE \"users\" ADD COLUMN \"bio\" TEXT;\n").is_empty());
+    assert!(codes(Postgres, "ALTER TABLE \"users\" ADD COLUMN \"bio\" TEXT;\n").is_empty());
     assert_eq!(
-        codes("CREATE UNIQUE INDEX \"uq\" ON \"users\" (\"email\");\n"),
+        codes(
+            Postgres,
+            "CREATE UNIQUE INDEX \"uq\" ON \"users\" (\"email\");\n"
+        ),
         ["DD104"]
     );
-    // A unique index on a table created in the same file holds no data yet.
-    assert!(codes("CREATE TABLE \"users\" (\"id\" BIGINT);\nCREATE UNIQUE INDEX \"uq\" ON \"users\" (\"id\");\n").is_empty());
     assert_eq!(
-        codes("CREATE TABLE \"_dbgen_new_users\" (\"id\" INTEGER);\n"),
+        codes(
+            MySql,
+            "ALTER TABLE `users` ADD CONSTRAINT `uq` UNIQUE (`email`), ADD UNIQUE (`sku`);\n"
+        ),
+        ["DD104", "DD104"]
+    );
+    // New checks and foreign keys are checked against the rows there are,
+    // unless PostgreSQL is told NOT VALID.
+    assert_eq!(
+        codes(
+            Postgres,
+            "ALTER TABLE \"posts\" ADD CONSTRAINT \"fk\" FOREIGN KEY (\"author_id\") REFERENCES \"users\" (\"id\");\n"
+        ),
+        ["DD106"]
+    );
+    assert!(
+        codes(
+            Postgres,
+            "ALTER TABLE \"posts\" ADD CONSTRAINT \"c\" CHECK (\"n\" > 0) NOT VALID;\n"
+        )
+        .is_empty()
+    );
+    // A table created in the same file holds no data yet.
+    assert!(
+        codes(
+            Postgres,
+            "CREATE TABLE \"users\" (\"id\" BIGINT);\nCREATE UNIQUE INDEX \"uq\" ON \"users\" (\"id\");\n\
+             ALTER TABLE \"users\" ADD CONSTRAINT \"fk\" FOREIGN KEY (\"id\") REFERENCES \"x\" (\"id\");\n"
+        )
+        .is_empty()
+    );
+    assert_eq!(
+        codes(
+            Sqlite,
+            "CREATE TABLE \"_dbgen_new_users\" (\"id\" INTEGER);\n"
+        ),
         ["DD105"]
     );
 }
@@ -71,32 +205,99 @@ fn data_dependent_changes() {
 #[test]
 fn renames_are_backward_incompatible() {
     assert_eq!(
-        codes("ALTER TABLE \"people\" RENAME TO \"users\";\n"),
+        codes(Postgres, "ALTER TABLE \"people\" RENAME TO \"users\";\n"),
         ["BC101"]
     );
-    assert_eq!(codes("RENAME TABLE `people` TO `users`;\n"), ["BC101"]);
     assert_eq!(
-        codes("ALTER TABLE \"users\" RENAME COLUMN \"mail\" TO \"email\";\n"),
-        ["BC102"]
+        codes(MySql, "RENAME TABLE `people` TO `users`;\n"),
+        ["BC101"]
     );
     assert_eq!(
-        codes("EXEC sp_rename N'users.mail', N'email', N'COLUMN';\n"),
+        codes(
+            Postgres,
+            "ALTER TABLE \"users\" RENAME COLUMN \"mail\" TO \"email\";\n"
+        ),
+        ["BC102"]
+    );
+    // `COLUMN` is optional in PostgreSQL; in MySQL the same words rename
+    // the table.
+    assert_eq!(
+        messages(
+            Postgres,
+            "ALTER TABLE \"users\" RENAME \"mail\" TO \"email\";\n"
+        ),
+        ["renames column `users.mail`: code still using the old name breaks"]
+    );
+    assert_eq!(
+        codes(MySql, "ALTER TABLE `people` RENAME `users`;\n"),
+        ["BC101"]
+    );
+    assert_eq!(
+        codes(
+            MySql,
+            "ALTER TABLE `users` CHANGE `mail` `email` VARCHAR(255) NOT NULL;\n"
+        ),
+        ["BC102"]
+    );
+    assert!(codes(MySql, "ALTER TABLE `users` RENAME INDEX `a` TO `b`;\n").is_empty());
+    assert_eq!(
+        codes(
+            SqlServer,
+            "EXEC sp_rename N'users.mail', N'email', N'COLUMN';\n"
+        ),
         ["BC103"]
     );
 }
 
 #[test]
 fn quotes_comments_and_strings_do_not_confuse_the_tokenizer() {
-    assert!(codes("-- DROP TABLE \"x\";\nSELECT 'DROP TABLE y; --';\n").is_empty());
-    assert!(codes("CREATE TABLE \"drop table\" (\"a;b\" TEXT);\n").is_empty());
+    assert!(
+        codes(
+            Postgres,
+            "-- DROP TABLE \"x\";\nSELECT 'DROP TABLE y; --';\n"
+        )
+        .is_empty()
+    );
+    assert!(codes(Postgres, "CREATE TABLE \"drop table\" (\"a;b\" TEXT);\n").is_empty());
     assert_eq!(
-        codes("ALTER TABLE \"a\"\"b\" DROP COLUMN \"c\";\n"),
-        ["DS102"]
+        messages(Postgres, "ALTER TABLE \"a\"\"b\" DROP COLUMN \"c\";"),
+        ["drops column `a\"b.c` and its data"]
+    );
+    // MySQL: `#` starts a comment and a backslash escapes a quote, so
+    // neither hides the drop after it.
+    assert_eq!(
+        codes(
+            MySql,
+            "# it's a comment; DROP TABLE `a`;\nUPDATE `t` SET `n` = 'it\\'s'; DROP TABLE `legacy`;\n"
+        ),
+        ["DS101"]
     );
     assert_eq!(
-        lint_sql("f", "ALTER TABLE \"a\"\"b\" DROP COLUMN \"c\";")[0].message,
-        "drops column `a\"b.c` and its data"
+        messages(
+            MySql,
+            "UPDATE `t` SET `n` = 'it\\'s'; DROP TABLE `legacy`;\n"
+        ),
+        ["drops table `legacy` and all its rows"]
     );
+    // PostgreSQL's escape strings.
+    assert_eq!(
+        codes(
+            Postgres,
+            "UPDATE \"t\" SET \"n\" = E'it\\'s; DROP TABLE x'; DROP TABLE \"legacy\";\n"
+        ),
+        ["DS101"]
+    );
+}
+
+#[test]
+fn a_file_that_does_not_tokenize_is_an_error() {
+    let problem = lint_sql(
+        Postgres,
+        "m.up.sql",
+        "DROP TABLE \"a\";\nUPDATE x SET b = 'open;\n",
+    )
+    .expect_err("unterminated string");
+    assert_eq!((problem.statement, problem.line), (2, 2), "{problem:?}");
 }
 
 #[test]
@@ -108,7 +309,7 @@ fn statements_are_cut_where_the_engine_cuts_them() {
         UPDATE \"t\" SET \"note\" = 'DROP TABLE y;\nstill the string'; /* DROP TABLE z;\n */\n\
         CREATE TRIGGER tr AFTER INSERT ON a BEGIN\n  DELETE FROM b;\n  UPDATE c SET n = CASE WHEN n > 0 THEN 1 ELSE 0 END;\nEND;\n\
         SELECT $1; DROP TABLE \"legacy\";\n";
-    let findings = lint_sql("m.up.sql", sql);
+    let findings = lint(Postgres, sql);
     assert_eq!(
         findings
             .iter()
