@@ -262,7 +262,18 @@ fn alter_action(
     let words: Vec<String> = action.iter().map(Token::upper).collect();
     let w: Vec<&str> = words.iter().map(String::as_str).collect();
     let has = |needle: &[&str]| w.windows(needle.len()).any(|win| win == needle);
+    // Where the column's name starts: the `COLUMN` keyword is optional.
+    let at = if w.get(1) == Some(&"COLUMN") { 2 } else { 1 };
     let column_at = |at: usize| object_name(action, at).0;
+    let type_change = |column: &str| {
+        Some((
+            Class::DataDependent,
+            "DD102",
+            format!(
+                "changes the type of `{table}.{column}`: narrowing fails or truncates existing values"
+            ),
+        ))
+    };
     let incompatible = Class::BackwardIncompatible;
     let dependent = Class::DataDependent;
     match w.as_slice() {
@@ -279,12 +290,7 @@ fn alter_action(
         ["DROP", "DEFAULT" | "PERIOD" | "PARTITION" | "SYSTEM", ..] => None,
         // `DROP [COLUMN] name` (the keyword is optional in PostgreSQL and
         // MySQL); T-SQL may list several.
-        ["DROP", rest @ ..] => {
-            let at = if rest.first() == Some(&"COLUMN") {
-                2
-            } else {
-                1
-            };
+        ["DROP", ..] => {
             let columns = if dialect == Dialect::SqlServer {
                 name_list(action, at)
             } else {
@@ -327,11 +333,6 @@ fn alter_action(
                     format!("renames table `{table}`: code still using the old name breaks"),
                 ));
             }
-            let at = if rest.first() == Some(&"COLUMN") {
-                2
-            } else {
-                1
-            };
             Some((
                 incompatible,
                 "BC102",
@@ -343,12 +344,7 @@ fn alter_action(
         }
         // MySQL `CHANGE [COLUMN] old new definition`: a rename when the
         // names differ, and a new definition either way.
-        ["CHANGE", rest @ ..] => {
-            let at = if rest.first() == Some(&"COLUMN") {
-                2
-            } else {
-                1
-            };
+        ["CHANGE", ..] => {
             let (old, after) = object_name(action, at);
             let (new, _) = object_name(action, after);
             if old != new {
@@ -360,36 +356,11 @@ fn alter_action(
                     ),
                 ))
             } else {
-                Some((
-                    dependent,
-                    "DD102",
-                    format!(
-                        "changes the type of `{table}.{old}`: narrowing fails or truncates existing values"
-                    ),
-                ))
+                type_change(&old)
             }
         }
-        ["MODIFY", rest @ ..] => {
-            let at = if rest.first() == Some(&"COLUMN") {
-                2
-            } else {
-                1
-            };
-            Some((
-                dependent,
-                "DD102",
-                format!(
-                    "changes the type of `{table}.{}`: narrowing fails or truncates existing values",
-                    column_at(at)
-                ),
-            ))
-        }
-        ["ALTER", rest @ ..] => {
-            let at = if rest.first() == Some(&"COLUMN") {
-                2
-            } else {
-                1
-            };
+        ["MODIFY", ..] => type_change(&column_at(at)),
+        ["ALTER", ..] => {
             let (column, after) = object_name(action, at);
             let what = &w[after.min(w.len())..];
             match what {
@@ -398,13 +369,7 @@ fn alter_action(
                     "DD101",
                     format!("makes `{table}.{column}` NOT NULL: fails if a row holds NULL"),
                 )),
-                ["TYPE", ..] | ["SET", "DATA", "TYPE", ..] => Some((
-                    dependent,
-                    "DD102",
-                    format!(
-                        "changes the type of `{table}.{column}`: narrowing fails or truncates existing values"
-                    ),
-                )),
+                ["TYPE", ..] | ["SET", "DATA", "TYPE", ..] => type_change(&column),
                 // Defaults, dropping NOT NULL, identity, statistics, ...
                 ["SET" | "DROP" | "ADD" | "RESTART", ..] => None,
                 // T-SQL: `ALTER COLUMN name type [NOT] NULL`.
@@ -448,11 +413,6 @@ fn alter_action(
                     && !w.contains(&"GENERATED")
                     && !w.contains(&"AUTO_INCREMENT") =>
                 {
-                    let at = if rest.first() == Some(&"COLUMN") {
-                        2
-                    } else {
-                        1
-                    };
                     Some((
                         dependent,
                         "DD103",
