@@ -234,7 +234,8 @@ fn placeholder(dialect: Dialect, n: usize) -> String {
     }
 }
 
-/// The statements the helpers send for `bench_items`, written out by hand.
+/// The statements the helpers send for `bench_items`, written out by hand
+/// for a table of the same definition.
 struct HandSql {
     insert: String,
     insert_many: Vec<(usize, String)>,
@@ -473,7 +474,24 @@ macro_rules! engine_bench {
                 .execute(&pool)
                 .await
                 .unwrap();
-            let sql = hand_sql(dialect, "bench_items", &[100, 1000]);
+            // The hand-written side writes to a table of its own, created
+            // by the same DDL: each side's table and indexes then grow the
+            // same way, and neither side's inserts land on pages the other
+            // just split or that another connection just changed.
+            let item_ddl = generate(
+                &Schema::default(),
+                &Schema::new(vec![Item::table().clone()]),
+                dialect,
+                &Policy::default(),
+            )
+            .unwrap();
+            sqlx::raw_sql(sqlx::AssertSqlSafe(
+                item_ddl.up.replace("bench_items", "bench_items_hand"),
+            ))
+            .execute(&pool)
+            .await
+            .unwrap();
+            let sql = hand_sql(dialect, "bench_items_hand", &[100, 1000]);
             let r = settings.rounds;
             let n = settings.singles;
             let engine = $label;
@@ -634,8 +652,13 @@ macro_rules! engine_bench {
                 // index on sku (a tie in its estimates) and scan all of it,
                 // on one table and not the other, depending on whether
                 // autovacuum has reached it yet.
-                let tables =
-                    ["bench_items", "bench_audited", "audit_logs"].map(|t| dialect.quote(t));
+                let tables = [
+                    "bench_items",
+                    "bench_items_hand",
+                    "bench_audited",
+                    "audit_logs",
+                ]
+                .map(|t| dialect.quote(t));
                 let analyze = match dialect {
                     Dialect::Postgres => format!("ANALYZE {}", tables.join(", ")),
                     Dialect::MySql => format!("ANALYZE TABLE {}", tables.join(", ")),
