@@ -243,12 +243,7 @@ fn lint_reads_each_fixture_as_its_change() {
         ),
         (
             "rename_table",
-            [
-                "BC101",
-                "BC101",
-                "BC101 DD105 DD104",
-                "BC103 BC103 DS104 DD104",
-            ],
+            ["BC101", "BC101", "BC101 DD105 DD104", "BC103 BC103 BC103"],
         ),
     ];
     for c in cases() {
