@@ -313,13 +313,32 @@ pub trait Ddl {
         )])
     }
 
+    /// A key renamed with its table keeps its index and the foreign keys
+    /// that reference it: where the engine can rename a key constraint,
+    /// a key whose columns stay is renamed, not dropped and added again.
     fn set_primary_key(
         &self,
         table: &str,
         from: Option<&PrimaryKey>,
         to: Option<&PrimaryKey>,
     ) -> Result<Statements, Error> {
+        if let (Some(old), Some(new)) = (from, to)
+            && old.columns == new.columns
+            && let Some(rename) = self.rename_key_constraint(table, &old.name, &new.name)
+        {
+            return Ok(vec![rename?]);
+        }
         replace_primary_key(self, table, from, to)
+    }
+
+    /// The statement that renames a key constraint, where the engine has one.
+    fn rename_key_constraint(
+        &self,
+        _table: &str,
+        _from: &str,
+        _to: &str,
+    ) -> Option<Result<String, Error>> {
+        None
     }
 
     fn set_table_comment(

@@ -68,22 +68,20 @@ impl Ddl for Postgres {
         Ok(out)
     }
 
-    /// A key renamed with its table keeps its index: rename the constraint.
-    fn set_primary_key(
+    fn rename_key_constraint(
         &self,
         table: &str,
-        from: Option<&crate::schema::PrimaryKey>,
-        to: Option<&crate::schema::PrimaryKey>,
-    ) -> Result<Statements, Error> {
-        match (from, to) {
-            (Some(old), Some(new)) if old.columns == new.columns => Ok(vec![format!(
+        from: &str,
+        to: &str,
+    ) -> Option<Result<String, Error>> {
+        Some((|| {
+            Ok(format!(
                 "ALTER TABLE {} RENAME CONSTRAINT {} TO {}",
                 self.ident(table)?,
-                self.ident(&old.name)?,
-                self.ident(&new.name)?
-            )]),
-            _ => super::ddl::replace_primary_key(self, table, from, to),
-        }
+                self.ident(from)?,
+                self.ident(to)?
+            ))
+        })())
     }
 
     fn set_table_comment(

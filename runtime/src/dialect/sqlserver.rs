@@ -141,21 +141,16 @@ impl Ddl for SqlServer {
         )])
     }
 
-    /// A key renamed with its table keeps its clustered index (and the
-    /// foreign keys that reference it): rename the constraint. Dropping it
-    /// would rebuild the table and fails while a foreign key points at it.
-    fn set_primary_key(
+    /// `sp_rename` of the constraint keeps the clustered index; dropping
+    /// the key would rebuild the table, and fails while a foreign key
+    /// references it.
+    fn rename_key_constraint(
         &self,
-        table: &str,
-        from: Option<&crate::schema::PrimaryKey>,
-        to: Option<&crate::schema::PrimaryKey>,
-    ) -> Result<Statements, Error> {
-        match (from, to) {
-            (Some(old), Some(new)) if old.columns == new.columns => {
-                Ok(vec![self.sp_rename(&old.name, &new.name, Some("OBJECT"))])
-            }
-            _ => super::ddl::replace_primary_key(self, table, from, to),
-        }
+        _table: &str,
+        from: &str,
+        to: &str,
+    ) -> Option<Result<String, Error>> {
+        Some(Ok(self.sp_rename(from, to, Some("OBJECT"))))
     }
 
     fn rename_index(&self, table: &str, from: &str, to: &str) -> Result<Statements, Error> {
