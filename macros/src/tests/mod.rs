@@ -8,16 +8,16 @@ use quote::quote;
 fn expand_pretty(input: proc_macro2::TokenStream) -> (String, String) {
     let parsed: syn::DeriveInput = match syn::parse2(input.clone()) {
         Ok(parsed) => parsed,
-        Err(error) => panic!("test input does not parse: {error}"),
+        Err(error) => panic!("test input does not parse: {error}"), // ok: test-only snapshot helper; a failure is the test failing
     };
     let expanded = crate::expand::derive(&parsed);
     let file: syn::File = match syn::parse2(expanded.clone()) {
         Ok(file) => file,
-        Err(error) => panic!("expansion is not valid Rust: {error}\n{expanded}"),
+        Err(error) => panic!("expansion is not valid Rust: {error}\n{expanded}"), // ok: test-only snapshot helper; a failure is the test failing
     };
     let input_file: syn::File = match syn::parse2(input) {
         Ok(file) => file,
-        Err(error) => panic!("{error}"),
+        Err(error) => panic!("{error}"), // ok: test-only snapshot helper; a failure is the test failing
     };
     (
         prettyplease::unparse(&input_file),
