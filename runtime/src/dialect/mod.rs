@@ -26,6 +26,8 @@ pub use ddl::{Ddl, Statements, live_marker};
 pub use mysql::MySql;
 pub use postgres::Postgres;
 pub use render::{create_schema, render};
+#[cfg(feature = "sql-check")]
+pub(crate) use sqlite::REBUILD_PREFIX;
 pub use sqlite::Sqlite;
 pub use sqlserver::SqlServer;
 

@@ -74,14 +74,15 @@ impl Ddl for Postgres {
         from: &str,
         to: &str,
     ) -> Option<Result<String, Error>> {
-        Some((|| {
+        let rename = || -> Result<String, Error> {
             Ok(format!(
                 "ALTER TABLE {} RENAME CONSTRAINT {} TO {}",
                 self.ident(table)?,
                 self.ident(from)?,
                 self.ident(to)?
             ))
-        })())
+        };
+        Some(rename())
     }
 
     fn set_table_comment(

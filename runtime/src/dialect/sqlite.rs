@@ -87,6 +87,10 @@ impl Ddl for Sqlite {
     }
 }
 
+/// Prefix of the copy a table rebuild creates, fills and renames to the
+/// table's name (`lint` recognises a rebuild by it).
+pub(crate) const REBUILD_PREFIX: &str = "_dbgen_new_";
+
 impl Sqlite {
     /// The statements of one table rebuild (foreign keys are switched off
     /// around the whole migration by the file renderer).
@@ -96,7 +100,7 @@ impl Sqlite {
         to: &Table,
         copy: &[(String, String)],
     ) -> Result<Statements, Error> {
-        let scratch = crate::schema::names::shorten(&format!("_dbgen_new_{}", to.name));
+        let scratch = crate::schema::names::shorten(&format!("{REBUILD_PREFIX}{}", to.name));
         let mut staged = to.clone();
         staged.name = scratch.clone().into();
         let mut out = self.create_table(&staged)?;

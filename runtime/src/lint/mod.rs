@@ -12,7 +12,7 @@ use std::fmt;
 
 use tokens::{Token, statements};
 
-use crate::dialect::{Dialect, SqlProblem};
+use crate::dialect::{Dialect, REBUILD_PREFIX, SqlProblem};
 
 /// What kind of risk a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -87,7 +87,7 @@ pub fn lint_sql(dialect: Dialect, file: &str, sql: &str) -> Result<Vec<Finding>,
         match w.as_slice() {
             ["CREATE", "TABLE", ..] => {
                 let (table, _) = object_name(statement, 2);
-                if let Some(rebuilt) = table.strip_prefix("_dbgen_new_") {
+                if let Some(rebuilt) = table.strip_prefix(REBUILD_PREFIX) {
                     rebuilding.push(rebuilt.to_string());
                     push(
                         Class::DataDependent,
@@ -126,7 +126,7 @@ pub fn lint_sql(dialect: Dialect, file: &str, sql: &str) -> Result<Vec<Finding>,
                 let (table, after) = object_name(statement, 2);
                 let seen = Seen {
                     fresh: created.contains(&table),
-                    rebuilt_copy: table.starts_with("_dbgen_new_"),
+                    rebuilt_copy: table.starts_with(REBUILD_PREFIX),
                     dropped_indexes: &dropped_indexes,
                 };
                 for (class, code, message) in alter_actions(dialect, statement, after)
@@ -138,11 +138,7 @@ pub fn lint_sql(dialect: Dialect, file: &str, sql: &str) -> Result<Vec<Finding>,
             }
             ["RENAME", "TABLE", ..] => {
                 let (table, _) = object_name(statement, 2);
-                push(
-                    Class::BackwardIncompatible,
-                    "BC101",
-                    format!("renames table `{table}`: code still using the old name breaks"),
-                );
+                push(Class::BackwardIncompatible, "BC101", table_renamed(&table));
             }
             ["EXEC" | "EXECUTE", "SP_RENAME", ..] => push(
                 Class::BackwardIncompatible,
@@ -169,6 +165,10 @@ pub fn lint_sql(dialect: Dialect, file: &str, sql: &str) -> Result<Vec<Finding>,
         }
     }
     Ok(findings)
+}
+
+fn table_renamed(table: &str) -> String {
+    format!("renames table `{table}`: code still using the old name breaks")
 }
 
 /// The (possibly schema-qualified) name at `at`, after any `IF [NOT]
@@ -318,20 +318,12 @@ fn alter_action(
             ))
         }
         ["RENAME", "TO" | "AS", ..] if seen.rebuilt_copy => None,
-        ["RENAME", "TO" | "AS", ..] => Some((
-            incompatible,
-            "BC101",
-            format!("renames table `{table}`: code still using the old name breaks"),
-        )),
+        ["RENAME", "TO" | "AS", ..] => Some((incompatible, "BC101", table_renamed(table))),
         ["RENAME", "INDEX" | "KEY" | "CONSTRAINT", ..] => None,
         ["RENAME", rest @ ..] => {
             if dialect == Dialect::MySql && rest.first() != Some(&"COLUMN") {
                 // MySQL: `RENAME new_name` renames the table.
-                return Some((
-                    incompatible,
-                    "BC101",
-                    format!("renames table `{table}`: code still using the old name breaks"),
-                ));
+                return Some((incompatible, "BC101", table_renamed(table)));
             }
             Some((
                 incompatible,
