@@ -1,6 +1,7 @@
 //! The generated DDL on the real engines: for each migration case, build the
 //! "before" schema, apply the up migration, the down migration, and the up
-//! migration again, in a database created for the test and dropped after.
+//! migration again, then drop every index of the result by the name it
+//! has now, in a database created for the test and dropped after.
 //! PostgreSQL and MariaDB come from `DBGEN_TEST_POSTGRES_URL` and
 //! `DBGEN_TEST_MYSQL_URL` (default: the usual local servers); a server that
 //! does not answer makes the test say it is skipped and why, unless
@@ -33,13 +34,22 @@ where
             .expect("before renders");
         let migration =
             generate(&before, &after, dialect, &Policy::default()).expect("migration renders");
-        let teardown = generate(&after, &Schema::default(), dialect, &Policy::default())
+        // Dropping the indexes finds each by its new name (and, on MySQL,
+        // a live-rows index's generated key column by the index's name).
+        let mut bare = after.clone();
+        for table in &mut bare.tables {
+            table.indexes = Vec::new().into();
+        }
+        let unindex =
+            generate(&after, &bare, dialect, &Policy::default()).expect("index drops render");
+        let teardown = generate(&bare, &Schema::default(), dialect, &Policy::default())
             .expect("teardown renders");
         for (step, sql) in [
             ("before", &create.up),
             ("up", &migration.up),
             ("down", &migration.down),
             ("up again", &migration.up),
+            ("indexes dropped", &unindex.up),
             ("teardown", &teardown.up),
         ] {
             if sql.trim().is_empty() {

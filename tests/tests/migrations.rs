@@ -209,8 +209,9 @@ fn hints_in_the_current_schema_change_nothing() {
 /// What `lint` finds in each fixture's up file, per dialect (PostgreSQL,
 /// MySQL, SQLite, SQL Server): the SQL dbgen writes is read as the change
 /// it is. A SQLite rebuild is one finding (DD105), not a dropped and a
-/// renamed table; MySQL's generated live-rows key column goes with its
-/// index.
+/// renamed table, and the unique indexes it re-creates are not new; a
+/// SQLite index rename (a drop and a create) is no drop; MySQL's generated
+/// live-rows key column goes with its index.
 #[test]
 fn lint_reads_each_fixture_as_its_change() {
     let expected: &[(&str, [&str; 4])] = &[
@@ -237,13 +238,14 @@ fn lint_reads_each_fixture_as_its_change() {
         ("drop_live_rows_unique", ["DS103"; 4]),
         ("drop_table", ["DS101"; 4]),
         ("rename_column", ["BC102", "BC102", "BC102", "BC103"]),
+        ("rename_index", ["BC102", "BC102", "BC102", "BC103 BC103"]),
         (
-            "rename_index",
-            ["BC102", "BC102", "BC102 DS103", "BC103 BC103"],
+            "rename_live_rows_unique",
+            ["BC102", "BC102", "BC102", "BC103 BC103"],
         ),
         (
             "rename_table",
-            ["BC101", "BC101", "BC101 DD105 DD104", "BC103 BC103 BC103"],
+            ["BC101", "BC101", "BC101 DD105", "BC103 BC103 BC103"],
         ),
     ];
     for c in cases() {
@@ -266,4 +268,44 @@ fn lint_reads_each_fixture_as_its_change() {
             );
         }
     }
+}
+
+/// A SQLite rebuild re-creates the table's indexes. A unique index the
+/// copied rows already held (under a renamed column too) is not new to
+/// them; one the change adds is, and `lint` still says so (DD104).
+#[test]
+fn a_rebuild_reports_only_unique_indexes_it_adds() {
+    let lint = |before: &Schema, after: &Schema| {
+        let generated = generate(
+            before,
+            after,
+            dbgen::dialect::Dialect::Sqlite,
+            &Policy::default(),
+        )
+        .expect("renders");
+        let findings =
+            dbgen::lint::lint_sql(dbgen::dialect::Dialect::Sqlite, "up.sql", &generated.up)
+                .expect("lints");
+        let codes: Vec<&str> = findings.iter().map(|f| f.code).collect();
+        (codes.join(" "), generated.up)
+    };
+    let checked = |t: T| t.check("ck_users_email", "length(email) > 3");
+    // A check added (a rebuild), the unique index kept.
+    let before = schema(vec![
+        table("users")
+            .col("mail", Ty::Varchar(255), false)
+            .index(&["mail"], true),
+    ]);
+    let after = schema(vec![checked(
+        users()
+            .edit("email", |c| c.set_renamed_from(Some("mail".into())))
+            .index(&["email"], true),
+    )]);
+    let (codes, up) = lint(&before, &after);
+    assert_eq!(codes, "DD105 BC102", "{up}");
+    // A check and a unique index added in one migration.
+    let before = schema(vec![users()]);
+    let after = schema(vec![checked(users().index(&["email"], true))]);
+    let (codes, up) = lint(&before, &after);
+    assert_eq!(codes, "DD105 DD104", "{up}");
 }

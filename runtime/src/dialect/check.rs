@@ -146,23 +146,50 @@ fn tokenize(
     }
 }
 
-/// The statements of a file, each as its significant tokens (no
-/// whitespace, comments or closing `;`), cut as [`check_file`] cuts them.
-/// `lint` reads these, so both commands read a file as its engine does:
-/// MySQL's `#` comments and backslash escapes, PostgreSQL's dollar quotes
-/// and `E''` strings, T-SQL's `[identifiers]`.
-pub(crate) fn statements(dialect: Dialect, sql: &str) -> Result<Vec<Vec<Token>>, SqlProblem> {
+/// One statement of a file as `lint` reads it.
+pub(crate) struct Cut {
+    /// Its significant tokens: no whitespace, comments or closing `;`.
+    pub tokens: Vec<Token>,
+    /// The text of the comments before it (after the statement before),
+    /// trimmed, in order.
+    pub comments: Vec<String>,
+    /// 1-based line of the file where it starts.
+    pub line: u64,
+}
+
+/// The statements of a file, cut as [`check_file`] cuts them. `lint`
+/// reads these, so both commands read a file as its engine does: MySQL's
+/// `#` comments and backslash escapes, PostgreSQL's dollar quotes and `E''`
+/// strings, T-SQL's `[identifiers]`.
+pub(crate) fn statements(dialect: Dialect, sql: &str) -> Result<Vec<Cut>, SqlProblem> {
     let tokens = tokenize(dialect, grammar(dialect).as_ref(), sql)?;
     Ok(split(&tokens)
         .into_iter()
-        .map(|piece| {
-            piece
+        .filter_map(|piece| {
+            let first = piece.iter().find(|t| !blank(&t.token))?;
+            let comments = piece
                 .iter()
-                .filter(|t| !blank(&t.token))
-                .map(|t| t.token.clone())
-                .collect::<Vec<_>>()
+                .take_while(|t| matches!(t.token, Token::Whitespace(_)))
+                .filter_map(|t| match &t.token {
+                    Token::Whitespace(Whitespace::SingleLineComment { comment, .. }) => {
+                        Some(comment.trim().to_string())
+                    }
+                    Token::Whitespace(Whitespace::MultiLineComment(comment)) => {
+                        Some(comment.trim().to_string())
+                    }
+                    _ => None,
+                })
+                .collect();
+            Some(Cut {
+                tokens: piece
+                    .iter()
+                    .filter(|t| !blank(&t.token))
+                    .map(|t| t.token.clone())
+                    .collect(),
+                comments,
+                line: first.span.start.line,
+            })
         })
-        .filter(|statement| !statement.is_empty())
         .collect())
 }
 

@@ -272,7 +272,9 @@ pub trait Ddl {
         Ok(vec![format!("DROP INDEX {}", self.ident(&index.name)?)])
     }
 
-    fn rename_index(&self, table: &str, from: &str, to: &str) -> Result<Statements, Error> {
+    /// Renames index `from` of `table` (its definition after the change) to
+    /// `to`.
+    fn rename_index(&self, table: &Table, from: &str, to: &str) -> Result<Statements, Error> {
         let _ = table;
         Ok(vec![format!(
             "ALTER INDEX {} RENAME TO {}",
@@ -371,7 +373,7 @@ pub trait Ddl {
             Change::AlterColumn { table, from, to } => self.alter_column(table, from, to),
             Change::AddIndex { table, index } => self.add_index(find(table)?, index),
             Change::DropIndex { table, index } => self.drop_index(find(table)?, index),
-            Change::RenameIndex { table, from, to } => self.rename_index(table, from, to),
+            Change::RenameIndex { table, from, to } => self.rename_index(find(table)?, from, to),
             Change::AddForeignKey { table, fk } => self.add_foreign_key(table, fk),
             Change::DropForeignKey { table, fk } => self.drop_foreign_key(table, fk),
             Change::AddCheck { table, check } => self.add_check(table, check),
@@ -385,6 +387,31 @@ pub trait Ddl {
         }
     }
 }
+
+/// The index `name` of `table`, which a change needs the definition of.
+pub fn index_named<'t>(table: &'t Table, name: &str) -> Result<&'t Index, Error> {
+    table
+        .indexes
+        .iter()
+        .find(|i| *i.name == *name)
+        .ok_or_else(|| {
+            Error::Unsupported(format!(
+                "no definition of index `{name}` on table `{}` to render against",
+                table.name
+            ))
+        })
+}
+
+/// A `-- dbgen:nolint` line that leaves `codes` out of `lint`'s findings
+/// for `statement`, saying why: for statements dbgen writes that read as
+/// riskier than they are.
+pub fn nolint(codes: &str, why: &str, statement: String) -> String {
+    format!("-- {NOLINT} {codes}: {why}\n{statement}")
+}
+
+/// The comment that leaves findings of the statement after it out of
+/// `lint` (see `dbgen::lint::CODES`).
+pub const NOLINT: &str = "dbgen:nolint";
 
 /// Name of the generated column MySQL/MariaDB key a live-rows unique index on.
 pub fn live_marker(index: &str) -> String {

@@ -1,7 +1,7 @@
 //! MySQL and MariaDB.
 
 use super::Dialect;
-use super::ddl::{Ddl, Statements, live_marker};
+use super::ddl::{Ddl, Statements, index_named, live_marker, nolint};
 use crate::Error;
 use crate::schema::{Column, ForeignKey, Index, PrimaryKey, Table};
 
@@ -118,12 +118,28 @@ impl Ddl for MySql {
         Ok(out)
     }
 
-    fn rename_index(&self, table: &str, from: &str, to: &str) -> Result<Statements, Error> {
-        Ok(vec![format!(
+    /// A live-rows unique index's generated key column is named after the
+    /// index, so it is renamed with it (dropping the index later drops the
+    /// column by the index's new name).
+    fn rename_index(&self, table: &Table, from: &str, to: &str) -> Result<Statements, Error> {
+        let mut statement = format!(
             "ALTER TABLE {} RENAME INDEX {} TO {}",
-            self.ident(table)?,
+            self.ident(&table.name)?,
             self.ident(from)?,
             self.ident(to)?
+        );
+        if !index_named(table, to)?.live_rows {
+            return Ok(vec![statement]);
+        }
+        statement.push_str(&format!(
+            ", RENAME COLUMN {} TO {}",
+            self.ident(&live_marker(from))?,
+            self.ident(&live_marker(to))?
+        ));
+        Ok(vec![nolint(
+            "BC102",
+            "the renamed column is the index's generated live-rows key",
+            statement,
         )])
     }
 

@@ -2,7 +2,7 @@
 //! arrive here already lowered to table rebuilds by the planner.
 
 use super::Dialect;
-use super::ddl::{Ddl, Statements};
+use super::ddl::{Ddl, Statements, index_named, nolint};
 use crate::Error;
 use crate::schema::{Column, PrimaryKey, Table};
 
@@ -70,10 +70,25 @@ impl Ddl for Sqlite {
         )))
     }
 
-    fn rename_index(&self, table: &str, from: &str, _to: &str) -> Result<Statements, Error> {
-        Err(Error::Unsupported(format!(
-            "SQLite cannot rename index `{from}` on `{table}`; the planner recreates it"
-        )))
+    /// SQLite cannot rename an index: it is dropped and created again under
+    /// its new name, which `lint` is told is no drop.
+    fn rename_index(&self, table: &Table, from: &str, to: &str) -> Result<Statements, Error> {
+        let index = index_named(table, to)?;
+        let why =
+            format!("renames index `{from}` to `{to}` (SQLite drops it and creates it again)");
+        let mut out = vec![nolint(
+            "DS103",
+            &why,
+            format!("DROP INDEX {}", self.ident(from)?),
+        )];
+        for statement in self.add_index(table, index)? {
+            out.push(if index.unique {
+                nolint("DD104", &why, statement)
+            } else {
+                statement
+            });
+        }
+        Ok(out)
     }
 
     /// SQLite stores no comments.
@@ -123,8 +138,40 @@ impl Sqlite {
             self.ident(&scratch)?,
             self.ident(&to.name)?
         ));
+        // A unique index the table had before (its columns renamed as the
+        // copy renames them) held on these rows already.
+        let source = |column: &str| {
+            copy.iter()
+                .find(|(_, target)| target == column)
+                .map(|(source, _)| source.as_str())
+        };
         for index in to.indexes.iter() {
-            out.extend(self.add_index(to, index)?);
+            let kept = index.unique
+                && from.indexes.iter().any(|old| {
+                    old.unique
+                        && old.live_rows == index.live_rows
+                        && old.predicate == index.predicate
+                        && old.columns.len() == index.columns.len()
+                        && old
+                            .columns
+                            .iter()
+                            .zip(index.columns.iter())
+                            .all(|(o, n)| source(n) == Some(&**o))
+                });
+            for statement in self.add_index(to, index)? {
+                out.push(if kept {
+                    nolint(
+                        "DD104",
+                        &format!(
+                            "re-creates unique index `{}`, which the copied rows held before",
+                            index.name
+                        ),
+                        statement,
+                    )
+                } else {
+                    statement
+                });
+            }
         }
         Ok(out)
     }

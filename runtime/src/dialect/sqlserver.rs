@@ -153,9 +153,14 @@ impl Ddl for SqlServer {
         Some(Ok(self.sp_rename(from, to, Some("OBJECT"))))
     }
 
-    fn rename_index(&self, table: &str, from: &str, to: &str) -> Result<Statements, Error> {
+    fn rename_index(
+        &self,
+        table: &crate::schema::Table,
+        from: &str,
+        to: &str,
+    ) -> Result<Statements, Error> {
         Ok(vec![self.sp_rename(
-            &format!("{table}.{from}"),
+            &format!("{}.{from}", table.name),
             to,
             Some("INDEX"),
         )])

@@ -10,6 +10,7 @@ mod tokens;
 
 use std::fmt;
 
+pub use tokens::NOLINT;
 use tokens::{Token, statements};
 
 use crate::dialect::{Dialect, REBUILD_PREFIX, SqlProblem};
@@ -35,6 +36,14 @@ impl Class {
         }
     }
 }
+
+/// Every code lint reports. A `-- dbgen:nolint CODE ...` comment right
+/// before a statement leaves those codes out for it (`-- dbgen:nolint`
+/// alone, every code), as Atlas's `atlas:nolint` does.
+pub const CODES: [&str; 13] = [
+    "DS101", "DS102", "DS103", "DS104", "DD101", "DD102", "DD103", "DD104", "DD105", "DD106",
+    "BC101", "BC102", "BC103",
+];
 
 /// One finding in one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,8 +81,12 @@ pub fn lint_sql(dialect: Dialect, file: &str, sql: &str) -> Result<Vec<Finding>,
     // the rebuild, which DD105 reports.
     let mut rebuilding: Vec<String> = Vec::new();
     let mut dropped_indexes: Vec<String> = Vec::new();
-    for (i, statement) in statements(dialect, sql)?.iter().enumerate() {
-        let mut push = |class, code, message: String| {
+    for (i, cut) in statements(dialect, sql)?.iter().enumerate() {
+        let statement = &cut.tokens;
+        let mut push = |class, code: &'static str, message: String| {
+            if !cut.nolint.allows(code) {
+                return;
+            }
             findings.push(Finding {
                 file: file.to_string(),
                 statement: i + 1,
@@ -134,6 +147,25 @@ pub fn lint_sql(dialect: Dialect, file: &str, sql: &str) -> Result<Vec<Finding>,
                     .filter_map(|action| alter_action(dialect, &table, &seen, action))
                 {
                     push(class, code, message);
+                }
+            }
+            // The copy of a SQLite rebuild renames the columns it copies
+            // under another name.
+            ["INSERT", "INTO", ..] => {
+                let (copy, after) = object_name(statement, 2);
+                let Some(table) = copy.strip_prefix(REBUILD_PREFIX) else {
+                    continue;
+                };
+                for (old, new) in rebuild_copy(statement, after) {
+                    if old != new {
+                        push(
+                            Class::BackwardIncompatible,
+                            "BC102",
+                            format!(
+                                "renames column `{table}.{old}` to `{new}` (in the rebuild's copy): code still using the old name breaks"
+                            ),
+                        );
+                    }
                 }
             }
             ["RENAME", "TABLE", ..] => {
@@ -210,6 +242,45 @@ fn name_list(statement: &[Token], at: usize) -> Vec<String> {
         at = after;
     }
     names
+}
+
+/// The `(source, target)` column pairs of a rebuild's copy, `INSERT INTO
+/// copy (targets) SELECT sources FROM table`, from `at` (after the copy's
+/// name); none if the statement has another shape.
+fn rebuild_copy(statement: &[Token], at: usize) -> Vec<(String, String)> {
+    // Plain names separated by commas, from `at` to the token `end`.
+    let names = |mut at: usize, end: &str| {
+        let mut out = Vec::new();
+        loop {
+            match (statement.get(at), statement.get(at + 1)) {
+                (Some(name @ (Token::Ident(_) | Token::Word(_))), Some(next)) => {
+                    out.push(name.name());
+                    at += 2;
+                    match next {
+                        Token::Punct(p) if p == "," => {}
+                        _ if next.upper() == end => return Some((out, at)),
+                        _ => return None,
+                    }
+                }
+                _ => return None,
+            }
+        }
+    };
+    if !is_punct(statement.get(at), "(") {
+        return Vec::new();
+    }
+    let Some((targets, at)) = names(at + 1, ")") else {
+        return Vec::new();
+    };
+    if statement.get(at).map(Token::upper).as_deref() != Some("SELECT") {
+        return Vec::new();
+    }
+    match names(at + 1, "FROM") {
+        Some((sources, _)) if sources.len() == targets.len() => {
+            sources.into_iter().zip(targets).collect()
+        }
+        _ => Vec::new(),
+    }
 }
 
 fn is_punct(token: Option<&Token>, text: &str) -> bool {

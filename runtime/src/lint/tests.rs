@@ -320,3 +320,87 @@ fn statements_are_cut_where_the_engine_cuts_them() {
     );
     assert!(findings[0].message.contains("`legacy`"), "{findings:?}");
 }
+
+#[test]
+fn a_nolint_comment_leaves_out_the_codes_it_names_for_the_next_statement() {
+    // Named codes only, and only for the statement right after it.
+    let sql = "-- dbgen:nolint DS101: the archive moved to cold storage\nDROP TABLE \"archive\";\nDROP TABLE \"legacy\";\n";
+    let findings = lint(Postgres, sql);
+    assert_eq!(
+        findings
+            .iter()
+            .map(|f| (f.statement, f.code))
+            .collect::<Vec<_>>(),
+        [(2, "DS101")],
+        "{findings:?}"
+    );
+    // Another code on the same statement is still reported.
+    assert_eq!(
+        codes(
+            Postgres,
+            "-- dbgen:nolint DD101\nALTER TABLE \"t\" DROP COLUMN \"a\", ALTER COLUMN \"b\" SET NOT NULL;\n"
+        ),
+        ["DS102"]
+    );
+    // Several codes, with commas, in any case; and several comments.
+    assert_eq!(
+        codes(
+            MySql,
+            "# dbgen:nolint ds102, DD101\n-- dbgen:nolint DD102\nALTER TABLE `t` DROP COLUMN `a`, MODIFY `b` INT;\n"
+        ),
+        Vec::<&str>::new()
+    );
+    // Alone, it leaves out every finding of the statement.
+    assert_eq!(
+        codes(
+            SqlServer,
+            "/* dbgen:nolint */\nALTER TABLE [t] DROP COLUMN [a];\nDROP TABLE [b];\n"
+        ),
+        ["DS101"]
+    );
+    // A comment that only starts like the directive is not one.
+    assert_eq!(
+        codes(Sqlite, "-- dbgen:nolinted\nDROP TABLE \"a\";\n"),
+        ["DS101"]
+    );
+}
+
+#[test]
+fn a_nolint_comment_naming_an_unknown_code_is_an_error() {
+    let problem = lint_sql(
+        Postgres,
+        "m.up.sql",
+        "DROP TABLE \"a\";\n\n-- dbgen:nolint DS109\nDROP TABLE \"b\";\n",
+    )
+    .expect_err("unknown code");
+    assert_eq!((problem.statement, problem.line), (2, 4), "{problem:?}");
+    assert!(
+        problem.message.contains("`DS109`") && problem.message.contains("DS101"),
+        "{problem:?}"
+    );
+}
+
+#[test]
+fn a_rebuild_copy_under_another_name_is_a_column_rename() {
+    let rebuild = |copy: &str| {
+        format!(
+            "CREATE TABLE \"_dbgen_new_t\" (\"id\" INTEGER, \"b\" TEXT);\n{copy};\nDROP TABLE \"t\";\nALTER TABLE \"_dbgen_new_t\" RENAME TO \"t\";\n"
+        )
+    };
+    let sql =
+        rebuild("INSERT INTO \"_dbgen_new_t\" (\"id\", \"b\") SELECT \"id\", \"a\" FROM \"t\"");
+    assert_eq!(codes(Sqlite, &sql), ["DD105", "BC102"]);
+    assert!(
+        messages(Sqlite, &sql)[1].contains("`t.a` to `b`"),
+        "{:?}",
+        messages(Sqlite, &sql)
+    );
+    // Same names, or a copy of another shape: no rename.
+    for copy in [
+        "INSERT INTO \"_dbgen_new_t\" (\"id\", \"b\") SELECT \"id\", \"b\" FROM \"t\"",
+        "INSERT INTO \"_dbgen_new_t\" SELECT * FROM \"t\"",
+        "INSERT INTO \"_dbgen_new_t\" (\"id\", \"b\") SELECT \"id\", upper(\"a\") FROM \"t\"",
+    ] {
+        assert_eq!(codes(Sqlite, &rebuild(copy)), ["DD105"], "{copy}");
+    }
+}

@@ -37,12 +37,102 @@ impl Token {
     }
 }
 
-/// Statements of `sql` in `dialect`, each as tokens, empty ones dropped.
-pub fn statements(dialect: Dialect, sql: &str) -> Result<Vec<Vec<Token>>, SqlProblem> {
-    Ok(crate::dialect::statements(dialect, sql)?
-        .into_iter()
-        .map(|statement| statement.into_iter().map(simplify).collect())
-        .collect())
+/// One statement: its tokens, and the codes a `-- dbgen:nolint` comment
+/// right before it leaves out.
+pub struct Statement {
+    pub tokens: Vec<Token>,
+    pub nolint: Nolint,
+}
+
+/// What a statement's `-- dbgen:nolint` comment leaves out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Nolint {
+    /// No such comment: every finding is reported.
+    Nothing,
+    /// `-- dbgen:nolint` alone: no finding is reported.
+    All,
+    /// `-- dbgen:nolint DS103 DD104`: these codes are not reported.
+    Codes(Vec<&'static str>),
+}
+
+impl Nolint {
+    pub fn allows(&self, code: &str) -> bool {
+        match self {
+            Nolint::Nothing => true,
+            Nolint::All => false,
+            Nolint::Codes(codes) => !codes.contains(&code),
+        }
+    }
+}
+
+pub use crate::dialect::NOLINT;
+
+/// Statements of `sql` in `dialect`, empty ones dropped.
+pub fn statements(dialect: Dialect, sql: &str) -> Result<Vec<Statement>, SqlProblem> {
+    let cuts = crate::dialect::statements(dialect, sql)?;
+    let mut out = Vec::with_capacity(cuts.len());
+    for (i, cut) in cuts.into_iter().enumerate() {
+        let mut nolint = Nolint::Nothing;
+        for comment in &cut.comments {
+            let Some(rest) = comment.strip_prefix(NOLINT) else {
+                continue;
+            };
+            if !(rest.is_empty() || rest.starts_with([' ', '\t', ':', ','])) {
+                continue;
+            }
+            let codes = nolint_codes(rest).map_err(|message| SqlProblem {
+                statement: i + 1,
+                line: cut.line,
+                message,
+            })?;
+            nolint = match (nolint, codes.is_empty()) {
+                (_, true) | (Nolint::All, _) => Nolint::All,
+                (Nolint::Nothing, false) => Nolint::Codes(codes),
+                (Nolint::Codes(mut had), false) => {
+                    had.extend(codes);
+                    Nolint::Codes(had)
+                }
+            };
+        }
+        out.push(Statement {
+            tokens: cut.tokens.into_iter().map(simplify).collect(),
+            nolint,
+        });
+    }
+    Ok(out)
+}
+
+/// The codes after `dbgen:nolint`, separated by spaces or commas. The
+/// list ends at the first word that is not shaped like a code (`DS103`),
+/// so a reason may follow; a code-shaped word lint does not know is an
+/// error, since a typo would otherwise leave the finding in.
+fn nolint_codes(rest: &str) -> Result<Vec<&'static str>, String> {
+    let mut codes = Vec::new();
+    for word in rest
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+    {
+        let word = word
+            .trim_start_matches(':')
+            .trim_end_matches([':', '.', ';']);
+        let chars: Vec<char> = word.chars().collect();
+        let shaped = chars.len() == 5
+            && chars[..2].iter().all(char::is_ascii_alphabetic)
+            && chars[2..].iter().all(char::is_ascii_digit);
+        if !shaped {
+            break;
+        }
+        match super::CODES.iter().find(|c| c.eq_ignore_ascii_case(word)) {
+            Some(code) => codes.push(*code),
+            None => {
+                return Err(format!(
+                    "`-- {NOLINT}` names `{word}`, which is not a lint code; known codes: {}. Fix the code, or write `-- {NOLINT}` alone to leave out every finding of the statement",
+                    super::CODES.join(", ")
+                ));
+            }
+        }
+    }
+    Ok(codes)
 }
 
 fn simplify(token: Sql) -> Token {

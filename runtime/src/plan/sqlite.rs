@@ -11,7 +11,6 @@ use crate::diff::Change;
 use crate::schema::{Schema, Table};
 
 pub fn lower(current: &Schema, desired: &Schema, changes: Vec<Change>) -> Vec<Step> {
-    let changes = recreate_renamed_indexes(current, desired, changes);
     let rebuilt = tables_to_rebuild(current, &changes);
     if rebuilt.is_empty() {
         return changes.into_iter().map(Step::Change).collect();
@@ -82,42 +81,6 @@ pub fn lower(current: &Schema, desired: &Schema, changes: Vec<Change>) -> Vec<St
         });
     }
     steps
-}
-
-/// SQLite cannot rename an index: drop it and create it under its new name.
-fn recreate_renamed_indexes(
-    current: &Schema,
-    desired: &Schema,
-    changes: Vec<Change>,
-) -> Vec<Change> {
-    let find = |schema: &Schema, name: &str| {
-        schema
-            .tables
-            .iter()
-            .find_map(|t| t.indexes.iter().find(|i| i.name == name).cloned())
-    };
-    let mut out = Vec::with_capacity(changes.len());
-    for change in changes {
-        match &change {
-            Change::RenameIndex { table, from, to } => {
-                match (find(current, from), find(desired, to)) {
-                    (Some(old), Some(new)) => {
-                        out.push(Change::DropIndex {
-                            table: table.clone(),
-                            index: old,
-                        });
-                        out.push(Change::AddIndex {
-                            table: table.clone(),
-                            index: new,
-                        });
-                    }
-                    _ => out.push(change),
-                }
-            }
-            _ => out.push(change),
-        }
-    }
-    out
 }
 
 /// Tables with a change SQLite's `ALTER TABLE` cannot make.

@@ -181,6 +181,21 @@ pub fn cases() -> Vec<Case> {
             ]),
         ),
         case(
+            "rename_live_rows_unique",
+            schema(vec![
+                table("users")
+                    .col("mail", Ty::Varchar(255), false)
+                    .soft_delete()
+                    .index(&["mail"], true),
+            ]),
+            schema(vec![
+                users()
+                    .edit("email", |c| c.set_renamed_from(Some("mail".into())))
+                    .soft_delete()
+                    .index(&["email"], true),
+            ]),
+        ),
+        case(
             "add_foreign_key",
             schema(vec![users(), posts()]),
             schema(vec![
