@@ -1,7 +1,10 @@
 //! The generated DDL on the real engines: for each migration case, build the
 //! "before" schema, apply the up migration, the down migration, and the up
 //! migration again, then drop every index of the result by the name it
-//! has now, in a database created for the test and dropped after.
+//! has now, in a database created for the test and dropped after. Then
+//! each case again with a row in every table: the migration either keeps
+//! the rows, up and down, or fails where `lint` said it depends on the
+//! data.
 //! PostgreSQL and MariaDB come from `DBGEN_TEST_POSTGRES_URL` and
 //! `DBGEN_TEST_MYSQL_URL` (default: the usual local servers); a server that
 //! does not answer makes the test say it is skipped and why, unless
@@ -65,6 +68,214 @@ where
     }
 }
 
+/// A literal of `ty` every case's checks accept.
+fn sample(ty: &Ty) -> &'static str {
+    match ty {
+        Ty::SmallInt | Ty::Integer | Ty::BigInt => "1",
+        Ty::Real | Ty::Double | Ty::Decimal { .. } => "1.5",
+        Ty::Char(_) | Ty::Varchar(_) | Ty::Text => "'abcdef'",
+        Ty::TimestampTz | Ty::Timestamp => "CURRENT_TIMESTAMP",
+        // ok: test helper; a case with another type needs a sample here.
+        other => panic!("no sample value for {other:?}"),
+    }
+}
+
+/// Inserts one row into every table of `schema`, referenced tables first.
+/// Nullable foreign keys and the soft-delete column stay NULL; a NOT NULL
+/// foreign key points at the row (id 1) of the table it references.
+async fn fill<C>(dialect: Dialect, schema: &Schema, conn: &mut C)
+where
+    for<'c> &'c mut C: sqlx::Executor<'c>,
+{
+    let q = |name: &str| dialect.quote(name);
+    let mut done: Vec<&str> = Vec::new();
+    while done.len() < schema.tables.len() {
+        let before = done.len();
+        for table in &schema.tables {
+            let ready = table.foreign_keys.iter().all(|fk| {
+                done.contains(&&*fk.ref_table)
+                    || fk
+                        .columns
+                        .iter()
+                        .all(|c| table.column(c).is_some_and(|c| c.nullable))
+            });
+            if done.contains(&&*table.name) || !ready {
+                continue;
+            }
+            let (mut names, mut values) = (Vec::new(), Vec::new());
+            for column in table.columns.iter().filter(|c| !c.auto_increment) {
+                let in_fk = table
+                    .foreign_keys
+                    .iter()
+                    .any(|fk| fk.columns.contains(&column.name));
+                let null = column.nullable
+                    && (in_fk || table.soft_delete.as_deref() == Some(&*column.name));
+                names.push(q(&column.name));
+                values.push(if null { "NULL" } else { sample(&column.ty) });
+            }
+            let sql = if names.is_empty() && dialect != Dialect::MySql {
+                format!("INSERT INTO {} DEFAULT VALUES", q(&table.name))
+            } else {
+                format!(
+                    "INSERT INTO {} ({}) VALUES ({})",
+                    q(&table.name),
+                    names.join(", "),
+                    values.join(", ")
+                )
+            };
+            if let Err(error) = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.clone()))
+                .execute(&mut *conn)
+                .await
+            {
+                panic!("{dialect}: {sql}: {error}");
+            }
+            done.push(&table.name);
+        }
+        assert!(
+            done.len() > before,
+            "{dialect}: foreign keys in a cycle of NOT NULL columns"
+        );
+    }
+}
+
+/// The cases whose migration fails on a table holding a row: a NOT NULL
+/// column without a default (MariaDB instead fills the row with the
+/// type's implicit default, which lint's DD103 says).
+const FAILING_ON_DATA: [&str; 1] = ["add_column_not_null"];
+
+/// How many rows each of `tables` holds.
+async fn counts<C>(dialect: Dialect, tables: &[String], conn: &mut C) -> Vec<usize>
+where
+    for<'c> &'c mut C: sqlx::Executor<'c>,
+{
+    let mut out = Vec::new();
+    for table in tables {
+        // The rows themselves (a handful), so no column type is decoded.
+        let sql = format!("SELECT 1 FROM {}", dialect.quote(table));
+        let n = sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap_or_else(|e| panic!("{dialect}: count {table}: {e}"))
+            .len();
+        out.push(n);
+    }
+    out
+}
+
+/// Every case again on tables holding a row: a migration keeps the rows
+/// (up, then down) or fails, and it fails only where `lint` reports a
+/// data-dependent change for it. Returns the cases that failed.
+async fn run_cases_filled<C>(dialect: Dialect, conn: &mut C) -> Vec<&'static str>
+where
+    for<'c> &'c mut C: sqlx::Executor<'c>,
+{
+    let run = |sql: String| sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
+    let mut failed = Vec::new();
+    for Case {
+        name,
+        before,
+        after,
+    } in cases()
+    {
+        let create = generate(&Schema::default(), &before, dialect, &Policy::default())
+            .expect("before renders");
+        let migration =
+            generate(&before, &after, dialect, &Policy::default()).expect("migration renders");
+        if !create.up.trim().is_empty() {
+            run(create.up.clone())
+                .execute(&mut *conn)
+                .await
+                .unwrap_or_else(|e| panic!("{dialect} {name}, before: {e}"));
+        }
+        fill(dialect, &before, conn).await;
+        // The tables that exist before and after, by their names before
+        // and after (a table rename hint names the old one).
+        let kept: Vec<(String, String)> = after
+            .tables
+            .iter()
+            .filter_map(|t| {
+                let old = before
+                    .table(&t.name)
+                    .or_else(|| t.renamed_from.as_deref().and_then(|old| before.table(old)))?;
+                Some((old.name.to_string(), t.name.to_string()))
+            })
+            .collect();
+        let (old_names, new_names): (Vec<String>, Vec<String>) = kept.into_iter().unzip();
+        let up = run(migration.up.clone()).execute(&mut *conn).await;
+        let teardown_from = match up {
+            Ok(_) => {
+                assert!(
+                    counts(dialect, &new_names, conn)
+                        .await
+                        .iter()
+                        .all(|&n| n == 1),
+                    "{dialect} {name}: up lost or added rows\n{}",
+                    migration.up
+                );
+                run(migration.down.clone())
+                    .execute(&mut *conn)
+                    .await
+                    .unwrap_or_else(|e| {
+                        panic!(
+                            "{dialect} {name}, down on a filled table: {e}\n{}",
+                            migration.down
+                        )
+                    });
+                assert!(
+                    counts(dialect, &old_names, conn)
+                        .await
+                        .iter()
+                        .all(|&n| n == 1),
+                    "{dialect} {name}: down lost or added rows\n{}",
+                    migration.down
+                );
+                &before
+            }
+            Err(error) => {
+                let findings =
+                    dbgen::lint::lint_sql(dialect, "up.sql", &migration.up).expect("lints");
+                assert!(
+                    findings
+                        .iter()
+                        .any(|f| f.class == dbgen::lint::Class::DataDependent),
+                    "{dialect} {name}: up failed on a filled table, and lint reports no data-dependent change: {error}\n{}\n{findings:?}",
+                    migration.up
+                );
+                failed.push(name);
+                // Each engine leaves a failed migration as it is: PostgreSQL
+                // and SQLite's transactions undo it, MariaDB's DDL does not.
+                // A SQLite rebuild's own transaction is left open: end it.
+                // Then drop whatever is there (twice: a table may be
+                // referenced by one dropped after it).
+                let _ = run("ROLLBACK".into()).execute(&mut *conn).await;
+                let mut both = before.clone();
+                both.tables.extend(after.tables.iter().cloned());
+                for _ in 0..2 {
+                    for table in both.tables.iter().rev() {
+                        let drop = format!("DROP TABLE IF EXISTS {}", dialect.quote(&table.name));
+                        let _ = run(drop).execute(&mut *conn).await;
+                    }
+                }
+                continue;
+            }
+        };
+        let teardown = generate(
+            teardown_from,
+            &Schema::default(),
+            dialect,
+            &Policy::default(),
+        )
+        .expect("teardown renders");
+        if !teardown.up.trim().is_empty() {
+            run(teardown.up)
+                .execute(&mut *conn)
+                .await
+                .unwrap_or_else(|e| panic!("{dialect} {name}, teardown: {e}"));
+        }
+    }
+    failed
+}
+
 /// A unique email among live rows: a trashed row does not block a new live
 /// one, two live rows collide, and the index keeps working after restore.
 async fn live_rows_unique<C>(dialect: Dialect, conn: &mut C)
@@ -125,6 +336,10 @@ async fn sqlite_runs_every_case() {
         .await
         .expect("pragma");
     run_cases(Dialect::Sqlite, &mut conn).await;
+    assert_eq!(
+        run_cases_filled(Dialect::Sqlite, &mut conn).await,
+        FAILING_ON_DATA
+    );
     live_rows_unique(Dialect::Sqlite, &mut conn).await;
 }
 
@@ -137,6 +352,10 @@ async fn postgres_runs_every_case() {
         .await
         .expect("connect to the test database");
     run_cases(Dialect::Postgres, &mut conn).await;
+    assert_eq!(
+        run_cases_filled(Dialect::Postgres, &mut conn).await,
+        FAILING_ON_DATA
+    );
     live_rows_unique(Dialect::Postgres, &mut conn).await;
     drop(conn);
     db.drop_db().await;
@@ -151,7 +370,87 @@ async fn mariadb_runs_every_case() {
         .await
         .expect("connect to the test database");
     run_cases(Dialect::MySql, &mut conn).await;
+    assert_eq!(
+        run_cases_filled(Dialect::MySql, &mut conn).await,
+        Vec::<&str>::new()
+    );
     live_rows_unique(Dialect::MySql, &mut conn).await;
     drop(conn);
     db.drop_db().await;
+}
+
+/// A SQLite rebuild that leaves rows breaking a foreign key fails before it
+/// commits, and the table is as it was: `PRAGMA foreign_key_check` alone
+/// would only list the rows, which a migration runner ignores.
+#[tokio::test(flavor = "current_thread")]
+async fn sqlite_rebuild_refuses_rows_that_break_a_new_foreign_key() {
+    use dbgen::schema::FkAction;
+    let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:")
+        .await
+        .expect("in-memory SQLite");
+    let users = || table("users").col("email", Ty::Varchar(255), false);
+    let posts = || table("posts").col("author_id", Ty::BigInt, false);
+    let before = schema(vec![users(), posts()]);
+    let after = schema(vec![
+        users(),
+        posts().fk("author_id", "users", FkAction::Restrict),
+    ]);
+    let run = |sql: String| sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
+    let create = generate(
+        &Schema::default(),
+        &before,
+        Dialect::Sqlite,
+        &Policy::default(),
+    )
+    .expect("renders");
+    run(format!(
+        "PRAGMA foreign_keys = 1; {} INSERT INTO users (email) VALUES ('a@x'); INSERT INTO posts (author_id) VALUES (1), (99);",
+        create.up
+    ))
+    .execute(&mut conn)
+    .await
+    .expect("before, with a post whose author does not exist");
+    let migration =
+        generate(&before, &after, Dialect::Sqlite, &Policy::default()).expect("renders");
+    assert!(
+        migration.up.contains("-- no-transaction"),
+        "{}",
+        migration.up
+    );
+    let error = run(migration.up.clone())
+        .execute(&mut conn)
+        .await
+        .expect_err("the rebuild commits rows that break the new foreign key");
+    assert!(
+        error.to_string().contains("rows break a foreign key"),
+        "{error}"
+    );
+    // What the runner does with a failed file: the connection's open
+    // transaction is rolled back.
+    run("ROLLBACK; PRAGMA foreign_keys = 1".into())
+        .execute(&mut conn)
+        .await
+        .expect("rollback");
+    let sql: Vec<String> = sqlx::query_scalar(
+        "SELECT sql FROM sqlite_master WHERE name = 'posts' OR name LIKE '_dbgen%'",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .expect("schema");
+    assert_eq!(sql.len(), 1, "{sql:?}");
+    assert!(!sql[0].contains("REFERENCES"), "{sql:?}");
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM posts")
+        .fetch_one(&mut conn)
+        .await
+        .expect("count");
+    assert_eq!(rows, 2);
+    // With the orphan gone, the same file applies.
+    run("DELETE FROM posts WHERE author_id = 99".into())
+        .execute(&mut conn)
+        .await
+        .expect("delete the orphan");
+    run(migration.up)
+        .execute(&mut conn)
+        .await
+        .expect("the rebuild on consistent rows");
 }

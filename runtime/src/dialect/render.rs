@@ -45,7 +45,9 @@ pub fn render(
     };
     let suffix: &[&str] = if rebuilds {
         &[
-            "PRAGMA foreign_key_check",
+            super::sqlite::FOREIGN_KEY_CHECK[0],
+            super::sqlite::FOREIGN_KEY_CHECK[1],
+            super::sqlite::FOREIGN_KEY_CHECK[2],
             "COMMIT",
             "PRAGMA foreign_keys = 1",
         ]

@@ -102,6 +102,17 @@ impl Ddl for Sqlite {
     }
 }
 
+/// After the rebuilds, before `COMMIT`: fails the migration if the rows
+/// break a foreign key. `PRAGMA foreign_key_check` alone only lists the
+/// rows, which a migration runner ignores; counted into a table whose check
+/// wants none, they are an error that names the cause, and the open
+/// transaction is never committed.
+pub(crate) const FOREIGN_KEY_CHECK: [&str; 3] = [
+    "CREATE TEMP TABLE \"_dbgen_fk_check\" (\"violations\" INTEGER NOT NULL CONSTRAINT \"rows break a foreign key after the rebuild; PRAGMA foreign_key_check lists them\" CHECK (\"violations\" = 0))",
+    "INSERT INTO \"_dbgen_fk_check\" SELECT COUNT(*) FROM pragma_foreign_key_check",
+    "DROP TABLE \"_dbgen_fk_check\"",
+];
+
 /// Prefix of the copy a table rebuild creates, fills and renames to the
 /// table's name (`lint` recognises a rebuild by it).
 pub(crate) const REBUILD_PREFIX: &str = "_dbgen_new_";

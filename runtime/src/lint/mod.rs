@@ -112,10 +112,17 @@ pub fn lint_sql(dialect: Dialect, file: &str, sql: &str) -> Result<Vec<Finding>,
                 }
                 created.push(table);
             }
+            // A temporary table holds only what this file put in it.
+            ["CREATE", "TEMP" | "TEMPORARY", "TABLE", ..] => {
+                created.push(object_name(statement, 3).0);
+            }
             ["DROP", "TABLE", ..] => {
                 for table in name_list(statement, 2) {
                     if let Some(at) = rebuilding.iter().position(|t| *t == table) {
                         rebuilding.remove(at);
+                        continue;
+                    }
+                    if created.contains(&table) {
                         continue;
                     }
                     push(
@@ -476,11 +483,18 @@ fn alter_action(
                     && !w.contains(&"GENERATED")
                     && !w.contains(&"AUTO_INCREMENT") =>
                 {
+                    // MySQL fills existing rows with the type's implicit
+                    // default instead of failing.
+                    let outcome = if dialect == Dialect::MySql {
+                        "existing rows get the type's implicit default (0, '', a zero date)"
+                    } else {
+                        "fails if the table has rows"
+                    };
                     Some((
                         dependent,
                         "DD103",
                         format!(
-                            "adds NOT NULL column `{}` without a default to `{table}`: fails if the table has rows",
+                            "adds NOT NULL column `{}` without a default to `{table}`: {outcome}",
                             column_at(at)
                         ),
                     ))

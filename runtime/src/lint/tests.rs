@@ -146,6 +146,12 @@ fn data_dependent_changes() {
         ),
         ["DD103"]
     );
+    // MySQL does not fail: it fills the rows with an implicit default.
+    let mysql = messages(
+        MySql,
+        "ALTER TABLE `users` ADD COLUMN `age` INT NOT NULL;\n",
+    );
+    assert!(mysql[0].contains("implicit default"), "{mysql:?}");
     assert!(
         codes(
             Postgres,
