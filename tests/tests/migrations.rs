@@ -244,6 +244,31 @@ fn lint_reads_each_fixture_as_its_change() {
             ["BC102", "BC102", "BC102", "BC103 BC103"],
         ),
         (
+            "rename_soft_delete_column",
+            ["BC102", "BC102", "BC102", "BC103"],
+        ),
+        (
+            "rename_soft_delete_table",
+            ["BC101", "BC101", "BC101 DD105", "BC103 BC103 BC103"],
+        ),
+        (
+            "rename_referenced_table",
+            ["BC101", "BC101", "BC101 DD105", "BC103 BC103"],
+        ),
+        ("add_soft_delete", ["DS103 DD104"; 4]),
+        (
+            "alter_column_in_live_rows_unique",
+            ["DD102", "DD102", "DD105", "DD102"],
+        ),
+        (
+            "drop_referenced_table",
+            ["DS104 DS101", "DS104 DS101", "DD105 DS101", "DS104 DS101"],
+        ),
+        (
+            "add_column_with_foreign_key",
+            ["DD106", "DD106", "DD105", "DD106"],
+        ),
+        (
             "rename_table",
             ["BC101", "BC101", "BC101 DD105", "BC103 BC103 BC103"],
         ),

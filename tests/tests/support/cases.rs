@@ -196,6 +196,82 @@ pub fn cases() -> Vec<Case> {
             ]),
         ),
         case(
+            "rename_soft_delete_column",
+            schema(vec![users().soft_delete().index(&["email"], true)]),
+            schema(vec![{
+                let mut t = users()
+                    .soft_delete()
+                    .index(&["email"], true)
+                    .edit("deleted_at", |c| {
+                        c.name = "removed_at".into();
+                        c.set_renamed_from(Some("deleted_at".into()));
+                    });
+                t.0.soft_delete = Some("removed_at".into());
+                t
+            }]),
+        ),
+        case(
+            "rename_soft_delete_table",
+            schema(vec![
+                table("people")
+                    .col("email", Ty::Varchar(255), false)
+                    .soft_delete()
+                    .index(&["email"], true),
+            ]),
+            schema(vec![
+                users()
+                    .soft_delete()
+                    .index(&["email"], true)
+                    .renamed_from("people"),
+            ]),
+        ),
+        case(
+            "rename_referenced_table",
+            schema(vec![
+                table("people").col("email", Ty::Varchar(255), false),
+                posts().fk("author_id", "people", FkAction::Cascade),
+            ]),
+            schema(vec![
+                users().renamed_from("people"),
+                posts().fk("author_id", "users", FkAction::Cascade),
+            ]),
+        ),
+        case(
+            "add_soft_delete",
+            schema(vec![users().index(&["email"], true)]),
+            schema(vec![users().soft_delete().index(&["email"], true)]),
+        ),
+        case(
+            "alter_column_in_live_rows_unique",
+            schema(vec![users().soft_delete().index(&["email"], true)]),
+            schema(vec![
+                table("users")
+                    .col("email", Ty::Varchar(320), false)
+                    .soft_delete()
+                    .index(&["email"], true),
+            ]),
+        ),
+        case(
+            "drop_referenced_table",
+            schema(vec![
+                users(),
+                posts().fk("author_id", "users", FkAction::Cascade),
+            ]),
+            schema(vec![posts()]),
+        ),
+        case(
+            "add_column_with_foreign_key",
+            schema(vec![users(), table("posts")]),
+            schema(vec![
+                users(),
+                table("posts").col("author_id", Ty::BigInt, true).fk(
+                    "author_id",
+                    "users",
+                    FkAction::SetNull,
+                ),
+            ]),
+        ),
+        case(
             "add_foreign_key",
             schema(vec![users(), posts()]),
             schema(vec![
