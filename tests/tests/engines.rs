@@ -480,3 +480,60 @@ async fn sqlite_rebuild_refuses_rows_that_break_a_new_foreign_key() {
         .await
         .expect("the rebuild on consistent rows");
 }
+
+/// SQLite adds a nullable column with its foreign key in place (no
+/// rebuild, so no copy of the rows), and the key holds: an unknown
+/// reference is refused, and deleting the referenced row sets it NULL.
+#[tokio::test(flavor = "current_thread")]
+async fn sqlite_adds_a_column_with_its_foreign_key_in_place() {
+    use dbgen::schema::FkAction;
+    let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:")
+        .await
+        .expect("in-memory SQLite");
+    let users = || table("users").col("email", Ty::Varchar(255), false);
+    let before = schema(vec![users(), table("posts")]);
+    let after = schema(vec![
+        users(),
+        table("posts").col("author_id", Ty::BigInt, true).fk(
+            "author_id",
+            "users",
+            FkAction::SetNull,
+        ),
+    ]);
+    let run = |sql: String| sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
+    let create = generate(
+        &Schema::default(),
+        &before,
+        Dialect::Sqlite,
+        &Policy::default(),
+    )
+    .expect("renders");
+    run(format!(
+        "PRAGMA foreign_keys = 1; {} INSERT INTO users (email) VALUES ('a@x'); INSERT INTO posts DEFAULT VALUES;",
+        create.up
+    ))
+    .execute(&mut conn)
+    .await
+    .expect("before");
+    let migration =
+        generate(&before, &after, Dialect::Sqlite, &Policy::default()).expect("renders");
+    assert!(
+        !migration.up.contains("_dbgen_new_"),
+        "a rebuild: {}",
+        migration.up
+    );
+    run(migration.up).execute(&mut conn).await.expect("up");
+    let refused = run("INSERT INTO posts (author_id) VALUES (99)".into())
+        .execute(&mut conn)
+        .await;
+    assert!(refused.is_err(), "an unknown author was accepted");
+    run("UPDATE posts SET author_id = 1; DELETE FROM users;".into())
+        .execute(&mut conn)
+        .await
+        .expect("reference, then delete the author");
+    let orphans: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM posts WHERE author_id IS NULL")
+        .fetch_one(&mut conn)
+        .await
+        .expect("count");
+    assert_eq!(orphans, 1, "ON DELETE SET NULL did not apply");
+}

@@ -266,7 +266,7 @@ fn lint_reads_each_fixture_as_its_change() {
         ),
         (
             "add_column_with_foreign_key",
-            ["DD106", "DD106", "DD105", "DD106"],
+            ["DD106", "DD106", "", "DD106"],
         ),
         (
             "rename_table",
@@ -333,4 +333,68 @@ fn a_rebuild_reports_only_unique_indexes_it_adds() {
     let after = schema(vec![checked(users().index(&["email"], true))]);
     let (codes, up) = lint(&before, &after);
     assert_eq!(codes, "DD105 DD104", "{up}");
+}
+
+/// SQLite adds a column with its foreign key in one `ADD COLUMN` only when
+/// existing rows cannot break the key: the column is new, nullable, with no
+/// default, and the key is on that column alone. Otherwise it rebuilds.
+#[test]
+fn sqlite_adds_a_foreign_key_with_its_column_only_when_rows_cannot_break_it() {
+    use dbgen::schema::FkAction;
+    let rebuilds = |before: Schema, after: Schema| {
+        let up = generate(
+            &before,
+            &after,
+            dbgen::dialect::Dialect::Sqlite,
+            &Policy::default(),
+        )
+        .expect("renders")
+        .up;
+        (up.contains("_dbgen_new_posts"), up)
+    };
+    let users = || table("users");
+    let fk = |t: T| t.fk("author_id", "users", FkAction::SetNull);
+    // New nullable column: in place.
+    let (rebuilt, up) = rebuilds(
+        schema(vec![users(), table("posts")]),
+        schema(vec![
+            users(),
+            fk(table("posts").col("author_id", Ty::BigInt, true)),
+        ]),
+    );
+    assert!(!rebuilt, "{up}");
+    assert!(
+        up.contains("REFERENCES \"users\" (\"id\") ON DELETE SET NULL"),
+        "{up}"
+    );
+    // New NOT NULL column, or one with a default: a rebuild.
+    let (rebuilt, up) = rebuilds(
+        schema(vec![users(), table("posts")]),
+        schema(vec![
+            users(),
+            fk(table("posts").col("author_id", Ty::BigInt, false)),
+        ]),
+    );
+    assert!(rebuilt, "{up}");
+    let (rebuilt, up) = rebuilds(
+        schema(vec![users(), table("posts")]),
+        schema(vec![
+            users(),
+            fk(table("posts").col("author_id", Ty::BigInt, true))
+                .edit("author_id", |c| c.set_default(Some("1".into()))),
+        ]),
+    );
+    assert!(rebuilt, "{up}");
+    // A key on a column the table already had: a rebuild.
+    let (rebuilt, up) = rebuilds(
+        schema(vec![
+            users(),
+            table("posts").col("author_id", Ty::BigInt, true),
+        ]),
+        schema(vec![
+            users(),
+            fk(table("posts").col("author_id", Ty::BigInt, true)),
+        ]),
+    );
+    assert!(rebuilt, "{up}");
 }

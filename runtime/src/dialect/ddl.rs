@@ -125,10 +125,18 @@ pub trait Ddl {
     }
 
     fn foreign_key_clause(&self, fk: &ForeignKey) -> Result<String, Error> {
-        let mut clause = format!(
-            "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {} ({})",
+        Ok(format!(
+            "CONSTRAINT {} FOREIGN KEY ({}) {}",
             self.ident(&fk.name)?,
             self.column_list(&fk.columns)?,
+            self.references_clause(fk)?
+        ))
+    }
+
+    /// `REFERENCES table (columns)` and the key's actions.
+    fn references_clause(&self, fk: &ForeignKey) -> Result<String, Error> {
+        let mut clause = format!(
+            "REFERENCES {} ({})",
             self.ident(&fk.ref_table)?,
             self.column_list(&fk.ref_columns)?
         );

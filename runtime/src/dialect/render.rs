@@ -61,6 +61,9 @@ pub fn render(
         let statements = match step {
             Step::Change(change) => ddl.change(change, &lookup)?,
             Step::RebuildTable { from, to, copy } => Sqlite.rebuild(from, to, copy)?,
+            Step::AddReferencingColumn { table, column, fk } => {
+                Sqlite.add_referencing_column(table, column, fk)?
+            }
         };
         for statement in statements {
             if !written {

@@ -4,7 +4,7 @@
 use super::Dialect;
 use super::ddl::{Ddl, Statements, index_named, nolint};
 use crate::Error;
-use crate::schema::{Column, PrimaryKey, Table};
+use crate::schema::{Column, ForeignKey, PrimaryKey, Table};
 
 /// SQLite DDL.
 pub struct Sqlite;
@@ -118,6 +118,26 @@ pub(crate) const FOREIGN_KEY_CHECK: [&str; 3] = [
 pub(crate) const REBUILD_PREFIX: &str = "_dbgen_new_";
 
 impl Sqlite {
+    /// `ALTER TABLE t ADD COLUMN c ... CONSTRAINT fk REFERENCES p (id)`:
+    /// SQLite adds a column with a foreign key in place when the column
+    /// defaults to NULL, so existing rows cannot break the key.
+    pub fn add_referencing_column(
+        &self,
+        table: &str,
+        column: &Column,
+        fk: &ForeignKey,
+    ) -> Result<Statements, Error> {
+        let mut def = self.column_def(table, column, None)?;
+        def.push_str(" CONSTRAINT ");
+        def.push_str(&self.ident(&fk.name)?);
+        def.push(' ');
+        def.push_str(&self.references_clause(fk)?);
+        Ok(vec![format!(
+            "ALTER TABLE {} ADD COLUMN {def}",
+            self.ident(table)?
+        )])
+    }
+
     /// The statements of one table rebuild (foreign keys are switched off
     /// around the whole migration by the file renderer).
     pub fn rebuild(

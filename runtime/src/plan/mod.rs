@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use crate::Error;
 use crate::dialect::Dialect;
 use crate::diff::Change;
-use crate::schema::{Schema, Table};
+use crate::schema::{Column, ForeignKey, Schema, Table};
 
 /// One executable step. (Sizes differ: a change carries whole tables.)
 #[allow(clippy::large_enum_variant)]
@@ -26,6 +26,13 @@ pub enum Step {
         to: Box<Table>,
         /// `(source column in from, target column in to)` pairs to copy.
         copy: Vec<(String, String)>,
+    },
+    /// Add a nullable column together with its single-column foreign key
+    /// (SQLite's `ADD COLUMN ... REFERENCES`, which needs no rebuild).
+    AddReferencingColumn {
+        table: String,
+        column: Column,
+        fk: ForeignKey,
     },
 }
 

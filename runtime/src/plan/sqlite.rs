@@ -8,12 +8,24 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::Step;
 use crate::diff::Change;
-use crate::schema::{Schema, Table};
+use crate::schema::{ForeignKey, Schema, Table};
 
 pub fn lower(current: &Schema, desired: &Schema, changes: Vec<Change>) -> Vec<Step> {
+    let (changes, mut inline) = inline_foreign_keys(changes);
     let rebuilt = tables_to_rebuild(current, &changes);
+    // A column added with its foreign key is one statement, unless its
+    // table is rebuilt anyway (the rebuild creates the key).
+    let mut step = |change: Change| match change {
+        Change::AddColumn { table, column } => {
+            match inline.remove(&(table.clone(), column.name.to_string())) {
+                Some(fk) => Step::AddReferencingColumn { table, column, fk },
+                None => Step::Change(Change::AddColumn { table, column }),
+            }
+        }
+        change => Step::Change(change),
+    };
     if rebuilt.is_empty() {
-        return changes.into_iter().map(Step::Change).collect();
+        return changes.into_iter().map(step).collect();
     }
     // Renames of rebuilt tables stay steps; column renames become the copy
     // map; everything else about a rebuilt table is the rebuild itself.
@@ -43,7 +55,7 @@ pub fn lower(current: &Schema, desired: &Schema, changes: Vec<Change>) -> Vec<St
                 Change::RenameTable { .. } | Change::CreateTable(_) | Change::DropTable(_)
             );
         if !folded {
-            steps.push(Step::Change(change));
+            steps.push(step(change));
             continue;
         }
         if !placed.insert(table.clone()) {
@@ -81,6 +93,41 @@ pub fn lower(current: &Schema, desired: &Schema, changes: Vec<Change>) -> Vec<St
         });
     }
     steps
+}
+
+/// Takes out each foreign key that SQLite can add with its column: a
+/// single-column key on a column added by the same plan, nullable with no
+/// default and no identity. Returns the other changes and those keys by
+/// `(table, column)`.
+fn inline_foreign_keys(
+    changes: Vec<Change>,
+) -> (Vec<Change>, BTreeMap<(String, String), ForeignKey>) {
+    let added: BTreeSet<(String, String)> = changes
+        .iter()
+        .filter_map(|change| match change {
+            Change::AddColumn { table, column }
+                if column.nullable && column.default().is_none() && !column.auto_increment =>
+            {
+                Some((table.clone(), column.name.to_string()))
+            }
+            _ => None,
+        })
+        .collect();
+    let mut inline = BTreeMap::new();
+    let mut kept = Vec::with_capacity(changes.len());
+    for change in changes {
+        match change {
+            Change::AddForeignKey { table, fk }
+                if fk.columns.len() == 1
+                    && !inline.contains_key(&(table.clone(), fk.columns[0].to_string()))
+                    && added.contains(&(table.clone(), fk.columns[0].to_string())) =>
+            {
+                inline.insert((table, fk.columns[0].to_string()), fk);
+            }
+            change => kept.push(change),
+        }
+    }
+    (kept, inline)
 }
 
 /// Tables with a change SQLite's `ALTER TABLE` cannot make.
