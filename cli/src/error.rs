@@ -116,7 +116,7 @@ impl CliError {
                 "fix the file named above or restore it from version control, then run `cargo dbgen hash` if an .up.sql file changed"
             }
             CliError::Lint(_) => {
-                "review the statements above; to accept a class of change in this environment set e.g. lint.destructive = \"warn\" in dbgen.toml"
+                "review the statements above; to accept one reviewed statement put e.g. `-- dbgen:nolint DS101: why` on the line before it, or to accept a class of change in this environment set e.g. lint.destructive = \"warn\" in dbgen.toml"
             }
             CliError::Usage(_) | CliError::Dbgen(_) => return None,
         })

@@ -330,7 +330,7 @@ fn statements_are_cut_where_the_engine_cuts_them() {
 #[test]
 fn a_nolint_comment_leaves_out_the_codes_it_names_for_the_next_statement() {
     // Named codes only, and only for the statement right after it.
-    let sql = "-- dbgen:nolint DS101: the archive moved to cold storage\nDROP TABLE \"archive\";\nDROP TABLE \"legacy\";\n";
+    let sql = "-- dbgen:nolint DS101: the archive moved to cold storage, see DS102\nDROP TABLE \"archive\";\nDROP TABLE \"legacy\";\n";
     let findings = lint(Postgres, sql);
     assert_eq!(
         findings
@@ -364,6 +364,14 @@ fn a_nolint_comment_leaves_out_the_codes_it_names_for_the_next_statement() {
         ),
         ["DS101"]
     );
+    // A reason after a colon, with every code.
+    assert_eq!(
+        codes(
+            Postgres,
+            "-- dbgen:nolint: reviewed with the data team\nDROP TABLE \"a\";\n"
+        ),
+        Vec::<&str>::new()
+    );
     // A comment that only starts like the directive is not one.
     assert_eq!(
         codes(Sqlite, "-- dbgen:nolinted\nDROP TABLE \"a\";\n"),
@@ -384,6 +392,13 @@ fn a_nolint_comment_naming_an_unknown_code_is_an_error() {
         problem.message.contains("`DS109`") && problem.message.contains("DS101"),
         "{problem:?}"
     );
+    // A misspelt code, or a reason without its colon, is not read as "no
+    // code" (which would leave out every finding).
+    for directive in ["DS1O1", "DS101 archived"] {
+        let sql = format!("-- dbgen:nolint {directive}\nDROP TABLE \"b\";\n");
+        let problem = lint_sql(Postgres, "m.up.sql", &sql).expect_err(directive);
+        assert!(problem.message.contains("not a lint code"), "{problem:?}");
+    }
 }
 
 #[test]

@@ -102,31 +102,22 @@ pub fn statements(dialect: Dialect, sql: &str) -> Result<Vec<Statement>, SqlProb
     Ok(out)
 }
 
-/// The codes after `dbgen:nolint`, separated by spaces or commas. The
-/// list ends at the first word that is not shaped like a code (`DS103`),
-/// so a reason may follow; a code-shaped word lint does not know is an
-/// error, since a typo would otherwise leave the finding in.
+/// The codes after `dbgen:nolint`, separated by spaces or commas, up to
+/// an optional `:` and a reason. A word there that is not a code lint
+/// knows is an error: a typo must not leave the finding in, nor (read as
+/// no code at all) leave every finding out.
 fn nolint_codes(rest: &str) -> Result<Vec<&'static str>, String> {
+    let listed = rest.split_once(':').map_or(rest, |(codes, _reason)| codes);
     let mut codes = Vec::new();
-    for word in rest
+    for word in listed
         .split(|c: char| c.is_whitespace() || c == ',')
         .filter(|w| !w.is_empty())
     {
-        let word = word
-            .trim_start_matches(':')
-            .trim_end_matches([':', '.', ';']);
-        let chars: Vec<char> = word.chars().collect();
-        let shaped = chars.len() == 5
-            && chars[..2].iter().all(char::is_ascii_alphabetic)
-            && chars[2..].iter().all(char::is_ascii_digit);
-        if !shaped {
-            break;
-        }
         match super::CODES.iter().find(|c| c.eq_ignore_ascii_case(word)) {
             Some(code) => codes.push(*code),
             None => {
                 return Err(format!(
-                    "`-- {NOLINT}` names `{word}`, which is not a lint code; known codes: {}. Fix the code, or write `-- {NOLINT}` alone to leave out every finding of the statement",
+                    "`-- {NOLINT}` names `{word}`, which is not a lint code; known codes: {}. Write the codes, then a `:` before any reason (`-- {NOLINT} DS101: archived`), or `-- {NOLINT}` alone to leave out every finding of the statement",
                     super::CODES.join(", ")
                 ));
             }
