@@ -184,23 +184,23 @@ where
     }
 }
 
-/// How many rows each of `tables` holds.
-async fn counts<C>(dialect: Dialect, tables: &[String], conn: &mut C) -> Vec<usize>
+/// Whether each of `tables` holds exactly one row.
+async fn one_row_each<C>(dialect: Dialect, tables: &[String], conn: &mut C) -> bool
 where
     for<'c> &'c mut C: sqlx::Executor<'c>,
 {
-    let mut out = Vec::new();
     for table in tables {
         // The rows themselves (a handful), so no column type is decoded.
         let sql = format!("SELECT 1 FROM {}", dialect.quote(table));
-        let n = sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+        let rows = sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
             .fetch_all(&mut *conn)
             .await
-            .unwrap_or_else(|e| panic!("{dialect}: count {table}: {e}"))
-            .len();
-        out.push(n);
+            .unwrap_or_else(|e| panic!("{dialect}: rows of {table}: {e}"));
+        if rows.len() != 1 {
+            return false;
+        }
     }
-    out
+    true
 }
 
 /// Every case again on tables holding a row: a migration keeps the rows
@@ -257,10 +257,7 @@ where
             continue;
         }
         assert!(
-            counts(dialect, &new_names, conn)
-                .await
-                .iter()
-                .all(|&n| n == 1),
+            one_row_each(dialect, &new_names, conn).await,
             "{dialect} {name}: up lost or added rows\n{}",
             migration.up
         );
@@ -277,21 +274,12 @@ where
             continue;
         }
         assert!(
-            counts(dialect, &old_names, conn)
-                .await
-                .iter()
-                .all(|&n| n == 1),
+            one_row_each(dialect, &old_names, conn).await,
             "{dialect} {name}: down lost or added rows\n{}",
             migration.down
         );
-        let teardown_from = &before;
-        let teardown = generate(
-            teardown_from,
-            &Schema::default(),
-            dialect,
-            &Policy::default(),
-        )
-        .expect("teardown renders");
+        let teardown = generate(&before, &Schema::default(), dialect, &Policy::default())
+            .expect("teardown renders");
         if !teardown.up.trim().is_empty() {
             run(teardown.up)
                 .execute(&mut *conn)
@@ -405,15 +393,35 @@ async fn mariadb_runs_every_case() {
     db.drop_db().await;
 }
 
+/// An in-memory SQLite database with foreign keys on, holding `schema`
+/// and the rows `rows` inserts.
+async fn sqlite_with(schema: &Schema, rows: &str) -> sqlx::SqliteConnection {
+    let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:")
+        .await
+        .expect("in-memory SQLite");
+    let create = generate(
+        &Schema::default(),
+        schema,
+        Dialect::Sqlite,
+        &Policy::default(),
+    )
+    .expect("renders");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "PRAGMA foreign_keys = 1; {} {rows}",
+        create.up
+    )))
+    .execute(&mut conn)
+    .await
+    .expect("the schema and its rows");
+    conn
+}
+
 /// A SQLite rebuild that leaves rows breaking a foreign key fails before it
 /// commits, and the table is as it was: `PRAGMA foreign_key_check` alone
 /// would only list the rows, which a migration runner ignores.
 #[tokio::test(flavor = "current_thread")]
 async fn sqlite_rebuild_refuses_rows_that_break_a_new_foreign_key() {
     use dbgen::schema::FkAction;
-    let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:")
-        .await
-        .expect("in-memory SQLite");
     let users = || table("users").col("email", Ty::Varchar(255), false);
     let posts = || table("posts").col("author_id", Ty::BigInt, false);
     let before = schema(vec![users(), posts()]);
@@ -421,21 +429,12 @@ async fn sqlite_rebuild_refuses_rows_that_break_a_new_foreign_key() {
         users(),
         posts().fk("author_id", "users", FkAction::Restrict),
     ]);
-    let run = |sql: String| sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
-    let create = generate(
-        &Schema::default(),
+    let mut conn = sqlite_with(
         &before,
-        Dialect::Sqlite,
-        &Policy::default(),
+        "INSERT INTO users (email) VALUES ('a@x'); INSERT INTO posts (author_id) VALUES (1), (99);",
     )
-    .expect("renders");
-    run(format!(
-        "PRAGMA foreign_keys = 1; {} INSERT INTO users (email) VALUES ('a@x'); INSERT INTO posts (author_id) VALUES (1), (99);",
-        create.up
-    ))
-    .execute(&mut conn)
-    .await
-    .expect("before, with a post whose author does not exist");
+    .await;
+    let run = |sql: String| sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
     let migration =
         generate(&before, &after, Dialect::Sqlite, &Policy::default()).expect("renders");
     assert!(
@@ -487,9 +486,6 @@ async fn sqlite_rebuild_refuses_rows_that_break_a_new_foreign_key() {
 #[tokio::test(flavor = "current_thread")]
 async fn sqlite_adds_a_column_with_its_foreign_key_in_place() {
     use dbgen::schema::FkAction;
-    let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:")
-        .await
-        .expect("in-memory SQLite");
     let users = || table("users").col("email", Ty::Varchar(255), false);
     let before = schema(vec![users(), table("posts")]);
     let after = schema(vec![
@@ -500,21 +496,12 @@ async fn sqlite_adds_a_column_with_its_foreign_key_in_place() {
             FkAction::SetNull,
         ),
     ]);
-    let run = |sql: String| sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
-    let create = generate(
-        &Schema::default(),
+    let mut conn = sqlite_with(
         &before,
-        Dialect::Sqlite,
-        &Policy::default(),
+        "INSERT INTO users (email) VALUES ('a@x'); INSERT INTO posts DEFAULT VALUES;",
     )
-    .expect("renders");
-    run(format!(
-        "PRAGMA foreign_keys = 1; {} INSERT INTO users (email) VALUES ('a@x'); INSERT INTO posts DEFAULT VALUES;",
-        create.up
-    ))
-    .execute(&mut conn)
-    .await
-    .expect("before");
+    .await;
+    let run = |sql: String| sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
     let migration =
         generate(&before, &after, Dialect::Sqlite, &Policy::default()).expect("renders");
     assert!(
