@@ -1,7 +1,7 @@
 //! The generated DDL on the real engines: for each migration case, build the
 //! "before" schema, apply the up migration, the down migration, and the up
-//! migration again, then drop every index of the result by the name it
-//! has now, in a database created for the test and dropped after. Then
+//! migration again, then drop every index, foreign key and check of the
+//! result by the name it has now, in a database created for the test and dropped after. Then
 //! each case again with a row in every table: the migration either keeps
 //! the rows, up and down, or fails where `lint` said it depends on the
 //! data.
@@ -37,11 +37,14 @@ where
             .expect("before renders");
         let migration =
             generate(&before, &after, dialect, &Policy::default()).expect("migration renders");
-        // Dropping the indexes finds each by its new name (and, on MySQL,
-        // a live-rows index's generated key column by the index's name).
+        // Dropping the indexes, foreign keys and checks finds each by its
+        // name now (and, on MySQL, a live-rows index's generated key column
+        // by the index's name).
         let mut bare = after.clone();
         for table in &mut bare.tables {
             table.indexes = Vec::new().into();
+            table.foreign_keys = Vec::new().into();
+            table.checks = Vec::new().into();
         }
         let unindex =
             generate(&after, &bare, dialect, &Policy::default()).expect("index drops render");
@@ -52,7 +55,7 @@ where
             ("up", &migration.up),
             ("down", &migration.down),
             ("up again", &migration.up),
-            ("indexes dropped", &unindex.up),
+            ("indexes, foreign keys and checks dropped", &unindex.up),
             ("teardown", &teardown.up),
         ] {
             if sql.trim().is_empty() {

@@ -269,6 +269,15 @@ fn lint_reads_each_fixture_as_its_change() {
             ["DD106", "DD106", "", "DD106"],
         ),
         (
+            "rename_table_with_keys",
+            [
+                "DS104 BC101 DD106",
+                "DS104 BC101 DD106",
+                "BC101 DD105",
+                "DS104 BC103 BC103 BC103 DD106",
+            ],
+        ),
+        (
             "rename_table",
             ["BC101", "BC101", "BC101 DD105", "BC103 BC103 BC103"],
         ),

@@ -92,7 +92,10 @@ pub fn plan(
     let ordered = order::order(kept, dialect);
     let steps = match dialect {
         Dialect::Sqlite => sqlite::lower(current, desired, ordered),
-        _ => ordered.into_iter().map(Step::Change).collect(),
+        _ => order::name_tables_as_before_renames(ordered)
+            .into_iter()
+            .map(Step::Change)
+            .collect(),
     };
     Plan { steps, skipped }
 }

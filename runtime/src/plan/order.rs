@@ -29,6 +29,34 @@ fn phase(change: &Change) -> u8 {
     }
 }
 
+/// Changes of the phases before the table renames (dropped foreign keys,
+/// indexes and checks) run on a renamed table under its old name, so they
+/// name it so. (SQLite's lowering folds them into the table's rebuild,
+/// which runs after the rename, and keeps the new name.)
+pub fn name_tables_as_before_renames(mut changes: Vec<Change>) -> Vec<Change> {
+    let renames: HashMap<String, String> = changes
+        .iter()
+        .filter_map(|change| match change {
+            Change::RenameTable { from, to } => Some((to.clone(), from.clone())),
+            _ => None,
+        })
+        .collect();
+    if renames.is_empty() {
+        return changes;
+    }
+    // These three kinds are exactly the phases before `RenameTable`'s.
+    for change in &mut changes {
+        if let Change::DropForeignKey { table, .. }
+        | Change::DropIndex { table, .. }
+        | Change::DropCheck { table, .. } = change
+            && let Some(old) = renames.get(table.as_str())
+        {
+            *table = old.clone();
+        }
+    }
+    changes
+}
+
 pub fn order(changes: Vec<Change>, dialect: Dialect) -> Vec<Change> {
     let mut by_phase: BTreeMap<u8, Vec<Change>> = BTreeMap::new();
     for change in changes {

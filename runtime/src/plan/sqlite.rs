@@ -47,6 +47,11 @@ pub fn lower(current: &Schema, desired: &Schema, changes: Vec<Change>) -> Vec<St
     }
     let mut steps = Vec::new();
     let mut placed: BTreeSet<String> = BTreeSet::new();
+    // The rebuild of a renamed table whose first folded change comes before
+    // the rename (a dropped foreign key or check): it runs right after the
+    // rename, on the table under its new name.
+    let mut after_rename: BTreeMap<String, Step> = BTreeMap::new();
+    let mut renamed: BTreeSet<String> = BTreeSet::new();
     for change in changes {
         let table = change.table().to_string();
         let folded = rebuilt.contains(&table)
@@ -55,7 +60,12 @@ pub fn lower(current: &Schema, desired: &Schema, changes: Vec<Change>) -> Vec<St
                 Change::RenameTable { .. } | Change::CreateTable(_) | Change::DropTable(_)
             );
         if !folded {
+            let is_rename = matches!(change, Change::RenameTable { .. });
             steps.push(step(change));
+            if is_rename {
+                renamed.insert(table.clone());
+                steps.extend(after_rename.remove(&table));
+            }
             continue;
         }
         if !placed.insert(table.clone()) {
@@ -86,12 +96,19 @@ pub fn lower(current: &Schema, desired: &Schema, changes: Vec<Change>) -> Vec<St
                     .map(|_| (source, column.name.to_string()))
             })
             .collect();
-        steps.push(Step::RebuildTable {
+        let rebuild = Step::RebuildTable {
             from: Box::new(from),
             to: Box::new(to.clone()),
             copy,
-        });
+        };
+        if table_renames.contains_key(&table) && !renamed.contains(&table) {
+            after_rename.insert(table, rebuild);
+        } else {
+            steps.push(rebuild);
+        }
     }
+    // A rename the plan does not hold cannot be waited for.
+    steps.extend(after_rename.into_values());
     steps
 }
 

@@ -272,6 +272,26 @@ pub fn cases() -> Vec<Case> {
             ]),
         ),
         case(
+            "rename_table_with_keys",
+            schema(vec![
+                users(),
+                table("posts")
+                    .col("author_id", Ty::BigInt, false)
+                    .fk("author_id", "users", FkAction::Cascade)
+                    .check("chk_posts_author", "author_id > 0")
+                    .index(&["author_id"], false),
+            ]),
+            schema(vec![
+                users(),
+                table("articles")
+                    .col("author_id", Ty::BigInt, false)
+                    .fk("author_id", "users", FkAction::Cascade)
+                    .check("chk_posts_author", "author_id > 0")
+                    .index(&["author_id"], false)
+                    .renamed_from("posts"),
+            ]),
+        ),
+        case(
             "add_foreign_key",
             schema(vec![users(), posts()]),
             schema(vec![
