@@ -249,11 +249,11 @@ fn lint_reads_each_fixture_as_its_change() {
         ),
         (
             "rename_soft_delete_table",
-            ["BC101", "BC101", "BC101 DD105", "BC103 BC103 BC103"],
+            ["BC101", "BC101", "BC101", "BC103 BC103 BC103"],
         ),
         (
             "rename_referenced_table",
-            ["BC101", "BC101", "BC101 DD105", "BC103 BC103"],
+            ["BC101", "BC101", "BC101", "BC103 BC103"],
         ),
         ("add_soft_delete", ["DS103 DD104"; 4]),
         (
@@ -271,15 +271,28 @@ fn lint_reads_each_fixture_as_its_change() {
         (
             "rename_table_with_keys",
             [
+                "BC101",
                 "DS104 BC101 DD106",
-                "DS104 BC101 DD106",
+                "BC101",
+                "BC103 BC103 BC103 BC103",
+            ],
+        ),
+        (
+            "rename_referencing_column",
+            ["BC102", "DS104 BC102 DD106", "BC102", "BC103 BC103"],
+        ),
+        (
+            "rename_table_and_drop_check",
+            [
+                "DS104 BC101",
+                "DS104 BC101",
                 "BC101 DD105",
-                "DS104 BC103 BC103 BC103 DD106",
+                "DS104 BC103 BC103",
             ],
         ),
         (
             "rename_table",
-            ["BC101", "BC101", "BC101 DD105", "BC103 BC103 BC103"],
+            ["BC101", "BC101", "BC101", "BC103 BC103 BC103"],
         ),
     ];
     for c in cases() {

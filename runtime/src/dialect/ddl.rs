@@ -341,6 +341,12 @@ pub trait Ddl {
         replace_primary_key(self, table, from, to)
     }
 
+    /// Whether the engine renames constraints in place (see
+    /// [`Ddl::rename_key_constraint`]).
+    fn renames_constraints(&self) -> bool {
+        self.rename_key_constraint("t", "a", "b").is_some()
+    }
+
     /// The statement that renames a key constraint, where the engine has one.
     fn rename_key_constraint(
         &self,

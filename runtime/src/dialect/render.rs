@@ -61,6 +61,16 @@ pub fn render(
         let statements = match step {
             Step::Change(change) => ddl.change(change, &lookup)?,
             Step::RebuildTable { from, to, copy } => Sqlite.rebuild(from, to, copy)?,
+            Step::RenameForeignKey { table, from, to } => {
+                match ddl.rename_key_constraint(table, from, to) {
+                    Some(statement) => vec![statement?],
+                    None => {
+                        return Err(Error::Unsupported(format!(
+                            "{dialect} cannot rename foreign key `{from}` of `{table}`"
+                        )));
+                    }
+                }
+            }
             Step::AddReferencingColumn { table, column, fk } => {
                 Sqlite.add_referencing_column(table, column, fk)?
             }

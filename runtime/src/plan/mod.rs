@@ -27,6 +27,15 @@ pub enum Step {
         /// `(source column in from, target column in to)` pairs to copy.
         copy: Vec<(String, String)>,
     },
+    /// Rename foreign key `from` of `table` to `to`, which differs from it
+    /// in name only (a table or column it is named after was renamed), on
+    /// an engine that renames constraints in place: no drop, no new
+    /// validation of every row.
+    RenameForeignKey {
+        table: String,
+        from: String,
+        to: String,
+    },
     /// Add a nullable column together with its single-column foreign key
     /// (SQLite's `ADD COLUMN ... REFERENCES`, which needs no rebuild).
     AddReferencingColumn {
@@ -78,6 +87,89 @@ impl Plan {
     }
 }
 
+/// A dropped foreign key and one added to the same table with the same
+/// definition under another name are one rename, where the engine renames
+/// constraints; it takes the added key's place, after the table renames.
+fn rename_foreign_keys(changes: Vec<Change>, dialect: Dialect) -> Vec<Step> {
+    let pairs = if dialect.ddl().renames_constraints() {
+        renamed_foreign_keys(&changes)
+    } else {
+        Vec::new()
+    };
+    if pairs.is_empty() {
+        return changes.into_iter().map(Step::Change).collect();
+    }
+    let mut steps = Vec::with_capacity(changes.len());
+    for (i, change) in changes.into_iter().enumerate() {
+        if pairs.iter().any(|p| p.drop == i) {
+            continue;
+        }
+        match (pairs.iter().find(|p| p.add == i), change) {
+            (Some(pair), Change::AddForeignKey { table, fk }) => {
+                steps.push(Step::RenameForeignKey {
+                    table,
+                    from: pair.old_name.clone(),
+                    to: fk.name.to_string(),
+                });
+            }
+            (_, change) => steps.push(Step::Change(change)),
+        }
+    }
+    steps
+}
+
+/// A foreign key dropped and added again under another name only.
+struct Renamed {
+    /// Index of the `DropForeignKey` change.
+    drop: usize,
+    /// Index of the `AddForeignKey` change.
+    add: usize,
+    old_name: String,
+}
+
+/// The foreign keys `changes` drop and add again with the same definition
+/// under another name (named after a table or column that was renamed).
+fn renamed_foreign_keys(changes: &[Change]) -> Vec<Renamed> {
+    // The table a change ends on (drops before a rename may name it by
+    // its old name).
+    let renames: std::collections::HashMap<&str, &str> = changes
+        .iter()
+        .filter_map(|change| match change {
+            Change::RenameTable { from, to } => Some((from.as_str(), to.as_str())),
+            _ => None,
+        })
+        .collect();
+    let after = |table: &str| renames.get(table).copied().unwrap_or(table).to_string();
+    let same = |a: &ForeignKey, b: &ForeignKey| {
+        a.name != b.name
+            && a.columns == b.columns
+            && a.ref_table == b.ref_table
+            && a.ref_columns == b.ref_columns
+            && a.on_delete == b.on_delete
+            && a.on_update == b.on_update
+    };
+    let mut pairs: Vec<Renamed> = Vec::new();
+    for (drop, change) in changes.iter().enumerate() {
+        let Change::DropForeignKey { table, fk: old } = change else {
+            continue;
+        };
+        let found = changes.iter().enumerate().position(|(add, change)| {
+            matches!(change, Change::AddForeignKey { table: t, fk: new }
+                if *t == after(table)
+                    && same(old, new)
+                    && !pairs.iter().any(|p| p.add == add))
+        });
+        if let Some(add) = found {
+            pairs.push(Renamed {
+                drop,
+                add,
+                old_name: old.name.to_string(),
+            });
+        }
+    }
+    pairs
+}
+
 /// Plans `changes`, which lead from `current` to `desired`, for `dialect`.
 pub fn plan(
     current: &Schema,
@@ -92,10 +184,7 @@ pub fn plan(
     let ordered = order::order(kept, dialect);
     let steps = match dialect {
         Dialect::Sqlite => sqlite::lower(current, desired, ordered),
-        _ => order::name_tables_as_before_renames(ordered)
-            .into_iter()
-            .map(Step::Change)
-            .collect(),
+        _ => rename_foreign_keys(order::name_tables_as_before_renames(ordered), dialect),
     };
     Plan { steps, skipped }
 }

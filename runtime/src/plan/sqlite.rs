@@ -11,6 +11,7 @@ use crate::diff::Change;
 use crate::schema::{ForeignKey, Schema, Table};
 
 pub fn lower(current: &Schema, desired: &Schema, changes: Vec<Change>) -> Vec<Step> {
+    let changes = without_constraint_renames(changes);
     let (changes, mut inline) = inline_foreign_keys(changes);
     let rebuilt = tables_to_rebuild(current, &changes);
     // A column added with its foreign key is one statement, unless its
@@ -110,6 +111,25 @@ pub fn lower(current: &Schema, desired: &Schema, changes: Vec<Change>) -> Vec<St
     // A rename the plan does not hold cannot be waited for.
     steps.extend(after_rename.into_values());
     steps
+}
+
+/// SQLite never uses a key constraint's name (no statement names one, and
+/// every change to a constraint is a rebuild, which writes the names of the
+/// desired schema), so a primary or foreign key that changes its name only
+/// (after a table or column rename) is no change at all, and no reason to
+/// rebuild the table.
+fn without_constraint_renames(changes: Vec<Change>) -> Vec<Change> {
+    let pairs = super::renamed_foreign_keys(&changes);
+    changes
+        .into_iter()
+        .enumerate()
+        .filter(|(i, change)| {
+            let renamed_key = matches!(change, Change::SetPrimaryKey { from: Some(old), to: Some(new), .. }
+                if old.columns == new.columns);
+            !renamed_key && !pairs.iter().any(|p| p.drop == *i || p.add == *i)
+        })
+        .map(|(_, change)| change)
+        .collect()
 }
 
 /// Takes out each foreign key that SQLite can add with its column: a

@@ -292,6 +292,39 @@ pub fn cases() -> Vec<Case> {
             ]),
         ),
         case(
+            "rename_referencing_column",
+            schema(vec![
+                users(),
+                posts().fk("author_id", "users", FkAction::Cascade),
+            ]),
+            schema(vec![
+                users(),
+                table("posts")
+                    .col("writer_id", Ty::BigInt, false)
+                    .edit("writer_id", |c| {
+                        c.set_renamed_from(Some("author_id".into()))
+                    })
+                    .fk("writer_id", "users", FkAction::Cascade),
+            ]),
+        ),
+        // A check dropped from a renamed table: the drop comes before the
+        // rename (SQLite: the rebuild it needs comes after).
+        case(
+            "rename_table_and_drop_check",
+            schema(vec![
+                users(),
+                table("posts")
+                    .col("author_id", Ty::BigInt, false)
+                    .check("chk_posts_author", "author_id > 0"),
+            ]),
+            schema(vec![
+                users(),
+                table("articles")
+                    .col("author_id", Ty::BigInt, false)
+                    .renamed_from("posts"),
+            ]),
+        ),
+        case(
             "add_foreign_key",
             schema(vec![users(), posts()]),
             schema(vec![
