@@ -1,10 +1,12 @@
-//! The generated DDL on the real engines: for each migration case, build the
-//! "before" schema, apply the up migration, the down migration, and the up
-//! migration again, then drop every index, foreign key and check of the
-//! result by the name it has now, in a database created for the test and dropped after. Then
-//! each case again with a row in every table: the migration either keeps
-//! the rows, up and down, or fails where `lint` said it depends on the
-//! data.
+//! The generated DDL on the real engines, in a database created for the
+//! test and dropped after. For each migration case: build the "before"
+//! schema, apply the up migration, the down migration and the up migration
+//! again, then drop every index, foreign key and check of the result by
+//! the name it has now. After each migration the catalog must describe
+//! the same schema as creating the target from nothing (columns, keys,
+//! indexes, checks, comments, names). Then each case again with a row in
+//! every table: the migration either keeps the rows, up and down, or fails
+//! where `lint` said it depends on the data.
 //! PostgreSQL and MariaDB come from `DBGEN_TEST_POSTGRES_URL` and
 //! `DBGEN_TEST_MYSQL_URL` (default: the usual local servers); a server that
 //! does not answer makes the test say it is skipped and why, unless
@@ -22,11 +24,113 @@ use sqlx::Connection;
 use support::db::{Engine, TestDb};
 use support::*;
 
-/// Runs every case on one connection: before, up, down, up again.
-async fn run_cases<C>(dialect: Dialect, conn: &mut C)
+/// The catalog's description of every table, column, key, index, check
+/// and comment of the connection's database (its schema on PostgreSQL),
+/// one line each, sorted; columns by name, since a column added later is
+/// placed last. Two databases with equal fingerprints have the same
+/// schema as far as dbgen's models can tell.
+fn fingerprint_sql(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::Postgres => {
+            "SELECT 'column ' || table_name || '.' || column_name || ' ' || data_type \
+             || coalesce('(' || character_maximum_length || ')', '') \
+             || coalesce(' ' || numeric_precision || ',' || numeric_scale, '') \
+             || ' nullable=' || is_nullable || ' default=' || coalesce(column_default, '-') \
+             || ' identity=' || is_identity \
+             FROM information_schema.columns WHERE table_schema = current_schema() \
+             UNION ALL SELECT 'constraint ' || conrelid::regclass::text || ' ' || conname || ' ' \
+             || pg_get_constraintdef(oid) FROM pg_constraint \
+             WHERE connamespace = current_schema()::regnamespace \
+             UNION ALL SELECT 'index ' || indexdef FROM pg_indexes \
+             WHERE schemaname = current_schema() \
+             UNION ALL SELECT 'comment ' || c.relname || coalesce('.' || a.attname, '') || ' ' \
+             || d.description FROM pg_description d JOIN pg_class c ON c.oid = d.objoid \
+             LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid \
+             AND d.objsubid > 0 WHERE c.relnamespace = current_schema()::regnamespace \
+             ORDER BY 1"
+        }
+        Dialect::MySql => {
+            "SELECT CAST(CONCAT('column ', table_name, '.', column_name, ' ', column_type, \
+             ' nullable=', is_nullable, ' default=', COALESCE(column_default, '-'), \
+             ' extra=', extra, ' generated=', COALESCE(generation_expression, ''), \
+             ' comment=', column_comment) AS CHAR) \
+             FROM information_schema.columns WHERE table_schema = DATABASE() \
+             UNION ALL SELECT CAST(CONCAT('index ', table_name, '.', index_name, ' unique=', \
+             1 - non_unique, ' ', seq_in_index, ' ', column_name) AS CHAR) \
+             FROM information_schema.statistics WHERE table_schema = DATABASE() \
+             UNION ALL SELECT CAST(CONCAT('constraint ', table_name, '.', constraint_name, ' ', \
+             constraint_type) AS CHAR) FROM information_schema.table_constraints \
+             WHERE constraint_schema = DATABASE() \
+             UNION ALL SELECT CAST(CONCAT('check ', table_name, '.', constraint_name, ' ', \
+             check_clause) AS CHAR) FROM information_schema.check_constraints \
+             WHERE constraint_schema = DATABASE() \
+             UNION ALL SELECT CAST(CONCAT('foreign key ', table_name, '.', constraint_name, ' -> ', \
+             referenced_table_name, ' on delete ', delete_rule, ' on update ', update_rule) AS CHAR) \
+             FROM information_schema.referential_constraints WHERE constraint_schema = DATABASE() \
+             UNION ALL SELECT CAST(CONCAT('table ', table_name, ' comment=', table_comment) AS CHAR) \
+             FROM information_schema.tables WHERE table_schema = DATABASE() \
+             ORDER BY 1"
+        }
+        // Constraint names and checks live only in the table's SQL text,
+        // which differs between a created and an altered table: checks are
+        // counted there.
+        Dialect::Sqlite => {
+            "SELECT 'column ' || m.name || '.' || p.name || ' ' || p.type || ' notnull=' \
+             || p.\"notnull\" || ' default=' || coalesce(p.dflt_value, '-') || ' pk=' || p.pk \
+             FROM sqlite_master m, pragma_table_info(m.name) p \
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' \
+             UNION ALL SELECT 'index ' || name || ' ' || coalesce(sql, '') FROM sqlite_master \
+             WHERE type = 'index' \
+             UNION ALL SELECT 'foreign key ' || m.name || '.' || f.\"from\" || ' -> ' \
+             || f.\"table\" || '.' || f.\"to\" || ' on delete ' || f.on_delete \
+             || ' on update ' || f.on_update \
+             FROM sqlite_master m, pragma_foreign_key_list(m.name) f WHERE m.type = 'table' \
+             UNION ALL SELECT 'checks ' || name || ' ' \
+             || ((length(sql) - length(replace(sql, 'CHECK (', ''))) / 7) FROM sqlite_master \
+             WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+             ORDER BY 1"
+        }
+        Dialect::SqlServer => "",
+    }
+}
+
+/// The database's fingerprint (see [`fingerprint_sql`]).
+async fn fingerprint<C, DB>(dialect: Dialect, conn: &mut C) -> Vec<String>
 where
-    for<'c> &'c mut C: sqlx::Executor<'c>,
+    for<'c> &'c mut C: sqlx::Executor<'c, Database = DB>,
+    DB: sqlx::Database,
+    String: sqlx::Type<DB> + for<'r> sqlx::Decode<'r, DB>,
+    usize: sqlx::ColumnIndex<DB::Row>,
 {
+    use sqlx::Row;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(fingerprint_sql(dialect)))
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap_or_else(|e| panic!("{dialect}: fingerprint: {e}"))
+        .iter()
+        .map(|row| row.try_get::<String, _>(0).expect("a line of text"))
+        // MySQL creates an index for a foreign key that has none and
+        // keeps it when the key is dropped (named after the key: dbgen's
+        // are `fk_...`). It is the engine's, not the schema's.
+        .filter(|line| {
+            !(dialect == Dialect::MySql && line.contains(".fk_") && line.starts_with("index "))
+        })
+        .collect()
+}
+
+/// Runs every case on one connection: before, up, down, up again. The
+/// schema after `up` is the one `after` creates from nothing, and after
+/// `down` the one `before` creates, as the catalog describes them. Returns
+/// the cases whose change the catalog does not show (so the comparison
+/// could not tell), which the caller checks.
+async fn run_cases<C, DB>(dialect: Dialect, conn: &mut C) -> Vec<&'static str>
+where
+    for<'c> &'c mut C: sqlx::Executor<'c, Database = DB>,
+    DB: sqlx::Database,
+    String: sqlx::Type<DB> + for<'r> sqlx::Decode<'r, DB>,
+    usize: sqlx::ColumnIndex<DB::Row>,
+{
+    let mut unseen = Vec::new();
     for Case {
         name,
         before,
@@ -50,6 +154,11 @@ where
             generate(&after, &bare, dialect, &Policy::default()).expect("index drops render");
         let teardown = generate(&bare, &Schema::default(), dialect, &Policy::default())
             .expect("teardown renders");
+        let fresh = generate(&Schema::default(), &after, dialect, &Policy::default())
+            .expect("after renders");
+        let fresh_teardown = generate(&after, &Schema::default(), dialect, &Policy::default())
+            .expect("after's teardown renders");
+        let mut prints: Vec<(&str, Vec<String>)> = Vec::new();
         for (step, sql) in [
             ("before", &create.up),
             ("up", &migration.up),
@@ -57,18 +166,56 @@ where
             ("up again", &migration.up),
             ("indexes, foreign keys and checks dropped", &unindex.up),
             ("teardown", &teardown.up),
+            ("after, created", &fresh.up),
+            ("after's teardown", &fresh_teardown.up),
         ] {
-            if sql.trim().is_empty() {
-                continue;
-            }
-            if let Err(error) = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
-                .execute(&mut *conn)
-                .await
+            if !sql.trim().is_empty()
+                && let Err(error) = sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+                    .execute(&mut *conn)
+                    .await
             {
                 panic!("{dialect} {name}, {step}: {error}\n{sql}");
             }
+            prints.push((step, fingerprint(dialect, conn).await));
+        }
+        let print = |step: &str| {
+            prints
+                .iter()
+                .find(|(s, _)| *s == step)
+                .map(|(_, p)| p.clone())
+                .unwrap_or_default()
+        };
+        for (migrated, created) in [
+            ("up", "after, created"),
+            ("up again", "after, created"),
+            ("down", "before"),
+        ] {
+            let (migrated_print, created_print) = (print(migrated), print(created));
+            let only_migrated: Vec<&String> = migrated_print
+                .iter()
+                .filter(|l| !created_print.contains(l))
+                .collect();
+            let only_created: Vec<&String> = created_print
+                .iter()
+                .filter(|l| !migrated_print.contains(l))
+                .collect();
+            assert!(
+                only_migrated.is_empty() && only_created.is_empty(),
+                "{dialect} {name}: the schema after {migrated} is not the one {created} has\nonly after {migrated}: {only_migrated:#?}\nonly in {created}: {only_created:#?}"
+            );
+        }
+        for step in ["teardown", "after's teardown"] {
+            assert!(
+                print(step).is_empty(),
+                "{dialect} {name}: {step} left {:?}",
+                print(step)
+            );
+        }
+        if print("up") == print("before") {
+            unseen.push(name);
         }
     }
+    unseen
 }
 
 /// A literal of `ty` every case's checks accept.
@@ -352,7 +499,12 @@ async fn sqlite_runs_every_case() {
         .execute(&mut conn)
         .await
         .expect("pragma");
-    run_cases(Dialect::Sqlite, &mut conn).await;
+    // SQLite stores no comments.
+    assert_eq!(
+        run_cases(Dialect::Sqlite, &mut conn).await,
+        ["alter_column_comment", "table_comment"],
+        "changes the catalog does not show"
+    );
     assert_eq!(
         run_cases_filled(Dialect::Sqlite, &mut conn).await,
         failing_on_data(Dialect::Sqlite)
@@ -368,7 +520,11 @@ async fn postgres_runs_every_case() {
     let mut conn = sqlx::PgConnection::connect(&db.url)
         .await
         .expect("connect to the test database");
-    run_cases(Dialect::Postgres, &mut conn).await;
+    assert_eq!(
+        run_cases(Dialect::Postgres, &mut conn).await,
+        Vec::<&str>::new(),
+        "changes the catalog does not show"
+    );
     assert_eq!(
         run_cases_filled(Dialect::Postgres, &mut conn).await,
         failing_on_data(Dialect::Postgres)
@@ -386,7 +542,11 @@ async fn mariadb_runs_every_case() {
     let mut conn = sqlx::MySqlConnection::connect(&db.url)
         .await
         .expect("connect to the test database");
-    run_cases(Dialect::MySql, &mut conn).await;
+    assert_eq!(
+        run_cases(Dialect::MySql, &mut conn).await,
+        Vec::<&str>::new(),
+        "changes the catalog does not show"
+    );
     assert_eq!(
         run_cases_filled(Dialect::MySql, &mut conn).await,
         failing_on_data(Dialect::MySql)
