@@ -290,6 +290,27 @@ fn lint_reads_each_fixture_as_its_change() {
                 "DS104 BC103 BC103",
             ],
         ),
+        ("add_columns_of_every_type", [""; 4]),
+        (
+            "rename_with_defaults",
+            [
+                "BC101 BC102",
+                "BC101 BC102",
+                "BC101 BC102",
+                "BC103 BC103 BC103 BC103 BC103",
+            ],
+        ),
+        (
+            "alter_column_types",
+            [
+                "DD102 DD102 DD102 DD102",
+                "DD102 DD102 DD102 DD102",
+                "DD105",
+                "DD102 DD102 DD102 DD102",
+            ],
+        ),
+        ("drop_column_default", ["", "DD102", "DD105", ""]),
+        ("add_composite_live_rows_unique", ["DD104"; 4]),
         (
             "rename_table",
             ["BC101", "BC101", "BC101", "BC103 BC103 BC103"],

@@ -215,10 +215,11 @@ pub trait Ddl {
         Ok(vec![format!("DROP TABLE {}", self.ident(&table.name)?)])
     }
 
-    fn rename_table(&self, from: &str, to: &str) -> Result<Statements, Error> {
+    /// Renames `from` (the table as it was) to `to`.
+    fn rename_table(&self, from: &Table, to: &str) -> Result<Statements, Error> {
         Ok(vec![format!(
             "ALTER TABLE {} RENAME TO {}",
-            self.ident(from)?,
+            self.ident(&from.name)?,
             self.ident(to)?
         )])
     }
@@ -380,7 +381,7 @@ pub trait Ddl {
         match change {
             Change::CreateTable(t) => self.create_table(t),
             Change::DropTable(t) => self.drop_table(t),
-            Change::RenameTable { from, to } => self.rename_table(from, to),
+            Change::RenameTable { from, to } => self.rename_table(find(from)?, to),
             Change::AddColumn { table, column } => self.add_column(table, column),
             Change::DropColumn { table, column } => self.drop_column(table, column),
             Change::RenameColumn { table, from, to } => self.rename_column(table, from, to),

@@ -49,10 +49,10 @@ impl Ddl for MySql {
         }
     }
 
-    fn rename_table(&self, from: &str, to: &str) -> Result<Statements, Error> {
+    fn rename_table(&self, from: &Table, to: &str) -> Result<Statements, Error> {
         Ok(vec![format!(
             "RENAME TABLE {} TO {}",
-            self.ident(from)?,
+            self.ident(&from.name)?,
             self.ident(to)?
         )])
     }

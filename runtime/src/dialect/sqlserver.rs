@@ -1,7 +1,7 @@
 //! Microsoft SQL Server (T-SQL). DDL only: dbgen has no runtime driver for it.
 
 use super::Dialect;
-use super::ddl::{Ddl, Statements};
+use super::ddl::{Ddl, Statements, nolint};
 use crate::Error;
 use crate::schema::{Column, PrimaryKey, names};
 
@@ -58,8 +58,19 @@ impl Ddl for SqlServer {
         Ok(())
     }
 
-    fn rename_table(&self, from: &str, to: &str) -> Result<Statements, Error> {
-        Ok(vec![self.sp_rename(from, to, None)])
+    /// Default constraints are named after their table and column
+    /// (`df_users_status`), and dropped by that name: they are renamed
+    /// with the table.
+    fn rename_table(&self, from: &crate::schema::Table, to: &str) -> Result<Statements, Error> {
+        let mut out = vec![self.sp_rename(&from.name, to, None)];
+        for column in from.columns.iter().filter(|c| c.default().is_some()) {
+            out.push(self.sp_rename(
+                &Self::default_name(&from.name, &column.name),
+                &Self::default_name(to, &column.name),
+                Some("OBJECT"),
+            ));
+        }
+        Ok(out)
     }
 
     fn add_column(&self, table: &str, column: &Column) -> Result<Statements, Error> {
@@ -87,12 +98,22 @@ impl Ddl for SqlServer {
         Ok(out)
     }
 
+    /// The column's default constraint, if it has one, is renamed with it
+    /// (see `rename_table`); whether it has one before this migration is
+    /// asked of the database.
     fn rename_column(&self, table: &str, from: &str, to: &str) -> Result<Statements, Error> {
-        Ok(vec![self.sp_rename(
-            &format!("{table}.{from}"),
-            to,
-            Some("COLUMN"),
-        )])
+        let (old, new) = (
+            Self::default_name(table, from),
+            Self::default_name(table, to),
+        );
+        Ok(vec![
+            self.sp_rename(&format!("{table}.{from}"), to, Some("COLUMN")),
+            format!(
+                "IF OBJECT_ID(N{}, N'D') IS NOT NULL {}",
+                self.string(&old),
+                self.sp_rename(&old, &new, Some("OBJECT"))
+            ),
+        ])
     }
 
     fn alter_column(&self, table: &str, from: &Column, to: &Column) -> Result<Statements, Error> {
@@ -105,9 +126,13 @@ impl Ddl for SqlServer {
         let mut out = Vec::new();
         let default_name = self.ident(&Self::default_name(table, &to.name))?;
         if from.default().is_some() && from.default() != to.default() {
-            out.push(format!(
-                "ALTER TABLE {} DROP CONSTRAINT {default_name}",
-                self.ident(table)?
+            out.push(nolint(
+                "DS104",
+                "the constraint is the column's default; no data is lost",
+                format!(
+                    "ALTER TABLE {} DROP CONSTRAINT {default_name}",
+                    self.ident(table)?
+                ),
             ));
         }
         if from.ty != to.ty || from.nullable != to.nullable {

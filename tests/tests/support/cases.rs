@@ -324,6 +324,93 @@ pub fn cases() -> Vec<Case> {
                     .renamed_from("posts"),
             ]),
         ),
+        // Adding a column of each type writes what creating it does.
+        case(
+            "add_columns_of_every_type",
+            schema(vec![users()]),
+            schema(vec![
+                users()
+                    .col("a_smallint", Ty::SmallInt, true)
+                    .col("a_real", Ty::Real, true)
+                    .col("a_double", Ty::Double, true)
+                    .col("a_bool", Ty::Boolean, true)
+                    .col("a_char", Ty::Char(3), true)
+                    .col("a_date", Ty::Date, true)
+                    .col("a_time", Ty::Time, true)
+                    .col("a_timestamp", Ty::Timestamp, true)
+                    .col("a_uuid", Ty::Uuid, true)
+                    .col("a_json", Ty::Json, true)
+                    .col("a_binary", Ty::Binary, true)
+                    .col("a_varbinary", Ty::Varbinary(16), true)
+                    .column(with_default("a_flag", Ty::Boolean, "true"))
+                    .column(with_default("a_count", Ty::Integer, "0")),
+            ]),
+        ),
+        case(
+            "alter_column_types",
+            schema(vec![
+                table("items")
+                    .col("qty", Ty::Integer, false)
+                    .col("code", Ty::Varchar(50), false)
+                    .col(
+                        "price",
+                        Ty::Decimal {
+                            precision: 10,
+                            scale: 2,
+                        },
+                        false,
+                    )
+                    .col("ratio", Ty::Real, true),
+            ]),
+            schema(vec![
+                table("items")
+                    .col("qty", Ty::BigInt, false)
+                    .col("code", Ty::Text, false)
+                    .col(
+                        "price",
+                        Ty::Decimal {
+                            precision: 12,
+                            scale: 4,
+                        },
+                        false,
+                    )
+                    .col("ratio", Ty::Double, true),
+            ]),
+        ),
+        case(
+            "drop_column_default",
+            schema(vec![users().column(with_default(
+                "status",
+                Ty::Varchar(20),
+                "'active'",
+            ))]),
+            schema(vec![users().col("status", Ty::Varchar(20), false)]),
+        ),
+        case(
+            "add_composite_live_rows_unique",
+            schema(vec![memberships().soft_delete()]),
+            schema(vec![
+                memberships()
+                    .soft_delete()
+                    .index(&["group_id", "user_id"], true),
+            ]),
+        ),
+        // Defaults follow their table and column (SQL Server names them).
+        case(
+            "rename_with_defaults",
+            schema(vec![
+                table("people")
+                    .column(with_default("state", Ty::Varchar(20), "'active'"))
+                    .column(with_default("kind", Ty::Varchar(20), "'user'")),
+            ]),
+            schema(vec![
+                table("users")
+                    .column(with_default("status", Ty::Varchar(20), "'active'"))
+                    .edit("status", |c| c.set_renamed_from(Some("state".into())))
+                    .column(with_default("kind", Ty::Varchar(20), "'user'"))
+                    .renamed_from("people"),
+            ]),
+        ),
         case(
             "add_foreign_key",
             schema(vec![users(), posts()]),
