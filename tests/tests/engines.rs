@@ -72,8 +72,8 @@ fn fingerprint_sql(dialect: Dialect) -> &'static str {
              ORDER BY 1"
         }
         // Constraint names and checks live only in the table's SQL text,
-        // which differs between a created and an altered table: checks are
-        // counted there.
+        // which differs between a created and an altered table: the checks
+        // are cut out of it (see `sqlite_checks`).
         Dialect::Sqlite => {
             "SELECT 'column ' || m.name || '.' || p.name || ' ' || p.type || ' notnull=' \
              || p.\"notnull\" || ' default=' || coalesce(p.dflt_value, '-') || ' pk=' || p.pk \
@@ -85,13 +85,42 @@ fn fingerprint_sql(dialect: Dialect) -> &'static str {
              || f.\"table\" || '.' || f.\"to\" || ' on delete ' || f.on_delete \
              || ' on update ' || f.on_update \
              FROM sqlite_master m, pragma_foreign_key_list(m.name) f WHERE m.type = 'table' \
-             UNION ALL SELECT 'checks ' || name || ' ' \
-             || ((length(sql) - length(replace(sql, 'CHECK (', ''))) / 7) FROM sqlite_master \
+             UNION ALL SELECT 'table ' || name || ' ' || sql FROM sqlite_master \
              WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
              ORDER BY 1"
         }
         Dialect::SqlServer => "",
     }
+}
+
+/// `check <table> <expression>` for each `CHECK (...)` in a SQLite table's
+/// SQL (`<table> CREATE TABLE ...`).
+fn sqlite_checks(table_sql: &str) -> Vec<String> {
+    let (table, sql) = table_sql.split_once(' ').unwrap_or((table_sql, ""));
+    let mut out = Vec::new();
+    let mut rest = sql;
+    while let Some(at) = rest.find("CHECK (") {
+        let body = &rest[at + "CHECK ".len()..];
+        let mut depth = 0usize;
+        let mut end = body.len();
+        for (i, c) in body.char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = i + 1;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        out.push(format!("check {table} {}", &body[..end]));
+        rest = &body[end..];
+    }
+    out.sort();
+    out
 }
 
 /// The database's fingerprint (see [`fingerprint_sql`]).
@@ -109,6 +138,10 @@ where
         .unwrap_or_else(|e| panic!("{dialect}: fingerprint: {e}"))
         .iter()
         .map(|row| row.try_get::<String, _>(0).expect("a line of text"))
+        .flat_map(|line| match line.strip_prefix("table ") {
+            Some(table) if dialect == Dialect::Sqlite => sqlite_checks(table),
+            _ => vec![line],
+        })
         // MySQL creates an index for a foreign key that has none and
         // keeps it when the key is dropped (named after the key: dbgen's
         // are `fk_...`). It is the engine's, not the schema's.

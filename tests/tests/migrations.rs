@@ -292,6 +292,19 @@ fn lint_reads_each_fixture_as_its_change() {
         ),
         ("add_columns_of_every_type", [""; 4]),
         (
+            "change_foreign_key_action",
+            ["DS104 DD106", "DS104 DD106", "DD105", "DS104 DD106"],
+        ),
+        (
+            "change_check_expression",
+            ["DS104 DD106", "DS104 DD106", "DD105", "DS104 DD106"],
+        ),
+        ("unique_to_plain_index", ["DS103"; 4]),
+        (
+            "rename_commented_column",
+            ["BC102", "BC102", "BC102", "BC103"],
+        ),
+        (
             "rename_with_defaults",
             [
                 "BC101 BC102",

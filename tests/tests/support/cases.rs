@@ -412,6 +412,47 @@ pub fn cases() -> Vec<Case> {
             ]),
         ),
         case(
+            "change_foreign_key_action",
+            schema(vec![
+                users(),
+                table("posts").col("author_id", Ty::BigInt, true).fk(
+                    "author_id",
+                    "users",
+                    FkAction::Cascade,
+                ),
+            ]),
+            schema(vec![
+                users(),
+                table("posts").col("author_id", Ty::BigInt, true).fk(
+                    "author_id",
+                    "users",
+                    FkAction::SetNull,
+                ),
+            ]),
+        ),
+        case(
+            "change_check_expression",
+            schema(vec![products().check("chk_products_price", "price >= 0")]),
+            schema(vec![products().check("chk_products_price", "price > 0")]),
+        ),
+        case(
+            "unique_to_plain_index",
+            schema(vec![users().index(&["email"], true)]),
+            schema(vec![users().index(&["email"], false)]),
+        ),
+        case(
+            "rename_commented_column",
+            schema(vec![table("users").column({
+                let mut c = col("mail", Ty::Varchar(255), false);
+                c.set_comment(Some("where we write".into()));
+                c
+            })]),
+            schema(vec![users().edit("email", |c| {
+                c.set_comment(Some("where we write".into()));
+                c.set_renamed_from(Some("mail".into()));
+            })]),
+        ),
+        case(
             "add_foreign_key",
             schema(vec![users(), posts()]),
             schema(vec![
