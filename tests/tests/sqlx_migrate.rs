@@ -1,11 +1,18 @@
 //! The blog's generated migration directory is sqlx's format: the
 //! `sqlx::migrate!` macro embeds it and applies it to an in-memory SQLite,
 //! sharing sqlx's `_sqlx_migrations` ledger, and the down migrations undo it.
+//! Applied in order, the directory's history gives the schema the models
+//! create from nothing today.
 
 #![allow(clippy::panic, clippy::expect_used)]
 
-use sqlx::Row;
+mod support;
+
+use blog as _;
+use dbgen::dialect::Dialect;
 use sqlx::sqlite::SqlitePoolOptions;
+use sqlx::{Connection, Row};
+use support::fingerprint::fingerprint;
 
 async fn tables(pool: &sqlx::SqlitePool) -> Vec<String> {
     sqlx::query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
@@ -41,6 +48,27 @@ async fn sqlx_applies_and_reverts_the_generated_directory() {
             "users"
         ]
     );
+    // The history's schema is the models' schema.
+    let schema = dbgen::registry::schema().expect("the blog's registry");
+    let mut fresh = sqlx::SqliteConnection::connect("sqlite::memory:")
+        .await
+        .expect("in-memory SQLite");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(
+        dbgen::dialect::create_schema(&schema, Dialect::Sqlite).expect("renders"),
+    ))
+    .execute(&mut fresh)
+    .await
+    .expect("the models' schema");
+    let mut conn = pool.acquire().await.expect("the connection");
+    let migrated: Vec<String> = fingerprint(Dialect::Sqlite, &mut *conn)
+        .await
+        .into_iter()
+        .filter(|line| !line.contains("_sqlx_migrations"))
+        .collect();
+    drop(conn);
+    let created = fingerprint(Dialect::Sqlite, &mut fresh).await;
+    assert!(!created.is_empty());
+    assert_eq!(migrated, created, "the history's schema is not the models'");
     // Live-row uniqueness: a trashed row does not block a new one.
     sqlx::query("INSERT INTO users (email, display_name, password_hash, deleted_at) VALUES ('a@x', 'A', 'h', CURRENT_TIMESTAMP)")
         .execute(&pool)

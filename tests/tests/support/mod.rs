@@ -5,6 +5,7 @@
 mod cases;
 pub mod concurrency;
 pub mod db;
+pub mod fingerprint;
 
 #[allow(unused_imports)] // each test file uses a different part of the support module
 pub use cases::{Case, cases};
