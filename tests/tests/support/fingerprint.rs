@@ -1,6 +1,8 @@
 //! A database's schema as its catalog describes it, to compare a migrated
 //! database with one created from nothing.
 
+#![allow(clippy::panic, clippy::expect_used)] // test support: a failure here is the test failing
+
 use dbgen::dialect::Dialect;
 
 /// The catalog's description of every table, column, key, index, check
