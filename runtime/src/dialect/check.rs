@@ -150,11 +150,9 @@ fn tokenize(
 pub(crate) struct Cut {
     /// Its significant tokens: no whitespace, comments or closing `;`.
     pub tokens: Vec<Token>,
-    /// The text of the comments before it (after the statement before),
-    /// trimmed, in order.
-    pub comments: Vec<String>,
-    /// 1-based line of the file where it starts.
-    pub line: u64,
+    /// The comments before it (after the statement before), each as its
+    /// trimmed text and the 1-based line it starts on, in order.
+    pub comments: Vec<(String, u64)>,
 }
 
 /// The statements of a file, cut as [`check_file`] cuts them. `lint`
@@ -166,16 +164,16 @@ pub(crate) fn statements(dialect: Dialect, sql: &str) -> Result<Vec<Cut>, SqlPro
     Ok(split(&tokens)
         .into_iter()
         .filter_map(|piece| {
-            let first = piece.iter().find(|t| !blank(&t.token))?;
+            piece.iter().find(|t| !blank(&t.token))?;
             let comments = piece
                 .iter()
                 .take_while(|t| matches!(t.token, Token::Whitespace(_)))
                 .filter_map(|t| match &t.token {
                     Token::Whitespace(Whitespace::SingleLineComment { comment, .. }) => {
-                        Some(comment.trim().to_string())
+                        Some((comment.trim().to_string(), t.span.start.line))
                     }
                     Token::Whitespace(Whitespace::MultiLineComment(comment)) => {
-                        Some(comment.trim().to_string())
+                        Some((comment.trim().to_string(), t.span.start.line))
                     }
                     _ => None,
                 })
@@ -187,7 +185,6 @@ pub(crate) fn statements(dialect: Dialect, sql: &str) -> Result<Vec<Cut>, SqlPro
                     .map(|t| t.token.clone())
                     .collect(),
                 comments,
-                line: first.span.start.line,
             })
         })
         .collect())

@@ -379,7 +379,8 @@ fn a_nolint_comment_naming_an_unknown_code_is_an_error() {
         "DROP TABLE \"a\";\n\n-- dbgen:nolint DS109\nDROP TABLE \"b\";\n",
     )
     .expect_err("unknown code");
-    assert_eq!((problem.statement, problem.line), (2, 4), "{problem:?}");
+    // The statement it comes before, and the directive's own line.
+    assert_eq!((problem.statement, problem.line), (2, 3), "{problem:?}");
     assert!(
         problem.message.contains("`DS109`") && problem.message.contains("DS101"),
         "{problem:?}"

@@ -73,7 +73,7 @@ pub fn statements(dialect: Dialect, sql: &str) -> Result<Vec<Statement>, SqlProb
     let mut out = Vec::with_capacity(cuts.len());
     for (i, cut) in cuts.into_iter().enumerate() {
         let mut nolint = Nolint::Nothing;
-        for comment in &cut.comments {
+        for (comment, line) in &cut.comments {
             let Some(rest) = comment.strip_prefix(NOLINT) else {
                 continue;
             };
@@ -82,7 +82,7 @@ pub fn statements(dialect: Dialect, sql: &str) -> Result<Vec<Statement>, SqlProb
             }
             let codes = nolint_codes(rest).map_err(|message| SqlProblem {
                 statement: i + 1,
-                line: cut.line,
+                line: *line,
                 message,
             })?;
             nolint = match (nolint, codes.is_empty()) {
