@@ -452,6 +452,24 @@ pub fn cases() -> Vec<Case> {
                 c.set_renamed_from(Some("mail".into()));
             })]),
         ),
+        // A check names its column in SQL: renaming the column rewrites it.
+        case(
+            "rename_checked_column",
+            schema(vec![products().check("chk_products_price", "price >= 0")]),
+            schema(vec![
+                table("products")
+                    .col(
+                        "amount",
+                        Ty::Decimal {
+                            precision: 10,
+                            scale: 2,
+                        },
+                        false,
+                    )
+                    .edit("amount", |c| c.set_renamed_from(Some("price".into())))
+                    .check("chk_products_price", "amount >= 0"),
+            ]),
+        ),
         case(
             "add_foreign_key",
             schema(vec![users(), posts()]),
