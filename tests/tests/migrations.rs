@@ -292,6 +292,19 @@ fn lint_reads_each_fixture_as_its_change() {
         ),
         ("add_columns_of_every_type", [""; 4]),
         (
+            "drop_fk_cycle",
+            [
+                "DS104 DS101 DS101",
+                "DS104 DS101 DS101",
+                "DS101 DS101",
+                "DS104 DS101 DS101",
+            ],
+        ),
+        (
+            "add_fk_cycle",
+            ["DD106 DD106", "DD106 DD106", "DD105 DD105", "DD106 DD106"],
+        ),
+        (
             "rename_checked_column",
             [
                 "DS104 BC102 DD106",

@@ -471,6 +471,36 @@ pub fn cases() -> Vec<Case> {
             ]),
         ),
         case(
+            "drop_fk_cycle",
+            schema(vec![
+                users(),
+                table("a")
+                    .col("b_id", Ty::BigInt, true)
+                    .fk("b_id", "b", FkAction::SetNull),
+                table("b")
+                    .col("a_id", Ty::BigInt, true)
+                    .fk("a_id", "a", FkAction::SetNull),
+            ]),
+            schema(vec![users()]),
+        ),
+        case(
+            "add_fk_cycle",
+            schema(vec![
+                users(),
+                table("a").col("b_id", Ty::BigInt, true),
+                table("b").col("a_id", Ty::BigInt, true),
+            ]),
+            schema(vec![
+                users(),
+                table("a")
+                    .col("b_id", Ty::BigInt, true)
+                    .fk("b_id", "b", FkAction::SetNull),
+                table("b")
+                    .col("a_id", Ty::BigInt, true)
+                    .fk("a_id", "a", FkAction::SetNull),
+            ]),
+        ),
+        case(
             "add_foreign_key",
             schema(vec![users(), posts()]),
             schema(vec![
