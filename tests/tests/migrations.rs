@@ -292,6 +292,15 @@ fn lint_reads_each_fixture_as_its_change() {
         ),
         ("add_columns_of_every_type", [""; 4]),
         (
+            "rename_referenced_key_column",
+            [
+                "DS104 BC102 DD106",
+                "DS104 BC102 DD106",
+                "DD105 BC102",
+                "DS104 BC103 DD106",
+            ],
+        ),
+        (
             "drop_fk_cycle",
             [
                 "DS104 DS101 DS101",

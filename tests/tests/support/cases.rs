@@ -500,6 +500,32 @@ pub fn cases() -> Vec<Case> {
                     .fk("a_id", "a", FkAction::SetNull),
             ]),
         ),
+        // The key column of a referenced table renamed: the key and the
+        // reference follow.
+        case(
+            "rename_referenced_key_column",
+            schema(vec![
+                users(),
+                posts().fk("author_id", "users", FkAction::Cascade),
+            ]),
+            schema(vec![
+                {
+                    let mut t = users().edit("id", |c| {
+                        c.name = "user_id".into();
+                        c.set_renamed_from(Some("id".into()));
+                    });
+                    if let Some(pk) = t.0.primary_key.as_mut() {
+                        pk.columns = vec!["user_id".into()].into();
+                    }
+                    t
+                },
+                {
+                    let mut t = posts().fk("author_id", "users", FkAction::Cascade);
+                    t.0.foreign_keys.to_mut()[0].ref_columns = vec!["user_id".into()].into();
+                    t
+                },
+            ]),
+        ),
         case(
             "add_foreign_key",
             schema(vec![users(), posts()]),
