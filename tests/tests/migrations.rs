@@ -293,12 +293,7 @@ fn lint_reads_each_fixture_as_its_change() {
         ("add_columns_of_every_type", [""; 4]),
         (
             "rename_referenced_key_column",
-            [
-                "DS104 BC102 DD106",
-                "DS104 BC102 DD106",
-                "DD105 BC102",
-                "DS104 BC103 DD106",
-            ],
+            ["BC102", "BC102", "BC102", "BC103"],
         ),
         (
             "drop_fk_cycle",

@@ -71,6 +71,32 @@ pub fn diff(current_schema: &Schema, desired_schema: &Schema, _options: &DiffOpt
             ));
         }
     }
+    // Column renames by (new) table name: the engines follow them in the
+    // foreign keys that reference the columns, as they follow table
+    // renames. diff_table decides each rename the same way and notes the
+    // hints it ignores.
+    let mut referenced_renames: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for wanted in desired_schema.tables.iter().filter(|t| t.has_hints()) {
+        let existing = current.table(&wanted.name).or_else(|| {
+            let old = wanted.renamed_from.as_deref()?;
+            (table_renames.get(old)? == &*wanted.name).then(|| current.table(old))?
+        });
+        let Some(existing) = existing else {
+            continue;
+        };
+        for column in wanted.columns.iter() {
+            if let Some(old) = column.renamed_from()
+                && existing.column(&column.name).is_none()
+                && existing.column(old).is_some()
+                && wanted.column(old).is_none()
+            {
+                referenced_renames
+                    .entry(wanted.name.to_string())
+                    .or_default()
+                    .insert(old.to_string(), column.name.to_string());
+            }
+        }
+    }
     let mut matched = vec![false; current_schema.tables.len()];
     for wanted in &desired_schema.tables {
         let wanted_hints = wanted.has_hints();
@@ -91,7 +117,8 @@ pub fn diff(current_schema: &Schema, desired_schema: &Schema, _options: &DiffOpt
                     });
                 }
                 let original = existing;
-                let existing = renamed_references(existing, &wanted.name, &table_renames);
+                let existing =
+                    renamed_references(existing, &wanted.name, &table_renames, &referenced_renames);
                 // A table equal to its hint-free counterpart has no hints.
                 let same = diff_table(existing, wanted, &mut out);
                 if !same || wanted_hints {
@@ -124,28 +151,40 @@ pub fn diff(current_schema: &Schema, desired_schema: &Schema, _options: &DiffOpt
     out
 }
 
-/// `table` as it is after renaming it to `name` and renaming the tables its
-/// foreign keys reference (the engines follow renames in references).
-/// Borrowed when nothing is renamed.
+/// `table` as it is after renaming it to `name` and renaming the tables and
+/// columns its foreign keys reference (the engines follow renames in
+/// references). Borrowed when nothing is renamed.
 fn renamed_references<'t>(
     table: &'t Table,
     name: &str,
     renames: &BTreeMap<String, String>,
+    column_renames: &BTreeMap<String, BTreeMap<String, String>>,
 ) -> Cow<'t, Table> {
+    let new_table = |fk: &ForeignKey| {
+        renames
+            .get(&*fk.ref_table)
+            .map_or(&*fk.ref_table, String::as_str)
+            .to_string()
+    };
     let touched = table.name != name
-        || table
-            .foreign_keys
-            .iter()
-            .any(|fk| renames.contains_key(&*fk.ref_table));
+        || table.foreign_keys.iter().any(|fk| {
+            renames.contains_key(&*fk.ref_table) || column_renames.contains_key(&new_table(fk))
+        });
     if !touched {
         return Cow::Borrowed(table);
     }
     let mut table = table.clone();
     table.name = name.to_string().into();
     for fk in table.foreign_keys.to_mut() {
-        if let Some(new) = renames.get(&*fk.ref_table) {
-            fk.ref_table = new.clone().into();
+        let referenced = new_table(fk);
+        if let Some(columns) = column_renames.get(&referenced) {
+            for column in fk.ref_columns.to_mut() {
+                if let Some(new) = columns.get(&**column) {
+                    *column = new.clone().into();
+                }
+            }
         }
+        fk.ref_table = referenced.into();
     }
     Cow::Owned(table)
 }

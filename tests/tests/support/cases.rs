@@ -500,8 +500,8 @@ pub fn cases() -> Vec<Case> {
                     .fk("a_id", "a", FkAction::SetNull),
             ]),
         ),
-        // The key column of a referenced table renamed: the key and the
-        // reference follow.
+        // The key column of a referenced table renamed: the engines follow
+        // it in the references, so they are not dropped and added again.
         case(
             "rename_referenced_key_column",
             schema(vec![
