@@ -160,23 +160,24 @@ fn renamed_references<'t>(
     renames: &BTreeMap<String, String>,
     column_renames: &BTreeMap<String, BTreeMap<String, String>>,
 ) -> Cow<'t, Table> {
-    let new_table = |fk: &ForeignKey| {
+    fn new_table<'a>(fk: &'a ForeignKey, renames: &'a BTreeMap<String, String>) -> &'a str {
         renames
             .get(&*fk.ref_table)
             .map_or(&*fk.ref_table, String::as_str)
-            .to_string()
-    };
+    }
     let touched = table.name != name
-        || table.foreign_keys.iter().any(|fk| {
-            renames.contains_key(&*fk.ref_table) || column_renames.contains_key(&new_table(fk))
-        });
+        || (!(renames.is_empty() && column_renames.is_empty())
+            && table.foreign_keys.iter().any(|fk| {
+                renames.contains_key(&*fk.ref_table)
+                    || column_renames.contains_key(new_table(fk, renames))
+            }));
     if !touched {
         return Cow::Borrowed(table);
     }
     let mut table = table.clone();
     table.name = name.to_string().into();
     for fk in table.foreign_keys.to_mut() {
-        let referenced = new_table(fk);
+        let referenced = new_table(fk, renames).to_string();
         if let Some(columns) = column_renames.get(&referenced) {
             for column in fk.ref_columns.to_mut() {
                 if let Some(new) = columns.get(&**column) {
