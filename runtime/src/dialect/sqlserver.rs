@@ -64,10 +64,14 @@ impl Ddl for SqlServer {
     fn rename_table(&self, from: &crate::schema::Table, to: &str) -> Result<Statements, Error> {
         let mut out = vec![self.sp_rename(&from.name, to, None)];
         for column in from.columns.iter().filter(|c| c.default().is_some()) {
-            out.push(self.sp_rename(
-                &Self::default_name(&from.name, &column.name),
-                &Self::default_name(to, &column.name),
-                Some("OBJECT"),
+            out.push(nolint(
+                "BC103",
+                "the default constraint is named after its table",
+                self.sp_rename(
+                    &Self::default_name(&from.name, &column.name),
+                    &Self::default_name(to, &column.name),
+                    Some("OBJECT"),
+                ),
             ));
         }
         Ok(out)
@@ -175,7 +179,11 @@ impl Ddl for SqlServer {
         from: &str,
         to: &str,
     ) -> Option<Result<String, Error>> {
-        Some(Ok(self.sp_rename(from, to, Some("OBJECT"))))
+        Some(Ok(nolint(
+            "BC103",
+            "the constraint is named after its table or columns",
+            self.sp_rename(from, to, Some("OBJECT")),
+        )))
     }
 
     fn rename_index(

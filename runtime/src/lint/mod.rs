@@ -179,11 +179,37 @@ pub fn lint_sql(dialect: Dialect, file: &str, sql: &str) -> Result<Vec<Finding>,
                 let (table, _) = object_name(statement, 2);
                 push(Class::BackwardIncompatible, "BC101", table_renamed(&table));
             }
-            ["EXEC" | "EXECUTE", "SP_RENAME", ..] => push(
-                Class::BackwardIncompatible,
-                "BC103",
-                "renames an object (sp_rename): code still using the old name breaks".to_string(),
-            ),
+            // T-SQL `sp_rename 'object', 'new name' [, 'kind']`.
+            ["EXEC" | "EXECUTE", "SP_RENAME", ..] => {
+                let args: Vec<String> = statement
+                    .iter()
+                    .filter(|t| matches!(t, Token::Str(_)))
+                    .map(Token::name)
+                    .collect();
+                let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or_default();
+                match arg(2).to_ascii_uppercase().as_str() {
+                    "" => push(Class::BackwardIncompatible, "BC101", table_renamed(arg(0))),
+                    "COLUMN" => push(
+                        Class::BackwardIncompatible,
+                        "BC102",
+                        format!(
+                            "renames column `{}` to `{}`: code still using the old name breaks",
+                            arg(0),
+                            arg(1)
+                        ),
+                    ),
+                    "INDEX" => {}
+                    _ => push(
+                        Class::BackwardIncompatible,
+                        "BC103",
+                        format!(
+                            "renames object `{}` to `{}` (sp_rename): code still using the old name breaks",
+                            arg(0),
+                            arg(1)
+                        ),
+                    ),
+                }
+            }
             ["CREATE", "UNIQUE", ..] => {
                 let on = w
                     .iter()

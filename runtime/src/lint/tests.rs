@@ -254,10 +254,29 @@ fn renames_are_backward_incompatible() {
         ["BC102"]
     );
     assert!(codes(MySql, "ALTER TABLE `users` RENAME INDEX `a` TO `b`;\n").is_empty());
+    // T-SQL's sp_rename, read by its kind argument.
+    let renamed = |sql: &str| lint(SqlServer, sql);
+    let column = renamed("EXEC sp_rename N'users.mail', N'email', N'COLUMN';\n");
+    assert_eq!(column[0].code, "BC102");
+    assert!(
+        column[0].message.contains("`users.mail` to `email`"),
+        "{column:?}"
+    );
+    assert_eq!(
+        codes(SqlServer, "EXEC sp_rename 'people', 'users';\n"),
+        ["BC101"]
+    );
+    assert!(
+        codes(
+            SqlServer,
+            "EXEC sp_rename N'users.idx_a', N'idx_b', N'INDEX';\n"
+        )
+        .is_empty()
+    );
     assert_eq!(
         codes(
             SqlServer,
-            "EXEC sp_rename N'users.mail', N'email', N'COLUMN';\n"
+            "EXECUTE sp_rename N'pk_people', N'pk_users', N'OBJECT';\n"
         ),
         ["BC103"]
     );
