@@ -125,6 +125,74 @@ where
     unseen
 }
 
+/// The cases' target schemas as one history: from nothing to the first
+/// case's `after`, from each to the next (unrelated schemas that share
+/// table names, with their rename hints), and back to nothing. After each
+/// step the catalog describes the target created from nothing.
+async fn run_chain<C, DB>(dialect: Dialect, conn: &mut C)
+where
+    for<'c> &'c mut C: sqlx::Executor<'c, Database = DB>,
+    DB: sqlx::Database,
+    String: sqlx::Type<DB> + for<'r> sqlx::Decode<'r, DB>,
+    usize: sqlx::ColumnIndex<DB::Row>,
+{
+    let run = |sql: String| sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
+    let plan = |from: &Schema, to: &Schema| {
+        generate(from, to, dialect, &Policy::default())
+            .expect("renders")
+            .up
+    };
+    let empty = Schema::default();
+    let cases = cases();
+    // Each target created from nothing, as the reference.
+    let mut fresh = Vec::with_capacity(cases.len());
+    for case in &cases {
+        for (created, sql) in [
+            (true, plan(&empty, &case.after)),
+            (false, plan(&case.after, &empty)),
+        ] {
+            if !sql.trim().is_empty() {
+                run(sql.clone())
+                    .execute(&mut *conn)
+                    .await
+                    .unwrap_or_else(|e| panic!("{dialect} {}: {e}\n{sql}", case.name));
+            }
+            if created {
+                fresh.push(fingerprint(dialect, conn).await);
+            }
+        }
+    }
+    let mut current = &empty;
+    for (case, fresh) in cases.iter().zip(&fresh) {
+        let sql = plan(current, &case.after);
+        if !sql.trim().is_empty()
+            && let Err(error) = run(sql.clone()).execute(&mut *conn).await
+        {
+            panic!("{dialect}: history step to {}: {error}\n{sql}", case.name);
+        }
+        let now = fingerprint(dialect, conn).await;
+        assert!(
+            now == *fresh,
+            "{dialect}: after the history step to {}, the schema is not the one it creates\nonly migrated: {:#?}\nonly created: {:#?}\n{sql}",
+            case.name,
+            now.iter()
+                .filter(|l| !fresh.contains(l))
+                .collect::<Vec<_>>(),
+            fresh
+                .iter()
+                .filter(|l| !now.contains(l))
+                .collect::<Vec<_>>()
+        );
+        current = &case.after;
+    }
+    let sql = plan(current, &empty);
+    run(sql.clone())
+        .execute(&mut *conn)
+        .await
+        .unwrap_or_else(|e| panic!("{dialect}: history back to nothing: {e}\n{sql}"));
+    assert!(fingerprint(dialect, conn).await.is_empty());
+}
+
 /// A literal of `ty` every case's checks accept.
 fn sample(ty: &Ty) -> &'static str {
     match ty {
@@ -416,6 +484,7 @@ async fn sqlite_runs_every_case() {
         run_cases_filled(Dialect::Sqlite, &mut conn).await,
         failing_on_data(Dialect::Sqlite)
     );
+    run_chain(Dialect::Sqlite, &mut conn).await;
     live_rows_unique(Dialect::Sqlite, &mut conn).await;
 }
 
@@ -436,6 +505,7 @@ async fn postgres_runs_every_case() {
         run_cases_filled(Dialect::Postgres, &mut conn).await,
         failing_on_data(Dialect::Postgres)
     );
+    run_chain(Dialect::Postgres, &mut conn).await;
     live_rows_unique(Dialect::Postgres, &mut conn).await;
     drop(conn);
     db.drop_db().await;
@@ -458,6 +528,7 @@ async fn mariadb_runs_every_case() {
         run_cases_filled(Dialect::MySql, &mut conn).await,
         failing_on_data(Dialect::MySql)
     );
+    run_chain(Dialect::MySql, &mut conn).await;
     live_rows_unique(Dialect::MySql, &mut conn).await;
     drop(conn);
     db.drop_db().await;

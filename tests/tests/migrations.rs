@@ -215,6 +215,25 @@ fn hints_in_the_current_schema_change_nothing() {
 #[test]
 fn lint_reads_each_fixture_as_its_change() {
     let expected: &[(&str, [&str; 4])] = &[
+        ("replace_soft_delete_column", ["DS103 DS102 DD104"; 4]),
+        (
+            "drop_referencing_table_and_replace_key",
+            [
+                "DS104 DS104 DD104 DS102 DS101",
+                "DS104 DS104 DD104 DS102 DS101",
+                "DD105 DS101",
+                "DS104 DS104 DS102 DD104 DS101",
+            ],
+        ),
+        (
+            "replace_auto_key",
+            [
+                "DS104 DD104 DS102",
+                "DS104 DD104 DS102",
+                "DD105",
+                "DS104 DS102 DD104",
+            ],
+        ),
         ("drop_table", ["DS101"; 4]),
         ("rename_table", ["BC101"; 4]),
         ("add_column_not_null", ["DD103", "DD103", "DD105", "DD103"]),

@@ -342,6 +342,27 @@ pub trait Ddl {
         replace_primary_key(self, table, from, to)
     }
 
+    /// Adds auto-increment column `column` to `table`, replaces its primary
+    /// key and drops `drops` (see `Step::AddAutoKey`). By default, one
+    /// statement after the other.
+    fn add_auto_key(
+        &self,
+        table: &str,
+        column: &Column,
+        from: Option<&PrimaryKey>,
+        to: Option<&PrimaryKey>,
+        drops: &[Column],
+    ) -> Result<Statements, Error> {
+        let mut out = self.add_column(table, column)?;
+        if from != to {
+            out.extend(self.set_primary_key(table, from, to)?);
+        }
+        for drop in drops {
+            out.extend(self.drop_column(table, drop)?);
+        }
+        Ok(out)
+    }
+
     /// Whether the engine renames constraints in place (see
     /// [`Ddl::rename_key_constraint`]).
     fn renames_constraints(&self) -> bool {

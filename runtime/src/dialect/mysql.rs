@@ -151,6 +151,41 @@ impl Ddl for MySql {
         )])
     }
 
+    /// One `ALTER TABLE`: the new AUTO_INCREMENT column must be a key when
+    /// it is added, and the old one must be gone by then.
+    fn add_auto_key(
+        &self,
+        table: &str,
+        column: &Column,
+        from: Option<&PrimaryKey>,
+        to: Option<&PrimaryKey>,
+        drops: &[Column],
+    ) -> Result<Statements, Error> {
+        let mut parts = vec![format!(
+            "ADD COLUMN {}",
+            self.column_def(table, column, None)?
+        )];
+        if from.map(|k| &k.columns) != to.map(|k| &k.columns) {
+            if from.is_some() {
+                parts.push("DROP PRIMARY KEY".to_string());
+            }
+            if let Some(pk) = to {
+                parts.push(format!(
+                    "ADD PRIMARY KEY ({})",
+                    self.column_list(&pk.columns)?
+                ));
+            }
+        }
+        for drop in drops {
+            parts.push(format!("DROP COLUMN {}", self.ident(&drop.name)?));
+        }
+        Ok(vec![format!(
+            "ALTER TABLE {} {}",
+            self.ident(table)?,
+            parts.join(", ")
+        )])
+    }
+
     /// MySQL names every primary key `PRIMARY`: only the columns matter.
     fn set_primary_key(
         &self,

@@ -170,6 +170,32 @@ impl Ddl for SqlServer {
         )])
     }
 
+    /// A table has one IDENTITY column, and T-SQL's `ALTER TABLE` does one
+    /// kind of action: the old key and columns go first, then the new
+    /// column (IDENTITY numbers the rows) and the new key.
+    fn add_auto_key(
+        &self,
+        table: &str,
+        column: &Column,
+        from: Option<&PrimaryKey>,
+        to: Option<&PrimaryKey>,
+        drops: &[Column],
+    ) -> Result<Statements, Error> {
+        let mut out = Vec::new();
+        let moved = from != to;
+        if moved {
+            out.extend(self.set_primary_key(table, from, None)?);
+        }
+        for drop in drops {
+            out.extend(self.drop_column(table, drop)?);
+        }
+        out.extend(self.add_column(table, column)?);
+        if moved {
+            out.extend(self.set_primary_key(table, None, to)?);
+        }
+        Ok(out)
+    }
+
     /// `sp_rename` of the constraint keeps the clustered index; dropping
     /// the key would rebuild the table, and fails while a foreign key
     /// references it.

@@ -255,7 +255,16 @@ fn diff_table(existing: Cow<'_, Table>, wanted: &Table, out: &mut Diff) -> bool 
         });
     }
 
-    diff_indexes(&table, &existing.indexes, &wanted.indexes, out);
+    // A live-rows index's condition is the soft-delete column: another
+    // column makes it another index.
+    let live_rows_moved = existing.soft_delete != wanted.soft_delete;
+    diff_indexes(
+        &table,
+        &existing.indexes,
+        &wanted.indexes,
+        live_rows_moved,
+        out,
+    );
 
     let by_name = |fks: &[ForeignKey]| {
         fks.iter()
@@ -324,12 +333,26 @@ fn diff_table(existing: Cow<'_, Table>, wanted: &Table, out: &mut Diff) -> bool 
 /// Indexes by name; an index whose definition is unchanged but whose name
 /// changed (e.g. derived from a renamed table or column) is renamed, not
 /// rebuilt.
-fn diff_indexes(table: &str, existing: &[Index], wanted: &[Index], out: &mut Diff) {
+/// `live_rows_moved`: the table's soft-delete column changed, so its
+/// live-rows indexes are no longer the ones it has.
+fn diff_indexes(
+    table: &str,
+    existing: &[Index],
+    wanted: &[Index],
+    live_rows_moved: bool,
+    out: &mut Diff,
+) {
     let same_definition = |a: &Index, b: &Index| {
         a.columns == b.columns
             && a.unique == b.unique
             && a.live_rows == b.live_rows
             && a.predicate == b.predicate
+            && !(a.live_rows && live_rows_moved)
+    };
+    // The index `name` of `among`, if it is still `index` as it stands.
+    let kept = |among: &[Index], index: &Index| {
+        among.iter().find(|i| i.name == index.name) == Some(index)
+            && !(index.live_rows && live_rows_moved)
     };
     let mut renamed_old: BTreeSet<&str> = BTreeSet::new();
     let mut renamed_new: BTreeSet<&str> = BTreeSet::new();
@@ -353,7 +376,7 @@ fn diff_indexes(table: &str, existing: &[Index], wanted: &[Index], out: &mut Dif
         }
     }
     for old in existing.iter().filter(|o| !renamed_old.contains(&*o.name)) {
-        if wanted.iter().find(|w| w.name == old.name) != Some(old) {
+        if !kept(wanted, old) {
             out.changes.push(Change::DropIndex {
                 table: table.to_string(),
                 index: old.clone(),
@@ -361,7 +384,7 @@ fn diff_indexes(table: &str, existing: &[Index], wanted: &[Index], out: &mut Dif
         }
     }
     for new in wanted.iter().filter(|n| !renamed_new.contains(&*n.name)) {
-        if existing.iter().find(|e| e.name == new.name) != Some(new) {
+        if !kept(existing, new) {
             out.changes.push(Change::AddIndex {
                 table: table.to_string(),
                 index: new.clone(),

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use crate::Error;
 use crate::dialect::Dialect;
 use crate::diff::Change;
-use crate::schema::{Column, ForeignKey, Schema, Table};
+use crate::schema::{Column, ForeignKey, PrimaryKey, Schema, Table};
 
 /// One executable step. (Sizes differ: a change carries whole tables.)
 #[allow(clippy::large_enum_variant)]
@@ -35,6 +35,17 @@ pub enum Step {
         table: String,
         from: String,
         to: String,
+    },
+    /// Add an auto-increment column, replace the primary key and drop the
+    /// old auto-increment columns in one statement (MySQL: a table has one
+    /// AUTO_INCREMENT column, and it must be a key in the statement that
+    /// adds it).
+    AddAutoKey {
+        table: String,
+        column: Column,
+        from: Option<PrimaryKey>,
+        to: Option<PrimaryKey>,
+        drops: Vec<Column>,
     },
     /// Add a nullable column together with its single-column foreign key
     /// (SQLite's `ADD COLUMN ... REFERENCES`, which needs no rebuild).
@@ -118,6 +129,119 @@ fn rename_foreign_keys(changes: Vec<Change>, dialect: Dialect) -> Vec<Step> {
     steps
 }
 
+/// Foreign keys of tables that come and go, to a table whose key or
+/// referenced columns change in the same plan. A table is created early
+/// and dropped late (around the other tables' alterations), so such a key
+/// would name columns not there yet, or block their change until the end.
+/// A created table's key is added last instead, and a dropped table's key
+/// dropped first, with the other foreign keys. (SQLite has no constraint
+/// to add or drop; its rebuilds run with foreign keys off.)
+fn detach_changing_references(mut changes: Vec<Change>) -> Vec<Change> {
+    let touched = |changes: &[Change], table: &str, columns: &[crate::schema::Str]| {
+        changes.iter().any(|change| match change {
+            Change::SetPrimaryKey { table: t, .. } => t == table,
+            Change::AlterColumn { table: t, from, .. }
+            | Change::DropColumn {
+                table: t,
+                column: from,
+            }
+            | Change::AddColumn {
+                table: t,
+                column: from,
+            } => t == table && columns.contains(&from.name),
+            _ => false,
+        })
+    };
+    let mut detached = Vec::new();
+    for i in 0..changes.len() {
+        match &changes[i] {
+            Change::DropTable(dropped) => {
+                for fk in dropped.foreign_keys.iter() {
+                    if touched(&changes, &fk.ref_table, &fk.ref_columns) {
+                        detached.push(Change::DropForeignKey {
+                            table: dropped.name.to_string(),
+                            fk: fk.clone(),
+                        });
+                    }
+                }
+            }
+            Change::CreateTable(created) => {
+                let (later, kept): (Vec<ForeignKey>, Vec<ForeignKey>) = created
+                    .foreign_keys
+                    .iter()
+                    .cloned()
+                    .partition(|fk| touched(&changes, &fk.ref_table, &fk.ref_columns));
+                if later.is_empty() {
+                    continue;
+                }
+                let name = created.name.to_string();
+                detached.extend(later.into_iter().map(|fk| Change::AddForeignKey {
+                    table: name.clone(),
+                    fk,
+                }));
+                if let Change::CreateTable(created) = &mut changes[i] {
+                    created.foreign_keys = kept.into();
+                }
+            }
+            _ => {}
+        }
+    }
+    changes.extend(detached);
+    changes
+}
+
+/// Folds each new auto-increment column, its table's primary key change and
+/// the drops of the table's old auto-increment columns into one
+/// [`Step::AddAutoKey`], at the new column's place.
+fn auto_keys(steps: Vec<Step>) -> Vec<Step> {
+    let tables: BTreeSet<String> = steps
+        .iter()
+        .filter_map(|step| match step {
+            Step::Change(Change::AddColumn { table, column }) if column.auto_increment => {
+                Some(table.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    if tables.is_empty() {
+        return steps;
+    }
+    let mut keys: std::collections::BTreeMap<String, (Option<PrimaryKey>, Option<PrimaryKey>)> =
+        std::collections::BTreeMap::new();
+    let mut drops: std::collections::BTreeMap<String, Vec<Column>> =
+        std::collections::BTreeMap::new();
+    let mut rest = Vec::with_capacity(steps.len());
+    for step in steps {
+        match step {
+            Step::Change(Change::SetPrimaryKey { table, from, to }) if tables.contains(&table) => {
+                keys.insert(table, (from, to));
+            }
+            Step::Change(Change::DropColumn { table, column })
+                if column.auto_increment && tables.contains(&table) =>
+            {
+                drops.entry(table).or_default().push(column);
+            }
+            step => rest.push(step),
+        }
+    }
+    rest.into_iter()
+        .map(|step| match step {
+            Step::Change(Change::AddColumn { table, column }) if column.auto_increment => {
+                let (from, to) = keys.remove(&table).unwrap_or_default();
+                let drops = drops.remove(&table).unwrap_or_default();
+                Step::AddAutoKey {
+                    table,
+                    column,
+                    from,
+                    to,
+                    drops,
+                }
+            }
+            step => step,
+        })
+        .collect()
+}
+
 /// A foreign key dropped and added again under another name only.
 struct Renamed {
     /// Index of the `DropForeignKey` change.
@@ -181,10 +305,22 @@ pub fn plan(
     let (kept, skipped): (Vec<Change>, Vec<Change>) = changes
         .into_iter()
         .partition(|c| !policy.skip.contains(c.kind()));
+    let kept = if dialect == Dialect::Sqlite {
+        kept
+    } else {
+        detach_changing_references(kept)
+    };
     let ordered = order::order(kept, dialect);
     let steps = match dialect {
         Dialect::Sqlite => sqlite::lower(current, desired, ordered),
-        _ => rename_foreign_keys(order::name_tables_as_before_renames(ordered), dialect),
+        Dialect::Postgres => {
+            rename_foreign_keys(order::name_tables_as_before_renames(ordered), dialect)
+        }
+        // One AUTO_INCREMENT / IDENTITY column per table.
+        Dialect::MySql | Dialect::SqlServer => auto_keys(rename_foreign_keys(
+            order::name_tables_as_before_renames(ordered),
+            dialect,
+        )),
     };
     Plan { steps, skipped }
 }

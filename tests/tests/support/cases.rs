@@ -526,6 +526,56 @@ pub fn cases() -> Vec<Case> {
                 },
             ]),
         ),
+        // Another soft-delete column (no rename): the live-rows index moves
+        // to it.
+        case(
+            "replace_soft_delete_column",
+            schema(vec![{
+                let mut t = users()
+                    .col("removed_at", Ty::TimestampTz, true)
+                    .index(&["email"], true);
+                t.0.soft_delete = Some("removed_at".into());
+                t.0.indexes.to_mut()[0].live_rows = true;
+                t
+            }]),
+            schema(vec![users().soft_delete().index(&["email"], true)]),
+        ),
+        // Another auto-increment key column (no rename): MySQL adds it, moves
+        // the key and drops the old one in one statement.
+        case(
+            "replace_auto_key",
+            schema(vec![{
+                let mut t = table("users")
+                    .edit("id", |c| c.name = "user_id".into())
+                    .col("email", Ty::Varchar(255), false);
+                if let Some(pk) = t.0.primary_key.as_mut() {
+                    pk.columns = vec!["user_id".into()].into();
+                }
+                t
+            }]),
+            schema(vec![users()]),
+        ),
+        // A dropped table's foreign key to a key that changes goes first.
+        case(
+            "drop_referencing_table_and_replace_key",
+            schema(vec![
+                {
+                    let mut t = table("users")
+                        .edit("id", |c| c.name = "user_id".into())
+                        .col("email", Ty::Varchar(255), false);
+                    if let Some(pk) = t.0.primary_key.as_mut() {
+                        pk.columns = vec!["user_id".into()].into();
+                    }
+                    t
+                },
+                {
+                    let mut t = posts().fk("author_id", "users", FkAction::Cascade);
+                    t.0.foreign_keys.to_mut()[0].ref_columns = vec!["user_id".into()].into();
+                    t
+                },
+            ]),
+            schema(vec![users()]),
+        ),
         case(
             "add_foreign_key",
             schema(vec![users(), posts()]),
