@@ -137,27 +137,47 @@ fn rename_foreign_keys(changes: Vec<Change>, dialect: Dialect) -> Vec<Step> {
 /// dropped first, with the other foreign keys. (SQLite has no constraint
 /// to add or drop; its rebuilds run with foreign keys off.)
 fn detach_changing_references(mut changes: Vec<Change>) -> Vec<Change> {
-    let touched = |changes: &[Change], table: &str, columns: &[crate::schema::Str]| {
-        changes.iter().any(|change| match change {
-            Change::SetPrimaryKey { table: t, .. } => t == table,
-            Change::AlterColumn { table: t, from, .. }
-            | Change::DropColumn {
-                table: t,
-                column: from,
+    use std::collections::HashSet;
+    // Tables whose key changes, and (table, column) pairs that change.
+    let mut keys: HashSet<&str> = HashSet::new();
+    let mut columns: HashSet<(&str, &str)> = HashSet::new();
+    for change in &changes {
+        match change {
+            Change::SetPrimaryKey { table, .. } => {
+                keys.insert(table);
             }
-            | Change::AddColumn {
-                table: t,
-                column: from,
-            } => t == table && columns.contains(&from.name),
-            _ => false,
-        })
+            Change::AlterColumn {
+                table,
+                from: column,
+                ..
+            }
+            | Change::DropColumn { table, column }
+            | Change::AddColumn { table, column } => {
+                columns.insert((table, &column.name));
+            }
+            _ => {}
+        }
+    }
+    if keys.is_empty() && columns.is_empty() {
+        return changes;
+    }
+    let keys: HashSet<String> = keys.into_iter().map(str::to_string).collect();
+    let columns: HashSet<(String, String)> = columns
+        .into_iter()
+        .map(|(t, c)| (t.to_string(), c.to_string()))
+        .collect();
+    let touched = |table: &str, referenced: &[crate::schema::Str]| {
+        keys.contains(table)
+            || referenced
+                .iter()
+                .any(|c| columns.contains(&(table.to_string(), c.to_string())))
     };
     let mut detached = Vec::new();
-    for i in 0..changes.len() {
-        match &changes[i] {
+    for change in &mut changes {
+        match change {
             Change::DropTable(dropped) => {
                 for fk in dropped.foreign_keys.iter() {
-                    if touched(&changes, &fk.ref_table, &fk.ref_columns) {
+                    if touched(&fk.ref_table, &fk.ref_columns) {
                         detached.push(Change::DropForeignKey {
                             table: dropped.name.to_string(),
                             fk: fk.clone(),
@@ -170,7 +190,7 @@ fn detach_changing_references(mut changes: Vec<Change>) -> Vec<Change> {
                     .foreign_keys
                     .iter()
                     .cloned()
-                    .partition(|fk| touched(&changes, &fk.ref_table, &fk.ref_columns));
+                    .partition(|fk| touched(&fk.ref_table, &fk.ref_columns));
                 if later.is_empty() {
                     continue;
                 }
@@ -179,9 +199,7 @@ fn detach_changing_references(mut changes: Vec<Change>) -> Vec<Change> {
                     table: name.clone(),
                     fk,
                 }));
-                if let Change::CreateTable(created) = &mut changes[i] {
-                    created.foreign_keys = kept.into();
-                }
+                created.foreign_keys = kept.into();
             }
             _ => {}
         }
