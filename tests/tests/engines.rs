@@ -127,7 +127,8 @@ where
 
 /// The cases' target schemas as one history: from nothing to the first
 /// case's `after`, from each to the next (unrelated schemas that share
-/// table names, with their rename hints), and back to nothing. After each
+/// table names, with their rename hints), then back through them in
+/// reverse, then in strides, and back to nothing. After each
 /// step the catalog describes the target created from nothing.
 async fn run_chain<C, DB>(dialect: Dialect, conn: &mut C)
 where
@@ -162,8 +163,25 @@ where
             }
         }
     }
+    // Forward, backward, then in strides of a number prime to the count:
+    // each order its own transitions.
+    let n = cases.len();
+    let gcd = |mut a: usize, mut b: usize| {
+        while b != 0 {
+            (a, b) = (b, a % b);
+        }
+        a
+    };
+    let stride = (11..).find(|&s| gcd(s, n) == 1).unwrap_or(1);
+    let forward = 0..n;
+    let backward = (0..n).rev();
+    let strided = (0..n).map(|i| i * stride % n);
     let mut current = &empty;
-    for (case, fresh) in cases.iter().zip(&fresh) {
+    for (case, fresh) in forward
+        .chain(backward)
+        .chain(strided)
+        .map(|i| (&cases[i], &fresh[i]))
+    {
         let sql = plan(current, &case.after);
         if !sql.trim().is_empty()
             && let Err(error) = run(sql.clone()).execute(&mut *conn).await
