@@ -128,7 +128,8 @@ where
 /// The cases' target schemas as one history: from nothing to the first
 /// case's `after`, from each to the next (unrelated schemas that share
 /// table names, with their rename hints), then back through them in
-/// reverse, then in strides, and back to nothing. After each
+/// reverse, then in strides, and back to nothing. Each step runs up, down
+/// and up again. After each
 /// step the catalog describes the target created from nothing.
 async fn run_chain<C, DB>(dialect: Dialect, conn: &mut C)
 where
@@ -176,32 +177,44 @@ where
     let forward = 0..n;
     let backward = (0..n).rev();
     let strided = (0..n).map(|i| i * stride % n);
-    let mut current = &empty;
+    let empty_print: Vec<String> = Vec::new();
+    let (mut current, mut current_print) = (&empty, &empty_print);
     for (case, fresh) in forward
         .chain(backward)
         .chain(strided)
         .map(|i| (&cases[i], &fresh[i]))
     {
-        let sql = plan(current, &case.after);
-        if !sql.trim().is_empty()
-            && let Err(error) = run(sql.clone()).execute(&mut *conn).await
-        {
-            panic!("{dialect}: history step to {}: {error}\n{sql}", case.name);
+        let migration =
+            generate(current, &case.after, dialect, &Policy::default()).expect("renders");
+        // Up, its down, and up again: each ends on its target's schema.
+        for (what, sql, target) in [
+            ("up", &migration.up, fresh),
+            ("down", &migration.down, current_print),
+            ("up again", &migration.up, fresh),
+        ] {
+            if !sql.trim().is_empty()
+                && let Err(error) = run(sql.clone()).execute(&mut *conn).await
+            {
+                panic!(
+                    "{dialect}: history step to {}, {what}: {error}\n{sql}",
+                    case.name
+                );
+            }
+            let now = fingerprint(dialect, conn).await;
+            assert!(
+                now == *target,
+                "{dialect}: after the history step to {}, {what}, the schema is not the one it creates\nonly migrated: {:#?}\nonly created: {:#?}\n{sql}",
+                case.name,
+                now.iter()
+                    .filter(|l| !target.contains(l))
+                    .collect::<Vec<_>>(),
+                target
+                    .iter()
+                    .filter(|l| !now.contains(l))
+                    .collect::<Vec<_>>()
+            );
         }
-        let now = fingerprint(dialect, conn).await;
-        assert!(
-            now == *fresh,
-            "{dialect}: after the history step to {}, the schema is not the one it creates\nonly migrated: {:#?}\nonly created: {:#?}\n{sql}",
-            case.name,
-            now.iter()
-                .filter(|l| !fresh.contains(l))
-                .collect::<Vec<_>>(),
-            fresh
-                .iter()
-                .filter(|l| !now.contains(l))
-                .collect::<Vec<_>>()
-        );
-        current = &case.after;
+        (current, current_print) = (&case.after, fresh);
     }
     let sql = plan(current, &empty);
     run(sql.clone())
