@@ -164,24 +164,10 @@ where
             }
         }
     }
-    // Forward, backward, then in strides of a number prime to the count:
-    // each order its own transitions.
-    let n = cases.len();
-    let gcd = |mut a: usize, mut b: usize| {
-        while b != 0 {
-            (a, b) = (b, a % b);
-        }
-        a
-    };
-    let stride = (11..).find(|&s| gcd(s, n) == 1).unwrap_or(1);
-    let forward = 0..n;
-    let backward = (0..n).rev();
-    let strided = (0..n).map(|i| i * stride % n);
     let empty_print: Vec<String> = Vec::new();
     let (mut current, mut current_print) = (&empty, &empty_print);
-    for (case, fresh) in forward
-        .chain(backward)
-        .chain(strided)
+    for (case, fresh) in history(cases.len())
+        .into_iter()
         .map(|i| (&cases[i], &fresh[i]))
     {
         let migration =

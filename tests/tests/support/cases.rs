@@ -40,6 +40,23 @@ fn products() -> T {
     )
 }
 
+/// The order the case history visits the `n` cases' target schemas:
+/// forward, backward, then in strides of a number prime to `n`, each order
+/// with its own transitions between unrelated schemas.
+pub fn history(n: usize) -> Vec<usize> {
+    let gcd = |mut a: usize, mut b: usize| {
+        while b != 0 {
+            (a, b) = (b, a % b);
+        }
+        a
+    };
+    let stride = (11..).find(|&s| gcd(s, n) == 1).unwrap_or(1);
+    (0..n)
+        .chain((0..n).rev())
+        .chain((0..n).map(|i| i * stride % n))
+        .collect()
+}
+
 pub fn cases() -> Vec<Case> {
     let with_default = |name: &str, ty: Ty, default: &str| {
         let mut c = col(name, ty, false);

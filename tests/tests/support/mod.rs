@@ -8,7 +8,7 @@ pub mod db;
 pub mod fingerprint;
 
 #[allow(unused_imports)] // each test file uses a different part of the support module
-pub use cases::{Case, cases};
+pub use cases::{Case, cases, history};
 
 use dbgen::dialect::Dialect;
 use dbgen::schema::{
