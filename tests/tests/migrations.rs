@@ -217,6 +217,10 @@ fn lint_reads_each_fixture_as_its_change() {
     let expected: &[(&str, [&str; 4])] = &[
         ("replace_soft_delete_column", ["DS103 DS102 DD104"; 4]),
         (
+            "alter_type_of_defaulted_column",
+            ["DD102", "DD102", "", "DD102"],
+        ),
+        (
             "drop_referencing_table_and_replace_key",
             [
                 "DS104 DS104 DD104 DS102 DS101",
@@ -245,7 +249,7 @@ fn lint_reads_each_fixture_as_its_change() {
             ["DD101", "DD102", "DD105", "DD102"],
         ),
         ("alter_column_default", ["", "DD102", "DD105", ""]),
-        ("alter_column_comment", ["", "DD102", "DD105", ""]),
+        ("alter_column_comment", ["", "DD102", "", ""]),
         ("add_unique_index", ["DD104"; 4]),
         ("add_live_rows_unique", ["DD104"; 4]),
         ("drop_index", ["DS103"; 4]),

@@ -129,7 +129,12 @@ impl Ddl for SqlServer {
         }
         let mut out = Vec::new();
         let default_name = self.ident(&Self::default_name(table, &to.name))?;
-        if from.default().is_some() && from.default() != to.default() {
+        // A default constraint blocks `ALTER COLUMN` to another type (a
+        // length, precision or scale of the same type it allows): it is
+        // dropped and added again around it.
+        let retyped = std::mem::discriminant(&from.ty) != std::mem::discriminant(&to.ty);
+        let readd = from.default() != to.default() || retyped;
+        if from.default().is_some() && readd {
             out.push(nolint(
                 "DS104",
                 "the constraint is the column's default; no data is lost",
@@ -148,7 +153,7 @@ impl Ddl for SqlServer {
                 if to.nullable { "NULL" } else { "NOT NULL" }
             ));
         }
-        if let Some(default) = to.default().filter(|_| from.default() != to.default()) {
+        if let Some(default) = to.default().filter(|_| readd) {
             out.push(format!(
                 "ALTER TABLE {} ADD CONSTRAINT {default_name} DEFAULT {default} FOR {}",
                 self.ident(table)?,

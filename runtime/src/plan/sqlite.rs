@@ -118,15 +118,33 @@ pub fn lower(current: &Schema, desired: &Schema, changes: Vec<Change>) -> Vec<St
 /// desired schema), so a primary or foreign key that changes its name only
 /// (after a table or column rename) is no change at all, and no reason to
 /// rebuild the table.
+///
+/// Likewise a column change SQLite cannot see: types that are one type to
+/// it (`INTEGER` and `BIGINT` are both `INTEGER`), or a comment, which it
+/// does not store. Rebuilding the table for them would copy every row for
+/// nothing.
 fn without_constraint_renames(changes: Vec<Change>) -> Vec<Change> {
+    use crate::dialect::{Ddl, Sqlite};
     let pairs = super::renamed_foreign_keys(&changes);
+    let unseen = |change: &Change| match change {
+        Change::AlterColumn { table, from, to } => {
+            let (mut from, mut to) = (from.clone(), to.clone());
+            from.set_comment(None);
+            to.set_comment(None);
+            matches!(
+                (Sqlite.column_def(table, &from, None), Sqlite.column_def(table, &to, None)),
+                (Ok(a), Ok(b)) if a == b
+            )
+        }
+        _ => false,
+    };
     changes
         .into_iter()
         .enumerate()
         .filter(|(i, change)| {
             let renamed_key = matches!(change, Change::SetPrimaryKey { from: Some(old), to: Some(new), .. }
                 if old.columns == new.columns);
-            !renamed_key && !pairs.iter().any(|p| p.drop == *i || p.add == *i)
+            !renamed_key && !unseen(change) && !pairs.iter().any(|p| p.drop == *i || p.add == *i)
         })
         .map(|(_, change)| change)
         .collect()

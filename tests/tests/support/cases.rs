@@ -593,6 +593,21 @@ pub fn cases() -> Vec<Case> {
             ]),
             schema(vec![users()]),
         ),
+        // SQL Server: the default constraint is dropped and added again
+        // around the change of type.
+        case(
+            "alter_type_of_defaulted_column",
+            schema(vec![users().column(with_default(
+                "visits",
+                Ty::Integer,
+                "0",
+            ))]),
+            schema(vec![users().column(with_default(
+                "visits",
+                Ty::BigInt,
+                "0",
+            ))]),
+        ),
         case(
             "add_foreign_key",
             schema(vec![users(), posts()]),
