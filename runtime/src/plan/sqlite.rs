@@ -11,7 +11,7 @@ use crate::diff::Change;
 use crate::schema::{ForeignKey, Schema, Table};
 
 pub fn lower(current: &Schema, desired: &Schema, changes: Vec<Change>) -> Vec<Step> {
-    let changes = without_constraint_renames(changes);
+    let changes = without_unseen_changes(changes);
     let (changes, mut inline) = inline_foreign_keys(changes);
     let rebuilt = tables_to_rebuild(current, &changes);
     // A column added with its foreign key is one statement, unless its
@@ -123,7 +123,7 @@ pub fn lower(current: &Schema, desired: &Schema, changes: Vec<Change>) -> Vec<St
 /// it (`INTEGER` and `BIGINT` are both `INTEGER`), or a comment, which it
 /// does not store. Rebuilding the table for them would copy every row for
 /// nothing.
-fn without_constraint_renames(changes: Vec<Change>) -> Vec<Change> {
+fn without_unseen_changes(changes: Vec<Change>) -> Vec<Change> {
     use crate::dialect::{Ddl, Sqlite};
     let pairs = super::renamed_foreign_keys(&changes);
     let unseen = |change: &Change| match change {
