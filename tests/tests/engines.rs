@@ -497,6 +497,7 @@ async fn sqlite_runs_every_case() {
         [
             "alter_column_comment",
             "alter_type_of_defaulted_column",
+            "widen_referenced_key",
             "table_comment"
         ],
         "changes the catalog does not show"

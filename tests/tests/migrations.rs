@@ -217,6 +217,15 @@ fn lint_reads_each_fixture_as_its_change() {
     let expected: &[(&str, [&str; 4])] = &[
         ("replace_soft_delete_column", ["DS103 DS102 DD104"; 4]),
         (
+            "widen_referenced_key",
+            [
+                "DD102 DD102",
+                "DS104 DD102 DD102 DD106",
+                "",
+                "DS104 DD102 DD102 DD106",
+            ],
+        ),
+        (
             "alter_type_of_defaulted_column",
             ["DD102", "DD102", "", "DD102"],
         ),

@@ -208,6 +208,76 @@ fn detach_changing_references(mut changes: Vec<Change>) -> Vec<Change> {
     changes
 }
 
+/// MySQL/MariaDB and SQL Server refuse to change the type or nullability
+/// of a column a foreign key uses, on either side. The keys of the
+/// tables that stay, over a column the plan alters, are dropped first and
+/// added again last (keys of created and dropped tables are already, see
+/// [`detach_changing_references`]).
+fn detach_altered_keys(mut changes: Vec<Change>, desired: &Schema) -> Vec<Change> {
+    use std::collections::HashSet;
+    let altered: HashSet<(&str, &str)> = changes
+        .iter()
+        .filter_map(|change| match change {
+            Change::AlterColumn { table, from, to }
+                if from.ty != to.ty || from.nullable != to.nullable =>
+            {
+                Some((table.as_str(), &*to.name))
+            }
+            _ => None,
+        })
+        .collect();
+    if altered.is_empty() {
+        return changes;
+    }
+    // Keys the plan already drops or adds, and tables it creates.
+    let handled: HashSet<(&str, &str)> = changes
+        .iter()
+        .filter_map(|change| match change {
+            Change::DropForeignKey { table, fk } | Change::AddForeignKey { table, fk } => {
+                Some((table.as_str(), &*fk.name))
+            }
+            _ => None,
+        })
+        .collect();
+    let created: HashSet<&str> = changes
+        .iter()
+        .filter_map(|change| match change {
+            Change::CreateTable(table) => Some(&*table.name),
+            _ => None,
+        })
+        .collect();
+    let mut detached = Vec::new();
+    for table in desired
+        .tables
+        .iter()
+        .filter(|t| !created.contains(&*t.name))
+    {
+        for fk in table.foreign_keys.iter() {
+            let uses = |t: &str, columns: &[crate::schema::Str]| {
+                columns.iter().any(|c| altered.contains(&(t, &**c)))
+            };
+            if (uses(&table.name, &fk.columns) || uses(&fk.ref_table, &fk.ref_columns))
+                && !handled.contains(&(&*table.name, &*fk.name))
+            {
+                for change in [
+                    Change::DropForeignKey {
+                        table: table.name.to_string(),
+                        fk: fk.clone(),
+                    },
+                    Change::AddForeignKey {
+                        table: table.name.to_string(),
+                        fk: fk.clone(),
+                    },
+                ] {
+                    detached.push(change);
+                }
+            }
+        }
+    }
+    changes.extend(detached);
+    changes
+}
+
 /// Folds each new auto-increment column, its table's primary key change and
 /// the drops of the table's old auto-increment columns into one
 /// [`Step::AddAutoKey`], at the new column's place.
@@ -323,10 +393,12 @@ pub fn plan(
     let (kept, skipped): (Vec<Change>, Vec<Change>) = changes
         .into_iter()
         .partition(|c| !policy.skip.contains(c.kind()));
-    let kept = if dialect == Dialect::Sqlite {
-        kept
-    } else {
-        detach_changing_references(kept)
+    let kept = match dialect {
+        Dialect::Sqlite => kept,
+        Dialect::Postgres => detach_changing_references(kept),
+        Dialect::MySql | Dialect::SqlServer => {
+            detach_altered_keys(detach_changing_references(kept), desired)
+        }
     };
     let ordered = order::order(kept, dialect);
     let steps = match dialect {

@@ -131,6 +131,11 @@ fn without_unseen_changes(changes: Vec<Change>) -> Vec<Change> {
             let (mut from, mut to) = (from.clone(), to.clone());
             from.set_comment(None);
             to.set_comment(None);
+            // The key's own clause is the same either way (rendered only
+            // with the table's key).
+            if from.auto_increment == to.auto_increment {
+                (from.auto_increment, to.auto_increment) = (false, false);
+            }
             matches!(
                 (Sqlite.column_def(table, &from, None), Sqlite.column_def(table, &to, None)),
                 (Ok(a), Ok(b)) if a == b

@@ -608,6 +608,26 @@ pub fn cases() -> Vec<Case> {
                 "0",
             ))]),
         ),
+        // A referenced key and its reference widened together.
+        case(
+            "widen_referenced_key",
+            schema(vec![
+                table("users").edit("id", |c| c.ty = Ty::Integer),
+                table("posts").col("author_id", Ty::Integer, false).fk(
+                    "author_id",
+                    "users",
+                    FkAction::Cascade,
+                ),
+            ]),
+            schema(vec![
+                table("users"),
+                table("posts").col("author_id", Ty::BigInt, false).fk(
+                    "author_id",
+                    "users",
+                    FkAction::Cascade,
+                ),
+            ]),
+        ),
         case(
             "add_foreign_key",
             schema(vec![users(), posts()]),
