@@ -287,18 +287,25 @@ struct Failed {
     down: Vec<&'static str>,
 }
 
-/// What fails on every engine: adding a NOT NULL column without a default
-/// (MariaDB instead fills the row with the type's implicit default, which
-/// lint's DD103 says), and re-creating a dropped table whose rows another
-/// table referenced.
+/// What fails on tables holding a row: adding a NOT NULL column without a
+/// default, up or in a down that re-creates a dropped column (MariaDB
+/// instead fills the row with the type's implicit default, which lint's
+/// DD103 says), and re-creating a dropped table whose rows another table
+/// referenced (every engine).
 fn failing_on_data(dialect: Dialect) -> Failed {
+    if dialect == Dialect::MySql {
+        return Failed {
+            up: Vec::new(),
+            down: vec!["drop_referenced_table"],
+        };
+    }
     Failed {
-        up: if dialect == Dialect::MySql {
-            Vec::new()
-        } else {
-            vec!["add_column_not_null"]
-        },
-        down: vec!["drop_referenced_table"],
+        up: vec!["add_column_not_null"],
+        // Re-creating a dropped NOT NULL column on a filled table.
+        down: vec![
+            "drop_referenced_table",
+            "drop_column_of_composite_live_rows_unique",
+        ],
     }
 }
 

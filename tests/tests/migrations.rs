@@ -217,6 +217,15 @@ fn lint_reads_each_fixture_as_its_change() {
     let expected: &[(&str, [&str; 4])] = &[
         ("replace_soft_delete_column", ["DS103 DS102 DD104"; 4]),
         (
+            "drop_column_of_composite_live_rows_unique",
+            ["DS103 DS102"; 4],
+        ),
+        ("rename_column_of_composite_live_rows_unique", ["BC102"; 4]),
+        (
+            "referencing_column_made_optional",
+            ["", "DD102", "DD105", "DS104 DD102 DD106"],
+        ),
+        (
             "widen_referenced_key",
             [
                 "DD102 DD102",

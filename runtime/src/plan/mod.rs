@@ -208,18 +208,23 @@ fn detach_changing_references(mut changes: Vec<Change>) -> Vec<Change> {
     changes
 }
 
-/// MySQL/MariaDB and SQL Server refuse to change the type or nullability
-/// of a column a foreign key uses, on either side. The keys of the
-/// tables that stay, over a column the plan alters, are dropped first and
-/// added again last (keys of created and dropped tables are already, see
-/// [`detach_changing_references`]).
-fn detach_altered_keys(mut changes: Vec<Change>, desired: &Schema) -> Vec<Change> {
+/// MySQL/MariaDB refuse to change the type of a column a foreign key
+/// uses, on either side, and SQL Server its type or nullability. The keys
+/// of the tables that stay, over a column the plan alters so, are dropped
+/// first and added again last (keys of created and dropped tables are
+/// already, see [`detach_changing_references`]).
+fn detach_altered_keys(
+    mut changes: Vec<Change>,
+    desired: &Schema,
+    dialect: Dialect,
+) -> Vec<Change> {
     use std::collections::HashSet;
+    let nullability = dialect == Dialect::SqlServer;
     let altered: HashSet<(&str, &str)> = changes
         .iter()
         .filter_map(|change| match change {
             Change::AlterColumn { table, from, to }
-                if from.ty != to.ty || from.nullable != to.nullable =>
+                if from.ty != to.ty || (nullability && from.nullable != to.nullable) =>
             {
                 Some((table.as_str(), &*to.name))
             }
@@ -397,7 +402,7 @@ pub fn plan(
         Dialect::Sqlite => kept,
         Dialect::Postgres => detach_changing_references(kept),
         Dialect::MySql | Dialect::SqlServer => {
-            detach_altered_keys(detach_changing_references(kept), desired)
+            detach_altered_keys(detach_changing_references(kept), desired, dialect)
         }
     };
     let ordered = order::order(kept, dialect);

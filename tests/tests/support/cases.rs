@@ -629,6 +629,50 @@ pub fn cases() -> Vec<Case> {
             ]),
         ),
         case(
+            "drop_column_of_composite_live_rows_unique",
+            schema(vec![
+                memberships()
+                    .soft_delete()
+                    .index(&["group_id", "user_id"], true),
+            ]),
+            schema(vec![
+                table("memberships")
+                    .col("group_id", Ty::BigInt, false)
+                    .soft_delete(),
+            ]),
+        ),
+        case(
+            "rename_column_of_composite_live_rows_unique",
+            schema(vec![
+                memberships()
+                    .soft_delete()
+                    .index(&["group_id", "user_id"], true),
+            ]),
+            schema(vec![
+                table("memberships")
+                    .col("group_id", Ty::BigInt, false)
+                    .col("member_id", Ty::BigInt, false)
+                    .edit("member_id", |c| c.set_renamed_from(Some("user_id".into())))
+                    .soft_delete()
+                    .index(&["group_id", "member_id"], true),
+            ]),
+        ),
+        case(
+            "referencing_column_made_optional",
+            schema(vec![
+                users(),
+                posts().fk("author_id", "users", FkAction::Cascade),
+            ]),
+            schema(vec![
+                users(),
+                table("posts").col("author_id", Ty::BigInt, true).fk(
+                    "author_id",
+                    "users",
+                    FkAction::Cascade,
+                ),
+            ]),
+        ),
+        case(
             "add_foreign_key",
             schema(vec![users(), posts()]),
             schema(vec![
