@@ -8,6 +8,32 @@ use crate::schema::{Column, ForeignKey, Index, PrimaryKey, Table};
 /// MySQL/MariaDB DDL.
 pub struct MySql;
 
+impl MySql {
+    /// The `ALTER TABLE` actions that move the primary key from `from`'s
+    /// columns to `to`'s (none when they are the same: MySQL names every
+    /// primary key `PRIMARY`).
+    fn primary_key_actions(
+        &self,
+        from: Option<&PrimaryKey>,
+        to: Option<&PrimaryKey>,
+    ) -> Result<Vec<String>, Error> {
+        let mut actions = Vec::new();
+        if from.map(|k| &k.columns) == to.map(|k| &k.columns) {
+            return Ok(actions);
+        }
+        if from.is_some() {
+            actions.push("DROP PRIMARY KEY".to_string());
+        }
+        if let Some(pk) = to {
+            actions.push(format!(
+                "ADD PRIMARY KEY ({})",
+                self.column_list(&pk.columns)?
+            ));
+        }
+        Ok(actions)
+    }
+}
+
 impl Ddl for MySql {
     fn dialect(&self) -> Dialect {
         Dialect::MySql
@@ -165,17 +191,7 @@ impl Ddl for MySql {
             "ADD COLUMN {}",
             self.column_def(table, column, None)?
         )];
-        if from.map(|k| &k.columns) != to.map(|k| &k.columns) {
-            if from.is_some() {
-                parts.push("DROP PRIMARY KEY".to_string());
-            }
-            if let Some(pk) = to {
-                parts.push(format!(
-                    "ADD PRIMARY KEY ({})",
-                    self.column_list(&pk.columns)?
-                ));
-            }
-        }
+        parts.extend(self.primary_key_actions(from, to)?);
         for drop in drops {
             parts.push(format!("DROP COLUMN {}", self.ident(&drop.name)?));
         }
@@ -193,18 +209,9 @@ impl Ddl for MySql {
         from: Option<&PrimaryKey>,
         to: Option<&PrimaryKey>,
     ) -> Result<Statements, Error> {
-        if from.map(|k| &k.columns) == to.map(|k| &k.columns) {
+        let parts = self.primary_key_actions(from, to)?;
+        if parts.is_empty() {
             return Ok(Vec::new());
-        }
-        let mut parts = Vec::new();
-        if from.is_some() {
-            parts.push("DROP PRIMARY KEY".to_string());
-        }
-        if let Some(pk) = to {
-            parts.push(format!(
-                "ADD PRIMARY KEY ({})",
-                self.column_list(&pk.columns)?
-            ));
         }
         Ok(vec![format!(
             "ALTER TABLE {} {}",

@@ -25,6 +25,29 @@ fn users() -> T {
     table("users").col("email", Ty::Varchar(255), false)
 }
 
+/// Tables `a` and `b`, each with a nullable foreign key to the other.
+fn fk_cycle() -> Vec<T> {
+    vec![
+        table("a")
+            .col("b_id", Ty::BigInt, true)
+            .fk("b_id", "b", FkAction::SetNull),
+        table("b")
+            .col("a_id", Ty::BigInt, true)
+            .fk("a_id", "a", FkAction::SetNull),
+    ]
+}
+
+/// `users` whose auto-increment key column is `user_id`.
+fn users_keyed_by_user_id() -> T {
+    let mut t = table("users")
+        .edit("id", |c| c.name = "user_id".into())
+        .col("email", Ty::Varchar(255), false);
+    if let Some(pk) = t.0.primary_key.as_mut() {
+        pk.columns = vec!["user_id".into()].into();
+    }
+    t
+}
+
 fn posts() -> T {
     table("posts").col("author_id", Ty::BigInt, false)
 }
@@ -83,18 +106,7 @@ pub fn cases() -> Vec<Case> {
                 users(),
             ]),
         ),
-        case(
-            "create_fk_cycle",
-            schema(vec![]),
-            schema(vec![
-                table("a")
-                    .col("b_id", Ty::BigInt, true)
-                    .fk("b_id", "b", FkAction::SetNull),
-                table("b")
-                    .col("a_id", Ty::BigInt, true)
-                    .fk("a_id", "a", FkAction::SetNull),
-            ]),
-        ),
+        case("create_fk_cycle", schema(vec![]), schema(fk_cycle())),
         case(
             "drop_table",
             schema(vec![users(), table("legacy")]),
@@ -489,15 +501,7 @@ pub fn cases() -> Vec<Case> {
         ),
         case(
             "drop_fk_cycle",
-            schema(vec![
-                users(),
-                table("a")
-                    .col("b_id", Ty::BigInt, true)
-                    .fk("b_id", "b", FkAction::SetNull),
-                table("b")
-                    .col("a_id", Ty::BigInt, true)
-                    .fk("a_id", "a", FkAction::SetNull),
-            ]),
+            schema(std::iter::once(users()).chain(fk_cycle()).collect()),
             schema(vec![users()]),
         ),
         case(
@@ -507,15 +511,7 @@ pub fn cases() -> Vec<Case> {
                 table("a").col("b_id", Ty::BigInt, true),
                 table("b").col("a_id", Ty::BigInt, true),
             ]),
-            schema(vec![
-                users(),
-                table("a")
-                    .col("b_id", Ty::BigInt, true)
-                    .fk("b_id", "b", FkAction::SetNull),
-                table("b")
-                    .col("a_id", Ty::BigInt, true)
-                    .fk("a_id", "a", FkAction::SetNull),
-            ]),
+            schema(std::iter::once(users()).chain(fk_cycle()).collect()),
         ),
         // The key column of a referenced table renamed: the engines follow
         // it in the references, so they are not dropped and added again.
@@ -561,36 +557,17 @@ pub fn cases() -> Vec<Case> {
         // the key and drops the old one in one statement.
         case(
             "replace_auto_key",
-            schema(vec![{
-                let mut t = table("users")
-                    .edit("id", |c| c.name = "user_id".into())
-                    .col("email", Ty::Varchar(255), false);
-                if let Some(pk) = t.0.primary_key.as_mut() {
-                    pk.columns = vec!["user_id".into()].into();
-                }
-                t
-            }]),
+            schema(vec![users_keyed_by_user_id()]),
             schema(vec![users()]),
         ),
         // A dropped table's foreign key to a key that changes goes first.
         case(
             "drop_referencing_table_and_replace_key",
-            schema(vec![
-                {
-                    let mut t = table("users")
-                        .edit("id", |c| c.name = "user_id".into())
-                        .col("email", Ty::Varchar(255), false);
-                    if let Some(pk) = t.0.primary_key.as_mut() {
-                        pk.columns = vec!["user_id".into()].into();
-                    }
-                    t
-                },
-                {
-                    let mut t = posts().fk("author_id", "users", FkAction::Cascade);
-                    t.0.foreign_keys.to_mut()[0].ref_columns = vec!["user_id".into()].into();
-                    t
-                },
-            ]),
+            schema(vec![users_keyed_by_user_id(), {
+                let mut t = posts().fk("author_id", "users", FkAction::Cascade);
+                t.0.foreign_keys.to_mut()[0].ref_columns = vec!["user_id".into()].into();
+                t
+            }]),
             schema(vec![users()]),
         ),
         // SQL Server: the default constraint is dropped and added again
