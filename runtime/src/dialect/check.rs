@@ -296,8 +296,7 @@ mod tests {
     use super::*;
 
     fn ok(dialect: Dialect, sql: &str) -> usize {
-        // ok: test helper; a failed check is the test failing.
-        check_file(dialect, sql).unwrap_or_else(|p| panic!("{dialect}: {sql}\n{p:?}"))
+        check_file(dialect, sql).unwrap_or_else(|p| panic!("{dialect}: {sql}\n{p:?}")) // ok: test helper; a failed check is the test failing
     }
 
     #[test]
@@ -383,10 +382,9 @@ mod tests {
     fn statement_text_is_cut_from_the_file() {
         let sql = "  ALTER TABLE \"t\" ALTER COLUMN \"é\" DROP IDENTITY IF EXISTS;\n";
         let grammar = grammar(Dialect::Postgres);
-        // ok: test code over a fixed, well-formed statement.
         let tokens = Tokenizer::new(grammar.as_ref(), sql)
             .tokenize_with_location()
-            .expect("tokens");
+            .expect("tokens"); // ok: test code over a fixed, well-formed statement
         let pieces = split(&tokens);
         assert_eq!(
             text(sql, pieces[0]),

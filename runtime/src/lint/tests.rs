@@ -3,8 +3,7 @@ use super::*;
 use Dialect::{MySql, Postgres, SqlServer, Sqlite};
 
 fn lint(dialect: Dialect, sql: &str) -> Vec<Finding> {
-    // ok: test helper; a file that does not tokenize is the test failing.
-    lint_sql(dialect, "m.up.sql", sql).unwrap_or_else(|p| panic!("{dialect}: {sql}\n{p:?}"))
+    lint_sql(dialect, "m.up.sql", sql).unwrap_or_else(|p| panic!("{dialect}: {sql}\n{p:?}")) // ok: test helper; a file that does not tokenize is the test failing
 }
 
 fn codes(dialect: Dialect, sql: &str) -> Vec<&'static str> {
