@@ -17,13 +17,20 @@
 mod support;
 
 use dbgen::dialect::Dialect;
-use dbgen::migrate::generate;
+use dbgen::migrate::{Generated, generate};
 use dbgen::plan::Policy;
 use dbgen::schema::{ColumnType as Ty, Schema};
 use sqlx::Connection;
 use support::db::{Engine, TestDb};
 use support::fingerprint::fingerprint;
 use support::*;
+
+/// The migration from `from` to `to` in `dialect`, under the default
+/// policy; every case renders, so a failure to is the test failing.
+fn render(dialect: Dialect, from: &Schema, to: &Schema) -> Generated {
+    generate(from, to, dialect, &Policy::default())
+        .unwrap_or_else(|e| panic!("{dialect}: does not render: {e}"))
+}
 
 /// Runs every case on one connection: before, up, down, up again. The
 /// schema after `up` is the one `after` creates from nothing, and after
@@ -44,10 +51,8 @@ where
         after,
     } in cases()
     {
-        let create = generate(&Schema::default(), &before, dialect, &Policy::default())
-            .expect("before renders");
-        let migration =
-            generate(&before, &after, dialect, &Policy::default()).expect("migration renders");
+        let create = render(dialect, &Schema::default(), &before);
+        let migration = render(dialect, &before, &after);
         // Dropping the indexes, foreign keys and checks finds each by its
         // name now (and, on MySQL, a live-rows index's generated key column
         // by the index's name).
@@ -57,14 +62,10 @@ where
             table.foreign_keys = Vec::new().into();
             table.checks = Vec::new().into();
         }
-        let unindex =
-            generate(&after, &bare, dialect, &Policy::default()).expect("index drops render");
-        let teardown = generate(&bare, &Schema::default(), dialect, &Policy::default())
-            .expect("teardown renders");
-        let fresh = generate(&Schema::default(), &after, dialect, &Policy::default())
-            .expect("after renders");
-        let fresh_teardown = generate(&after, &Schema::default(), dialect, &Policy::default())
-            .expect("after's teardown renders");
+        let unindex = render(dialect, &after, &bare);
+        let teardown = render(dialect, &bare, &Schema::default());
+        let fresh = render(dialect, &Schema::default(), &after);
+        let fresh_teardown = render(dialect, &after, &Schema::default());
         let mut prints: Vec<(&str, Vec<String>)> = Vec::new();
         for (step, sql) in [
             ("before", &create.up),
@@ -139,11 +140,7 @@ where
     usize: sqlx::ColumnIndex<DB::Row>,
 {
     let run = |sql: String| sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
-    let plan = |from: &Schema, to: &Schema| {
-        generate(from, to, dialect, &Policy::default())
-            .expect("renders")
-            .up
-    };
+    let plan = |from: &Schema, to: &Schema| render(dialect, from, to).up;
     let empty = Schema::default();
     let cases = cases();
     // Each target created from nothing, as the reference.
@@ -170,8 +167,7 @@ where
         .into_iter()
         .map(|i| (&cases[i], &fresh[i]))
     {
-        let migration =
-            generate(current, &case.after, dialect, &Policy::default()).expect("renders");
+        let migration = render(dialect, current, &case.after);
         // Up, its down, and up again: each ends on its target's schema.
         for (what, sql, target) in [
             ("up", &migration.up, fresh),
@@ -367,10 +363,8 @@ where
         after,
     } in cases()
     {
-        let create = generate(&Schema::default(), &before, dialect, &Policy::default())
-            .expect("before renders");
-        let migration =
-            generate(&before, &after, dialect, &Policy::default()).expect("migration renders");
+        let create = render(dialect, &Schema::default(), &before);
+        let migration = render(dialect, &before, &after);
         if !create.up.trim().is_empty() {
             run(create.up.clone())
                 .execute(&mut *conn)
@@ -427,8 +421,7 @@ where
             "{dialect} {name}: down lost or added rows\n{}",
             migration.down
         );
-        let teardown = generate(&before, &Schema::default(), dialect, &Policy::default())
-            .expect("teardown renders");
+        let teardown = render(dialect, &before, &Schema::default());
         if !teardown.up.trim().is_empty() {
             run(teardown.up)
                 .execute(&mut *conn)
@@ -451,8 +444,7 @@ where
             .soft_delete()
             .index(&["email"], true),
     ]);
-    let create =
-        generate(&Schema::default(), &users, dialect, &Policy::default()).expect("renders");
+    let create = render(dialect, &Schema::default(), &users);
     let run = |sql: String| sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
     run(create.up.clone())
         .execute(&mut *conn)
@@ -481,8 +473,7 @@ where
         restore.is_err(),
         "{dialect}: restoring a duplicate was accepted"
     );
-    let teardown =
-        generate(&users, &Schema::default(), dialect, &Policy::default()).expect("renders");
+    let teardown = render(dialect, &users, &Schema::default());
     run(teardown.up)
         .execute(&mut *conn)
         .await
@@ -569,13 +560,7 @@ async fn sqlite_with(schema: &Schema, rows: &str) -> sqlx::SqliteConnection {
     let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:")
         .await
         .expect("in-memory SQLite");
-    let create = generate(
-        &Schema::default(),
-        schema,
-        Dialect::Sqlite,
-        &Policy::default(),
-    )
-    .expect("renders");
+    let create = render(Dialect::Sqlite, &Schema::default(), schema);
     sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
         "PRAGMA foreign_keys = 1; {} {rows}",
         create.up
@@ -605,8 +590,7 @@ async fn sqlite_rebuild_refuses_rows_that_break_a_new_foreign_key() {
     )
     .await;
     let run = |sql: String| sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
-    let migration =
-        generate(&before, &after, Dialect::Sqlite, &Policy::default()).expect("renders");
+    let migration = render(Dialect::Sqlite, &before, &after);
     assert!(
         migration.up.contains("-- no-transaction"),
         "{}",
@@ -672,8 +656,7 @@ async fn sqlite_adds_a_column_with_its_foreign_key_in_place() {
     )
     .await;
     let run = |sql: String| sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
-    let migration =
-        generate(&before, &after, Dialect::Sqlite, &Policy::default()).expect("renders");
+    let migration = render(Dialect::Sqlite, &before, &after);
     assert!(
         !migration.up.contains("_dbgen_new_"),
         "a rebuild: {}",
