@@ -43,16 +43,13 @@ pub fn render(
         Dialect::Sqlite if rebuilds => &["PRAGMA foreign_keys = 0", "BEGIN"],
         _ => &[],
     };
-    let suffix: &[&str] = if rebuilds {
-        &[
-            super::sqlite::FOREIGN_KEY_CHECK[0],
-            super::sqlite::FOREIGN_KEY_CHECK[1],
-            super::sqlite::FOREIGN_KEY_CHECK[2],
-            "COMMIT",
-            "PRAGMA foreign_keys = 1",
-        ]
+    let suffix: Vec<&str> = if rebuilds {
+        super::sqlite::FOREIGN_KEY_CHECK
+            .into_iter()
+            .chain(["COMMIT", "PRAGMA foreign_keys = 1"])
+            .collect()
     } else {
-        &[]
+        Vec::new()
     };
     // Each statement goes into the file as soon as it is rendered, so the
     // statements of a large plan are never all held at once.
