@@ -188,6 +188,9 @@ pub trait Ddl {
             let key = if is_key { key } else { None };
             self.push_column_def(&mut create, &table.name, column, key)?;
         }
+        if let Some(pk) = key {
+            self.check_key_columns(table, &pk.columns, &pk.name)?;
+        }
         let mut lines = Vec::new();
         if let Some(pk) = key.filter(|_| !self.key_inline(table)) {
             lines.push(self.primary_key_clause(pk)?);
@@ -261,7 +264,20 @@ pub trait Ddl {
         )
     }
 
+    /// Checks that the engine can key an index or primary key (`what`) of
+    /// `table` on `columns`. Every type can, by default.
+    fn check_key_columns(
+        &self,
+        table: &Table,
+        columns: &[crate::schema::Str],
+        what: &str,
+    ) -> Result<(), Error> {
+        let _ = (table, columns, what);
+        Ok(())
+    }
+
     fn add_index(&self, table: &Table, index: &Index) -> Result<Statements, Error> {
+        self.check_key_columns(table, &index.columns, &index.name)?;
         let unique = if index.unique { "UNIQUE " } else { "" };
         let mut statement = format!(
             "CREATE {unique}INDEX {} ON {} ({})",

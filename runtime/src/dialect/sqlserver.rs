@@ -3,7 +3,7 @@
 use super::Dialect;
 use super::ddl::{Ddl, Statements, nolint};
 use crate::Error;
-use crate::schema::{Column, PrimaryKey, names};
+use crate::schema::{Column, ColumnType, PrimaryKey, names};
 
 /// SQL Server DDL.
 pub struct SqlServer;
@@ -144,7 +144,7 @@ impl Ddl for SqlServer {
                 ),
             ));
         }
-        if from.ty != to.ty || from.nullable != to.nullable {
+        if crate::plan::alters_in_place(from, to) {
             out.push(format!(
                 "ALTER TABLE {} ALTER COLUMN {} {} {}",
                 self.ident(table)?,
@@ -161,6 +161,27 @@ impl Ddl for SqlServer {
             ));
         }
         Ok(out)
+    }
+
+    /// An index key is at most 1700 bytes: `NVARCHAR(MAX)` and
+    /// `VARBINARY(MAX)` columns cannot be one.
+    fn check_key_columns(
+        &self,
+        table: &crate::schema::Table,
+        columns: &[crate::schema::Str],
+        what: &str,
+    ) -> Result<(), Error> {
+        for column in columns.iter().filter_map(|c| table.column(c)) {
+            if matches!(column.ty, ColumnType::Text | ColumnType::Binary) {
+                return Err(Error::Unsupported(format!(
+                    "SQL Server cannot key `{what}` on `{}.{}`: {} is not a key type; give the field a size (`#[column(size = 255)]`, or `type = \"varchar(n)\"`/`\"varbinary(n)\"`)",
+                    table.name,
+                    column.name,
+                    self.type_name(column.ty)
+                )));
+            }
+        }
+        Ok(())
     }
 
     fn drop_index(

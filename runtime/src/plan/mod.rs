@@ -4,6 +4,9 @@
 
 mod order;
 mod sqlite;
+mod sqlserver;
+
+pub(crate) use sqlserver::alters_in_place;
 
 use std::collections::BTreeSet;
 
@@ -208,6 +211,62 @@ fn detach_changing_references(mut changes: Vec<Change>) -> Vec<Change> {
     changes
 }
 
+/// SQL Server names constraints in the database, not the table, and so do
+/// MySQL (checks and foreign keys) and MariaDB (foreign keys). Tables are
+/// created before the dropped ones go (see `order`), so a check or foreign
+/// key of a created table that reuses the name of one of a dropped table
+/// (a table renamed without a hint keeps its constraint names) would clash
+/// with it: the dropped table's constraint goes first, with the other
+/// dropped constraints.
+fn free_reused_names(mut changes: Vec<Change>) -> Vec<Change> {
+    use std::collections::HashSet;
+    let created: HashSet<&str> = changes
+        .iter()
+        .filter_map(|change| match change {
+            Change::CreateTable(table) => Some(table),
+            _ => None,
+        })
+        .flat_map(|table| {
+            let checks = table.checks.iter().map(|c| &*c.name);
+            checks.chain(table.foreign_keys.iter().map(|fk| &*fk.name))
+        })
+        .collect();
+    if created.is_empty() {
+        return changes;
+    }
+    let dropped: HashSet<(&str, &str)> = changes
+        .iter()
+        .filter_map(|change| match change {
+            Change::DropForeignKey { table, fk } => Some((table.as_str(), &*fk.name)),
+            Change::DropCheck { table, check } => Some((table.as_str(), &*check.name)),
+            _ => None,
+        })
+        .collect();
+    let mut freed = Vec::new();
+    for change in &changes {
+        let Change::DropTable(table) = change else {
+            continue;
+        };
+        let table_name = table.name.to_string();
+        let clashes =
+            |name: &str| created.contains(name) && !dropped.contains(&(&*table.name, name));
+        for check in table.checks.iter().filter(|c| clashes(&c.name)) {
+            freed.push(Change::DropCheck {
+                table: table_name.clone(),
+                check: check.clone(),
+            });
+        }
+        for fk in table.foreign_keys.iter().filter(|fk| clashes(&fk.name)) {
+            freed.push(Change::DropForeignKey {
+                table: table_name.clone(),
+                fk: fk.clone(),
+            });
+        }
+    }
+    changes.extend(freed);
+    changes
+}
+
 /// MySQL/MariaDB refuse to change the type of a column a foreign key
 /// uses, on either side, and SQL Server its type or nullability. The keys
 /// of the tables that stay, over a column the plan alters so, are dropped
@@ -219,13 +278,14 @@ fn detach_altered_keys(
     dialect: Dialect,
 ) -> Vec<Change> {
     use std::collections::HashSet;
-    let nullability = dialect == Dialect::SqlServer;
+    let rewrites = |from: &Column, to: &Column| match dialect {
+        Dialect::SqlServer => alters_in_place(from, to),
+        _ => from.ty != to.ty,
+    };
     let altered: HashSet<(&str, &str)> = changes
         .iter()
         .filter_map(|change| match change {
-            Change::AlterColumn { table, from, to }
-                if from.ty != to.ty || (nullability && from.nullable != to.nullable) =>
-            {
+            Change::AlterColumn { table, from, to } if rewrites(from, to) => {
                 Some((table.as_str(), &*to.name))
             }
             _ => None,
@@ -401,9 +461,11 @@ pub fn plan(
     let kept = match dialect {
         Dialect::Sqlite => kept,
         Dialect::Postgres => detach_changing_references(kept),
-        Dialect::MySql | Dialect::SqlServer => {
-            detach_altered_keys(detach_changing_references(kept), desired, dialect)
-        }
+        Dialect::MySql | Dialect::SqlServer => free_reused_names(detach_altered_keys(
+            detach_changing_references(kept),
+            desired,
+            dialect,
+        )),
     };
     let ordered = order::order(kept, dialect);
     let steps = match dialect {
@@ -412,8 +474,15 @@ pub fn plan(
             rename_foreign_keys(order::name_tables_as_before_renames(ordered), dialect)
         }
         // One AUTO_INCREMENT / IDENTITY column per table.
-        Dialect::MySql | Dialect::SqlServer => auto_keys(rename_foreign_keys(
+        Dialect::MySql => auto_keys(rename_foreign_keys(
             order::name_tables_as_before_renames(ordered),
+            dialect,
+        )),
+        Dialect::SqlServer => auto_keys(rename_foreign_keys(
+            sqlserver::detach_column_dependents(
+                order::name_tables_as_before_renames(ordered),
+                desired,
+            ),
             dialect,
         )),
     };

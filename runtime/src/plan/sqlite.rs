@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::Step;
 use crate::diff::Change;
-use crate::schema::{ForeignKey, Schema, Table};
+use crate::schema::{ForeignKey, Schema};
 
 pub fn lower(current: &Schema, desired: &Schema, changes: Vec<Change>) -> Vec<Step> {
     let changes = without_unseen_changes(changes);
@@ -209,7 +209,7 @@ fn tables_to_rebuild(current: &Schema, changes: &[Change]) -> BTreeSet<String> {
             // DROP COLUMN fails on key, foreign key and checked columns.
             Change::DropColumn { table, column } => current
                 .table(table)
-                .is_none_or(|t| in_constraint(t, &column.name)),
+                .is_none_or(|t| t.constrains(&column.name)),
             _ => false,
         };
         if needs {
@@ -217,16 +217,4 @@ fn tables_to_rebuild(current: &Schema, changes: &[Change]) -> BTreeSet<String> {
         }
     }
     out
-}
-
-fn in_constraint(table: &Table, column: &str) -> bool {
-    table
-        .primary_key
-        .as_ref()
-        .is_some_and(|pk| pk.columns.iter().any(|c| c == column))
-        || table
-            .foreign_keys
-            .iter()
-            .any(|fk| fk.columns.iter().any(|c| c == column))
-        || table.checks.iter().any(|c| c.expr.contains(column))
 }

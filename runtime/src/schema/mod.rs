@@ -178,6 +178,20 @@ impl Table {
         self.columns.iter().find(|c| c.name == name)
     }
 
+    /// Whether the primary key, a foreign key or a check of the table uses
+    /// column `name` (a check by naming it in its expression). Indexes are
+    /// [`Index::uses`].
+    pub fn constrains(&self, name: &str) -> bool {
+        self.primary_key
+            .as_ref()
+            .is_some_and(|pk| pk.columns.iter().any(|c| c == name))
+            || self
+                .foreign_keys
+                .iter()
+                .any(|fk| fk.columns.iter().any(|c| c == name))
+            || self.checks.iter().any(|c| mentions(&c.expr, name))
+    }
+
     /// Whether the table or one of its columns carries a `renamed_from`
     /// hint.
     pub(crate) fn has_hints(&self) -> bool {
@@ -416,6 +430,72 @@ pub struct Index {
     /// A user-written partial-index predicate (SQL), `index(where = "...")`.
     #[serde(default, rename = "where", skip_serializing_if = "Option::is_none")]
     pub predicate: Option<Str>,
+}
+
+impl Index {
+    /// Whether the index, on `table`, uses column `name`: as a key column,
+    /// in its `where`, or as the soft-delete column a live-rows index is
+    /// filtered on.
+    pub fn uses(&self, table: &Table, name: &str) -> bool {
+        self.columns.iter().any(|c| c == name)
+            || self.predicate.as_ref().is_some_and(|p| mentions(p, name))
+            || (self.live_rows && table.soft_delete.as_deref() == Some(name))
+    }
+}
+
+/// Whether SQL expression `expr` (a check, an index's `where`) names column
+/// `column`: as a bare word or quoted with `"`, `` ` `` or `[]`, compared
+/// without regard to ASCII case; string literals are skipped. A word that
+/// only contains the name (`emails` for `email`) is not it.
+pub fn mentions(expr: &str, column: &str) -> bool {
+    let mut chars = expr.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        let close = match c {
+            '\'' => Some('\''),
+            '"' => Some('"'),
+            '`' => Some('`'),
+            '[' => Some(']'),
+            _ => None,
+        };
+        if let Some(close) = close {
+            // Quoted: up to the closing character, a doubled one escaped.
+            let mut word = String::new();
+            while let Some((_, c)) = chars.next() {
+                if c == close {
+                    if chars.peek().map(|&(_, n)| n) == Some(close) {
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+                word.push(c);
+            }
+            if c != '\'' && word.eq_ignore_ascii_case(column) {
+                return true;
+            }
+        } else if c.is_alphabetic() || c == '_' {
+            let mut end = start + c.len_utf8();
+            while let Some(&(i, c)) = chars.peek() {
+                if !(c.is_alphanumeric() || c == '_' || c == '$') {
+                    break;
+                }
+                end = i + c.len_utf8();
+                chars.next();
+            }
+            if expr[start..end].eq_ignore_ascii_case(column) {
+                return true;
+            }
+        } else if c.is_ascii_digit() {
+            // A number, with any letters that run on (`1e5`), is no name.
+            while chars
+                .peek()
+                .is_some_and(|&(_, c)| c.is_alphanumeric() || c == '_' || c == '.')
+            {
+                chars.next();
+            }
+        }
+    }
+    false
 }
 
 /// A foreign key.

@@ -257,3 +257,51 @@ fn tables_are_found_by_name_whatever_the_order_of_lookups() {
     assert_eq!(by_name.table("b").map(|t| &*t.name), Some("b"));
     assert!(by_name.table("d").is_none());
 }
+
+#[test]
+fn an_expression_mentions_a_column_by_its_whole_name() {
+    for (expr, mentioned) in [
+        ("price > 0", true),
+        ("\"price\" > 0", true),
+        ("[price] > 0 AND [qty] > 0", true),
+        ("`price` > 0", true),
+        ("PRICE >= 0", true),
+        ("(price)>0", true),
+        ("prices > 0", false),
+        ("unit_price > 0", false),
+        ("price_cents > 0", false),
+        ("status = 'price'", false),
+        ("status = 'it''s price'", false),
+        ("\"pr\"\"ice\" > 0", false),
+        ("1price > 0", false),
+        ("", false),
+    ] {
+        assert_eq!(mentions(expr, "price"), mentioned, "{expr}");
+    }
+    assert!(mentions("\"a\"\"b\" > 0", "a\"b"));
+    assert!(mentions("[a]]b] > 0", "a]b"));
+    assert!(mentions("größe > 0", "GRÖßE") == "größe".eq_ignore_ascii_case("GRÖßE"));
+}
+
+#[test]
+fn a_live_rows_index_uses_the_soft_delete_column() {
+    let mut table = sample_table("t");
+    table.soft_delete = Some("deleted_at".into());
+    let index = Index {
+        name: "uq".into(),
+        columns: vec!["email".into()].into(),
+        unique: true,
+        live_rows: true,
+        predicate: None,
+    };
+    assert!(index.uses(&table, "email"));
+    assert!(index.uses(&table, "deleted_at"));
+    assert!(!index.uses(&table, "name"));
+    let partial = Index {
+        live_rows: false,
+        predicate: Some("\"status\" <> 'gone'".into()),
+        ..index
+    };
+    assert!(partial.uses(&table, "status"));
+    assert!(!partial.uses(&table, "deleted_at"));
+}

@@ -692,8 +692,52 @@ pub fn cases() -> Vec<Case> {
             schema(vec![]),
             schema(vec![
                 table("we\"ird`na]me")
-                    .col(odd, Ty::Text, true)
+                    .col(odd, Ty::Varchar(100), true)
                     .index(&[odd], false),
+            ]),
+        ),
+        // SQL Server refuses `ALTER COLUMN` while a check, an index or the
+        // key uses the column, even for nullability alone.
+        case(
+            "alter_checked_and_indexed_columns",
+            schema(vec![
+                table("items")
+                    .col("qty", Ty::Integer, false)
+                    .col("code", Ty::Varchar(50), true)
+                    .check("chk_items_qty", "qty > 0")
+                    .index(&["code"], false),
+            ]),
+            schema(vec![
+                table("items")
+                    .col("qty", Ty::BigInt, false)
+                    .col("code", Ty::Varchar(50), false)
+                    .check("chk_items_qty", "qty > 0")
+                    .index(&["code"], false),
+            ]),
+        ),
+        case(
+            "widen_column_of_composite_key",
+            schema(vec![
+                table("tags")
+                    .col("tenant", Ty::Varchar(20), false)
+                    .col("slug", Ty::Varchar(40), false)
+                    .key(&["tenant", "slug"]),
+            ]),
+            schema(vec![
+                table("tags")
+                    .col("tenant", Ty::Varchar(20), false)
+                    .col("slug", Ty::Varchar(80), false)
+                    .key(&["tenant", "slug"]),
+            ]),
+        ),
+        case(
+            "alter_soft_delete_column_type",
+            schema(vec![users().soft_delete().index(&["email"], true)]),
+            schema(vec![
+                users()
+                    .soft_delete()
+                    .edit("deleted_at", |c| c.ty = Ty::Timestamp)
+                    .index(&["email"], true),
             ]),
         ),
         case(
