@@ -85,6 +85,51 @@ fn the_cases_produce_every_change_kind() {
     assert_eq!(produced, kinds, "a change kind without a fixture case");
 }
 
+/// A type MySQL writes as another it already has (`CHAR(36)` for `uuid`
+/// and `char(36)`) is no change of type there: its foreign keys stay,
+/// where a real change drops and re-adds them around the `MODIFY`.
+#[test]
+fn mysql_keeps_foreign_keys_over_a_type_it_writes_alike() {
+    use dbgen::dialect::Dialect::MySql;
+    // `posts.token` references the unique `users.token`.
+    let with = |ty: Ty| {
+        let mut s = schema(vec![
+            table("users")
+                .col("token", ty, false)
+                .index(&["token"], true),
+            table("posts").col("token", ty, false).fk(
+                "token",
+                "users",
+                dbgen::schema::FkAction::Cascade,
+            ),
+        ]);
+        for t in s.tables.iter_mut() {
+            for fk in t.foreign_keys.to_mut() {
+                fk.ref_columns = vec!["token".into()].into();
+            }
+        }
+        s
+    };
+    let alike = generate(
+        &with(Ty::Char(36)),
+        &with(Ty::Uuid),
+        MySql,
+        &Policy::default(),
+    )
+    .expect("renders");
+    assert!(alike.up.contains("MODIFY COLUMN"), "{}", alike.up);
+    assert!(!alike.up.contains("FOREIGN KEY"), "{}", alike.up);
+    let changed = generate(
+        &with(Ty::Char(36)),
+        &with(Ty::Char(40)),
+        MySql,
+        &Policy::default(),
+    )
+    .expect("renders");
+    assert!(changed.up.contains("DROP FOREIGN KEY"), "{}", changed.up);
+    assert!(changed.up.contains("ADD CONSTRAINT"), "{}", changed.up);
+}
+
 /// SQL Server cannot key an index on `NVARCHAR(MAX)`/`VARBINARY(MAX)`
 /// (`String` and `Vec<u8>` without a size): the diff says so and how to
 /// fix it, where the other dialects index the column.

@@ -11,7 +11,7 @@ pub(crate) use sqlserver::alters_in_place;
 use std::collections::BTreeSet;
 
 use crate::Error;
-use crate::dialect::Dialect;
+use crate::dialect::{Ddl, Dialect};
 use crate::diff::Change;
 use crate::schema::{Column, ForeignKey, PrimaryKey, Schema, Table};
 
@@ -278,14 +278,16 @@ fn detach_altered_keys(
     dialect: Dialect,
 ) -> Vec<Change> {
     use std::collections::HashSet;
-    let rewrites = |from: &Column, to: &Column| match dialect {
+    // A type MySQL writes alike (`DATETIME(6)` holds both kinds of
+    // timestamp) is no change of type to it.
+    let rewrites = |table: &str, from: &Column, to: &Column| match dialect {
         Dialect::SqlServer => alters_in_place(from, to),
-        _ => from.ty != to.ty,
+        _ => from.ty != to.ty && !writes_alike(dialect.ddl(), table, from, to),
     };
     let altered: HashSet<(&str, &str)> = changes
         .iter()
         .filter_map(|change| match change {
-            Change::AlterColumn { table, from, to } if rewrites(from, to) => {
+            Change::AlterColumn { table, from, to } if rewrites(table, from, to) => {
                 Some((table.as_str(), &*to.name))
             }
             _ => None,
@@ -341,6 +343,21 @@ fn detach_altered_keys(
     }
     changes.extend(detached);
     changes
+}
+
+/// Whether `ddl` writes column `from` of `table` as it writes `to`, so that
+/// altering one into the other changes nothing on its engine (types that
+/// are one type there). The key's own clause is left out: it is written
+/// only with the table's key.
+fn writes_alike(ddl: &dyn Ddl, table: &str, from: &Column, to: &Column) -> bool {
+    let (mut from, mut to) = (from.clone(), to.clone());
+    if from.auto_increment == to.auto_increment {
+        (from.auto_increment, to.auto_increment) = (false, false);
+    }
+    matches!(
+        (ddl.column_def(table, &from, None), ddl.column_def(table, &to, None)),
+        (Ok(a), Ok(b)) if a == b
+    )
 }
 
 /// Folds each new auto-increment column, its table's primary key change and

@@ -124,22 +124,14 @@ pub fn lower(current: &Schema, desired: &Schema, changes: Vec<Change>) -> Vec<St
 /// does not store. Rebuilding the table for them would copy every row for
 /// nothing.
 fn without_unseen_changes(changes: Vec<Change>) -> Vec<Change> {
-    use crate::dialect::{Ddl, Sqlite};
+    use crate::dialect::Sqlite;
     let pairs = super::renamed_foreign_keys(&changes);
     let unseen = |change: &Change| match change {
         Change::AlterColumn { table, from, to } => {
             let (mut from, mut to) = (from.clone(), to.clone());
             from.set_comment(None);
             to.set_comment(None);
-            // The key's own clause is the same either way (rendered only
-            // with the table's key).
-            if from.auto_increment == to.auto_increment {
-                (from.auto_increment, to.auto_increment) = (false, false);
-            }
-            matches!(
-                (Sqlite.column_def(table, &from, None), Sqlite.column_def(table, &to, None)),
-                (Ok(a), Ok(b)) if a == b
-            )
+            super::writes_alike(&Sqlite, table, &from, &to)
         }
         _ => false,
     };
