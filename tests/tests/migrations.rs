@@ -130,6 +130,102 @@ fn mysql_keeps_foreign_keys_over_a_type_it_writes_alike() {
     assert!(changed.up.contains("ADD CONSTRAINT"), "{}", changed.up);
 }
 
+/// SQL Server refuses a foreign key whose action reaches a table twice
+/// from one delete or update (a cycle, or a second path): the diff says
+/// which key and what to do. Keys without actions, and `RESTRICT` (which
+/// is `NO ACTION` there), do not count.
+#[test]
+fn sql_server_refuses_a_cycle_or_second_path_of_actions() {
+    use dbgen::dialect::Dialect::{Postgres, SqlServer};
+    use dbgen::schema::FkAction::{Cascade, NoAction, Restrict, SetNull};
+    let refused = [
+        // A table referencing itself.
+        vec![
+            table("nodes")
+                .col("parent_id", Ty::BigInt, true)
+                .fk("parent_id", "nodes", Cascade),
+        ],
+        // Two paths from users to posts.
+        vec![
+            users(),
+            table("posts")
+                .col("author_id", Ty::BigInt, false)
+                .col("editor_id", Ty::BigInt, true)
+                .fk("author_id", "users", Cascade)
+                .fk("editor_id", "users", SetNull),
+        ],
+        // A cycle.
+        vec![
+            table("a")
+                .col("b_id", Ty::BigInt, true)
+                .fk("b_id", "b", SetNull),
+            table("b")
+                .col("a_id", Ty::BigInt, true)
+                .fk("a_id", "a", SetNull),
+        ],
+        // A diamond: a reaches d through b and through c.
+        vec![
+            table("a"),
+            table("b")
+                .col("a_id", Ty::BigInt, false)
+                .fk("a_id", "a", Cascade),
+            table("c")
+                .col("a_id", Ty::BigInt, false)
+                .fk("a_id", "a", Cascade),
+            table("d")
+                .col("b_id", Ty::BigInt, false)
+                .col("c_id", Ty::BigInt, false)
+                .fk("b_id", "b", Cascade)
+                .fk("c_id", "c", Cascade),
+        ],
+    ];
+    for tables in refused {
+        let after = schema(tables);
+        match generate(&schema(vec![]), &after, SqlServer, &Policy::default()) {
+            Err(dbgen::Error::Unsupported(message)) => {
+                assert!(message.contains("refuses foreign key `fk_"), "{message}");
+                assert!(message.contains("on_delete = \"no action\""), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(generate(&schema(vec![]), &after, Postgres, &Policy::default()).is_ok());
+    }
+    let allowed = [
+        vec![
+            users(),
+            table("posts")
+                .col("author_id", Ty::BigInt, false)
+                .col("editor_id", Ty::BigInt, true)
+                .fk("author_id", "users", Cascade)
+                .fk("editor_id", "users", NoAction),
+        ],
+        vec![
+            table("nodes")
+                .col("parent_id", Ty::BigInt, true)
+                .fk("parent_id", "nodes", Restrict),
+        ],
+        vec![
+            table("a"),
+            table("b")
+                .col("a_id", Ty::BigInt, false)
+                .fk("a_id", "a", Cascade),
+            table("c")
+                .col("b_id", Ty::BigInt, false)
+                .fk("b_id", "b", Cascade),
+        ],
+    ];
+    for tables in allowed {
+        let generated = generate(
+            &schema(vec![]),
+            &schema(tables),
+            SqlServer,
+            &Policy::default(),
+        )
+        .expect("SQL Server takes these keys");
+        assert!(!generated.up.contains("RESTRICT"), "{}", generated.up);
+    }
+}
+
 /// SQL Server cannot key an index on `NVARCHAR(MAX)`/`VARBINARY(MAX)`
 /// (`String` and `Vec<u8>` without a size): the diff says so and how to
 /// fix it, where the other dialects index the column.

@@ -513,8 +513,24 @@ impl Db {
             r.expect("REFERENCES")?;
             let ref_table = r.ident()?;
             let ref_columns = r.ident_list()?;
-            // ON DELETE / ON UPDATE actions.
-            r.group(false)?;
+            // T-SQL's actions: no RESTRICT.
+            while r.word("ON") {
+                if !(r.word("DELETE") || r.word("UPDATE")) {
+                    return Err(format!("incorrect syntax near ON {:?}", r.peek()));
+                }
+                let action = if r.word("CASCADE") {
+                    true
+                } else if r.word("SET") {
+                    r.word("NULL") || r.word("DEFAULT")
+                } else if r.word("NO") {
+                    r.word("ACTION")
+                } else {
+                    false
+                };
+                if !action {
+                    return Err(format!("incorrect syntax near {:?}", r.peek()));
+                }
+            }
             Ok(obj(
                 Kind::ForeignKey {
                     table: ref_table,
@@ -1003,6 +1019,10 @@ fn the_model_refuses_what_sql_server_refuses() {
         "multiple identity",
     );
     refused("SELECT 1", "does not know");
+    refused(
+        "ALTER TABLE [posts] ADD CONSTRAINT [fk_x] FOREIGN KEY ([id]) REFERENCES [users] ([id]) ON DELETE RESTRICT",
+        "incorrect syntax",
+    );
     // What SQL Server lets through.
     let mut copy = db.clone();
     copy.apply(

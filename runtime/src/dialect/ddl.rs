@@ -140,15 +140,28 @@ pub trait Ddl {
             self.ident(&fk.ref_table)?,
             self.column_list(&fk.ref_columns)?
         );
-        if fk.on_delete != crate::schema::FkAction::NoAction {
-            clause.push_str(" ON DELETE ");
-            clause.push_str(fk.on_delete.sql());
-        }
-        if fk.on_update != crate::schema::FkAction::NoAction {
-            clause.push_str(" ON UPDATE ");
-            clause.push_str(fk.on_update.sql());
+        for (event, action) in [("DELETE", fk.on_delete), ("UPDATE", fk.on_update)] {
+            if let Some(action) = self.fk_action(action) {
+                clause.push_str(" ON ");
+                clause.push_str(event);
+                clause.push(' ');
+                clause.push_str(action);
+            }
         }
         Ok(clause)
+    }
+
+    /// The keywords of a foreign key's action, or `None` for the engine's
+    /// default (`NO ACTION`), which is left unsaid.
+    fn fk_action(&self, action: crate::schema::FkAction) -> Option<&'static str> {
+        (action != crate::schema::FkAction::NoAction).then(|| action.sql())
+    }
+
+    /// Checks what the engine refuses of a whole schema, before a migration
+    /// to it is written. Nothing, by default.
+    fn check_schema(&self, schema: &crate::schema::Schema) -> Result<(), Error> {
+        let _ = schema;
+        Ok(())
     }
 
     fn check_clause(&self, check: &Check) -> Result<String, Error> {

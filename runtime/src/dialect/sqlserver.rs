@@ -3,7 +3,7 @@
 use super::Dialect;
 use super::ddl::{Ddl, Statements, nolint};
 use crate::Error;
-use crate::schema::{Column, ColumnType, PrimaryKey, names};
+use crate::schema::{Column, ColumnType, FkAction, ForeignKey, PrimaryKey, Schema, names};
 
 /// SQL Server DDL.
 pub struct SqlServer;
@@ -161,6 +161,59 @@ impl Ddl for SqlServer {
             ));
         }
         Ok(out)
+    }
+
+    /// T-SQL has no `RESTRICT`: its `NO ACTION` checks at once, as
+    /// `RESTRICT` does (there are no deferred constraints to wait for).
+    fn fk_action(&self, action: FkAction) -> Option<&'static str> {
+        match action {
+            FkAction::NoAction | FkAction::Restrict => None,
+            action => Some(action.sql()),
+        }
+    }
+
+    /// SQL Server refuses a foreign key whose action (`CASCADE`, `SET
+    /// NULL`, `SET DEFAULT`) would, with the others of the same event,
+    /// reach a table twice from one delete or update: around a cycle, or
+    /// along two paths ("may cause cycles or multiple cascade paths",
+    /// error 1785). Found here, the diff says which key and what to do.
+    fn check_schema(&self, schema: &Schema) -> Result<(), Error> {
+        use std::collections::{BTreeMap, HashSet};
+        type Action = fn(&ForeignKey) -> FkAction;
+        let events: [(&str, &str, Action); 2] = [
+            ("DELETE", "on_delete", |fk| fk.on_delete),
+            ("UPDATE", "on_update", |fk| fk.on_update),
+        ];
+        for (event, attribute, action) in events {
+            // Referenced table -> (referencing table, key), for the keys
+            // whose action on `event` reaches the referencing table.
+            let mut reaches: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
+            for table in &schema.tables {
+                for fk in table.foreign_keys.iter() {
+                    if self.fk_action(action(fk)).is_some() {
+                        reaches
+                            .entry(&fk.ref_table)
+                            .or_default()
+                            .push((&table.name, &fk.name));
+                    }
+                }
+            }
+            for &start in reaches.keys() {
+                let mut seen: HashSet<&str> = HashSet::new();
+                let mut stack = vec![start];
+                while let Some(table) = stack.pop() {
+                    for &(next, key) in reaches.get(table).into_iter().flatten() {
+                        if next == start || !seen.insert(next) {
+                            return Err(Error::Unsupported(format!(
+                                "SQL Server refuses foreign key `{key}` of `{next}`: with the other ON {event} actions from `{start}` it reaches `{next}` twice, around a cycle or along a second path (\"may cause cycles or multiple cascade paths\"); make it or another key on that path `{attribute} = \"no action\"`"
+                            )));
+                        }
+                        stack.push(next);
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     /// An index key is at most 1700 bytes: `NVARCHAR(MAX)` and

@@ -26,6 +26,8 @@ fn users() -> T {
 }
 
 /// Tables `a` and `b`, each with a nullable foreign key to the other.
+/// (One key of the cycle has no action: SQL Server refuses a cycle of
+/// actions.)
 fn fk_cycle() -> Vec<T> {
     vec![
         table("a")
@@ -33,7 +35,7 @@ fn fk_cycle() -> Vec<T> {
             .fk("b_id", "b", FkAction::SetNull),
         table("b")
             .col("a_id", Ty::BigInt, true)
-            .fk("a_id", "a", FkAction::SetNull),
+            .fk("a_id", "a", FkAction::NoAction),
     ]
 }
 
