@@ -192,6 +192,8 @@ impl Obj {
 struct Db {
     tables: BTreeMap<String, Vec<Col>>,
     objects: Vec<Obj>,
+    /// `MS_Description` of a table or one of its columns.
+    comments: BTreeMap<(String, Option<String>), String>,
 }
 
 /// A reader over one statement's tokens.
@@ -290,6 +292,20 @@ impl Reader {
             None => Ok(()),
             Some(tok) => Err(format!("unexpected {tok:?}")),
         }
+    }
+}
+
+/// A default is a constant or a function: T-SQL has no `TRUE`/`FALSE`,
+/// and a bare name is not allowed there.
+fn check_default(expr: &[Tok]) -> Result<(), String> {
+    match expr
+        .iter()
+        .find(|t| matches!(t, Tok::Word(w) if w == "TRUE" || w == "FALSE"))
+    {
+        Some(word) => Err(format!(
+            "the name {word:?} is not permitted in this context (a default)"
+        )),
+        None => Ok(()),
     }
 }
 
@@ -482,7 +498,7 @@ impl Db {
         if r.word("CONSTRAINT") {
             default = Some(r.ident()?);
             r.expect("DEFAULT")?;
-            r.group(false)?;
+            check_default(&r.group(false)?)?;
         }
         let col = Col {
             name,
@@ -551,6 +567,7 @@ impl Db {
             while !r.word("FOR") {
                 expr.push(r.next()?);
             }
+            check_default(&expr)?;
             let column = r.ident()?;
             Ok(obj(Kind::Default, vec![column], Vec::new()))
         } else {
@@ -620,6 +637,7 @@ impl Db {
             }
             self.tables.remove(&table);
             self.objects.retain(|o| o.table != table);
+            self.comments.retain(|(t, _), _| *t != table);
             return Ok(());
         }
         if r.word("ALTER") {
@@ -649,8 +667,8 @@ impl Db {
         }
         if r.word("EXEC") {
             if r.word("SYS") {
-                // sys.sp_addextendedproperty and its kin: table comments.
-                return Ok(());
+                r.punct('.');
+                return self.extended_property(&mut r);
             }
             r.expect("SP_RENAME")?;
             let from = r.string()?;
@@ -665,6 +683,66 @@ impl Db {
             return self.rename(&from, to, &kind);
         }
         Err(format!("a statement the model does not know: {statement}"))
+    }
+
+    /// `sys.sp_addextendedproperty`, `sp_updateextendedproperty` or
+    /// `sp_dropextendedproperty` of `MS_Description` on a table or column.
+    fn extended_property(&mut self, r: &mut Reader) -> Result<(), String> {
+        let procedure = match r.next()? {
+            Tok::Word(word) => word,
+            other => return Err(format!("expected a procedure, found {other:?}")),
+        };
+        let mut params: BTreeMap<String, String> = BTreeMap::new();
+        while r.punct('@') {
+            let Tok::Word(param) = r.next()? else {
+                return Err("expected a parameter name".into());
+            };
+            r.punct('=');
+            let Tok::Str(value) = r.next()? else {
+                return Err(format!("@{param} wants a string"));
+            };
+            params.insert(param, value);
+            r.punct(',');
+        }
+        r.done()?;
+        let param = |name: &str| {
+            params
+                .get(name)
+                .cloned()
+                .ok_or_else(|| format!("{procedure} without @{name}"))
+        };
+        if param("NAME")? != "MS_Description" || param("LEVEL0NAME")? != "dbo" {
+            return Err(format!("{procedure}: not a description in dbo: {params:?}"));
+        }
+        let table = param("LEVEL1NAME")?.to_lowercase();
+        let column = params.get("LEVEL2NAME").map(|c| c.to_lowercase());
+        match &column {
+            Some(column) => {
+                self.column(&table, column)?;
+            }
+            None => {
+                self.columns(&table)?;
+            }
+        }
+        let key = (table, column);
+        let exists = self.comments.contains_key(&key);
+        match &*procedure {
+            "SP_ADDEXTENDEDPROPERTY" if exists => {
+                Err(format!("property MS_Description already exists on {key:?}"))
+            }
+            "SP_UPDATEEXTENDEDPROPERTY" | "SP_DROPEXTENDEDPROPERTY" if !exists => {
+                Err(format!("property MS_Description does not exist on {key:?}"))
+            }
+            "SP_DROPEXTENDEDPROPERTY" => {
+                self.comments.remove(&key);
+                Ok(())
+            }
+            "SP_ADDEXTENDEDPROPERTY" | "SP_UPDATEEXTENDEDPROPERTY" => {
+                self.comments.insert(key, param("VALUE")?);
+                Ok(())
+            }
+            other => Err(format!("procedure {other}")),
+        }
     }
 
     fn create_table(&mut self, r: &mut Reader) -> Result<(), String> {
@@ -769,6 +847,8 @@ impl Db {
             if let Some(cols) = self.tables.get_mut(table) {
                 cols.retain(|c| c.name != column);
             }
+            self.comments
+                .retain(|(t, c), _| !(t == table && c.as_deref() == Some(&*column)));
             return Ok(());
         }
         r.expect("ALTER")?;
@@ -828,6 +908,10 @@ impl Db {
                     return Err(format!("there is already an object named {to}"));
                 }
                 self.tables.insert(to.clone(), cols);
+                self.comments = std::mem::take(&mut self.comments)
+                    .into_iter()
+                    .map(|((t, c), v)| ((if t == from { to.clone() } else { t }, c), v))
+                    .collect();
                 for o in &mut self.objects {
                     if o.table == from {
                         o.table = to.clone();
@@ -845,6 +929,16 @@ impl Db {
                     return Err(format!("column {to} already exists in {table}"));
                 }
                 self.column_mut(table, column)?.name = to.clone();
+                self.comments = std::mem::take(&mut self.comments)
+                    .into_iter()
+                    .map(|((t, c), v)| {
+                        let c = match c {
+                            Some(c) if t == table && c == column => Some(to.clone()),
+                            c => c,
+                        };
+                        ((t, c), v)
+                    })
+                    .collect();
                 let rename = |c: &mut String| {
                     if c == column {
                         *c = to.clone();
@@ -908,7 +1002,14 @@ impl Db {
 
     /// The catalog in a comparable form: each table's columns by name (a
     /// column added later is last), the objects sorted.
-    fn fingerprint(&self) -> (BTreeMap<String, Vec<Col>>, Vec<Obj>) {
+    #[allow(clippy::type_complexity)]
+    fn fingerprint(
+        &self,
+    ) -> (
+        BTreeMap<String, Vec<Col>>,
+        Vec<Obj>,
+        BTreeMap<(String, Option<String>), String>,
+    ) {
         let mut tables = self.tables.clone();
         for columns in tables.values_mut() {
             columns.sort();
@@ -920,7 +1021,7 @@ impl Db {
             }
         }
         objects.sort();
-        (tables, objects)
+        (tables, objects, self.comments.clone())
     }
 }
 
@@ -1019,6 +1120,14 @@ fn the_model_refuses_what_sql_server_refuses() {
         "multiple identity",
     );
     refused("SELECT 1", "does not know");
+    refused(
+        "ALTER TABLE [posts] ADD [on] BIT NOT NULL CONSTRAINT [df_posts_on] DEFAULT true",
+        "not permitted",
+    );
+    refused(
+        "EXEC sys.sp_updateextendedproperty @name = N'MS_Description', @value = N'x', @level0type = N'SCHEMA', @level0name = N'dbo', @level1type = N'TABLE', @level1name = N'users'",
+        "does not exist",
+    );
     refused(
         "ALTER TABLE [posts] ADD CONSTRAINT [fk_x] FOREIGN KEY ([id]) REFERENCES [users] ([id]) ON DELETE RESTRICT",
         "incorrect syntax",

@@ -30,6 +30,19 @@ impl Ddl for Postgres {
         Ok(out)
     }
 
+    /// A comment is its own statement.
+    fn add_column(&self, table: &str, column: &Column) -> Result<Statements, Error> {
+        let mut out = vec![format!(
+            "ALTER TABLE {} ADD COLUMN {}",
+            self.ident(table)?,
+            self.column_def(table, column, None)?
+        )];
+        if let Some(comment) = column.comment() {
+            out.push(self.column_comment(table, &column.name, Some(comment))?);
+        }
+        Ok(out)
+    }
+
     fn alter_column(&self, table: &str, from: &Column, to: &Column) -> Result<Statements, Error> {
         let prefix = format!(
             "ALTER TABLE {} ALTER COLUMN {}",

@@ -14,6 +14,53 @@ impl SqlServer {
         names::derived_name("df", table, &[column])
     }
 
+    /// The column's default as T-SQL takes it: `BIT` has no `true` and
+    /// `false`, which a default written for the other engines uses, so
+    /// they are `1` and `0`.
+    fn default_sql(column: &Column) -> Option<&str> {
+        let default = column.default()?;
+        Some(match column.ty {
+            ColumnType::Boolean if default.trim().eq_ignore_ascii_case("true") => "1",
+            ColumnType::Boolean if default.trim().eq_ignore_ascii_case("false") => "0",
+            _ => default,
+        })
+    }
+
+    /// The `MS_Description` extended property of `table` or one of its
+    /// columns going from `from` to `to`, as SSMS stores descriptions.
+    fn description(
+        &self,
+        table: &str,
+        column: Option<&str>,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> Option<String> {
+        let mut target = format!(
+            "@level0type = N'SCHEMA', @level0name = N'dbo', @level1type = N'TABLE', @level1name = N{}",
+            self.string(table)
+        );
+        if let Some(column) = column {
+            target.push_str(&format!(
+                ", @level2type = N'COLUMN', @level2name = N{}",
+                self.string(column)
+            ));
+        }
+        let procedure = match (from, to) {
+            (None, None) => return None,
+            (Some(_), None) => {
+                return Some(format!(
+                    "EXEC sys.sp_dropextendedproperty @name = N'MS_Description', {target}"
+                ));
+            }
+            (None, Some(_)) => "sp_addextendedproperty",
+            (Some(_), Some(_)) => "sp_updateextendedproperty",
+        };
+        Some(format!(
+            "EXEC sys.{procedure} @name = N'MS_Description', @value = N{}, {target}",
+            self.string(to.unwrap_or_default())
+        ))
+    }
+
     fn sp_rename(&self, object: &str, new_name: &str, kind: Option<&str>) -> String {
         let kind = kind.map(|k| format!(", N'{k}'")).unwrap_or_default();
         format!(
@@ -49,7 +96,7 @@ impl Ddl for SqlServer {
         } else {
             " NOT NULL"
         });
-        if let Some(default) = column.default() {
+        if let Some(default) = Self::default_sql(column) {
             def.push_str(&format!(
                 " CONSTRAINT {} DEFAULT {default}",
                 self.ident(&Self::default_name(table, &column.name))?
@@ -78,11 +125,13 @@ impl Ddl for SqlServer {
     }
 
     fn add_column(&self, table: &str, column: &Column) -> Result<Statements, Error> {
-        Ok(vec![format!(
+        let mut out = vec![format!(
             "ALTER TABLE {} ADD {}",
             self.ident(table)?,
             self.column_def(table, column, None)?
-        )])
+        )];
+        out.extend(self.description(table, Some(&column.name), None, column.comment()));
+        Ok(out)
     }
 
     fn drop_column(&self, table: &str, column: &Column) -> Result<Statements, Error> {
@@ -153,12 +202,15 @@ impl Ddl for SqlServer {
                 if to.nullable { "NULL" } else { "NOT NULL" }
             ));
         }
-        if let Some(default) = to.default().filter(|_| readd) {
+        if let Some(default) = Self::default_sql(to).filter(|_| readd) {
             out.push(format!(
                 "ALTER TABLE {} ADD CONSTRAINT {default_name} DEFAULT {default} FOR {}",
                 self.ident(table)?,
                 self.ident(&to.name)?
             ));
+        }
+        if from.comment() != to.comment() {
+            out.extend(self.description(table, Some(&to.name), from.comment(), to.comment()));
         }
         Ok(out)
     }
@@ -305,10 +357,14 @@ impl Ddl for SqlServer {
     }
 
     fn after_create(&self, table: &crate::schema::Table) -> Result<Statements, Error> {
-        match &table.comment {
-            Some(comment) => self.set_table_comment(&table.name, None, Some(comment)),
-            None => Ok(Vec::new()),
+        let mut out: Statements = self
+            .description(&table.name, None, None, table.comment.as_deref())
+            .into_iter()
+            .collect();
+        for column in table.columns.iter() {
+            out.extend(self.description(&table.name, Some(&column.name), None, column.comment()));
         }
+        Ok(out)
     }
 
     /// Stored as the `MS_Description` extended property, as SSMS does.
@@ -318,22 +374,9 @@ impl Ddl for SqlServer {
         from: Option<&str>,
         to: Option<&str>,
     ) -> Result<Statements, Error> {
-        let target = format!(
-            "@level0type = N'SCHEMA', @level0name = N'dbo', @level1type = N'TABLE', @level1name = N{}",
-            self.string(table)
-        );
-        let procedure = match (from, to) {
-            (_, None) => {
-                return Ok(vec![format!(
-                    "EXEC sys.sp_dropextendedproperty @name = N'MS_Description', {target}"
-                )]);
-            }
-            (None, Some(_)) => "sp_addextendedproperty",
-            (Some(_), Some(_)) => "sp_updateextendedproperty",
-        };
-        Ok(vec![format!(
-            "EXEC sys.{procedure} @name = N'MS_Description', @value = N{}, {target}",
-            self.string(to.unwrap_or_default())
-        )])
+        Ok(self
+            .description(table, None, from, to)
+            .into_iter()
+            .collect())
     }
 }

@@ -179,6 +179,15 @@ pub fn cases() -> Vec<Case> {
             })]),
         ),
         case(
+            "add_commented_column",
+            schema(vec![users()]),
+            schema(vec![users().column({
+                let mut c = col("nickname", Ty::Varchar(40), true);
+                c.set_comment(Some("what friends call them".into()));
+                c
+            })]),
+        ),
+        case(
             "add_index",
             schema(vec![users()]),
             schema(vec![users().index(&["email"], false)]),
