@@ -637,6 +637,76 @@ async fn sqlite_rebuild_refuses_rows_that_break_a_new_foreign_key() {
         .expect("the rebuild on consistent rows");
 }
 
+/// A view over a table that SQLite rebuilds reads the rebuilt table (the
+/// rename would otherwise refuse: "error in view ...: no such table"). A
+/// trigger on it, which the rebuild's `DROP TABLE` would drop unseen,
+/// stops the migration instead, before anything is committed.
+#[tokio::test(flavor = "current_thread")]
+async fn sqlite_rebuild_keeps_views_and_refuses_to_drop_triggers() {
+    let before = schema(vec![table("users").col("email", Ty::Varchar(255), true)]);
+    let after = schema(vec![table("users").col("email", Ty::Varchar(255), false)]);
+    let migration = render(Dialect::Sqlite, &before, &after);
+    assert!(
+        migration.up.contains("_dbgen_new_users"),
+        "{}",
+        migration.up
+    );
+    let run = |sql: String| sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
+
+    let mut conn = sqlite_with(
+        &before,
+        "INSERT INTO users (email) VALUES ('a@x'); CREATE VIEW emails AS SELECT email FROM users;",
+    )
+    .await;
+    run(migration.up.clone())
+        .execute(&mut conn)
+        .await
+        .expect("the rebuild under a view");
+    let emails: Vec<String> = sqlx::query_scalar("SELECT email FROM emails")
+        .fetch_all(&mut conn)
+        .await
+        .expect("the view reads the rebuilt table");
+    assert_eq!(emails, ["a@x"]);
+    let not_null: i64 = sqlx::query_scalar(
+        "SELECT \"notnull\" FROM pragma_table_info('users') WHERE name = 'email'",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .expect("table info");
+    assert_eq!(not_null, 1, "the rebuild took effect");
+
+    let mut conn = sqlite_with(
+        &before,
+        "INSERT INTO users (email) VALUES ('a@x'); \
+         CREATE TRIGGER users_audit AFTER UPDATE ON users BEGIN SELECT 1; END;",
+    )
+    .await;
+    let error = run(migration.up.clone())
+        .execute(&mut conn)
+        .await
+        .expect_err("the rebuild would drop the trigger");
+    assert!(error.to_string().contains("has triggers"), "{error}");
+    run("ROLLBACK; PRAGMA foreign_keys = 1".into())
+        .execute(&mut conn)
+        .await
+        .expect("rollback");
+    let triggers: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger'")
+            .fetch_one(&mut conn)
+            .await
+            .expect("schema");
+    assert_eq!(triggers, 1, "the trigger is kept");
+    // With the trigger dropped by hand, the same file applies.
+    run("DROP TRIGGER users_audit".into())
+        .execute(&mut conn)
+        .await
+        .expect("drop the trigger");
+    run(migration.up)
+        .execute(&mut conn)
+        .await
+        .expect("the rebuild without the trigger");
+}
+
 /// SQLite adds a nullable column with its foreign key in place (no
 /// rebuild, so no copy of the rows), and the key holds: an unknown
 /// reference is refused, and deleting the referenced row sets it NULL.

@@ -41,16 +41,13 @@ pub fn render(
     }
     let prefix: &[&str] = match dialect {
         Dialect::SqlServer => &["SET XACT_ABORT ON"],
-        Dialect::Sqlite if rebuilds => &["PRAGMA foreign_keys = 0", "BEGIN"],
+        Dialect::Sqlite if rebuilds => &super::sqlite::REBUILD_OPEN,
         _ => &[],
     };
-    let suffix: Vec<&str> = if rebuilds {
-        super::sqlite::FOREIGN_KEY_CHECK
-            .into_iter()
-            .chain(["COMMIT", "PRAGMA foreign_keys = 1"])
-            .collect()
+    let suffix: &[&str] = if rebuilds {
+        &super::sqlite::REBUILD_CLOSE
     } else {
-        Vec::new()
+        &[]
     };
     // Each statement goes into the file as soon as it is rendered, so the
     // statements of a large plan are never all held at once.

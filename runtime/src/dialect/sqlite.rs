@@ -102,15 +102,29 @@ impl Ddl for Sqlite {
     }
 }
 
-/// After the rebuilds, before `COMMIT`: fails the migration if the rows
-/// break a foreign key. `PRAGMA foreign_key_check` alone only lists the
-/// rows, which a migration runner ignores; counted into a table whose check
-/// wants none, they are an error that names the cause, and the open
-/// transaction is never committed.
-pub(crate) const FOREIGN_KEY_CHECK: [&str; 3] = [
-    "CREATE TEMP TABLE \"_dbgen_fk_check\" (\"violations\" INTEGER NOT NULL CONSTRAINT \"rows break a foreign key after the rebuild; PRAGMA foreign_key_check lists them\" CHECK (\"violations\" = 0))",
-    "INSERT INTO \"_dbgen_fk_check\" SELECT COUNT(*) FROM pragma_foreign_key_check",
-    "DROP TABLE \"_dbgen_fk_check\"",
+/// What a file with table rebuilds runs before its first statement: foreign
+/// keys off (they cannot be switched inside a transaction), one transaction
+/// for the whole file, and a scratch table whose checks turn what a
+/// migration runner would ignore into an error that names the cause:
+/// - `triggers`: a rebuilt table's triggers, which `DROP TABLE` would drop
+///   with it (dbgen writes none, and cannot write back a user's);
+/// - `violations`: rows that break a foreign key after the rebuilds
+///   (`PRAGMA foreign_key_check` alone only lists them).
+///
+/// A failed check leaves the transaction uncommitted.
+pub(crate) const REBUILD_OPEN: [&str; 3] = [
+    "PRAGMA foreign_keys = 0",
+    "BEGIN",
+    "CREATE TEMP TABLE \"_dbgen_check\" (\"triggers\" INTEGER CONSTRAINT \"a rebuilt table has triggers, which the rebuild would drop; drop them before this migration and create them after it (SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger')\" CHECK (\"triggers\" = 0), \"violations\" INTEGER CONSTRAINT \"rows break a foreign key after the rebuild; PRAGMA foreign_key_check lists them\" CHECK (\"violations\" = 0))",
+];
+
+/// What a file with table rebuilds runs after its last statement: the
+/// foreign-key check (see [`REBUILD_OPEN`]), `COMMIT`, foreign keys on.
+pub(crate) const REBUILD_CLOSE: [&str; 4] = [
+    "INSERT INTO \"_dbgen_check\" (\"violations\") SELECT COUNT(*) FROM pragma_foreign_key_check",
+    "DROP TABLE \"_dbgen_check\"",
+    "COMMIT",
+    "PRAGMA foreign_keys = 1",
 ];
 
 /// Prefix of the copy a table rebuild creates, fills and renames to the
@@ -163,12 +177,22 @@ impl Sqlite {
                 self.ident(&from.name)?
             ));
         }
+        out.push(format!(
+            "INSERT INTO \"_dbgen_check\" (\"triggers\") SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = {}",
+            self.string(&from.name)
+        ));
         out.push(format!("DROP TABLE {}", self.ident(&from.name)?));
+        // A view over the table names it, gone for a moment: SQLite 3.26+
+        // checks every view and trigger when renaming and refuses ("error
+        // in view v: no such table"). The legacy rename does not, and the
+        // view reads the rebuilt table by its name as before.
+        out.push("PRAGMA legacy_alter_table = 1".to_string());
         out.push(format!(
             "ALTER TABLE {} RENAME TO {}",
             self.ident(&scratch)?,
             self.ident(&to.name)?
         ));
+        out.push("PRAGMA legacy_alter_table = 0".to_string());
         // A unique index the table had before (its columns renamed as the
         // copy renames them) held on these rows already.
         let source = |column: &str| {
