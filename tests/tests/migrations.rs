@@ -137,23 +137,37 @@ fn mysql_keeps_foreign_keys_over_a_type_it_writes_alike() {
 #[test]
 fn sql_server_refuses_a_cycle_or_second_path_of_actions() {
     use dbgen::dialect::Dialect::{Postgres, SqlServer};
-    use dbgen::schema::FkAction::{Cascade, NoAction, Restrict, SetNull};
-    let refused = [
-        // A table referencing itself.
+    use dbgen::schema::FkAction::{self, Cascade, NoAction, Restrict, SetNull};
+    let nodes = |action: FkAction| {
         vec![
             table("nodes")
                 .col("parent_id", Ty::BigInt, true)
-                .fk("parent_id", "nodes", Cascade),
-        ],
-        // Two paths from users to posts.
+                .fk("parent_id", "nodes", action),
+        ]
+    };
+    let posts = |editor: FkAction| {
         vec![
             users(),
             table("posts")
                 .col("author_id", Ty::BigInt, false)
                 .col("editor_id", Ty::BigInt, true)
                 .fk("author_id", "users", Cascade)
-                .fk("editor_id", "users", SetNull),
-        ],
+                .fk("editor_id", "users", editor),
+        ]
+    };
+    // A table with a cascading key to each parent.
+    let child = |name: &str, parents: &[&str]| {
+        parents.iter().fold(table(name), |t, parent| {
+            let column = format!("{parent}_id");
+            t.col(&column, Ty::BigInt, false)
+                .fk(&column, parent, Cascade)
+        })
+    };
+    let refused = [
+        // A table referencing itself.
+        nodes(Cascade),
+        // Two paths from users to posts.
+        posts(SetNull),
         // A cycle.
         vec![
             table("a")
@@ -166,17 +180,9 @@ fn sql_server_refuses_a_cycle_or_second_path_of_actions() {
         // A diamond: a reaches d through b and through c.
         vec![
             table("a"),
-            table("b")
-                .col("a_id", Ty::BigInt, false)
-                .fk("a_id", "a", Cascade),
-            table("c")
-                .col("a_id", Ty::BigInt, false)
-                .fk("a_id", "a", Cascade),
-            table("d")
-                .col("b_id", Ty::BigInt, false)
-                .col("c_id", Ty::BigInt, false)
-                .fk("b_id", "b", Cascade)
-                .fk("c_id", "c", Cascade),
+            child("b", &["a"]),
+            child("c", &["a"]),
+            child("d", &["b", "c"]),
         ],
     ];
     for tables in refused {
@@ -191,28 +197,10 @@ fn sql_server_refuses_a_cycle_or_second_path_of_actions() {
         assert!(generate(&schema(vec![]), &after, Postgres, &Policy::default()).is_ok());
     }
     let allowed = [
-        vec![
-            users(),
-            table("posts")
-                .col("author_id", Ty::BigInt, false)
-                .col("editor_id", Ty::BigInt, true)
-                .fk("author_id", "users", Cascade)
-                .fk("editor_id", "users", NoAction),
-        ],
-        vec![
-            table("nodes")
-                .col("parent_id", Ty::BigInt, true)
-                .fk("parent_id", "nodes", Restrict),
-        ],
-        vec![
-            table("a"),
-            table("b")
-                .col("a_id", Ty::BigInt, false)
-                .fk("a_id", "a", Cascade),
-            table("c")
-                .col("b_id", Ty::BigInt, false)
-                .fk("b_id", "b", Cascade),
-        ],
+        posts(NoAction),
+        nodes(Restrict),
+        // A chain reaches each table once.
+        vec![table("a"), child("b", &["a"]), child("c", &["b"])],
     ];
     for tables in allowed {
         let generated = generate(

@@ -46,40 +46,34 @@ enum Tok {
     Punct(char),
 }
 
+/// The text up to `close`, a doubled `close` standing for one.
+fn quoted(
+    chars: &mut std::iter::Peekable<std::str::Chars<'_>>,
+    close: char,
+) -> Result<String, String> {
+    let mut text = String::new();
+    loop {
+        match chars.next() {
+            Some(c) if c == close && chars.peek() == Some(&close) => {
+                chars.next();
+                text.push(close);
+            }
+            Some(c) if c == close => return Ok(text),
+            Some(c) => text.push(c),
+            None => return Err(format!("unclosed {close}")),
+        }
+    }
+}
+
 fn tokens(sql: &str) -> Result<Vec<Tok>, String> {
     let mut out = Vec::new();
     let mut chars = sql.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
             c if c.is_whitespace() => {}
-            '[' => {
-                let mut name = String::new();
-                loop {
-                    match chars.next() {
-                        Some(']') if chars.peek() == Some(&']') => {
-                            chars.next();
-                            name.push(']');
-                        }
-                        Some(']') => break,
-                        Some(c) => name.push(c),
-                        None => return Err("unclosed [".into()),
-                    }
-                }
-                out.push(Tok::Ident(name.to_lowercase()));
-            }
+            '[' => out.push(Tok::Ident(quoted(&mut chars, ']')?.to_lowercase())),
             '\'' => {
-                let mut text = String::new();
-                loop {
-                    match chars.next() {
-                        Some('\'') if chars.peek() == Some(&'\'') => {
-                            chars.next();
-                            text.push('\'');
-                        }
-                        Some('\'') => break,
-                        Some(c) => text.push(c),
-                        None => return Err("unclosed string".into()),
-                    }
-                }
+                let text = quoted(&mut chars, '\'')?;
                 // `N'...'`: the N was read as a word.
                 if out.last() == Some(&Tok::Word("N".into())) {
                     out.pop();

@@ -421,18 +421,23 @@ struct Renamed {
     old_name: String,
 }
 
-/// The foreign keys `changes` drop and add again with the same definition
-/// under another name (named after a table or column that was renamed).
-fn renamed_foreign_keys(changes: &[Change]) -> Vec<Renamed> {
-    // The table a change ends on (drops before a rename may name it by
-    // its old name).
-    let renames: std::collections::HashMap<&str, &str> = changes
+/// The tables `changes` rename, old name to new.
+fn table_renames(changes: &[Change]) -> std::collections::HashMap<&str, &str> {
+    changes
         .iter()
         .filter_map(|change| match change {
             Change::RenameTable { from, to } => Some((from.as_str(), to.as_str())),
             _ => None,
         })
-        .collect();
+        .collect()
+}
+
+/// The foreign keys `changes` drop and add again with the same definition
+/// under another name (named after a table or column that was renamed).
+fn renamed_foreign_keys(changes: &[Change]) -> Vec<Renamed> {
+    // The table a change ends on (drops before a rename may name it by
+    // its old name).
+    let renames = table_renames(changes);
     let after = |table: &str| renames.get(table).copied().unwrap_or(table).to_string();
     let same = |a: &ForeignKey, b: &ForeignKey| {
         a.name != b.name

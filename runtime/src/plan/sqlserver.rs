@@ -6,7 +6,7 @@
 //! column are detached around the whole plan, see `detach_altered_keys`;
 //! a default, by the dialect's `alter_column`.)
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use crate::diff::Change;
 use crate::schema::{Column, ColumnType, PrimaryKey, Schema, mentions};
@@ -69,13 +69,7 @@ pub fn detach_column_dependents(changes: Vec<Change>, desired: &Schema) -> Vec<C
         return changes;
     }
     // Drops before the table renames name the table as it was.
-    let renames: HashMap<&str, &str> = changes
-        .iter()
-        .filter_map(|change| match change {
-            Change::RenameTable { from, to } => Some((from.as_str(), to.as_str())),
-            _ => None,
-        })
-        .collect();
+    let renames = super::table_renames(&changes);
     let now = |table: &str| renames.get(table).copied().unwrap_or(table).to_string();
     // Indexes and checks the plan drops or adds itself.
     let handled: HashSet<(String, &str)> = changes
