@@ -37,7 +37,7 @@ fn render(dialect: Dialect, from: &Schema, to: &Schema) -> Generated {
 /// `down` the one `before` creates, as the catalog describes them. Returns
 /// the cases whose change the catalog does not show (so the comparison
 /// could not tell), which the caller checks.
-async fn run_cases<C, DB>(dialect: Dialect, conn: &mut C) -> Vec<&'static str>
+async fn run_cases<C, DB>(dialect: Dialect, conn: &mut C, cases: Vec<Case>) -> Vec<&'static str>
 where
     for<'c> &'c mut C: sqlx::Executor<'c, Database = DB>,
     DB: sqlx::Database,
@@ -49,7 +49,7 @@ where
         name,
         before,
         after,
-    } in cases()
+    } in cases
     {
         let create = render(dialect, &Schema::default(), &before);
         let migration = render(dialect, &before, &after);
@@ -213,6 +213,8 @@ fn sample(ty: &Ty) -> &'static str {
         Ty::Real | Ty::Double | Ty::Decimal { .. } => "1.5",
         Ty::Char(_) | Ty::Varchar(_) | Ty::Text => "'abcdef'",
         Ty::TimestampTz | Ty::Timestamp => "CURRENT_TIMESTAMP",
+        Ty::Boolean => "TRUE",
+        Ty::Date => "'2024-01-02'",
         // ok: test helper; a case with another type needs a sample here.
         other => panic!("no sample value for {other:?}"),
     }
@@ -351,7 +353,7 @@ where
 /// Every case again on tables holding a row: a migration keeps the rows
 /// (up, then down) or fails, and it fails only where `lint` reports a
 /// data-dependent change for it. Returns the cases that failed.
-async fn run_cases_filled<C>(dialect: Dialect, conn: &mut C) -> Failed
+async fn run_cases_filled<C>(dialect: Dialect, conn: &mut C, cases: Vec<Case>) -> Failed
 where
     for<'c> &'c mut C: sqlx::Executor<'c>,
 {
@@ -361,7 +363,7 @@ where
         name,
         before,
         after,
-    } in cases()
+    } in cases
     {
         let create = render(dialect, &Schema::default(), &before);
         let migration = render(dialect, &before, &after);
@@ -492,7 +494,7 @@ async fn sqlite_runs_every_case() {
     // SQLite stores no comments, and INTEGER and BIGINT are one type to
     // it, as are both kinds of timestamp.
     assert_eq!(
-        run_cases(Dialect::Sqlite, &mut conn).await,
+        run_cases(Dialect::Sqlite, &mut conn, cases()).await,
         [
             "alter_column_comment",
             "alter_type_of_defaulted_column",
@@ -503,7 +505,7 @@ async fn sqlite_runs_every_case() {
         "changes the catalog does not show"
     );
     assert_eq!(
-        run_cases_filled(Dialect::Sqlite, &mut conn).await,
+        run_cases_filled(Dialect::Sqlite, &mut conn, cases()).await,
         failing_on_data(Dialect::Sqlite)
     );
     run_chain(Dialect::Sqlite, &mut conn).await;
@@ -519,18 +521,61 @@ async fn postgres_runs_every_case() {
         .await
         .expect("connect to the test database");
     assert_eq!(
-        run_cases(Dialect::Postgres, &mut conn).await,
+        run_cases(Dialect::Postgres, &mut conn, cases()).await,
         Vec::<&str>::new(),
         "changes the catalog does not show"
     );
     assert_eq!(
-        run_cases_filled(Dialect::Postgres, &mut conn).await,
+        run_cases_filled(Dialect::Postgres, &mut conn, cases()).await,
         failing_on_data(Dialect::Postgres)
     );
     run_chain(Dialect::Postgres, &mut conn).await;
     live_rows_unique(Dialect::Postgres, &mut conn).await;
     drop(conn);
     db.drop_db().await;
+}
+
+/// Random edits of random schemas (`support::random`), each up, down and
+/// up again, compared with the target created fresh as the cases are.
+#[tokio::test(flavor = "current_thread")]
+async fn postgres_runs_random_cases() {
+    let Some(db) = TestDb::create(Engine::Postgres, "dbgen_random").await else {
+        return;
+    };
+    let mut conn = sqlx::PgConnection::connect(&db.url)
+        .await
+        .expect("connect to the test database");
+    run_cases(Dialect::Postgres, &mut conn, random_cases_from_env(40)).await;
+    run_cases_filled(Dialect::Postgres, &mut conn, random_cases_from_env(40)).await;
+    drop(conn);
+    db.drop_db().await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn mariadb_runs_random_cases() {
+    let Some(db) = TestDb::create(Engine::MariaDb, "dbgen_random").await else {
+        return;
+    };
+    let mut conn = sqlx::MySqlConnection::connect(&db.url)
+        .await
+        .expect("connect to the test database");
+    run_cases(Dialect::MySql, &mut conn, random_cases_from_env(40)).await;
+    run_cases_filled(Dialect::MySql, &mut conn, random_cases_from_env(40)).await;
+    drop(conn);
+    db.drop_db().await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn sqlite_runs_random_cases() {
+    let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:")
+        .await
+        .expect("in-memory SQLite");
+    sqlx::raw_sql("PRAGMA foreign_keys = 1")
+        .execute(&mut conn)
+        .await
+        .expect("pragma");
+    run_cases(Dialect::Sqlite, &mut conn, random_cases_from_env(40)).await;
+    run_cases_filled(Dialect::Sqlite, &mut conn, random_cases_from_env(40)).await;
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -543,12 +588,12 @@ async fn mariadb_runs_every_case() {
         .expect("connect to the test database");
     // DATETIME(6) holds both kinds of timestamp.
     assert_eq!(
-        run_cases(Dialect::MySql, &mut conn).await,
+        run_cases(Dialect::MySql, &mut conn, cases()).await,
         ["alter_soft_delete_column_type"],
         "changes the catalog does not show"
     );
     assert_eq!(
-        run_cases_filled(Dialect::MySql, &mut conn).await,
+        run_cases_filled(Dialect::MySql, &mut conn, cases()).await,
         failing_on_data(Dialect::MySql)
     );
     run_chain(Dialect::MySql, &mut conn).await;

@@ -553,6 +553,10 @@ fn lint_reads_each_fixture_as_its_change() {
             ["DD102", "DD102", "DD105", "DS104 DD102 DD104"],
         ),
         (
+            "drop_index_serving_a_foreign_key",
+            ["DS103", "DS104 DS103 DD106", "DS103", "DS103"],
+        ),
+        (
             "alter_soft_delete_column_type",
             ["DD102", "DD102", "", "DS103 DD102 DD104"],
         ),

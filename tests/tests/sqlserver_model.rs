@@ -1161,6 +1161,29 @@ fn every_case_migrates_the_modelled_catalog_both_ways() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
+/// Random edits of random schemas (`support::random`), up, down and up
+/// again.
+#[test]
+fn random_cases_migrate_the_modelled_catalog_both_ways() {
+    let mut failures = Vec::new();
+    let cases = support::random_cases_from_env(300);
+    for case in cases {
+        let mut db = fresh(&case.before);
+        let result = migrate(&mut db, &case.before, &case.after, "up")
+            .and_then(|()| migrate(&mut db, &case.after, &case.before, "down"))
+            .and_then(|()| migrate(&mut db, &case.before, &case.after, "up again"));
+        if let Err(e) = result {
+            failures.push(format!("{}: {e}", case.name));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failed:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}
+
 /// All case targets as one history, forward, backward and in strides.
 #[test]
 fn the_case_history_migrates_the_modelled_catalog() {

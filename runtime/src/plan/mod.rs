@@ -345,6 +345,78 @@ fn detach_altered_keys(
     changes
 }
 
+/// MySQL/MariaDB keep an index for every foreign key (its columns first):
+/// they create one, named as the key, when the key has none, and drop that
+/// one silently once another index serves it. Dropping the only index that
+/// serves a key that stays fails ("needed in a foreign key constraint").
+/// The key is dropped before and added again after, which makes the engine
+/// create its own index again, as for a fresh table. (An index created in
+/// its place would stay when the user's index comes back, and clash with
+/// the next one.)
+fn detach_served_keys(mut changes: Vec<Change>, current: &Schema, desired: &Schema) -> Vec<Change> {
+    use std::collections::HashSet;
+    let serves = |index: &crate::schema::Index, fk: &ForeignKey| {
+        index.predicate.is_none() && index.columns.starts_with(&fk.columns)
+    };
+    let renames = table_renames(&changes);
+    let old_name: std::collections::HashMap<&str, &str> =
+        renames.iter().map(|(&old, &new)| (new, old)).collect();
+    let dropped_indexes: HashSet<(&str, &str)> = changes
+        .iter()
+        .filter_map(|change| match change {
+            Change::DropIndex { table, index } => Some((table.as_str(), &*index.name)),
+            _ => None,
+        })
+        .collect();
+    let detached: HashSet<&str> = changes
+        .iter()
+        .filter_map(|change| match change {
+            Change::DropForeignKey { fk, .. } => Some(&*fk.name),
+            _ => None,
+        })
+        .collect();
+    let mut added: Vec<Change> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    for change in &changes {
+        let Change::DropIndex { table, index } = change else {
+            continue;
+        };
+        let Some(def) = current.table(old_name.get(table.as_str()).copied().unwrap_or(table))
+        else {
+            continue;
+        };
+        for fk in def.foreign_keys.iter().filter(|fk| {
+            serves(index, fk)
+                && !detached.contains(&*fk.name)
+                && !def.indexes.iter().any(|other| {
+                    other.name != index.name
+                        && serves(other, fk)
+                        && !dropped_indexes.contains(&(table.as_str(), &*other.name))
+                })
+        }) {
+            // The key as it is after the plan (a referenced table may be
+            // renamed).
+            let after = desired
+                .table(table)
+                .and_then(|t| t.foreign_keys.iter().find(|k| k.name == fk.name));
+            if let Some(after) = after
+                && seen.insert(fk.name.to_string())
+            {
+                added.push(Change::DropForeignKey {
+                    table: table.clone(),
+                    fk: fk.clone(),
+                });
+                added.push(Change::AddForeignKey {
+                    table: table.clone(),
+                    fk: after.clone(),
+                });
+            }
+        }
+    }
+    changes.extend(added);
+    changes
+}
+
 /// Whether `ddl` writes column `from` of `table` as it writes `to`, so that
 /// altering one into the other changes nothing on its engine (types that
 /// are one type there). The key's own clause is left out: it is written
@@ -483,7 +555,12 @@ pub fn plan(
     let kept = match dialect {
         Dialect::Sqlite => kept,
         Dialect::Postgres => detach_changing_references(kept),
-        Dialect::MySql | Dialect::SqlServer => free_reused_names(detach_altered_keys(
+        Dialect::MySql => free_reused_names(detach_served_keys(
+            detach_altered_keys(detach_changing_references(kept), desired, dialect),
+            current,
+            desired,
+        )),
+        Dialect::SqlServer => free_reused_names(detach_altered_keys(
             detach_changing_references(kept),
             desired,
             dialect,

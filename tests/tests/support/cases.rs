@@ -751,6 +751,21 @@ pub fn cases() -> Vec<Case> {
                     .index(&["email"], true),
             ]),
         ),
+        // MySQL/MariaDB drop the index they made for a foreign key once
+        // another index serves it, and refuse to drop that one.
+        case(
+            "drop_index_serving_a_foreign_key",
+            schema(vec![
+                users(),
+                posts()
+                    .fk("author_id", "users", FkAction::Cascade)
+                    .index(&["author_id"], false),
+            ]),
+            schema(vec![
+                users(),
+                posts().fk("author_id", "users", FkAction::Cascade),
+            ]),
+        ),
         case(
             "drop_live_rows_unique",
             schema(vec![users().soft_delete().index(&["email"], true)]),

@@ -6,9 +6,12 @@ mod cases;
 pub mod concurrency;
 pub mod db;
 pub mod fingerprint;
+mod random;
 
 #[allow(unused_imports)] // each test file uses a different part of the support module
 pub use cases::{Case, cases, history};
+#[allow(unused_imports)]
+pub use random::{random_cases, random_cases_from_env};
 
 use dbgen::dialect::Dialect;
 use dbgen::schema::{
