@@ -132,7 +132,7 @@ where
 /// reverse, then in strides, and back to nothing. Each step runs up, down
 /// and up again. After each
 /// step the catalog describes the target created from nothing.
-async fn run_chain<C, DB>(dialect: Dialect, conn: &mut C)
+async fn run_chain<C, DB>(dialect: Dialect, conn: &mut C, cases: &[Case], order: Vec<usize>)
 where
     for<'c> &'c mut C: sqlx::Executor<'c, Database = DB>,
     DB: sqlx::Database,
@@ -142,10 +142,9 @@ where
     let run = |sql: String| sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
     let plan = |from: &Schema, to: &Schema| render(dialect, from, to).up;
     let empty = Schema::default();
-    let cases = cases();
     // Each target created from nothing, as the reference.
     let mut fresh = Vec::with_capacity(cases.len());
-    for case in &cases {
+    for case in cases {
         for (created, sql) in [
             (true, plan(&empty, &case.after)),
             (false, plan(&case.after, &empty)),
@@ -163,10 +162,7 @@ where
     }
     let empty_print: Vec<String> = Vec::new();
     let (mut current, mut current_print) = (&empty, &empty_print);
-    for (case, fresh) in history(cases.len())
-        .into_iter()
-        .map(|i| (&cases[i], &fresh[i]))
-    {
+    for (case, fresh) in order.into_iter().map(|i| (&cases[i], &fresh[i])) {
         let migration = render(dialect, current, &case.after);
         // Up, its down, and up again: each ends on its target's schema.
         for (what, sql, target) in [
@@ -508,7 +504,8 @@ async fn sqlite_runs_every_case() {
         run_cases_filled(Dialect::Sqlite, &mut conn, cases()).await,
         failing_on_data(Dialect::Sqlite)
     );
-    run_chain(Dialect::Sqlite, &mut conn).await;
+    let cases = cases();
+    run_chain(Dialect::Sqlite, &mut conn, &cases, history(cases.len())).await;
     live_rows_unique(Dialect::Sqlite, &mut conn).await;
 }
 
@@ -529,7 +526,8 @@ async fn postgres_runs_every_case() {
         run_cases_filled(Dialect::Postgres, &mut conn, cases()).await,
         failing_on_data(Dialect::Postgres)
     );
-    run_chain(Dialect::Postgres, &mut conn).await;
+    let cases = cases();
+    run_chain(Dialect::Postgres, &mut conn, &cases, history(cases.len())).await;
     live_rows_unique(Dialect::Postgres, &mut conn).await;
     drop(conn);
     db.drop_db().await;
@@ -547,6 +545,9 @@ async fn postgres_runs_random_cases() {
         .expect("connect to the test database");
     run_cases(Dialect::Postgres, &mut conn, random_cases_from_env(40)).await;
     run_cases_filled(Dialect::Postgres, &mut conn, random_cases_from_env(40)).await;
+    let steps = random_history_from_env(30);
+    let order = (0..steps.len()).chain((0..steps.len()).rev()).collect();
+    run_chain(Dialect::Postgres, &mut conn, &steps, order).await;
     drop(conn);
     db.drop_db().await;
 }
@@ -561,6 +562,9 @@ async fn mariadb_runs_random_cases() {
         .expect("connect to the test database");
     run_cases(Dialect::MySql, &mut conn, random_cases_from_env(40)).await;
     run_cases_filled(Dialect::MySql, &mut conn, random_cases_from_env(40)).await;
+    let steps = random_history_from_env(30);
+    let order = (0..steps.len()).chain((0..steps.len()).rev()).collect();
+    run_chain(Dialect::MySql, &mut conn, &steps, order).await;
     drop(conn);
     db.drop_db().await;
 }
@@ -576,6 +580,9 @@ async fn sqlite_runs_random_cases() {
         .expect("pragma");
     run_cases(Dialect::Sqlite, &mut conn, random_cases_from_env(40)).await;
     run_cases_filled(Dialect::Sqlite, &mut conn, random_cases_from_env(40)).await;
+    let steps = random_history_from_env(30);
+    let order = (0..steps.len()).chain((0..steps.len()).rev()).collect();
+    run_chain(Dialect::Sqlite, &mut conn, &steps, order).await;
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -596,7 +603,8 @@ async fn mariadb_runs_every_case() {
         run_cases_filled(Dialect::MySql, &mut conn, cases()).await,
         failing_on_data(Dialect::MySql)
     );
-    run_chain(Dialect::MySql, &mut conn).await;
+    let cases = cases();
+    run_chain(Dialect::MySql, &mut conn, &cases, history(cases.len())).await;
     live_rows_unique(Dialect::MySql, &mut conn).await;
     drop(conn);
     db.drop_db().await;

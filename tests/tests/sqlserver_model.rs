@@ -1184,6 +1184,27 @@ fn random_cases_migrate_the_modelled_catalog_both_ways() {
     );
 }
 
+/// A random project history (`support::random`), forward then backward,
+/// on one modelled database.
+#[test]
+fn a_random_history_migrates_the_modelled_catalog() {
+    let steps = support::random_history_from_env(200);
+    let empty = Schema::default();
+    let mut db = Db::default();
+    let mut current = &empty;
+    let order = (0..steps.len()).chain((0..steps.len()).rev());
+    for i in order {
+        let to = &steps[i].after;
+        let result = migrate(&mut db, current, to, "up")
+            .and_then(|()| migrate(&mut db, to, current, "down"))
+            .and_then(|()| migrate(&mut db, current, to, "up again"));
+        if let Err(e) = result {
+            panic!("step to {}: {e}", steps[i].name);
+        }
+        current = to;
+    }
+}
+
 /// All case targets as one history, forward, backward and in strides.
 #[test]
 fn the_case_history_migrates_the_modelled_catalog() {

@@ -488,13 +488,74 @@ pub fn random_cases(n: usize, seed: u64) -> Vec<Case> {
     out
 }
 
+/// A project's random history of `n` schemas from `seed`: each the one
+/// before after a few edits, its rename hints for that step only. As cases
+/// whose `after` is the schema (their `before` is the schema before it).
+pub fn random_history(n: usize, seed: u64) -> Vec<Case> {
+    let mut g = Gen {
+        rng: Rng(seed),
+        serial: 0,
+    };
+    let mut tables: Vec<TableSpec> = Vec::new();
+    let mut out: Vec<Case> = Vec::new();
+    let mut before = Schema::default();
+    while out.len() < n {
+        let mut edited = tables.clone();
+        for t in &mut edited {
+            t.was = None;
+            for c in &mut t.cols {
+                c.was = None;
+            }
+        }
+        if edited.is_empty() {
+            for _ in 0..2 + g.rng.below(3) {
+                let t = g.table(&edited);
+                edited.push(t);
+            }
+        }
+        for _ in 0..1 + g.rng.below(3) {
+            g.edit(&mut edited);
+        }
+        let after = build(&edited);
+        if after == before || !renders_everywhere(&after) {
+            continue;
+        }
+        let name: &'static str =
+            Box::leak(format!("history_{seed}_{}", out.len()).into_boxed_str());
+        out.push(Case {
+            name,
+            before: std::mem::replace(&mut before, after.clone()),
+            after,
+        });
+        tables = edited;
+    }
+    out
+}
+
+fn env(name: &str) -> Option<u64> {
+    std::env::var(name).ok().and_then(|v| v.parse().ok())
+}
+
+/// The seed of the random cases: fixed, or `DBGEN_RANDOM_SEED`.
+fn seed() -> u64 {
+    env("DBGEN_RANDOM_SEED").unwrap_or(20261124)
+}
+
 /// The random cases a test runs: `default` of them from a fixed seed, or
 /// as many as `DBGEN_RANDOM_CASES` says from seed `DBGEN_RANDOM_SEED` (to
 /// hunt further by hand).
 pub fn random_cases_from_env(default: usize) -> Vec<Case> {
-    let var = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<u64>().ok());
     random_cases(
-        var("DBGEN_RANDOM_CASES").map_or(default, |n| n as usize),
-        var("DBGEN_RANDOM_SEED").unwrap_or(20261124),
+        env("DBGEN_RANDOM_CASES").map_or(default, |n| n as usize),
+        seed(),
+    )
+}
+
+/// A random history of `default` steps from a fixed seed, or of
+/// `DBGEN_RANDOM_STEPS` from seed `DBGEN_RANDOM_SEED`.
+pub fn random_history_from_env(default: usize) -> Vec<Case> {
+    random_history(
+        env("DBGEN_RANDOM_STEPS").map_or(default, |n| n as usize),
+        seed(),
     )
 }
