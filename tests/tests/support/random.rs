@@ -1,11 +1,12 @@
 //! Random migration cases from fixed seeds: a schema of a few tables (typed
-//! columns, defaults, indexes, unique and live-rows indexes, foreign keys
-//! with actions, checks, soft delete), and the same schema after a few
-//! random edits a user makes to their models (columns added, dropped,
-//! retyped, made optional or required, renamed by hint; indexes, keys and
-//! checks added and dropped; soft delete switched; tables added, dropped
-//! and renamed by hint). Every name follows the derive's conventions, so
-//! a renamed table or column renames what is named after it.
+//! columns, defaults, comments, indexes, unique and live-rows indexes,
+//! foreign keys with actions, checks, soft delete), and the same schema
+//! after a few random edits a user makes to their models (columns added,
+//! dropped, retyped, made optional or required, renamed by hint; defaults
+//! and comments changed; indexes, keys and checks added and dropped; soft
+//! delete switched; tables added, dropped and renamed by hint). Every name
+//! follows the derive's conventions, so a renamed table or column renames
+//! what is named after it.
 //!
 //! The same seed gives the same cases on every run.
 
@@ -68,6 +69,7 @@ struct TableSpec {
     /// (check name, checked column)
     checks: Vec<(String, String)>,
     soft_delete: bool,
+    comment: Option<String>,
 }
 
 /// Types a column may have, and what a default of it looks like.
@@ -145,6 +147,7 @@ impl Gen {
             fks: Vec::new(),
             checks: Vec::new(),
             soft_delete: self.rng.chance(30),
+            comment: None,
         };
         for _ in 0..self.rng.below(3) {
             self.add_index(&mut t);
@@ -240,7 +243,7 @@ impl Gen {
             tables.push(t);
             return;
         };
-        match self.rng.below(16) {
+        match self.rng.below(17) {
             0 => {
                 let c = self.column();
                 tables[ti].cols.push(c);
@@ -353,6 +356,15 @@ impl Gen {
                     None => default,
                 };
             }
+            16 => {
+                // The table's comment written, changed or taken away.
+                let text = format!("table's note {}", self.serial);
+                let t = &mut tables[ti];
+                t.comment = match t.comment {
+                    Some(_) if self.rng.chance(50) => None,
+                    _ => Some(text),
+                };
+            }
             15 => {
                 // A comment written, changed or taken away.
                 let text = format!("note {} it's", self.serial);
@@ -436,6 +448,9 @@ fn build(tables: &[TableSpec]) -> Schema {
                 }
                 if let Some(was) = &spec.was {
                     t = t.renamed_from(was);
+                }
+                if let Some(comment) = &spec.comment {
+                    t = t.comment(comment);
                 }
                 t
             })
