@@ -9,6 +9,7 @@ use proc_macro2::Span;
 use crate::attrs::{closest, flag_span};
 use crate::ctxt::Ctxt;
 use crate::ir::{Field, Model, PrimaryKey, type_name};
+use crate::shared::logical::FkAction;
 use crate::shared::names::check_identifier;
 
 /// Rust types whose column is an integer without a `type = "..."`.
@@ -295,13 +296,31 @@ fn check_indexes(cx: &mut Ctxt, model: &Model) {
     }
 }
 
-/// Rules: referenced names are identifiers; FK actions need `references`.
+/// Rules: referenced names are identifiers; FK actions need `references`;
+/// `set null` needs a column that can hold NULL (MySQL refuses the key,
+/// the other engines fail when the referenced row goes).
 fn check_references(cx: &mut Ctxt, model: &Model) {
     for field in model.columns() {
         match (&field.references, &field.attrs.references) {
             (Some(reference), Some(text)) => {
                 identifier(cx, "referenced table", &reference.table, text.span());
                 identifier(cx, "referenced column", &reference.column, text.span());
+                let nullable =
+                    field.option_inner.is_some() || flag_span(&field.attrs.nullable).is_some();
+                for (action, written) in [
+                    (field.on_delete, &field.attrs.on_delete),
+                    (field.on_update, &field.attrs.on_update),
+                ] {
+                    if let (FkAction::SetNull, false, Some(written)) = (action, nullable, written) {
+                        cx.error(
+                            written.span(),
+                            format!(
+                                "`set null` needs a column that can hold NULL, and `{}` cannot: make the field `Option<...>`, or choose another action",
+                                field.column
+                            ),
+                        );
+                    }
+                }
             }
             (None, None) => {
                 for action in [&field.attrs.on_delete, &field.attrs.on_update]
