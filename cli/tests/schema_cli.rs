@@ -182,6 +182,35 @@ fn two_models_with_one_table_name_both() {
     );
 }
 
+/// A foreign key whose type differs from the key it references is found
+/// when the schema is loaded, named by model, with what to do.
+#[test]
+fn a_foreign_key_of_another_type_names_the_model() {
+    let dir = scratch_package(
+        "mistyped_reference",
+        &[(
+            "src/lib.rs",
+            "#[derive(dbgen::Model)]
+pub struct User { pub id: i64 }
+             #[derive(dbgen::Model)]
+pub struct Post {
+    pub id: i64,
+    #[column(references = \"users(id)\")]
+    pub author_id: i32,
+}
+",
+        )],
+    );
+    let output = cargo_dbgen(&dir, &["schema"]);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("model `Post`"), "{stderr}");
+    assert!(
+        stderr.contains("`posts.author_id` is `integer` and `users.id` is `bigint`"),
+        "{stderr}"
+    );
+}
+
 /// A package with one model and `toml` as its dbgen.toml.
 fn widget_package(name: &str, toml: &str) -> PathBuf {
     scratch_package(

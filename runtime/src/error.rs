@@ -50,6 +50,18 @@ pub enum Error {
         /// What was wrong.
         message: String,
     },
+    /// A foreign key of a model does not fit the model it references.
+    #[error("model `{model}`: foreign key `{key}` references `{target}`, but {problem}")]
+    ForeignKey {
+        /// Rust type of the referencing model.
+        model: &'static str,
+        /// The key's name.
+        key: String,
+        /// `table(columns)` it references.
+        target: String,
+        /// What does not fit, and what to do.
+        problem: String,
+    },
     /// The dialect cannot express a change.
     #[error("unsupported: {0}")]
     Unsupported(String),

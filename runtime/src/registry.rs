@@ -199,9 +199,75 @@ fn schema_of(tables: Vec<(&'static str, &'static Table)>) -> Result<Schema, Erro
             });
         }
     }
+    for (type_name, table) in by_name.values() {
+        check_foreign_keys(type_name, table, |name| by_name.get(name).map(|(_, t)| *t))?;
+    }
     Ok(Schema::new(
         by_name.values().map(|(_, t)| (*t).clone()).collect(),
     ))
+}
+
+/// Each foreign key of `table` (model `model`) against the model table it
+/// references, found by `lookup`: the columns exist, have the same types
+/// (MySQL and SQL Server refuse a key between different types), and are
+/// the referenced table's key or a unique index that holds over every row.
+/// Found here, a typo is an error at `cargo dbgen diff` naming the model,
+/// not a failed migration. A table no model defines is the user's own.
+fn check_foreign_keys<'t>(
+    model: &'static str,
+    table: &Table,
+    lookup: impl Fn(&str) -> Option<&'t Table>,
+) -> Result<(), Error> {
+    for fk in table.foreign_keys.iter() {
+        let Some(parent) = lookup(&fk.ref_table) else {
+            continue;
+        };
+        let target = format!("{}({})", fk.ref_table, fk.ref_columns.join(", "));
+        let error = |problem: String| Error::ForeignKey {
+            model,
+            key: fk.name.to_string(),
+            target: target.clone(),
+            problem,
+        };
+        if let Some(missing) = fk.ref_columns.iter().find(|c| parent.column(c).is_none()) {
+            return Err(error(format!(
+                "`{}` has no column `{missing}`; name one of its columns in `references`",
+                parent.name
+            )));
+        }
+        for (own, theirs) in fk.columns.iter().zip(fk.ref_columns.iter()) {
+            let (Some(own), Some(theirs)) = (table.column(own), parent.column(theirs)) else {
+                continue;
+            };
+            if own.ty != theirs.ty {
+                return Err(error(format!(
+                    "`{}.{}` is `{}` and `{}.{}` is `{}`; give the field the referenced column's type (MySQL and SQL Server refuse a key between two types)",
+                    table.name, own.name, own.ty, parent.name, theirs.name, theirs.ty
+                )));
+            }
+        }
+        let same = |columns: &[crate::schema::Str]| {
+            columns.len() == fk.ref_columns.len()
+                && columns.iter().all(|c| fk.ref_columns.contains(c))
+        };
+        let keyed = parent
+            .primary_key
+            .as_ref()
+            .is_some_and(|pk| same(&pk.columns))
+            || parent.indexes.iter().any(|index| {
+                index.unique
+                    && !index.live_rows
+                    && index.predicate.is_none()
+                    && same(&index.columns)
+            });
+        if !keyed {
+            return Err(error(format!(
+                "that is neither `{}`'s primary key nor unique over every row (a unique column of a soft-delete model is unique among live rows only); reference the primary key",
+                parent.name
+            )));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -266,6 +332,75 @@ mod tests {
             .unwrap_or_default();
         assert!(err.contains("`alpha`"), "{err}");
         assert!(err.contains("`first::Alpha` and `second::Alpha`"), "{err}");
+    }
+
+    #[test]
+    fn a_foreign_key_must_fit_the_model_it_references() -> Result<(), serde_json::Error> {
+        let users: Table = serde_json::from_str(
+            r#"{"name":"users","columns":[
+                {"name":"id","field":"id","type":"bigint","nullable":false},
+                {"name":"email","field":"email","type":"varchar(255)","nullable":false},
+                {"name":"handle","field":"handle","type":"varchar(40)","nullable":false},
+                {"name":"deleted_at","field":"deleted_at","type":"timestamptz","nullable":true}],
+              "primary_key":{"name":"pk_users","columns":["id"]},
+              "indexes":[{"name":"uq_users_email","columns":["email"],"unique":true},
+                         {"name":"uq_users_handle","columns":["handle"],"unique":true,"live_rows":true}],
+              "soft_delete":"deleted_at"}"#,
+        )?;
+        let mut unindexed = users.clone();
+        unindexed.indexes = Vec::new().into();
+        let posts = |column: &str, ty: &str, reference: &str, to: &str| {
+            serde_json::from_str::<Table>(&format!(
+                r#"{{"name":"posts","columns":[
+                    {{"name":"id","field":"id","type":"bigint","nullable":false}},
+                    {{"name":"{column}","field":"{column}","type":"{ty}","nullable":false}}],
+                  "foreign_keys":[{{"name":"fk_posts_{column}","columns":["{column}"],
+                    "ref_table":"{to}","ref_columns":["{reference}"]}}]}}"#
+            ))
+        };
+        let check = |table: &Table, parent: &Table| {
+            check_foreign_keys("blog::Post", table, |name| {
+                (name == "users").then_some(parent)
+            })
+            .err()
+            .map(|e| e.to_string())
+        };
+        // The key, a unique column, and a table no model defines.
+        for fits in [
+            posts("author_id", "bigint", "id", "users")?,
+            posts("author_email", "varchar(255)", "email", "users")?,
+            posts("legacy_id", "integer", "id", "legacy")?,
+        ] {
+            assert_eq!(check(&fits, &users), None);
+        }
+        for (table, parent, says) in [
+            (
+                posts("author_id", "bigint", "uid", "users")?,
+                &users,
+                "has no column `uid`",
+            ),
+            (
+                posts("author_id", "integer", "id", "users")?,
+                &users,
+                "is `integer` and `users.id` is `bigint`",
+            ),
+            (
+                posts("author_handle", "varchar(40)", "handle", "users")?,
+                &users,
+                "unique among live rows only",
+            ),
+            (
+                posts("author_email", "varchar(255)", "email", "users")?,
+                &unindexed,
+                "neither `users`'s primary key nor unique",
+            ),
+        ] {
+            let err = check(&table, parent).unwrap_or_default();
+            assert!(err.contains("model `blog::Post`"), "{err}");
+            assert!(err.contains("references `users("), "{err}");
+            assert!(err.contains(says), "{err}");
+        }
+        Ok(())
     }
 
     #[test]
