@@ -660,12 +660,12 @@ async fn sqlite_rebuild_refuses_rows_that_break_a_new_foreign_key() {
         error.to_string().contains("rows break a foreign key"),
         "{error}"
     );
-    // What the runner does with a failed file: the connection's open
-    // transaction is rolled back.
-    run("ROLLBACK; PRAGMA foreign_keys = 1".into())
+    // The failed check rolled its transaction back (BEGIN would fail inside
+    // one); the runner switches foreign keys on again.
+    run("BEGIN; ROLLBACK; PRAGMA foreign_keys = 1".into())
         .execute(&mut conn)
         .await
-        .expect("rollback");
+        .expect("no transaction is left open");
     let sql: Vec<String> = sqlx::query_scalar(
         "SELECT sql FROM sqlite_master WHERE name = 'posts' OR name LIKE '_dbgen%'",
     )
@@ -688,6 +688,76 @@ async fn sqlite_rebuild_refuses_rows_that_break_a_new_foreign_key() {
         .execute(&mut conn)
         .await
         .expect("the rebuild on consistent rows");
+}
+
+/// Rows a rebuild's copy refuses (NULL in a column made NOT NULL, a
+/// duplicate under a new unique index) fail the copy, which rolls the
+/// file's transaction back: nothing changed, no transaction left open.
+#[tokio::test(flavor = "current_thread")]
+async fn sqlite_rebuild_rolls_back_when_the_copy_fails() {
+    let before = schema(vec![
+        table("users")
+            .col("email", Ty::Varchar(255), true)
+            .col("nick", Ty::Varchar(40), false),
+    ]);
+    let run = |sql: String| sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
+    for (after, says) in [
+        (
+            schema(vec![
+                table("users").col("email", Ty::Varchar(255), false).col(
+                    "nick",
+                    Ty::Varchar(40),
+                    false,
+                ),
+            ]),
+            "NOT NULL constraint failed",
+        ),
+        (
+            schema(vec![
+                table("users")
+                    .col("email", Ty::Varchar(255), true)
+                    .col("nick", Ty::Varchar(40), false)
+                    .check("ck_users_nick", "length(nick) > 0")
+                    .index(&["nick"], true),
+            ]),
+            "UNIQUE constraint failed",
+        ),
+    ] {
+        let migration = render(Dialect::Sqlite, &before, &after);
+        assert!(
+            migration.up.contains("_dbgen_new_users"),
+            "{}",
+            migration.up
+        );
+        let mut conn = sqlite_with(
+            &before,
+            "INSERT INTO users (email, nick) VALUES (NULL, 'a'), ('b@x', 'a');",
+        )
+        .await;
+        let error = run(migration.up.clone())
+            .execute(&mut conn)
+            .await
+            .expect_err("the copy refuses the rows");
+        assert!(error.to_string().contains(says), "{error}");
+        run("BEGIN; ROLLBACK; PRAGMA foreign_keys = 1".into())
+            .execute(&mut conn)
+            .await
+            .expect("no transaction is left open");
+        let tables: Vec<String> =
+            sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+                .fetch_all(&mut conn)
+                .await
+                .expect("schema");
+        assert!(
+            tables.iter().all(|t| !t.starts_with("_dbgen")),
+            "{tables:?}"
+        );
+        let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(&mut conn)
+            .await
+            .expect("count");
+        assert_eq!(rows, 2, "the rows are kept");
+    }
 }
 
 /// A view over a table that SQLite rebuilds reads the rebuilt table (the
@@ -739,10 +809,10 @@ async fn sqlite_rebuild_keeps_views_and_refuses_to_drop_triggers() {
         .await
         .expect_err("the rebuild would drop the trigger");
     assert!(error.to_string().contains("has triggers"), "{error}");
-    run("ROLLBACK; PRAGMA foreign_keys = 1".into())
+    run("BEGIN; ROLLBACK; PRAGMA foreign_keys = 1".into())
         .execute(&mut conn)
         .await
-        .expect("rollback");
+        .expect("no transaction is left open");
     let triggers: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger'")
             .fetch_one(&mut conn)

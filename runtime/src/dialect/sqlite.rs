@@ -4,7 +4,7 @@
 use super::Dialect;
 use super::ddl::{Ddl, Statements, index_named, nolint};
 use crate::Error;
-use crate::schema::{Column, ForeignKey, PrimaryKey, Table};
+use crate::schema::{Column, ForeignKey, Index, PrimaryKey, Table};
 
 /// SQLite DDL.
 pub struct Sqlite;
@@ -111,7 +111,10 @@ impl Ddl for Sqlite {
 /// - `violations`: rows that break a foreign key after the rebuilds
 ///   (`PRAGMA foreign_key_check` alone only lists them).
 ///
-/// A failed check leaves the transaction uncommitted.
+/// Every statement of a rebuild that the rows can make fail (the copy and
+/// these checks) is `INSERT OR ROLLBACK`: a failure rolls the transaction
+/// back, so the connection is not left inside it. (Foreign keys stay off
+/// on it until it is closed or switches them on.)
 pub(crate) const REBUILD_OPEN: [&str; 3] = [
     "PRAGMA foreign_keys = 0",
     "BEGIN",
@@ -121,7 +124,7 @@ pub(crate) const REBUILD_OPEN: [&str; 3] = [
 /// What a file with table rebuilds runs after its last statement: the
 /// foreign-key check (see [`REBUILD_OPEN`]), `COMMIT`, foreign keys on.
 pub(crate) const REBUILD_CLOSE: [&str; 4] = [
-    "INSERT INTO \"_dbgen_check\" (\"violations\") SELECT COUNT(*) FROM pragma_foreign_key_check",
+    "INSERT OR ROLLBACK INTO \"_dbgen_check\" (\"violations\") SELECT COUNT(*) FROM pragma_foreign_key_check",
     "DROP TABLE \"_dbgen_check\"",
     "COMMIT",
     "PRAGMA foreign_keys = 1",
@@ -164,13 +167,57 @@ impl Sqlite {
         let mut staged = to.clone();
         staged.name = scratch.clone().into();
         let mut out = self.create_table(&staged)?;
+        // A unique index the table had before (its columns renamed as the
+        // copy renames them) held on these rows already.
+        let source = |column: &str| {
+            copy.iter()
+                .find(|(_, target)| target == column)
+                .map(|(source, _)| source.as_str())
+        };
+        let kept = |index: &Index| {
+            index.unique
+                && from.indexes.iter().any(|old| {
+                    old.unique
+                        && old.live_rows == index.live_rows
+                        && old.predicate == index.predicate
+                        && old.columns.len() == index.columns.len()
+                        && old
+                            .columns
+                            .iter()
+                            .zip(index.columns.iter())
+                            .all(|(o, n)| source(n) == Some(&**o))
+                })
+        };
+        let create = |out: &mut Statements, table: &Table, index: &Index| {
+            let statements = self.add_index(table, index)?;
+            if kept(index) {
+                let why = format!(
+                    "re-creates unique index `{}`, which the copied rows held before",
+                    index.name
+                );
+                out.extend(statements.into_iter().map(|s| nolint("DD104", &why, s)));
+            } else {
+                out.extend(statements);
+            }
+            Ok::<(), Error>(())
+        };
+        // A unique index named unlike every index of the old table goes on
+        // the copy before the rows, so that rows it refuses fail the copy,
+        // which rolls back (the index moves with the table when renamed).
+        // The others wait for the old table, which holds their names.
+        let (early, late): (Vec<&Index>, Vec<&Index>) = to.indexes.iter().partition(|index| {
+            index.unique && !from.indexes.iter().any(|old| old.name == index.name)
+        });
+        for index in early {
+            create(&mut out, &staged, index)?;
+        }
         if !copy.is_empty() {
             let sources: Result<Vec<String>, Error> =
                 copy.iter().map(|(s, _)| self.ident(s)).collect();
             let targets: Result<Vec<String>, Error> =
                 copy.iter().map(|(_, t)| self.ident(t)).collect();
             out.push(format!(
-                "INSERT INTO {} ({}) SELECT {} FROM {}",
+                "INSERT OR ROLLBACK INTO {} ({}) SELECT {} FROM {}",
                 self.ident(&scratch)?,
                 targets?.join(", "),
                 sources?.join(", "),
@@ -178,7 +225,7 @@ impl Sqlite {
             ));
         }
         out.push(format!(
-            "INSERT INTO \"_dbgen_check\" (\"triggers\") SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = {}",
+            "INSERT OR ROLLBACK INTO \"_dbgen_check\" (\"triggers\") SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = {}",
             self.string(&from.name)
         ));
         out.push(format!("DROP TABLE {}", self.ident(&from.name)?));
@@ -193,40 +240,8 @@ impl Sqlite {
             self.ident(&to.name)?
         ));
         out.push("PRAGMA legacy_alter_table = 0".to_string());
-        // A unique index the table had before (its columns renamed as the
-        // copy renames them) held on these rows already.
-        let source = |column: &str| {
-            copy.iter()
-                .find(|(_, target)| target == column)
-                .map(|(source, _)| source.as_str())
-        };
-        for index in to.indexes.iter() {
-            let kept = index.unique
-                && from.indexes.iter().any(|old| {
-                    old.unique
-                        && old.live_rows == index.live_rows
-                        && old.predicate == index.predicate
-                        && old.columns.len() == index.columns.len()
-                        && old
-                            .columns
-                            .iter()
-                            .zip(index.columns.iter())
-                            .all(|(o, n)| source(n) == Some(&**o))
-                });
-            for statement in self.add_index(to, index)? {
-                out.push(if kept {
-                    nolint(
-                        "DD104",
-                        &format!(
-                            "re-creates unique index `{}`, which the copied rows held before",
-                            index.name
-                        ),
-                        statement,
-                    )
-                } else {
-                    statement
-                });
-            }
+        for index in late {
+            create(&mut out, to, index)?;
         }
         Ok(out)
     }

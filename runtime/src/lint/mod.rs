@@ -157,9 +157,11 @@ pub fn lint_sql(dialect: Dialect, file: &str, sql: &str) -> Result<Vec<Finding>,
                 }
             }
             // The copy of a SQLite rebuild renames the columns it copies
-            // under another name.
-            ["INSERT", "INTO", ..] => {
-                let (copy, after) = object_name(statement, 2);
+            // under another name (`INSERT OR ROLLBACK INTO`: a failed copy
+            // ends the transaction).
+            ["INSERT", "INTO", ..] | ["INSERT", "OR", _, "INTO", ..] => {
+                let into = if w[1] == "OR" { 4 } else { 2 };
+                let (copy, after) = object_name(statement, into);
                 let Some(table) = copy.strip_prefix(REBUILD_PREFIX) else {
                     continue;
                 };
@@ -216,7 +218,13 @@ pub fn lint_sql(dialect: Dialect, file: &str, sql: &str) -> Result<Vec<Finding>,
                     .position(|t| *t == "ON")
                     .map(|p| object_name(statement, p + 1).0)
                     .unwrap_or_default();
-                if !created.contains(&on) {
+                // On a rebuild's copy, before the rows are copied into it,
+                // the index is on the rows of the rebuilt table.
+                let existing = match on.strip_prefix(REBUILD_PREFIX) {
+                    Some(rebuilt) => Some(rebuilt.to_string()),
+                    None => (!created.contains(&on)).then_some(on),
+                };
+                if let Some(on) = existing {
                     push(
                         Class::DataDependent,
                         "DD104",
