@@ -534,7 +534,22 @@ async fn postgres_runs_every_case() {
 }
 
 /// Random edits of random schemas (`support::random`), each up, down and
-/// up again, compared with the target created fresh as the cases are.
+/// up again, empty and filled, compared with the target created fresh as
+/// the cases are; then a random project history forward and back.
+async fn run_random<C, DB>(dialect: Dialect, conn: &mut C)
+where
+    for<'c> &'c mut C: sqlx::Executor<'c, Database = DB>,
+    DB: sqlx::Database,
+    String: sqlx::Type<DB> + for<'r> sqlx::Decode<'r, DB>,
+    usize: sqlx::ColumnIndex<DB::Row>,
+{
+    run_cases(dialect, conn, random_cases_from_env(40)).await;
+    run_cases_filled(dialect, conn, random_cases_from_env(40)).await;
+    let steps = random_history_from_env(30);
+    let order = (0..steps.len()).chain((0..steps.len()).rev()).collect();
+    run_chain(dialect, conn, &steps, order).await;
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn postgres_runs_random_cases() {
     let Some(db) = TestDb::create(Engine::Postgres, "dbgen_random").await else {
@@ -543,11 +558,7 @@ async fn postgres_runs_random_cases() {
     let mut conn = sqlx::PgConnection::connect(&db.url)
         .await
         .expect("connect to the test database");
-    run_cases(Dialect::Postgres, &mut conn, random_cases_from_env(40)).await;
-    run_cases_filled(Dialect::Postgres, &mut conn, random_cases_from_env(40)).await;
-    let steps = random_history_from_env(30);
-    let order = (0..steps.len()).chain((0..steps.len()).rev()).collect();
-    run_chain(Dialect::Postgres, &mut conn, &steps, order).await;
+    run_random(Dialect::Postgres, &mut conn).await;
     drop(conn);
     db.drop_db().await;
 }
@@ -560,11 +571,7 @@ async fn mariadb_runs_random_cases() {
     let mut conn = sqlx::MySqlConnection::connect(&db.url)
         .await
         .expect("connect to the test database");
-    run_cases(Dialect::MySql, &mut conn, random_cases_from_env(40)).await;
-    run_cases_filled(Dialect::MySql, &mut conn, random_cases_from_env(40)).await;
-    let steps = random_history_from_env(30);
-    let order = (0..steps.len()).chain((0..steps.len()).rev()).collect();
-    run_chain(Dialect::MySql, &mut conn, &steps, order).await;
+    run_random(Dialect::MySql, &mut conn).await;
     drop(conn);
     db.drop_db().await;
 }
@@ -578,11 +585,7 @@ async fn sqlite_runs_random_cases() {
         .execute(&mut conn)
         .await
         .expect("pragma");
-    run_cases(Dialect::Sqlite, &mut conn, random_cases_from_env(40)).await;
-    run_cases_filled(Dialect::Sqlite, &mut conn, random_cases_from_env(40)).await;
-    let steps = random_history_from_env(30);
-    let order = (0..steps.len()).chain((0..steps.len()).rev()).collect();
-    run_chain(Dialect::Sqlite, &mut conn, &steps, order).await;
+    run_random(Dialect::Sqlite, &mut conn).await;
 }
 
 #[tokio::test(flavor = "current_thread")]

@@ -1045,6 +1045,28 @@ fn migrate(db: &mut Db, from: &Schema, to: &Schema, what: &str) -> Result<(), St
     Ok(())
 }
 
+/// Up from `from` to `to`, down, and up again, each checked by [`migrate`].
+fn round_trip(db: &mut Db, from: &Schema, to: &Schema) -> Result<(), String> {
+    migrate(db, from, to, "up")
+        .and_then(|()| migrate(db, to, from, "down"))
+        .and_then(|()| migrate(db, from, to, "up again"))
+}
+
+/// The targets of `steps` in `order`, on one modelled database from
+/// nothing, each step a round trip.
+fn run_history(steps: &[support::Case], order: impl IntoIterator<Item = usize>) {
+    let empty = Schema::default();
+    let mut db = Db::default();
+    let mut current = &empty;
+    for i in order {
+        let to = &steps[i].after;
+        if let Err(e) = round_trip(&mut db, current, to) {
+            panic!("step to {}: {e}", steps[i].name);
+        }
+        current = to;
+    }
+}
+
 #[test]
 fn the_model_refuses_what_sql_server_refuses() {
     let mut db = Db::default();
@@ -1151,10 +1173,7 @@ fn every_case_migrates_the_modelled_catalog_both_ways() {
     let mut failures = Vec::new();
     for case in cases() {
         let mut db = fresh(&case.before);
-        let result = migrate(&mut db, &case.before, &case.after, "up")
-            .and_then(|()| migrate(&mut db, &case.after, &case.before, "down"))
-            .and_then(|()| migrate(&mut db, &case.before, &case.after, "up again"));
-        if let Err(e) = result {
+        if let Err(e) = round_trip(&mut db, &case.before, &case.after) {
             failures.push(format!("{}: {e}", case.name));
         }
     }
@@ -1169,10 +1188,7 @@ fn random_cases_migrate_the_modelled_catalog_both_ways() {
     let cases = support::random_cases_from_env(300);
     for case in cases {
         let mut db = fresh(&case.before);
-        let result = migrate(&mut db, &case.before, &case.after, "up")
-            .and_then(|()| migrate(&mut db, &case.after, &case.before, "down"))
-            .and_then(|()| migrate(&mut db, &case.before, &case.after, "up again"));
-        if let Err(e) = result {
+        if let Err(e) = round_trip(&mut db, &case.before, &case.after) {
             failures.push(format!("{}: {e}", case.name));
         }
     }
@@ -1189,37 +1205,12 @@ fn random_cases_migrate_the_modelled_catalog_both_ways() {
 #[test]
 fn a_random_history_migrates_the_modelled_catalog() {
     let steps = support::random_history_from_env(200);
-    let empty = Schema::default();
-    let mut db = Db::default();
-    let mut current = &empty;
-    let order = (0..steps.len()).chain((0..steps.len()).rev());
-    for i in order {
-        let to = &steps[i].after;
-        let result = migrate(&mut db, current, to, "up")
-            .and_then(|()| migrate(&mut db, to, current, "down"))
-            .and_then(|()| migrate(&mut db, current, to, "up again"));
-        if let Err(e) = result {
-            panic!("step to {}: {e}", steps[i].name);
-        }
-        current = to;
-    }
+    run_history(&steps, (0..steps.len()).chain((0..steps.len()).rev()));
 }
 
 /// All case targets as one history, forward, backward and in strides.
 #[test]
 fn the_case_history_migrates_the_modelled_catalog() {
     let cases = cases();
-    let empty = Schema::default();
-    let mut db = Db::default();
-    let mut current = &empty;
-    for i in history(cases.len()) {
-        let to = &cases[i].after;
-        let result = migrate(&mut db, current, to, "up")
-            .and_then(|()| migrate(&mut db, to, current, "down"))
-            .and_then(|()| migrate(&mut db, current, to, "up again"));
-        if let Err(e) = result {
-            panic!("step to {}: {e}", cases[i].name);
-        }
-        current = to;
-    }
+    run_history(&cases, history(cases.len()));
 }
