@@ -1185,7 +1185,7 @@ fn every_case_migrates_the_modelled_catalog_both_ways() {
 #[test]
 fn random_cases_migrate_the_modelled_catalog_both_ways() {
     let mut failures = Vec::new();
-    let cases = support::random_cases_from_env(300);
+    let cases = support::random_cases_from_env(300, true);
     for case in cases {
         let mut db = fresh(&case.before);
         if let Err(e) = round_trip(&mut db, &case.before, &case.after) {
@@ -1204,7 +1204,7 @@ fn random_cases_migrate_the_modelled_catalog_both_ways() {
 /// on one modelled database.
 #[test]
 fn a_random_history_migrates_the_modelled_catalog() {
-    let steps = support::random_history_from_env(200);
+    let steps = support::random_history_from_env(200, true);
     run_history(&steps, (0..steps.len()).chain((0..steps.len()).rev()));
 }
 

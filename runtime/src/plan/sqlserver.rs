@@ -146,12 +146,16 @@ pub fn detach_column_dependents(changes: Vec<Change>, desired: &Schema) -> Vec<C
             }
         }
         let unhandled = |name: &str| !handled.contains(&(table.to_string(), name));
+        // A key column may grow; a column of the filter may not change.
         let indexes: Vec<_> = def
             .indexes
             .iter()
             .filter(|index| {
+                let keys = |c: &str| index.columns.iter().any(|k| k == c);
+                let filter = |c: &str| index.filters_on(def, c);
                 unhandled(&index.name)
-                    && blocks(&|c| index.uses(def, c), &|from, to| resized(from, to, true))
+                    && (blocks(&keys, &|from, to| resized(from, to, true))
+                        || blocks(&filter, &|_, _| false))
             })
             .collect();
         let checks: Vec<_> = def

@@ -437,8 +437,14 @@ impl Index {
     /// in its `where`, or as the soft-delete column a live-rows index is
     /// filtered on.
     pub fn uses(&self, table: &Table, name: &str) -> bool {
-        self.columns.iter().any(|c| c == name)
-            || self.predicate.as_ref().is_some_and(|p| mentions(p, name))
+        self.columns.iter().any(|c| c == name) || self.filters_on(table, name)
+    }
+
+    /// Whether the index, on `table`, holds only rows chosen by column
+    /// `name`: its `where` names it, or it is the soft-delete column of a
+    /// live-rows index.
+    pub fn filters_on(&self, table: &Table, name: &str) -> bool {
+        self.predicate.as_ref().is_some_and(|p| mentions(p, name))
             || (self.live_rows && table.soft_delete.as_deref() == Some(name))
     }
 }

@@ -304,4 +304,7 @@ fn a_live_rows_index_uses_the_soft_delete_column() {
     };
     assert!(partial.uses(&table, "status"));
     assert!(!partial.uses(&table, "deleted_at"));
+    // The filter's columns, apart from the key's.
+    assert!(partial.filters_on(&table, "status"));
+    assert!(!partial.filters_on(&table, "email"));
 }

@@ -65,6 +65,9 @@ struct TableSpec {
     cols: Vec<ColSpec>,
     /// Key columns and whether unique.
     indexes: Vec<(Vec<String>, bool)>,
+    /// Partial indexes: name, key column, the column whose rows it holds
+    /// (`... IS NOT NULL`).
+    partials: Vec<(String, String, String)>,
     fks: Vec<FkSpec>,
     /// (check name, checked column)
     checks: Vec<(String, String)>,
@@ -115,6 +118,8 @@ fn retype(ty: Ty, rng: &mut Rng) -> Ty {
 
 struct Gen {
     rng: Rng,
+    /// Whether to write partial indexes (every dialect but MySQL has them).
+    partial: bool,
     /// Numbers names apart.
     serial: usize,
 }
@@ -144,6 +149,7 @@ impl Gen {
             was: None,
             cols: (0..1 + self.rng.below(4)).map(|_| self.column()).collect(),
             indexes: Vec::new(),
+            partials: Vec::new(),
             fks: Vec::new(),
             checks: Vec::new(),
             soft_delete: self.rng.chance(30),
@@ -163,7 +169,27 @@ impl Gen {
         t
     }
 
+    fn add_partial(&mut self, t: &mut TableSpec) {
+        let plain: Vec<String> = t
+            .cols
+            .iter()
+            .filter(|c| indexable(c.ty) && !is_fk(t, &c.name))
+            .map(|c| c.name.clone())
+            .collect();
+        if let (Some(column), Some(holds)) = (
+            self.rng.pick(&plain).cloned(),
+            self.rng.pick(&plain).cloned(),
+        ) {
+            let name = self.fresh("pix_");
+            t.partials.push((name, column, holds));
+        }
+    }
+
     fn add_index(&mut self, t: &mut TableSpec) {
+        if self.partial && self.rng.chance(25) {
+            self.add_partial(t);
+            return;
+        }
         let candidates: Vec<String> = t
             .cols
             .iter()
@@ -262,6 +288,7 @@ impl Gen {
                 {
                     t.cols.retain(|c| c.name != name);
                     t.indexes.retain(|(cols, _)| !cols.contains(&name));
+                    t.partials.retain(|(_, c, p)| *c != name && *p != name);
                     t.checks.retain(|(_, c)| *c != name);
                 }
             }
@@ -310,12 +337,19 @@ impl Gen {
                         .for_each(|(cols, _)| cols.iter_mut().for_each(rename));
                     t.fks.iter_mut().for_each(|fk| rename(&mut fk.column));
                     t.checks.iter_mut().for_each(|(_, c)| rename(c));
+                    t.partials.iter_mut().for_each(|(_, c, p)| {
+                        rename(c);
+                        rename(p);
+                    });
                 }
             }
             5 => self.add_index(&mut tables[ti]),
             6 => {
                 let t = &mut tables[ti];
-                if !t.indexes.is_empty() {
+                if !t.partials.is_empty() && self.rng.chance(30) {
+                    let i = self.rng.below(t.partials.len());
+                    t.partials.remove(i);
+                } else if !t.indexes.is_empty() {
                     let i = self.rng.below(t.indexes.len());
                     t.indexes.remove(i);
                 }
@@ -440,6 +474,9 @@ fn build(tables: &[TableSpec]) -> Schema {
                     let cols: Vec<&str> = cols.iter().map(String::as_str).collect();
                     t = t.index(&cols, *unique);
                 }
+                for (name, column, holds) in &spec.partials {
+                    t = t.partial_index(name, &[column], &format!("{holds} IS NOT NULL"));
+                }
                 for fk in &spec.fks {
                     t = t.fk(&fk.column, &fk.parent, fk.action);
                 }
@@ -459,18 +496,24 @@ fn build(tables: &[TableSpec]) -> Schema {
 }
 
 /// Whether every dialect renders a schema (SQL Server refuses some
-/// combinations of foreign-key actions, see its `check_schema`).
-fn renders_everywhere(schema: &Schema) -> bool {
+/// combinations of foreign-key actions, see its `check_schema`; MySQL,
+/// partial indexes, left out when `partial`).
+fn renders_everywhere(schema: &Schema, partial: bool) -> bool {
     let empty = Schema::default();
-    super::DIALECTS.into_iter().all(|dialect: Dialect| {
-        dbgen::migrate::generate(&empty, schema, dialect, &dbgen::plan::Policy::default()).is_ok()
-    })
+    super::DIALECTS
+        .into_iter()
+        .filter(|&dialect| !(partial && dialect == Dialect::MySql))
+        .all(|dialect: Dialect| {
+            dbgen::migrate::generate(&empty, schema, dialect, &dbgen::plan::Policy::default())
+                .is_ok()
+        })
 }
 
-/// `n` random cases from `seed`.
-pub fn random_cases(n: usize, seed: u64) -> Vec<Case> {
+/// `n` random cases from `seed`, with partial indexes when `partial`.
+pub fn random_cases(n: usize, seed: u64, partial: bool) -> Vec<Case> {
     let mut g = Gen {
         rng: Rng(seed),
+        partial,
         serial: 0,
     };
     let mut out = Vec::new();
@@ -487,7 +530,7 @@ pub fn random_cases(n: usize, seed: u64) -> Vec<Case> {
         }
         let after = build(&edited);
         // Actions SQL Server refuses make the seed's case a plain one.
-        if !renders_everywhere(&before) || !renders_everywhere(&after) {
+        if !renders_everywhere(&before, partial) || !renders_everywhere(&after, partial) {
             continue;
         }
         if before == after {
@@ -506,9 +549,10 @@ pub fn random_cases(n: usize, seed: u64) -> Vec<Case> {
 /// A project's random history of `n` schemas from `seed`: each the one
 /// before after a few edits, its rename hints for that step only. As cases
 /// whose `after` is the schema (their `before` is the schema before it).
-pub fn random_history(n: usize, seed: u64) -> Vec<Case> {
+pub fn random_history(n: usize, seed: u64, partial: bool) -> Vec<Case> {
     let mut g = Gen {
         rng: Rng(seed),
+        partial,
         serial: 0,
     };
     let mut tables: Vec<TableSpec> = Vec::new();
@@ -532,7 +576,7 @@ pub fn random_history(n: usize, seed: u64) -> Vec<Case> {
             g.edit(&mut edited);
         }
         let after = build(&edited);
-        if after == before || !renders_everywhere(&after) {
+        if after == before || !renders_everywhere(&after, partial) {
             continue;
         }
         let name: &'static str =
@@ -559,18 +603,20 @@ fn seed() -> u64 {
 /// The random cases a test runs: `default` of them from a fixed seed, or
 /// as many as `DBGEN_RANDOM_CASES` says from seed `DBGEN_RANDOM_SEED` (to
 /// hunt further by hand).
-pub fn random_cases_from_env(default: usize) -> Vec<Case> {
+pub fn random_cases_from_env(default: usize, partial: bool) -> Vec<Case> {
     random_cases(
         env("DBGEN_RANDOM_CASES").map_or(default, |n| n as usize),
         seed(),
+        partial,
     )
 }
 
 /// A random history of `default` steps from a fixed seed, or of
 /// `DBGEN_RANDOM_STEPS` from seed `DBGEN_RANDOM_SEED`.
-pub fn random_history_from_env(default: usize) -> Vec<Case> {
+pub fn random_history_from_env(default: usize, partial: bool) -> Vec<Case> {
     random_history(
         env("DBGEN_RANDOM_STEPS").map_or(default, |n| n as usize),
         seed(),
+        partial,
     )
 }
