@@ -1,12 +1,13 @@
 //! Random migration cases from fixed seeds: a schema of a few tables (typed
-//! columns, defaults, comments, indexes, unique and live-rows indexes,
-//! foreign keys with actions, checks, soft delete), and the same schema
-//! after a few random edits a user makes to their models (columns added,
-//! dropped, retyped, made optional or required, renamed by hint; defaults
-//! and comments changed; indexes, keys and checks added and dropped; soft
-//! delete switched; tables added, dropped and renamed by hint). Every name
-//! follows the derive's conventions, so a renamed table or column renames
-//! what is named after it.
+//! columns, defaults, comments, indexes, unique, live-rows and partial
+//! indexes, foreign keys with actions, checks, soft delete), and the same
+//! schema after a few random edits a user makes to their models (columns
+//! added, dropped, retyped, made optional or required, renamed by hint;
+//! defaults and comments changed; indexes, keys and checks added, dropped
+//! and changed (unique or not, another action); soft delete switched;
+//! tables added, dropped and renamed by hint). Every name follows the
+//! derive's conventions, so a renamed table or column renames what is
+//! named after it.
 //!
 //! The same seed gives the same cases on every run.
 
@@ -269,7 +270,7 @@ impl Gen {
             tables.push(t);
             return;
         };
-        match self.rng.below(17) {
+        match self.rng.below(19) {
             0 => {
                 let c = self.column();
                 tables[ti].cols.push(c);
@@ -389,6 +390,34 @@ impl Gen {
                     Some(_) => None,
                     None => default,
                 };
+            }
+            17 => {
+                // A key's action changed (SET NULL only on an optional
+                // column).
+                let t = &mut tables[ti];
+                if !t.fks.is_empty() {
+                    let i = self.rng.below(t.fks.len());
+                    let nullable = t
+                        .cols
+                        .iter()
+                        .any(|c| c.name == t.fks[i].column && c.nullable);
+                    let actions: &[FkAction] = if nullable {
+                        &[FkAction::NoAction, FkAction::Cascade, FkAction::SetNull]
+                    } else {
+                        &[FkAction::NoAction, FkAction::Cascade, FkAction::Restrict]
+                    };
+                    if let Some(action) = self.rng.pick(actions) {
+                        t.fks[i].action = *action;
+                    }
+                }
+            }
+            18 => {
+                // An index made unique, or plain.
+                let t = &mut tables[ti];
+                if !t.indexes.is_empty() {
+                    let i = self.rng.below(t.indexes.len());
+                    t.indexes[i].1 = !t.indexes[i].1;
+                }
             }
             16 => {
                 // The table's comment written, changed or taken away.
