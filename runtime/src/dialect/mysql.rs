@@ -233,3 +233,16 @@ impl Ddl for MySql {
         )])
     }
 }
+
+impl MySql {
+    /// Drops the index the engine made for foreign key `key` of `table`
+    /// (see `Step::DropKeyIndex`); not a finding of `lint`: the key's drop
+    /// is.
+    pub fn drop_key_index(&self, table: &str, key: &str) -> Result<Statements, Error> {
+        Ok(vec![nolint(
+            "DS103",
+            &format!("the index MySQL made for foreign key `{key}`, which went"),
+            format!("DROP INDEX {} ON {}", self.ident(key)?, self.ident(table)?),
+        )])
+    }
+}

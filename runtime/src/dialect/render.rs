@@ -1,7 +1,7 @@
 //! A plan as the text of one migration file: deterministic, LF line
 //! endings, one statement per line group, each ending with `;`.
 
-use super::{Dialect, Sqlite};
+use super::{Dialect, MySql, Sqlite};
 use crate::Error;
 use crate::diff::{DiffOptions, diff};
 use crate::plan::{Plan, Policy, Step, plan};
@@ -76,6 +76,7 @@ pub fn render(
             Step::AddReferencingColumn { table, column, fk } => {
                 Sqlite.add_referencing_column(table, column, fk)?
             }
+            Step::DropKeyIndex { table, key } => MySql.drop_key_index(table, key)?,
         };
         for statement in statements {
             if !written {

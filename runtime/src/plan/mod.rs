@@ -57,6 +57,10 @@ pub enum Step {
         column: Column,
         fk: ForeignKey,
     },
+    /// Drop the index MySQL/MariaDB made for foreign key `key` of `table`,
+    /// which the key just dropped had no other index for (the engine keeps
+    /// it after the key).
+    DropKeyIndex { table: String, key: String },
 }
 
 /// What the plan may do, from the environment's policy.
@@ -385,6 +389,11 @@ fn detach_served_keys(mut changes: Vec<Change>, current: &Schema, desired: &Sche
         else {
             continue;
         };
+        // The index as the table has it now (a change names columns as a
+        // rename in the plan leaves them).
+        let Some(index) = def.indexes.iter().find(|i| i.name == index.name) else {
+            continue;
+        };
         for fk in def.foreign_keys.iter().filter(|fk| {
             serves(index, fk)
                 && !detached.contains(&*fk.name)
@@ -415,6 +424,55 @@ fn detach_served_keys(mut changes: Vec<Change>, current: &Schema, desired: &Sche
     }
     changes.extend(added);
     changes
+}
+
+/// After each foreign key MySQL/MariaDB drop, the index they made for it:
+/// they create one, named as the key, when no index of the table (the
+/// primary key included) starts with the key's columns, and keep it when
+/// the key goes. (`steps` in execution order, a dropped key naming its
+/// table as it was.)
+fn drop_key_indexes(steps: Vec<Step>, current: &Schema) -> Vec<Step> {
+    // A table the plan drops takes its indexes with it.
+    let dropped: BTreeSet<String> = steps
+        .iter()
+        .filter_map(|step| match step {
+            Step::Change(Change::DropTable(table)) => Some(table.name.to_string()),
+            _ => None,
+        })
+        .collect();
+    let mut out = Vec::with_capacity(steps.len());
+    for step in steps {
+        let made = match &step {
+            Step::Change(Change::DropForeignKey { table, fk }) if !dropped.contains(table) => {
+                // The key and indexes as the table has them now (a change
+                // names columns as a rename in the plan leaves them).
+                let made = |def: &Table| {
+                    let Some(fk) = def.foreign_keys.iter().find(|k| k.name == fk.name) else {
+                        return false;
+                    };
+                    let key = def
+                        .primary_key
+                        .as_ref()
+                        .is_some_and(|pk| pk.columns.starts_with(&fk.columns));
+                    let index = def.indexes.iter().any(|index| {
+                        index.predicate.is_none() && index.columns.starts_with(&fk.columns)
+                    });
+                    !key && !index
+                };
+                current
+                    .table(table)
+                    .is_some_and(made)
+                    .then(|| Step::DropKeyIndex {
+                        table: table.clone(),
+                        key: fk.name.to_string(),
+                    })
+            }
+            _ => None,
+        };
+        out.push(step);
+        out.extend(made);
+    }
+    out
 }
 
 /// Whether `ddl` writes column `from` of `table` as it writes `to`, so that
@@ -573,10 +631,13 @@ pub fn plan(
             rename_foreign_keys(order::name_tables_as_before_renames(ordered), dialect)
         }
         // One AUTO_INCREMENT / IDENTITY column per table.
-        Dialect::MySql => auto_keys(rename_foreign_keys(
-            order::name_tables_as_before_renames(ordered),
-            dialect,
-        )),
+        Dialect::MySql => drop_key_indexes(
+            auto_keys(rename_foreign_keys(
+                order::name_tables_as_before_renames(ordered),
+                dialect,
+            )),
+            current,
+        ),
         Dialect::SqlServer => auto_keys(rename_foreign_keys(
             sqlserver::detach_column_dependents(
                 order::name_tables_as_before_renames(ordered),

@@ -123,11 +123,5 @@ where
             Some(table) if dialect == Dialect::Sqlite => sqlite_checks(table),
             _ => vec![line],
         })
-        // MySQL creates an index for a foreign key that has none and
-        // keeps it when the key is dropped (named after the key: dbgen's
-        // are `fk_...`). It is the engine's, not the schema's.
-        .filter(|line| {
-            !(dialect == Dialect::MySql && line.contains(".fk_") && line.starts_with("index "))
-        })
         .collect()
 }
