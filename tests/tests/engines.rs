@@ -480,13 +480,7 @@ where
 
 #[tokio::test(flavor = "current_thread")]
 async fn sqlite_runs_every_case() {
-    let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:")
-        .await
-        .expect("in-memory SQLite");
-    sqlx::raw_sql("PRAGMA foreign_keys = 1")
-        .execute(&mut conn)
-        .await
-        .expect("pragma");
+    let mut conn = sqlite_with(&Schema::default(), "").await;
     // SQLite stores no comments, and INTEGER and BIGINT are one type to
     // it, as are both kinds of timestamp.
     assert_eq!(
@@ -511,12 +505,11 @@ async fn sqlite_runs_every_case() {
 
 #[tokio::test(flavor = "current_thread")]
 async fn postgres_runs_every_case() {
-    let Some(db) = TestDb::create(Engine::Postgres, "dbgen_engines").await else {
+    let Some((db, mut conn)) =
+        server::<sqlx::PgConnection>(Engine::Postgres, "dbgen_engines").await
+    else {
         return;
     };
-    let mut conn = sqlx::PgConnection::connect(&db.url)
-        .await
-        .expect("connect to the test database");
     assert_eq!(
         run_cases(Dialect::Postgres, &mut conn, cases()).await,
         Vec::<&str>::new(),
@@ -554,12 +547,10 @@ where
 
 #[tokio::test(flavor = "current_thread")]
 async fn postgres_runs_random_cases() {
-    let Some(db) = TestDb::create(Engine::Postgres, "dbgen_random").await else {
+    let Some((db, mut conn)) = server::<sqlx::PgConnection>(Engine::Postgres, "dbgen_random").await
+    else {
         return;
     };
-    let mut conn = sqlx::PgConnection::connect(&db.url)
-        .await
-        .expect("connect to the test database");
     run_random(Dialect::Postgres, &mut conn).await;
     drop(conn);
     db.drop_db().await;
@@ -567,12 +558,11 @@ async fn postgres_runs_random_cases() {
 
 #[tokio::test(flavor = "current_thread")]
 async fn mariadb_runs_random_cases() {
-    let Some(db) = TestDb::create(Engine::MariaDb, "dbgen_random").await else {
+    let Some((db, mut conn)) =
+        server::<sqlx::MySqlConnection>(Engine::MariaDb, "dbgen_random").await
+    else {
         return;
     };
-    let mut conn = sqlx::MySqlConnection::connect(&db.url)
-        .await
-        .expect("connect to the test database");
     run_random(Dialect::MySql, &mut conn).await;
     drop(conn);
     db.drop_db().await;
@@ -580,24 +570,17 @@ async fn mariadb_runs_random_cases() {
 
 #[tokio::test(flavor = "current_thread")]
 async fn sqlite_runs_random_cases() {
-    let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:")
-        .await
-        .expect("in-memory SQLite");
-    sqlx::raw_sql("PRAGMA foreign_keys = 1")
-        .execute(&mut conn)
-        .await
-        .expect("pragma");
+    let mut conn = sqlite_with(&Schema::default(), "").await;
     run_random(Dialect::Sqlite, &mut conn).await;
 }
 
 #[tokio::test(flavor = "current_thread")]
 async fn mariadb_runs_every_case() {
-    let Some(db) = TestDb::create(Engine::MariaDb, "dbgen_engines").await else {
+    let Some((db, mut conn)) =
+        server::<sqlx::MySqlConnection>(Engine::MariaDb, "dbgen_engines").await
+    else {
         return;
     };
-    let mut conn = sqlx::MySqlConnection::connect(&db.url)
-        .await
-        .expect("connect to the test database");
     // DATETIME(6) holds both kinds of timestamp.
     assert_eq!(
         run_cases(Dialect::MySql, &mut conn, cases()).await,
@@ -613,6 +596,17 @@ async fn mariadb_runs_every_case() {
     live_rows_unique(Dialect::MySql, &mut conn).await;
     drop(conn);
     db.drop_db().await;
+}
+
+/// A database of its own on server `engine` and a connection to it, or
+/// `None` when the server does not answer (the test then says it is
+/// skipped; see `TestDb`).
+async fn server<C: sqlx::Connection>(engine: Engine, prefix: &str) -> Option<(TestDb, C)> {
+    let db = TestDb::create(engine, prefix).await?;
+    let conn = C::connect(&db.url)
+        .await
+        .expect("connect to the test database");
+    Some((db, conn))
 }
 
 /// An in-memory SQLite database with foreign keys on, holding `schema`

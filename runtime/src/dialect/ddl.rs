@@ -6,6 +6,7 @@ use std::borrow::Cow;
 
 use crate::Error;
 use crate::diff::Change;
+use crate::plan::AutoKey;
 use crate::schema::{Check, Column, ColumnType, ForeignKey, Index, PrimaryKey, Table, names};
 
 use super::Dialect;
@@ -374,14 +375,15 @@ pub trait Ddl {
     /// Adds auto-increment column `column` to `table`, replaces its primary
     /// key and drops `drops` (see `Step::AddAutoKey`). By default, one
     /// statement after the other.
-    fn add_auto_key(
-        &self,
-        table: &str,
-        column: &Column,
-        from: Option<&PrimaryKey>,
-        to: Option<&PrimaryKey>,
-        drops: &[Column],
-    ) -> Result<Statements, Error> {
+    fn add_auto_key(&self, key: &AutoKey) -> Result<Statements, Error> {
+        let AutoKey {
+            table,
+            column,
+            from,
+            to,
+            drops,
+        } = key;
+        let (from, to) = (from.as_ref(), to.as_ref());
         let mut out = self.add_column(table, column)?;
         if from != to {
             out.extend(self.set_primary_key(table, from, to)?);

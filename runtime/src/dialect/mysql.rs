@@ -3,6 +3,7 @@
 use super::Dialect;
 use super::ddl::{Ddl, Statements, index_named, live_marker, nolint};
 use crate::Error;
+use crate::plan::AutoKey;
 use crate::schema::{Column, ForeignKey, Index, PrimaryKey, Table};
 
 /// MySQL/MariaDB DDL.
@@ -179,14 +180,15 @@ impl Ddl for MySql {
 
     /// One `ALTER TABLE`: the new AUTO_INCREMENT column must be a key when
     /// it is added, and the old one must be gone by then.
-    fn add_auto_key(
-        &self,
-        table: &str,
-        column: &Column,
-        from: Option<&PrimaryKey>,
-        to: Option<&PrimaryKey>,
-        drops: &[Column],
-    ) -> Result<Statements, Error> {
+    fn add_auto_key(&self, key: &AutoKey) -> Result<Statements, Error> {
+        let AutoKey {
+            table,
+            column,
+            from,
+            to,
+            drops,
+        } = key;
+        let (from, to) = (from.as_ref(), to.as_ref());
         let mut parts = vec![format!(
             "ADD COLUMN {}",
             self.column_def(table, column, None)?

@@ -66,13 +66,7 @@ pub fn render(
                     }
                 }
             }
-            Step::AddAutoKey {
-                table,
-                column,
-                from,
-                to,
-                drops,
-            } => ddl.add_auto_key(table, column, from.as_ref(), to.as_ref(), drops)?,
+            Step::AddAutoKey(key) => ddl.add_auto_key(key)?,
             Step::AddReferencingColumn { table, column, fk } => {
                 Sqlite.add_referencing_column(table, column, fk)?
             }

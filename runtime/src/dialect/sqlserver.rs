@@ -3,6 +3,7 @@
 use super::Dialect;
 use super::ddl::{Ddl, Statements, nolint};
 use crate::Error;
+use crate::plan::AutoKey;
 use crate::schema::{Column, ColumnType, FkAction, ForeignKey, PrimaryKey, Schema, names};
 
 /// SQL Server DDL.
@@ -304,14 +305,15 @@ impl Ddl for SqlServer {
     /// A table has one IDENTITY column, and T-SQL's `ALTER TABLE` does one
     /// kind of action: the old key and columns go first, then the new
     /// column (IDENTITY numbers the rows) and the new key.
-    fn add_auto_key(
-        &self,
-        table: &str,
-        column: &Column,
-        from: Option<&PrimaryKey>,
-        to: Option<&PrimaryKey>,
-        drops: &[Column],
-    ) -> Result<Statements, Error> {
+    fn add_auto_key(&self, key: &AutoKey) -> Result<Statements, Error> {
+        let AutoKey {
+            table,
+            column,
+            from,
+            to,
+            drops,
+        } = key;
+        let (from, to) = (from.as_ref(), to.as_ref());
         let mut out = Vec::new();
         let moved = from != to;
         if moved {

@@ -43,13 +43,7 @@ pub enum Step {
     /// old auto-increment columns in one statement (MySQL: a table has one
     /// AUTO_INCREMENT column, and it must be a key in the statement that
     /// adds it).
-    AddAutoKey {
-        table: String,
-        column: Column,
-        from: Option<PrimaryKey>,
-        to: Option<PrimaryKey>,
-        drops: Vec<Column>,
-    },
+    AddAutoKey(AutoKey),
     /// Add a nullable column together with its single-column foreign key
     /// (SQLite's `ADD COLUMN ... REFERENCES`, which needs no rebuild).
     AddReferencingColumn {
@@ -61,6 +55,18 @@ pub enum Step {
     /// which the key just dropped had no other index for (the engine keeps
     /// it after the key).
     DropKeyIndex { table: String, key: String },
+}
+
+/// A new auto-increment column of `table` (see [`Step::AddAutoKey`]): the
+/// column, the primary key it replaces and becomes part of, and the old
+/// auto-increment columns it replaces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AutoKey {
+    pub table: String,
+    pub column: Column,
+    pub from: Option<PrimaryKey>,
+    pub to: Option<PrimaryKey>,
+    pub drops: Vec<Column>,
 }
 
 /// What the plan may do, from the environment's policy.
@@ -529,13 +535,13 @@ fn auto_keys(steps: Vec<Step>) -> Vec<Step> {
             Step::Change(Change::AddColumn { table, column }) if column.auto_increment => {
                 let (from, to) = keys.remove(&table).unwrap_or_default();
                 let drops = drops.remove(&table).unwrap_or_default();
-                Step::AddAutoKey {
+                Step::AddAutoKey(AutoKey {
                     table,
                     column,
                     from,
                     to,
                     drops,
-                }
+                })
             }
             step => step,
         })

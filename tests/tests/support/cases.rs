@@ -54,6 +54,13 @@ fn posts() -> T {
     table("posts").col("author_id", Ty::BigInt, false)
 }
 
+/// `posts` whose author is optional, referenced with `action`.
+fn optional_author(action: FkAction) -> T {
+    table("posts")
+        .col("author_id", Ty::BigInt, true)
+        .fk("author_id", "users", action)
+}
+
 fn products() -> T {
     table("products").col(
         "price",
@@ -302,14 +309,7 @@ pub fn cases() -> Vec<Case> {
         case(
             "add_column_with_foreign_key",
             schema(vec![users(), table("posts")]),
-            schema(vec![
-                users(),
-                table("posts").col("author_id", Ty::BigInt, true).fk(
-                    "author_id",
-                    "users",
-                    FkAction::SetNull,
-                ),
-            ]),
+            schema(vec![users(), optional_author(FkAction::SetNull)]),
         ),
         case(
             "rename_table_with_keys",
@@ -453,22 +453,8 @@ pub fn cases() -> Vec<Case> {
         ),
         case(
             "change_foreign_key_action",
-            schema(vec![
-                users(),
-                table("posts").col("author_id", Ty::BigInt, true).fk(
-                    "author_id",
-                    "users",
-                    FkAction::Cascade,
-                ),
-            ]),
-            schema(vec![
-                users(),
-                table("posts").col("author_id", Ty::BigInt, true).fk(
-                    "author_id",
-                    "users",
-                    FkAction::SetNull,
-                ),
-            ]),
+            schema(vec![users(), optional_author(FkAction::Cascade)]),
+            schema(vec![users(), optional_author(FkAction::SetNull)]),
         ),
         case(
             "change_check_expression",
@@ -651,14 +637,7 @@ pub fn cases() -> Vec<Case> {
                 users(),
                 posts().fk("author_id", "users", FkAction::Cascade),
             ]),
-            schema(vec![
-                users(),
-                table("posts").col("author_id", Ty::BigInt, true).fk(
-                    "author_id",
-                    "users",
-                    FkAction::Cascade,
-                ),
-            ]),
+            schema(vec![users(), optional_author(FkAction::Cascade)]),
         ),
         case(
             "add_foreign_key",
