@@ -376,19 +376,12 @@ pub trait Ddl {
     /// key and drops `drops` (see `Step::AddAutoKey`). By default, one
     /// statement after the other.
     fn add_auto_key(&self, key: &AutoKey) -> Result<Statements, Error> {
-        let AutoKey {
-            table,
-            column,
-            from,
-            to,
-            drops,
-        } = key;
-        let (from, to) = (from.as_ref(), to.as_ref());
-        let mut out = self.add_column(table, column)?;
-        if from != to {
-            out.extend(self.set_primary_key(table, from, to)?);
+        let table = &key.table;
+        let mut out = self.add_column(table, &key.column)?;
+        if key.from != key.to {
+            out.extend(self.set_primary_key(table, key.from.as_ref(), key.to.as_ref())?);
         }
-        for drop in drops {
+        for drop in &key.drops {
             out.extend(self.drop_column(table, drop)?);
         }
         Ok(out)

@@ -181,25 +181,17 @@ impl Ddl for MySql {
     /// One `ALTER TABLE`: the new AUTO_INCREMENT column must be a key when
     /// it is added, and the old one must be gone by then.
     fn add_auto_key(&self, key: &AutoKey) -> Result<Statements, Error> {
-        let AutoKey {
-            table,
-            column,
-            from,
-            to,
-            drops,
-        } = key;
-        let (from, to) = (from.as_ref(), to.as_ref());
         let mut parts = vec![format!(
             "ADD COLUMN {}",
-            self.column_def(table, column, None)?
+            self.column_def(&key.table, &key.column, None)?
         )];
-        parts.extend(self.primary_key_actions(from, to)?);
-        for drop in drops {
+        parts.extend(self.primary_key_actions(key.from.as_ref(), key.to.as_ref())?);
+        for drop in &key.drops {
             parts.push(format!("DROP COLUMN {}", self.ident(&drop.name)?));
         }
         Ok(vec![format!(
             "ALTER TABLE {} {}",
-            self.ident(table)?,
+            self.ident(&key.table)?,
             parts.join(", ")
         )])
     }

@@ -306,25 +306,18 @@ impl Ddl for SqlServer {
     /// kind of action: the old key and columns go first, then the new
     /// column (IDENTITY numbers the rows) and the new key.
     fn add_auto_key(&self, key: &AutoKey) -> Result<Statements, Error> {
-        let AutoKey {
-            table,
-            column,
-            from,
-            to,
-            drops,
-        } = key;
-        let (from, to) = (from.as_ref(), to.as_ref());
+        let table = &key.table;
         let mut out = Vec::new();
-        let moved = from != to;
+        let moved = key.from != key.to;
         if moved {
-            out.extend(self.set_primary_key(table, from, None)?);
+            out.extend(self.set_primary_key(table, key.from.as_ref(), None)?);
         }
-        for drop in drops {
+        for drop in &key.drops {
             out.extend(self.drop_column(table, drop)?);
         }
-        out.extend(self.add_column(table, column)?);
+        out.extend(self.add_column(table, &key.column)?);
         if moved {
-            out.extend(self.set_primary_key(table, None, to)?);
+            out.extend(self.set_primary_key(table, None, key.to.as_ref())?);
         }
         Ok(out)
     }

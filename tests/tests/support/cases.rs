@@ -54,6 +54,11 @@ fn posts() -> T {
     table("posts").col("author_id", Ty::BigInt, false)
 }
 
+/// `users` with soft delete, the email unique among live rows.
+fn live_users() -> T {
+    users().soft_delete().index(&["email"], true)
+}
+
 /// `posts` whose author is optional, referenced with `action`.
 fn optional_author(action: FkAction) -> T {
     table("posts")
@@ -207,7 +212,7 @@ pub fn cases() -> Vec<Case> {
         case(
             "add_live_rows_unique",
             schema(vec![users().soft_delete()]),
-            schema(vec![users().soft_delete().index(&["email"], true)]),
+            schema(vec![live_users()]),
         ),
         case(
             "drop_index",
@@ -244,15 +249,12 @@ pub fn cases() -> Vec<Case> {
         ),
         case(
             "rename_soft_delete_column",
-            schema(vec![users().soft_delete().index(&["email"], true)]),
+            schema(vec![live_users()]),
             schema(vec![{
-                let mut t = users()
-                    .soft_delete()
-                    .index(&["email"], true)
-                    .edit("deleted_at", |c| {
-                        c.name = "removed_at".into();
-                        c.set_renamed_from(Some("deleted_at".into()));
-                    });
+                let mut t = live_users().edit("deleted_at", |c| {
+                    c.name = "removed_at".into();
+                    c.set_renamed_from(Some("deleted_at".into()));
+                });
                 t.0.soft_delete = Some("removed_at".into());
                 t
             }]),
@@ -265,12 +267,7 @@ pub fn cases() -> Vec<Case> {
                     .soft_delete()
                     .index(&["email"], true),
             ]),
-            schema(vec![
-                users()
-                    .soft_delete()
-                    .index(&["email"], true)
-                    .renamed_from("people"),
-            ]),
+            schema(vec![live_users().renamed_from("people")]),
         ),
         case(
             "rename_referenced_table",
@@ -286,11 +283,11 @@ pub fn cases() -> Vec<Case> {
         case(
             "add_soft_delete",
             schema(vec![users().index(&["email"], true)]),
-            schema(vec![users().soft_delete().index(&["email"], true)]),
+            schema(vec![live_users()]),
         ),
         case(
             "alter_column_in_live_rows_unique",
-            schema(vec![users().soft_delete().index(&["email"], true)]),
+            schema(vec![live_users()]),
             schema(vec![
                 table("users")
                     .col("email", Ty::Varchar(320), false)
@@ -548,7 +545,7 @@ pub fn cases() -> Vec<Case> {
                 t.0.indexes.to_mut()[0].live_rows = true;
                 t
             }]),
-            schema(vec![users().soft_delete().index(&["email"], true)]),
+            schema(vec![live_users()]),
         ),
         // Another auto-increment key column (no rename): MySQL adds it, moves
         // the key and drops the old one in one statement.
@@ -722,7 +719,7 @@ pub fn cases() -> Vec<Case> {
         ),
         case(
             "alter_soft_delete_column_type",
-            schema(vec![users().soft_delete().index(&["email"], true)]),
+            schema(vec![live_users()]),
             schema(vec![
                 users()
                     .soft_delete()
@@ -747,7 +744,7 @@ pub fn cases() -> Vec<Case> {
         ),
         case(
             "drop_live_rows_unique",
-            schema(vec![users().soft_delete().index(&["email"], true)]),
+            schema(vec![live_users()]),
             schema(vec![users().soft_delete()]),
         ),
     ]
