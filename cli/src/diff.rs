@@ -32,19 +32,19 @@ pub fn run(cx: &Context, args: &DiffArgs) -> Result<(), CliError> {
         eprintln!("note: {note}");
     }
     if generated.is_empty() {
-        println!(
+        outln!(
             "nothing to do: the migrations in {} already match the models",
             env.dir.path().display()
-        );
+        )?;
         return Ok(());
     }
     if args.dry_run {
-        print!(
+        out!(
             "-- {}.up.sql\n{}\n-- .down.sql\n{}",
             args.name.as_deref().unwrap_or("schema"),
             generated.up,
             generated.down
-        );
+        )?;
         return Ok(());
     }
     let version = env.dir.next_version(now_version())?;
@@ -55,11 +55,11 @@ pub fn run(cx: &Context, args: &DiffArgs) -> Result<(), CliError> {
     env.dir
         .write_snapshot(&dbgen::migrate::snapshot(&desired, &generated))?;
     env.dir.write_sum()?;
-    println!("wrote {}", up.display());
-    println!("wrote {}", down.display());
-    println!(
-        "{} change(s); review them, then apply with `cargo dbgen apply` or sqlx",
+    outln!("wrote {}", up.display())?;
+    outln!("wrote {}", down.display())?;
+    outln!(
+        "{} change(s); review them, then apply them with sqlx (`sqlx migrate run` or `sqlx::migrate!`)",
         generated.kinds.len()
-    );
+    )?;
     Ok(())
 }

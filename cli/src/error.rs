@@ -49,6 +49,8 @@ pub enum CliError {
         #[source]
         source: std::io::Error,
     },
+    #[error("could not write to standard output")]
+    Stdout(#[source] std::io::Error),
     #[error("lint found {0} error(s)")]
     Lint(usize),
     #[error("the migration directory is not valid")]
@@ -74,8 +76,14 @@ impl CliError {
             | CliError::Spawn { .. }
             | CliError::Loader { .. }
             | CliError::LoaderOutput { .. }
-            | CliError::WriteFile { .. } => EXIT_IO,
+            | CliError::WriteFile { .. }
+            | CliError::Stdout(_) => EXIT_IO,
         }
+    }
+
+    /// Whether standard output's reader went away (a closed pipe).
+    pub fn is_closed_output(&self) -> bool {
+        matches!(self, CliError::Stdout(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
     }
 
     /// What the user can do about it.
@@ -117,6 +125,9 @@ impl CliError {
             }
             CliError::Lint(_) => {
                 "review the statements above; to accept one reviewed statement put e.g. `-- dbgen:nolint DS101: why` on the line before it, or to accept a class of change in this environment set e.g. lint.destructive = \"warn\" in dbgen.toml"
+            }
+            CliError::Stdout(_) => {
+                "redirect the output to a file with room (`> schema.sql`), or run the command again"
             }
             CliError::Usage(_) | CliError::Dbgen(_) => return None,
         })

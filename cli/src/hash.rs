@@ -17,9 +17,9 @@ pub fn run(cx: &Context, args: &HashArgs) -> Result<(), CliError> {
     let env = Env::resolve(cx, args.env.as_deref(), None)?;
     env.dir.migrations().map_err(CliError::Directory)?;
     env.dir.write_sum()?;
-    println!(
+    outln!(
         "rewrote {}",
         env.dir.path().join(dbgen::migrate::SUM_FILE).display()
-    );
+    )?;
     Ok(())
 }

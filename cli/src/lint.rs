@@ -67,19 +67,19 @@ pub fn run(cx: &Context, args: &LintArgs) -> Result<(), CliError> {
                 Severity::Off => {}
                 Severity::Warn => {
                     warnings += 1;
-                    println!("warning: {finding}");
+                    outln!("warning: {finding}")?;
                 }
                 Severity::Error => {
                     errors += 1;
-                    println!("error: {finding}");
+                    outln!("error: {finding}")?;
                 }
             }
         }
     }
-    println!(
+    outln!(
         "{} migration(s) checked: {errors} error(s), {warnings} warning(s)",
         newest.len()
-    );
+    )?;
     if errors > 0 {
         return Err(CliError::Lint(errors));
     }

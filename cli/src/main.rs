@@ -1,6 +1,18 @@
 //! `cargo dbgen`: export the models' schema and manage migrations.
 //! `main` only parses and dispatches; each verb has its own file.
 
+/// `print!` that returns an error instead of panicking when standard output
+/// cannot be written (see [`write_out`]).
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::write_out(format_args!($($arg)*)) };
+}
+
+/// `println!` that returns an error instead of panicking when standard
+/// output cannot be written (see [`write_out`]).
+macro_rules! outln {
+    ($($arg:tt)*) => { $crate::write_out(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
 mod config;
 mod diff;
 mod env;
@@ -74,6 +86,9 @@ fn main() -> ExitCode {
     };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader of the output went away (`cargo dbgen schema | head`):
+        // it has what it wanted, and there is no one to tell.
+        Err(error) if error.is_closed_output() => ExitCode::SUCCESS,
         Err(error) => {
             report(&error);
             ExitCode::from(error.exit_code() as u8)
@@ -95,6 +110,17 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Lint(args) => lint::run(&cx, args),
         Command::Schema(args) => schema::run(&cx, args),
     }
+}
+
+/// Writes to standard output, flushed: the verbs' results go there, and
+/// errors, notes and cargo's messages to standard error.
+pub fn write_out(text: std::fmt::Arguments<'_>) -> Result<(), CliError> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_fmt(text)
+        .and_then(|()| stdout.flush())
+        .map_err(CliError::Stdout)
 }
 
 /// The error, its causes, and a hint.

@@ -34,7 +34,7 @@ pub fn run(cx: &Context, args: &NewArgs) -> Result<(), CliError> {
     let down = format!("-- {name}: write what undoes the up migration here.\n");
     let (up, down) = env.dir.write_migration(version, &name, &up, &down)?;
     env.dir.write_sum()?;
-    println!("wrote {}", up.display());
-    println!("wrote {}", down.display());
+    outln!("wrote {}", up.display())?;
+    outln!("wrote {}", down.display())?;
     Ok(())
 }

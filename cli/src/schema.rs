@@ -1,8 +1,6 @@
 //! `cargo dbgen schema [--format sql|json] [--dialect D] [--env E]`:
 //! the registry's desired schema.
 
-use std::io::Write;
-
 use clap::{Args, ValueEnum};
 
 use crate::Context;
@@ -35,12 +33,5 @@ pub fn run(cx: &Context, args: &SchemaArgs) -> Result<(), CliError> {
         Format::Json => schema.to_json(),
         Format::Sql => dbgen::dialect::create_schema(&schema, dialect)?,
     };
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-        .map_err(|source| CliError::WriteFile {
-            path: "<stdout>".into(),
-            source,
-        })
+    out!("{text}")
 }

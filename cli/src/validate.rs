@@ -44,11 +44,11 @@ pub fn run(cx: &Context, args: &ValidateArgs) -> Result<(), CliError> {
             }
         }
     }
-    println!(
+    outln!(
         "{}: {} migration(s); names, dbgen.sum and {} SQL valid",
         env.dir.path().display(),
         migrations.len(),
         env.dialect
-    );
+    )?;
     Ok(())
 }

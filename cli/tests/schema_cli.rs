@@ -278,3 +278,48 @@ fn usage_and_config_errors_exit_2_with_a_hint() {
     assert_eq!(output.status.code(), Some(3), "{stderr}");
     assert!(stderr.contains("must be a directory"), "{stderr}");
 }
+
+/// The blog's `schema` with standard output connected to `stdout`.
+fn schema_into(stdout: std::process::Stdio) -> std::process::Child {
+    let child = Command::new(env!("CARGO_BIN_EXE_cargo-dbgen"))
+        .args(["dbgen", "schema", "--format", "json"])
+        .current_dir(workspace().join("examples/blog"))
+        .env("CARGO_TARGET_DIR", workspace().join("target"))
+        .stdout(stdout)
+        .stderr(std::process::Stdio::piped())
+        .spawn();
+    match child {
+        Ok(child) => child,
+        Err(error) => panic!("could not run cargo-dbgen: {error}"),
+    }
+}
+
+#[test]
+fn a_reader_that_goes_away_ends_the_output_quietly() {
+    // `cargo dbgen schema | head -1`: the reader closes the pipe before the
+    // schema (built by the loader first) is written.
+    let mut child = schema_into(std::process::Stdio::piped());
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("cargo-dbgen ends");
+    let stderr = text(&output.stderr);
+    assert!(output.status.success(), "{:?}\n{stderr}", output.status);
+    assert!(!stderr.contains("error") && !stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn output_that_cannot_be_written_is_an_io_error_with_a_hint() {
+    let Ok(full) = std::fs::File::create("/dev/full") else {
+        return; // not Linux: there is no full device to write to
+    };
+    let output = schema_into(full.into())
+        .wait_with_output()
+        .expect("cargo-dbgen ends");
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("error: could not write to standard output")
+            && stderr.contains("No space left on device")
+            && stderr.contains("hint: redirect the output"),
+        "{stderr}"
+    );
+}
