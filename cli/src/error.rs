@@ -63,6 +63,17 @@ impl CliError {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> i32 {
         match self {
+            // Content, not I/O: a migration file is part of the directory
+            // `validate`/`lint` check, `dbgen.toml` is configuration.
+            CliError::ReadFile { path, source }
+                if source.kind() == std::io::ErrorKind::InvalidData =>
+            {
+                if path.extension().is_some_and(|e| e == "sql") {
+                    EXIT_CHECK
+                } else {
+                    EXIT_USAGE
+                }
+            }
             CliError::Config { .. }
             | CliError::Usage(_)
             | CliError::Build { .. }
@@ -102,6 +113,11 @@ impl CliError {
             }
             CliError::LoaderOutput { .. } => {
                 "the loader and cargo-dbgen must come from the same dbgen version: update one of them"
+            }
+            CliError::ReadFile { source, .. }
+                if source.kind() == std::io::ErrorKind::InvalidData =>
+            {
+                "the file is not UTF-8 text: save it as UTF-8"
             }
             CliError::ReadFile { .. }
             | CliError::WriteFile { .. }

@@ -125,10 +125,17 @@ pub fn write_out(text: std::fmt::Arguments<'_>) -> Result<(), CliError> {
 
 /// The error, its causes, and a hint.
 fn report(error: &CliError) {
-    eprintln!("error: {error}");
+    let mut said = error.to_string();
+    eprintln!("error: {said}");
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
-        eprintln!("  caused by: {cause}");
+        // Errors that spell their cause in their own message (`... is not
+        // valid: unknown field`) would show it twice.
+        let text = cause.to_string();
+        if !said.ends_with(&text) {
+            eprintln!("  caused by: {text}");
+        }
+        said = text;
         source = cause.source();
     }
     if let Some(hint) = error.hint() {

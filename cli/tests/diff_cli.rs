@@ -364,6 +364,28 @@ fn a_hand_written_first_migration_keeps_the_baseline() {
         stderr.contains("dbgen.schema.json (the schema the migrations produce) cannot be read"),
         "{stderr}"
     );
+    // The parser's message is said once, not again as its own cause.
+    assert_eq!(stderr.matches("EOF while parsing").count(), 1, "{stderr}");
+
+    // The newest migration file not UTF-8 makes the directory invalid
+    // (exit 1) for validate and lint alike, even once hashed.
+    let hand = dir.join("migrations").join(
+        migration_files(&dir)
+            .into_iter()
+            .rfind(|n| n.ends_with(".up.sql"))
+            .expect("an up file"),
+    );
+    let written = std::fs::read(&hand).expect("read");
+    std::fs::write(&hand, [&written[..], b"-- caf\xe9\n"].concat()).expect("write");
+    assert!(cargo_dbgen(&dir, &["hash"]).status.success());
+    for verb in ["validate", "lint"] {
+        let output = cargo_dbgen(&dir, &[verb]);
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{verb}: {stderr}");
+        assert!(stderr.contains("save it as UTF-8"), "{verb}: {stderr}");
+    }
+    std::fs::write(&hand, &written).expect("restore");
+    assert!(cargo_dbgen(&dir, &["hash"]).status.success());
     std::fs::write(&snapshot, &saved).expect("restore");
     let again = cargo_dbgen(&dir, &["diff"]);
     assert!(

@@ -257,6 +257,17 @@ fn usage_and_config_errors_exit_2_with_a_hint() {
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
 
+    // A dbgen.toml that is not UTF-8 says so, as a configuration error.
+    let dir = widget_package("latin1_config", "");
+    std::fs::write(dir.join("dbgen.toml"), b"[env.dev]\ndialect = \"\xe9\"\n").expect("write");
+    let output = cargo_dbgen(&dir, &["schema"]);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("dbgen.toml") && stderr.contains("save it as UTF-8"),
+        "{stderr}"
+    );
+
     // A URL of no known database names its scheme, never the password.
     let dir = widget_package(
         "bad_url",
@@ -303,7 +314,10 @@ fn a_reader_that_goes_away_ends_the_output_quietly() {
     let output = child.wait_with_output().expect("cargo-dbgen ends");
     let stderr = text(&output.stderr);
     assert!(output.status.success(), "{:?}\n{stderr}", output.status);
-    assert!(!stderr.contains("error") && !stderr.contains("panicked"), "{stderr}");
+    assert!(
+        !stderr.contains("error") && !stderr.contains("panicked"),
+        "{stderr}"
+    );
 }
 
 #[test]
