@@ -367,7 +367,7 @@ fn a_hand_written_first_migration_keeps_the_baseline() {
     // The parser's message is said once, not again as its own cause.
     assert_eq!(stderr.matches("EOF while parsing").count(), 1, "{stderr}");
 
-    // The newest migration file not UTF-8 makes the directory invalid
+    // A newest migration file that is not UTF-8 makes the directory invalid
     // (exit 1) for validate and lint alike, even once hashed.
     let hand = dir.join("migrations").join(
         migration_files(&dir)
