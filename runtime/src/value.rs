@@ -63,8 +63,10 @@ impl Value {
         matches!(self, Value::Null(_))
     }
 
-    /// The value as JSON, as the audit log stores it: numbers as numbers,
-    /// dates in RFC 3339, decimals and UUIDs as strings, bytes as hex.
+    /// The value as JSON, as the audit log stores it: numbers as numbers
+    /// (NaN and infinities, which JSON has no number for, as the strings
+    /// `"NaN"`, `"Infinity"`, `"-Infinity"`), dates in RFC 3339, decimals
+    /// and UUIDs as strings, bytes as hex.
     pub fn to_json(&self) -> serde_json::Value {
         use serde_json::Value as J;
         match self {
@@ -73,8 +75,8 @@ impl Value {
             Value::I16(n) => J::from(*n),
             Value::I32(n) => J::from(*n),
             Value::I64(n) => J::from(*n),
-            Value::F32(n) => J::from(*n),
-            Value::F64(n) => J::from(*n),
+            Value::F32(n) => float_json(f64::from(*n)),
+            Value::F64(n) => float_json(*n),
             Value::String(s) => J::String(s.clone()),
             Value::Bytes(b) => J::String(hex(b)),
             Value::Json(j) => j.clone(),
@@ -141,6 +143,19 @@ impl Value {
             serde_json::Value::String(s) => s,
             other => other.to_string(),
         }
+    }
+}
+
+/// A float as JSON: a number, or PostgreSQL's spelling of the values JSON
+/// has no number for (serde_json would write null, and the log would say
+/// the column held NULL).
+fn float_json(n: f64) -> serde_json::Value {
+    if n.is_nan() {
+        serde_json::Value::from("NaN")
+    } else if n.is_infinite() {
+        serde_json::Value::from(if n > 0.0 { "Infinity" } else { "-Infinity" })
+    } else {
+        serde_json::Value::from(n)
     }
 }
 
@@ -621,6 +636,12 @@ mod tests {
             serde_json::json!("00ff")
         );
         assert_eq!(Value::Null(Kind::I64).to_json(), serde_json::Value::Null);
+        assert_eq!(Value::F64(0.5).to_json(), serde_json::json!(0.5));
+        assert_eq!(Value::F64(f64::NAN).to_json(), serde_json::json!("NaN"));
+        assert_eq!(
+            Value::F32(f32::NEG_INFINITY).to_json(),
+            serde_json::json!("-Infinity")
+        );
         assert_eq!(Value::I64(42).to_key_text(), "42");
         assert_eq!(Value::String("a".into()).to_key_text(), "a");
     }

@@ -15,8 +15,8 @@ use dbgen::audit::AuditLog;
 use dbgen::{Driver, Error, Model};
 use rust_decimal::Decimal;
 use serde_json::{Map, Value as Json};
-use support::concurrency;
 use support::db::{Engine, run_on};
+use support::{Rng, concurrency};
 
 /// Every kind of value the audit log spells, except JSON.
 #[derive(Model, Debug, Clone, PartialEq)]
@@ -124,6 +124,12 @@ fn states() -> Vec<State> {
         }),
         Box::new(|s| s.amount = f64::MAX),
         Box::new(|s| s.amount = 0.0),
+        // Outside a MySQL TIMESTAMP's 1970-2038, which MariaDB turned into
+        // NULL when the value was sent as one.
+        Box::new(|s| {
+            s.at = date(2100, 1, 1).and_time(time(0, 0, 0, 0)).and_utc();
+            s.local = date(1969, 12, 31).and_time(time(23, 59, 59, 0));
+        }),
         // Only updated_at moves: no audit row.
         Box::new(|_| {}),
     ]
@@ -249,7 +255,8 @@ where
     }
     assert_eq!(deleted["blob"], "", "{engine:?}");
     assert_eq!(deleted["note"], Json::Null);
-    assert_eq!(deleted["at"], "2030-06-01T00:00:01.500+00:00");
+    assert_eq!(deleted["at"], "2100-01-01T00:00:00+00:00", "{engine:?}");
+    assert_eq!(deleted["local"], "1969-12-31T23:59:59", "{engine:?}");
     assert_eq!(deleted["day"], "1999-12-31");
     assert_eq!(deleted["uid"], "00000000-0000-0000-0000-00000000002a");
     assert_eq!(deleted["small"], -32768);
@@ -320,7 +327,8 @@ fn json_of(s: &Sample) -> Map<String, Json> {
         "at": s.at.to_rfc3339(),
         "uid": s.uid.to_string(),
         "note": s.note,
-        "password": s.password.as_ref().map(|_| "[REDACTED]"),
+        // Redacted even when NULL: whether a secret is set is not logged.
+        "password": "[REDACTED]",
         "created_at": stamp(s.created_at),
         "updated_at": stamp(s.updated_at),
         "deleted_at": stamp(s.deleted_at),
@@ -336,6 +344,314 @@ fn same_row(engine: Engine, logged: &Map<String, Json>, expected: &Map<String, J
             comparable(key, value),
             "{engine:?}: {key}"
         );
+    }
+}
+
+/// Text from the edges of what a column holds: quotes of every kind,
+/// backslashes, SQL and JSON syntax, control characters, non-ASCII and
+/// four-byte characters.
+const TEXTS: [&str; 14] = [
+    "",
+    "plain",
+    "x 'single' \"double\" `back`",
+    "back\\slash \\\"",
+    "ünïcödé ß",
+    "emoji 🦀 𝄞",
+    "tab\tnew\nline\rreturn",
+    "% and _ and [x]",
+    "{\"a\": [1, null]}",
+    "\u{1}\u{1f}\u{7f} ctrl",
+    "O'Brien'); DROP TABLE x; --",
+    "$$ $1 ? :name @x",
+    "   spaces   ",
+    "\u{2028}\u{feff}",
+];
+
+fn random_text(rng: &mut Rng) -> String {
+    let mut text = String::new();
+    for _ in 0..=rng.below(2) {
+        text.push_str(rng.pick(&TEXTS).copied().unwrap_or_default());
+    }
+    text
+}
+
+fn random_f64(rng: &mut Rng) -> f64 {
+    let edges = [
+        0.0,
+        -0.0,
+        0.1 + 0.2,
+        1e21,
+        -1e-7,
+        f64::MAX,
+        -f64::MAX,
+        f64::MIN_POSITIVE,
+        f64::EPSILON,
+        9_007_199_254_740_993.0,
+    ];
+    if rng.chance(50) {
+        return edges[rng.below(edges.len())];
+    }
+    // Any finite double: random bits, retried past NaN and infinities.
+    loop {
+        let x = f64::from_bits(rng.next());
+        if x.is_finite() && (x == 0.0 || x.abs() >= f64::MIN_POSITIVE) {
+            return x;
+        }
+    }
+}
+
+fn random_f32(rng: &mut Rng) -> f32 {
+    let edges = [
+        0.0,
+        -0.0,
+        0.1,
+        1.0 / 3.0,
+        f32::MAX,
+        f32::MIN,
+        f32::MIN_POSITIVE,
+        16_777_217.0,
+    ];
+    if rng.chance(50) {
+        return edges[rng.below(edges.len())];
+    }
+    loop {
+        let x = f32::from_bits(rng.next() as u32);
+        if x.is_finite() && (x == 0.0 || x.abs() >= f32::MIN_POSITIVE) {
+            return x;
+        }
+    }
+}
+
+fn random_date(rng: &mut Rng) -> NaiveDate {
+    loop {
+        let year = 1 + rng.below(9999) as i32;
+        let (month, day) = (1 + rng.below(12) as u32, 1 + rng.below(31) as u32);
+        if let Some(date) = NaiveDate::from_ymd_opt(year, month, day) {
+            return date;
+        }
+    }
+}
+
+fn random_time(rng: &mut Rng) -> NaiveTime {
+    let micro = match rng.below(4) {
+        0 => 0,
+        1 => 1 + rng.below(9) as u32 * 100_000,
+        2 => 999_999,
+        _ => rng.below(1_000_000) as u32,
+    };
+    time(
+        rng.below(24) as u32,
+        rng.below(60) as u32,
+        rng.below(60) as u32,
+        micro,
+    )
+}
+
+/// Changes some fields of `s` to random values (each with a chance of one
+/// in three), the unique `code` to one no other row has.
+fn random_change(rng: &mut Rng, s: &mut Sample, n: usize) {
+    if rng.chance(33) {
+        let mut code = format!("R{n}-{}", random_text(rng));
+        while code.chars().count() > 40 {
+            code.pop();
+        }
+        s.code = code;
+    }
+    if rng.chance(33) {
+        s.flag = !s.flag;
+    }
+    if rng.chance(33) {
+        s.small = [i16::MIN, i16::MAX, 0, -1, rng.next() as i16][rng.below(5)];
+    }
+    if rng.chance(33) {
+        s.mid = [i32::MIN, i32::MAX, 0, rng.next() as i32][rng.below(4)];
+    }
+    if rng.chance(33) {
+        s.ratio = random_f32(rng);
+    }
+    if rng.chance(33) {
+        s.amount = random_f64(rng);
+    }
+    if rng.chance(33) {
+        let cents = (rng.next() % 2_000_000_000_000) as i64 - 999_999_999_999;
+        s.price = Decimal::new(cents, 2);
+    }
+    if rng.chance(33) {
+        s.blob = (0..rng.below(40)).map(|_| rng.next() as u8).collect();
+    }
+    if rng.chance(33) {
+        s.day = random_date(rng);
+    }
+    if rng.chance(33) {
+        s.clock = random_time(rng);
+    }
+    if rng.chance(33) {
+        s.local = random_date(rng).and_time(random_time(rng));
+    }
+    if rng.chance(33) {
+        s.at = random_date(rng).and_time(random_time(rng)).and_utc();
+    }
+    if rng.chance(33) {
+        s.uid = uuid::Uuid::from_u128(u128::from(rng.next()) << 64 | u128::from(rng.next()));
+    }
+    if rng.chance(33) {
+        s.note = rng.chance(70).then(|| random_text(rng));
+    }
+    if rng.chance(33) {
+        s.password = rng.chance(70).then(|| random_text(rng));
+    }
+}
+
+/// The spelling test's checks over random values (`DBGEN_RANDOM_VALUES`
+/// changes from seed `DBGEN_RANDOM_SEED` hunt further): each is stored as
+/// given, and its audit row's old and new values are those the log had
+/// and those Rust spells, whichever path wrote it; a batch of random rows
+/// gets CREATE rows as Rust spells them.
+async fn random_values<DB>(engine: Engine, pool: &sqlx::Pool<DB>)
+where
+    DB: Driver,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+{
+    let changes = support::env("DBGEN_RANDOM_VALUES").map_or(60, |n| n as usize);
+    let mut rng = Rng(support::seed());
+    let mut s = sample("R-first");
+    random_change(&mut rng, &mut s, 0);
+    let mut s = s.insert(pool).await.expect("insert");
+    let mut known = json_of(&s);
+    for n in 1..=changes {
+        let before = s.clone();
+        random_change(&mut rng, &mut s, n);
+        let changed = changed_fields(&before, &s);
+        s.update(pool)
+            .await
+            .unwrap_or_else(|e| panic!("{engine:?}: {s:?}: {e}"));
+        let stored = Sample::find(pool, s.id).await.unwrap().unwrap();
+        assert_eq!(stored, s, "{engine:?}: change {n} is stored as given");
+        let log = history(pool, s.id).await;
+        let last = log.last().expect("a row");
+        if changed.is_empty() {
+            assert_eq!(log.len(), n.min(log.len()), "{engine:?}");
+            continue;
+        }
+        assert_eq!(last.action, "UPDATE", "{engine:?}: {changed:?}");
+        let (old, new) = (
+            object(last.old_values.as_ref()),
+            object(last.new_values.as_ref()),
+        );
+        assert_eq!(keys(&old), changed, "{engine:?}: only changed fields");
+        assert_eq!(keys(&new), changed, "{engine:?}");
+        let spelled = json_of(&s);
+        for key in &changed {
+            assert_eq!(
+                comparable(key, &old[key]),
+                comparable(key, &known[key]),
+                "{engine:?}: change {n}: old {key} of {before:?}"
+            );
+            assert_eq!(
+                comparable(key, &new[key]),
+                comparable(key, &spelled[key]),
+                "{engine:?}: change {n}: new {key} of {s:?}"
+            );
+        }
+        known = spelled;
+    }
+    // The whole row, as the soft delete keeps it.
+    s.delete(pool).await.expect("delete");
+    let log = history(pool, s.id).await;
+    let deleted = object(log.last().and_then(|r| r.old_values.as_ref()));
+    for (key, value) in &known {
+        if key != "updated_at" && key != "created_at" {
+            assert_eq!(
+                comparable(key, &deleted[key]),
+                comparable(key, value),
+                "{engine:?}: deleted row's {key} of {s:?}"
+            );
+        }
+    }
+
+    let rows: Vec<Sample> = (0..20)
+        .map(|n| {
+            let mut row = sample(&format!("RB-{n}"));
+            random_change(&mut rng, &mut row, changes + n);
+            if !row.code.starts_with('R') {
+                row.code = format!("RB-{n}");
+            }
+            row
+        })
+        .collect();
+    let stored = Sample::insert_many(pool, rows.clone(), 100)
+        .await
+        .unwrap_or_else(|e| panic!("{engine:?}: {e}"));
+    for (row, given) in stored.iter().zip(&rows) {
+        let mut expected = given.clone();
+        expected.id = row.id;
+        expected.created_at = row.created_at;
+        expected.updated_at = row.updated_at;
+        assert_eq!(row, &expected, "{engine:?}: stored as given");
+        assert_eq!(
+            Sample::find(pool, row.id).await.unwrap().as_ref(),
+            Some(row)
+        );
+        let log = history(pool, row.id).await;
+        same_row(engine, &object(log[0].new_values.as_ref()), &json_of(row));
+    }
+}
+
+/// Infinities and NaN: stored where the engine can (PostgreSQL; SQLite
+/// the infinities), refused where it cannot, and spelled in the log as
+/// PostgreSQL spells them, never as a null the column did not hold.
+async fn non_finite<DB>(engine: Engine, pool: &sqlx::Pool<DB>)
+where
+    DB: Driver,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+{
+    for (n, (x, spelled)) in [
+        (f64::INFINITY, "Infinity"),
+        (f64::NEG_INFINITY, "-Infinity"),
+        (f64::NAN, "NaN"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut row = sample(&format!("NF-{n}"));
+        row.amount = x;
+        row.ratio = x as f32;
+        let stored = row.insert(pool).await;
+        let stored = match (engine, x.is_nan()) {
+            (Engine::Postgres, _) | (Engine::Sqlite, false) => stored.expect("stored"),
+            (Engine::Sqlite, true) => {
+                let message = stored.expect_err("SQLite would store NULL").to_string();
+                assert!(
+                    message.contains("NaN cannot be stored in SQLite"),
+                    "{message}"
+                );
+                continue;
+            }
+            (Engine::MariaDb, _) => {
+                assert!(stored.is_err(), "MariaDB's DOUBLE holds no {x}");
+                continue;
+            }
+        };
+        let found = Sample::find(pool, stored.id).await.unwrap().unwrap();
+        assert_eq!(found.amount.to_bits(), x.to_bits(), "{engine:?}");
+        let create = &history(pool, stored.id).await[0];
+        let new = object(create.new_values.as_ref());
+        assert_eq!(
+            (&new["amount"], &new["ratio"]),
+            (&Json::from(spelled), &Json::from(spelled)),
+            "{engine:?}"
+        );
+        // The update spells the old value (in SQL on PostgreSQL).
+        let mut changed = found.clone();
+        changed.amount = 1.0;
+        changed.update(pool).await.expect("update");
+        let log = history(pool, stored.id).await;
+        let old = object(log.last().and_then(|r| r.old_values.as_ref()));
+        assert_eq!(old["amount"], spelled, "{engine:?}");
+        changed.delete(pool).await.expect("delete");
+        let log = history(pool, stored.id).await;
+        let old = object(log.last().and_then(|r| r.old_values.as_ref()));
+        assert_eq!(old["ratio"], spelled, "{engine:?}: the deleted row's");
     }
 }
 
@@ -840,6 +1156,8 @@ where
     )
     .await;
     spelling(engine, pool).await;
+    random_values(engine, pool).await;
+    non_finite(engine, pool).await;
     batch(engine, pool).await;
     errors(engine, pool).await;
     atomicity(engine, pool).await;

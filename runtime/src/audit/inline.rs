@@ -350,10 +350,11 @@ fn push_json(sql: &mut Sql, kind: Kind, x: &str) {
     let text = match kind {
         Kind::Decimal => format!("to_jsonb({x}::text)"),
         Kind::Bytes => format!("to_jsonb(encode({x}, 'hex'))"),
-        // serde_json writes a float's shortest digits, integral values
-        // below 1e16 with `.0`, and NaN and infinities as null.
+        // serde_json writes a float's shortest digits and integral values
+        // below 1e16 with `.0`; NaN and infinities are the strings
+        // PostgreSQL spells them as (see `Value::to_json`).
         Kind::F32 | Kind::F64 => format!(
-            "CASE WHEN {x}::float8 IN ('NaN', 'Infinity', '-Infinity') THEN NULL \
+            "CASE WHEN {x}::float8 IN ('NaN', 'Infinity', '-Infinity') THEN to_jsonb({x}::float8::text) \
              WHEN {x}::float8 = trunc({x}::float8) AND abs({x}::float8) < 1e16 \
              THEN to_jsonb(round({x}::float8::text::numeric, 1)) \
              ELSE to_jsonb({x}::float8::text::numeric) END"

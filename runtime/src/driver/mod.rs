@@ -111,10 +111,10 @@ pub(crate) fn bind_error(e: sqlx::error::BoxDynError) -> Error {
 }
 
 /// Runs `$body` with the bindable form of `$value`, one arm per kind;
-/// `$uuid` and `$decimal` say how this driver stores those two.
+/// `$uuid`, `$decimal` and `$utc` say how this driver stores those three.
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 macro_rules! bind_value {
-    ($args:expr, $value:expr, uuid: |$u:ident| $uuid:expr, $uuid_null:ty, decimal: |$d:ident| $decimal:expr, $decimal_null:ty) => {{
+    ($args:expr, $value:expr, uuid: |$u:ident| $uuid:expr, $uuid_null:ty, decimal: |$d:ident| $decimal:expr, $decimal_null:ty, utc: |$t:ident| $utc:expr, $utc_null:ty) => {{
         use sqlx::Arguments as _;
         use $crate::value::{Kind, Value};
         let args = $args;
@@ -132,7 +132,7 @@ macro_rules! bind_value {
                 Kind::Date => args.add(None::<chrono::NaiveDate>),
                 Kind::Time => args.add(None::<chrono::NaiveTime>),
                 Kind::DateTime => args.add(None::<chrono::NaiveDateTime>),
-                Kind::DateTimeUtc => args.add(None::<chrono::DateTime<chrono::Utc>>),
+                Kind::DateTimeUtc => args.add(None::<$utc_null>),
                 Kind::Uuid => args.add(None::<$uuid_null>),
                 Kind::Decimal => args.add(None::<$decimal_null>),
             },
@@ -148,7 +148,7 @@ macro_rules! bind_value {
             Value::Date(v) => args.add(v),
             Value::Time(v) => args.add(v),
             Value::DateTime(v) => args.add(v),
-            Value::DateTimeUtc(v) => args.add(v),
+            Value::DateTimeUtc($t) => args.add($utc),
             #[cfg(feature = "uuid")]
             Value::Uuid($u) => args.add($uuid),
             #[cfg(feature = "rust_decimal")]

@@ -22,7 +22,11 @@ impl Driver for MySql {
     fn bind_ref(args: &mut Self::Arguments, value: &Value) -> Result<(), Error> {
         bind_value!(args, value,
             uuid: |u| u.hyphenated().to_string(), String,
-            decimal: |d| d, Decimal)
+            decimal: |d| d, Decimal,
+            // A DATETIME(6) holding UTC. Sent as sqlx sends `DateTime<Utc>`
+            // (a TIMESTAMP parameter), MariaDB turns a date outside
+            // TIMESTAMP's 1970-2038 into NULL.
+            utc: |t| t.naive_utc(), chrono::NaiveDateTime)
     }
 
     fn decode(row: &MySqlRow, index: usize, kind: Kind) -> Result<Value, Error> {

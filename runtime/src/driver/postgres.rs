@@ -15,7 +15,8 @@ impl Driver for Postgres {
     fn bind(args: &mut Self::Arguments, value: Value) -> Result<(), Error> {
         bind_value!(args, value,
             uuid: |u| u, Uuid,
-            decimal: |d| d, Decimal)
+            decimal: |d| d, Decimal,
+            utc: |t| t, chrono::DateTime<chrono::Utc>)
     }
 
     fn decode(row: &PgRow, index: usize, kind: Kind) -> Result<Value, Error> {

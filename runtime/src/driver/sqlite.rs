@@ -17,9 +17,18 @@ impl Driver for Sqlite {
     const RETURNING: bool = true;
 
     fn bind(args: &mut Self::Arguments, value: Value) -> Result<(), Error> {
+        // SQLite stores a NaN as NULL: refuse it rather than lose it.
+        if matches!(value, Value::F64(n) if n.is_nan())
+            || matches!(value, Value::F32(n) if n.is_nan())
+        {
+            return Err(Error::Bind(
+                "NaN cannot be stored in SQLite, which turns it into NULL; use an Option and None for a missing number".into(),
+            ));
+        }
         bind_value!(args, value,
             uuid: |u| u, Uuid,
-            decimal: |d| d.to_string(), String)
+            decimal: |d| d.to_string(), String,
+            utc: |t| t, chrono::DateTime<chrono::Utc>)
     }
 
     fn decode(row: &SqliteRow, index: usize, kind: Kind) -> Result<Value, Error> {

@@ -11,7 +11,7 @@ mod random;
 #[allow(unused_imports)] // each test file uses a different part of the support module
 pub use cases::{Case, cases, history};
 #[allow(unused_imports)]
-pub use random::{random_cases, random_cases_from_env, random_history_from_env};
+pub use random::{Rng, env, random_cases, random_cases_from_env, random_history_from_env, seed};
 
 use dbgen::dialect::Dialect;
 use dbgen::schema::{

@@ -18,10 +18,10 @@ use super::cases::Case;
 use super::{T, schema, table};
 
 /// splitmix64.
-struct Rng(u64);
+pub struct Rng(pub u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -29,15 +29,15 @@ impl Rng {
         z ^ (z >> 31)
     }
 
-    fn below(&mut self, n: usize) -> usize {
+    pub fn below(&mut self, n: usize) -> usize {
         (self.next() % n.max(1) as u64) as usize
     }
 
-    fn chance(&mut self, percent: u64) -> bool {
+    pub fn chance(&mut self, percent: u64) -> bool {
         self.next() % 100 < percent
     }
 
-    fn pick<'a, X>(&mut self, items: &'a [X]) -> Option<&'a X> {
+    pub fn pick<'a, X>(&mut self, items: &'a [X]) -> Option<&'a X> {
         (!items.is_empty()).then(|| &items[self.below(items.len())])
     }
 }
@@ -620,12 +620,12 @@ pub fn random_history(n: usize, seed: u64, partial: bool) -> Vec<Case> {
     out
 }
 
-fn env(name: &str) -> Option<u64> {
+pub fn env(name: &str) -> Option<u64> {
     std::env::var(name).ok().and_then(|v| v.parse().ok())
 }
 
 /// The seed of the random cases: fixed, or `DBGEN_RANDOM_SEED`.
-fn seed() -> u64 {
+pub fn seed() -> u64 {
     env("DBGEN_RANDOM_SEED").unwrap_or(20261124)
 }
 
