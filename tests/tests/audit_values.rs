@@ -496,6 +496,11 @@ fn random_change(rng: &mut Rng, s: &mut Sample, n: usize) {
     }
     if rng.chance(33) {
         s.note = rng.chance(70).then(|| random_text(rng));
+        if rng.chance(10) {
+            // Longer than a TEXT or BLOB of MySQL's holds (64 KiB).
+            s.note = Some(random_text(rng).repeat(3000) + &"ü".repeat(40_000));
+            s.blob = (0..70_000).map(|_| rng.next() as u8).collect();
+        }
     }
     if rng.chance(33) {
         s.password = rng.chance(70).then(|| random_text(rng));
