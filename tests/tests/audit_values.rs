@@ -855,6 +855,241 @@ pub struct Link {
     pub right_id: i64,
 }
 
+/// JSON columns: secrets nested at any depth are redacted in Rust, so
+/// every engine takes the transaction path for its changes.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "av_docs", audit, soft_delete)]
+pub struct Doc {
+    #[column(primary_key)]
+    pub id: i64,
+    pub body: Json,
+    pub extra: Option<Json>,
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+/// Object keys and whether the log must hide their value (SPEC §3: names
+/// that look like secrets, as whole words, in any case or style).
+const KEYS: [(&str, bool); 16] = [
+    ("password", true),
+    ("PASSWORD", true),
+    ("apiKey", true),
+    ("refresh_token", true),
+    ("private-key", true),
+    ("db.secret", true),
+    ("input_tokens", false),
+    ("tokenizer", false),
+    ("keyboard", false),
+    ("name", false),
+    ("", false),
+    ("a \"quoted\" key", false),
+    ("ключ", false),
+    ("🦀", false),
+    ("$.path[0]", false),
+    ("123", false),
+];
+
+/// A random JSON value up to `depth` levels deep.
+fn random_json(rng: &mut Rng, depth: usize) -> Json {
+    match rng.below(if depth == 0 { 5 } else { 7 }) {
+        0 => Json::Null,
+        1 => Json::Bool(rng.chance(50)),
+        2 => match rng.below(3) {
+            0 => Json::from(rng.next() as i64),
+            1 => Json::from(rng.below(1000) as i64 - 500),
+            _ => Json::from(random_f64(rng)),
+        },
+        3 | 4 => Json::from(random_text(rng)),
+        5 => Json::Array(
+            (0..rng.below(4))
+                .map(|_| random_json(rng, depth - 1))
+                .collect(),
+        ),
+        _ => Json::Object(
+            (0..rng.below(5))
+                .map(|_| {
+                    let (key, _) = KEYS[rng.below(KEYS.len())];
+                    (key.to_string(), random_json(rng, depth - 1))
+                })
+                .collect(),
+        ),
+    }
+}
+
+/// `value` as the log must show it: every secret key's value hidden.
+fn hidden(value: &Json) -> Json {
+    match value {
+        Json::Object(map) => Json::Object(
+            map.iter()
+                .map(|(key, item)| {
+                    let secret = KEYS.iter().any(|(k, secret)| k == key && *secret);
+                    let item = if secret {
+                        Json::from("[REDACTED]")
+                    } else {
+                        hidden(item)
+                    };
+                    (key.clone(), item)
+                })
+                .collect(),
+        ),
+        Json::Array(items) => Json::Array(items.iter().map(hidden).collect()),
+        other => other.clone(),
+    }
+}
+
+/// JSON compared as the engines keep it: numbers by value (PostgreSQL's
+/// `jsonb` keeps a float with an integral value as an integer).
+fn same_json(a: &Json, b: &Json) -> bool {
+    match (a, b) {
+        (Json::Number(x), Json::Number(y)) => x == y || x.as_f64() == y.as_f64(),
+        (Json::Array(x), Json::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y))
+        }
+        (Json::Object(x), Json::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+/// An optional JSON column compared as stored: SQL NULL is not JSON null.
+fn same_doc_extra(a: &Option<Json>, b: &Option<Json>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => same_json(a, b),
+        _ => a.is_none() && b.is_none(),
+    }
+}
+
+/// Random JSON documents (nested secrets, every kind of value, keys of
+/// every style) through insert, update, soft delete and a batch: each is
+/// read back as stored, and its audit rows hold it with every secret
+/// hidden.
+async fn random_documents<DB>(engine: Engine, pool: &sqlx::Pool<DB>)
+where
+    DB: Driver,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+{
+    let changes = support::env("DBGEN_RANDOM_VALUES").map_or(60, |n| n as usize);
+    let mut rng = Rng(support::seed() ^ 0x5eed);
+    let log_of = |row: &AuditLog, new: bool| {
+        let values = if new {
+            &row.new_values
+        } else {
+            &row.old_values
+        };
+        values
+            .as_ref()
+            .and_then(Json::as_object)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let doc = Doc {
+        id: 0,
+        body: random_json(&mut rng, 4),
+        extra: None,
+        deleted_at: None,
+    };
+    let mut doc = doc
+        .insert(pool)
+        .await
+        .unwrap_or_else(|e| panic!("{engine:?}: {e}"));
+    let log = dbgen::audit::history(pool, "av_docs", doc.id)
+        .await
+        .unwrap();
+    let created = log_of(&log[0], true);
+    assert!(
+        same_json(&created["body"], &hidden(&doc.body)),
+        "{engine:?}: {created:?}"
+    );
+    for n in 0..changes {
+        let before = doc.clone();
+        if rng.chance(70) {
+            doc.body = random_json(&mut rng, 4);
+        }
+        if rng.chance(50) {
+            doc.extra = rng.chance(80).then(|| random_json(&mut rng, 3));
+        }
+        doc.update(pool)
+            .await
+            .unwrap_or_else(|e| panic!("{engine:?}: {doc:?}: {e}"));
+        let stored = Doc::find(pool, doc.id).await.unwrap().unwrap();
+        assert!(
+            same_json(&stored.body, &doc.body),
+            "{engine:?}: change {n}: body {stored:?}"
+        );
+        assert!(
+            same_doc_extra(&stored.extra, &doc.extra),
+            "{engine:?}: change {n}: extra {stored:?} for {doc:?}"
+        );
+        let log = dbgen::audit::history(pool, "av_docs", doc.id)
+            .await
+            .unwrap();
+        let last = log.last().unwrap();
+        let changed: Vec<&str> = [
+            ("body", !same_json(&before.body, &doc.body)),
+            ("extra", !same_doc_extra(&before.extra, &doc.extra)),
+        ]
+        .into_iter()
+        .filter_map(|(c, changed)| changed.then_some(c))
+        .collect();
+        if changed.is_empty() {
+            continue;
+        }
+        assert_eq!(last.action, "UPDATE", "{engine:?}: change {n}");
+        let (old, new) = (log_of(last, false), log_of(last, true));
+        let value = |j: &Option<Json>| hidden(j.as_ref().unwrap_or(&Json::Null));
+        for column in changed {
+            let (was, is) = match column {
+                "body" => (hidden(&before.body), hidden(&doc.body)),
+                _ => (value(&before.extra), value(&doc.extra)),
+            };
+            assert!(
+                same_json(&old[column], &was),
+                "{engine:?}: change {n}: old {column} {} for {was}",
+                old[column]
+            );
+            assert!(
+                same_json(&new[column], &is),
+                "{engine:?}: change {n}: new {column} {} for {is}",
+                new[column]
+            );
+        }
+    }
+    doc.delete(pool).await.expect("delete");
+    let log = dbgen::audit::history(pool, "av_docs", doc.id)
+        .await
+        .unwrap();
+    let deleted = log_of(log.last().unwrap(), false);
+    assert!(
+        same_json(&deleted["body"], &hidden(&doc.body)),
+        "{engine:?}"
+    );
+
+    let rows: Vec<Doc> = (0..20)
+        .map(|_| Doc {
+            id: 0,
+            body: random_json(&mut rng, 3),
+            extra: rng.chance(50).then(|| random_json(&mut rng, 2)),
+            deleted_at: None,
+        })
+        .collect();
+    let stored = Doc::insert_many(pool, rows.clone(), 100)
+        .await
+        .unwrap_or_else(|e| panic!("{engine:?}: {e}"));
+    for (row, given) in stored.iter().zip(&rows) {
+        assert!(same_json(&row.body, &given.body), "{engine:?}");
+        let log = dbgen::audit::history(pool, "av_docs", row.id)
+            .await
+            .unwrap();
+        let created = log_of(&log[0], true);
+        assert!(
+            same_json(&created["body"], &hidden(&given.body)),
+            "{engine:?}: {created:?}"
+        );
+    }
+}
+
 /// A model with a column the database fills with its default.
 #[derive(Model, Debug, Clone, PartialEq)]
 #[model(table = "av_settings", audit, soft_delete)]
@@ -1152,6 +1387,7 @@ where
         pool,
         vec![
             Sample::table().clone(),
+            Doc::table().clone(),
             Link::table().clone(),
             Tag::table().clone(),
             Member::table().clone(),
@@ -1163,6 +1399,7 @@ where
     spelling(engine, pool).await;
     random_values(engine, pool).await;
     non_finite(engine, pool).await;
+    random_documents(engine, pool).await;
     batch(engine, pool).await;
     errors(engine, pool).await;
     atomicity(engine, pool).await;
