@@ -785,6 +785,129 @@ pub fn push_set<'v>(sql: &mut Sql, meta: &Meta, set: impl IntoIterator<Item = (u
     }
 }
 
+/// PostgreSQL: a bulk change of exactly the rows it reads and locks,
+/// which it returns as they were, for their audit rows:
+/// `WITH "_dbgen_old" AS (SELECT … WHERE … FOR UPDATE), "_dbgen_changed" AS
+/// (UPDATE t SET … FROM "_dbgen_old" WHERE t.k = "_dbgen_old".k) SELECT *
+/// FROM "_dbgen_old"`, or `DELETE FROM t USING …` when `set` is `None`.
+///
+/// A read followed by a change in a second statement would, under READ
+/// COMMITTED, also change the rows other writers commit in between, and
+/// those would have no audit row. `None` when the table has no key to
+/// join on.
+pub fn locked_change(
+    meta: &Meta,
+    filter: impl FnOnce(&mut Sql),
+    set: Option<&[(usize, Value)]>,
+) -> Option<Sql> {
+    const OLD: &str = "\"_dbgen_old\"";
+    if meta.key.is_empty() {
+        return None;
+    }
+    let dialect = Dialect::Postgres;
+    let mut sql = Sql::new(dialect);
+    sql.push("WITH ").push(OLD).push(" AS (");
+    select_columns(&mut sql, meta);
+    filter(&mut sql);
+    sql.push(" FOR UPDATE), \"_dbgen_changed\" AS (");
+    match set {
+        Some(set) => {
+            push_set(&mut sql, meta, set.iter().map(|(i, value)| (*i, value)));
+            sql.push(" FROM ");
+        }
+        None => {
+            sql.push("DELETE FROM ")
+                .push(meta.quoted_name(dialect))
+                .push(" USING ");
+        }
+    }
+    sql.push(OLD);
+    for (n, &k) in meta.key.iter().enumerate() {
+        let column = meta.quoted(dialect, k);
+        sql.push(if n == 0 { " WHERE " } else { " AND " })
+            .push(meta.quoted_name(dialect))
+            .push(".")
+            .push(column)
+            .push(" = ")
+            .push(OLD)
+            .push(".")
+            .push(column);
+    }
+    sql.push(") SELECT * FROM ").push(OLD);
+    Some(sql)
+}
+
+/// Rows a keyed bulk change names per statement: few enough placeholders
+/// for every engine (SQLite allows 32 766 a statement, MySQL 65 535).
+const KEYS_PER_STATEMENT: usize = 1000;
+
+/// Changes exactly the rows `old` (read and locked by the caller, for their
+/// audit rows) with `head` (`UPDATE t SET …` or `DELETE FROM t`) and
+/// ` WHERE <key> IN (…)`, in statements of at most [`KEYS_PER_STATEMENT`]
+/// rows; returns how many rows changed.
+///
+/// Repeating the read's condition instead would, under READ COMMITTED, also
+/// change rows other writers commit between the read and the change, which
+/// would have no audit row. (PostgreSQL does both in one statement:
+/// [`locked_change`].)
+pub async fn change_rows<DB: Driver>(
+    conn: &mut DB::Connection,
+    meta: &Meta,
+    head: impl Fn(&mut Sql),
+    old: &Rows,
+) -> Result<u64, Error> {
+    let dialect = DB::DIALECT;
+    let key = &meta.key;
+    if key.is_empty() {
+        return Err(Error::Unsupported(format!(
+            "`{}` has no primary key, so a bulk change cannot name the rows it read",
+            meta.name()
+        )));
+    }
+    let mut changed = 0;
+    let rows: Vec<&[Value]> = old.iter().collect();
+    for chunk in rows.chunks(KEYS_PER_STATEMENT) {
+        let mut sql = Sql::new(dialect);
+        sql.reserve(chunk.len() * key.len(), 32 + chunk.len() * 8);
+        head(&mut sql);
+        sql.push(" WHERE ");
+        let tuple = key.len() > 1;
+        if tuple {
+            sql.push("(");
+        }
+        for (n, &k) in key.iter().enumerate() {
+            if n > 0 {
+                sql.push(", ");
+            }
+            sql.push(meta.quoted(dialect, k));
+        }
+        sql.push(if tuple { ") IN (" } else { " IN (" });
+        for (r, row) in chunk.iter().enumerate() {
+            if r > 0 {
+                sql.push(", ");
+            }
+            if tuple {
+                sql.push("(");
+            }
+            for (n, &k) in key.iter().enumerate() {
+                if n > 0 {
+                    sql.push(", ");
+                }
+                sql.bind(row[k].clone());
+            }
+            if tuple {
+                sql.push(")");
+            }
+        }
+        sql.push(")");
+        let (text, values) = sql.finish();
+        changed += DB::execute(conn, text, arguments::<DB>(values)?)
+            .await?
+            .rows_affected;
+    }
+    Ok(changed)
+}
+
 pub fn not_found(meta: &Meta, key: &[Value]) -> Error {
     Error::NotFound {
         table: meta.name().to_string(),

@@ -305,69 +305,79 @@ impl Spec {
         meta: &Meta,
     ) -> Result<u64, Error> {
         let dialect = DB::DIALECT;
-        let mut change = Sql::new(dialect);
         let mut set = Vec::new();
-        match meta.soft_delete {
-            Some(soft) => {
-                set.push((soft, meta.now(soft)));
-                if let Some(i) = meta.updated_at {
-                    set.push((i, meta.now(i)));
-                }
-                change.push("UPDATE ").ident(meta.name()).push(" SET ");
-                for (n, (i, value)) in set.iter().enumerate() {
-                    if n > 0 {
-                        change.push(", ");
-                    }
-                    change
-                        .ident(meta.column(*i))
-                        .push(" = ")
-                        .bind(value.clone());
-                }
-            }
-            None => {
-                change.push("DELETE FROM ").ident(meta.name());
+        if let Some(soft) = meta.soft_delete {
+            set.push((soft, meta.now(soft)));
+            if let Some(i) = meta.updated_at {
+                set.push((i, meta.now(i)));
             }
         }
-        self.push_where(&mut change, meta);
+        // `UPDATE t SET <marker> = now, …` (soft) or `DELETE FROM t`.
+        let head = |sql: &mut Sql| match meta.soft_delete {
+            Some(_) => ops::push_set(sql, meta, set.iter().map(|(i, value)| (*i, value))),
+            None => {
+                sql.push("DELETE FROM ").ident(meta.name());
+            }
+        };
         if !meta.table.audit {
+            let mut change = Sql::new(dialect);
+            head(&mut change);
+            self.push_where(&mut change, meta);
             let (text, values) = change.finish();
             let done = DB::execute(conn, text, arguments::<DB>(values)?).await?;
             return Ok(done.rows_affected);
         }
         let mut tx = begin::<DB>(conn).await?;
-        let all = Spec {
-            order: Vec::new(),
-            limit: None,
-            offset: None,
-            ..self
-        };
-        let mut select = all.select(meta, dialect)?;
-        if dialect != Dialect::Sqlite {
-            select.push(" FOR UPDATE");
-        }
-        let old = fetch_values::<DB>(&mut tx, meta, select).await?;
-        let (text, values) = change.finish();
-        let done = DB::execute(&mut tx, text, arguments::<DB>(values)?).await?;
-        let entries = old
-            .iter()
-            .map(|row| {
-                let entry = Entry::new(meta, row, Action::Delete).old(full_row_json(meta, row));
-                match meta.soft_delete {
-                    Some(soft) => {
-                        let mut new = row.to_vec();
-                        for (i, value) in &set {
-                            new[*i] = value.clone();
-                        }
-                        entry.new_values(row_json(meta, &new, [soft]))
-                    }
-                    None => entry,
+        let soft = meta.soft_delete.map(|_| set.as_slice());
+        let locked = (dialect == Dialect::Postgres)
+            .then(|| ops::locked_change(meta, |sql| self.push_where(sql, meta), soft))
+            .flatten();
+        let (old, changed) = match locked {
+            Some(locked) => {
+                let old = fetch_values::<DB>(&mut tx, meta, locked).await?;
+                let changed = old.len() as u64;
+                (old, changed)
+            }
+            None => {
+                let all = Spec {
+                    order: Vec::new(),
+                    limit: None,
+                    offset: None,
+                    ..self
+                };
+                let mut select = all.select(meta, dialect)?;
+                if dialect != Dialect::Sqlite {
+                    select.push(" FOR UPDATE");
                 }
-            })
-            .collect();
-        audit::write::<DB>(&mut tx, entries).await?;
+                let old = fetch_values::<DB>(&mut tx, meta, select).await?;
+                let changed = ops::change_rows::<DB>(&mut tx, meta, head, &old).await?;
+                (old, changed)
+            }
+        };
+        audit::write::<DB>(&mut tx, entries(meta, &old, &set)).await?;
         tx.commit().await?;
-        Ok(done.rows_affected)
+        Ok(changed)
     }
+}
+
+/// The audit rows of a bulk delete of the rows `old`, whose columns `set`
+/// (the soft-delete marker and `updated_at`) it set.
+fn entries(meta: &Meta, old: &Rows, set: &[(usize, Value)]) -> Vec<Entry> {
+    old.iter()
+        .map(|row| {
+            let entry = Entry::new(meta, row, Action::Delete).old(full_row_json(meta, row));
+            match meta.soft_delete {
+                Some(soft) => {
+                    let mut new = row.to_vec();
+                    for (i, value) in set {
+                        new[*i] = value.clone();
+                    }
+                    entry.new_values(row_json(meta, &new, [soft]))
+                }
+                None => entry,
+            }
+        })
+        .collect()
 }
 
 /// Runs a SELECT of every column and decodes the rows.

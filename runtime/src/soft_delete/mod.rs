@@ -9,7 +9,8 @@ use crate::audit::write::{self as audit, Action, Entry, full_row_json, row_json}
 use crate::driver::{Driver, arguments, begin};
 use crate::model::meta::Meta;
 use crate::model::ops::{
-    Scope, find, key_text, not_found, push_scope, push_set, select_columns, where_key,
+    Scope, change_rows, find, key_text, locked_change, not_found, push_scope, push_set,
+    select_columns, where_key,
 };
 use crate::query::sql::Sql;
 use crate::value::Value;
@@ -161,11 +162,17 @@ fn conflict(meta: &Meta, key: &str, error: Error) -> Error {
 }
 
 /// `SET deleted_at = NULL[, updated_at = now]`; returns what was set.
-fn push_restore_set(sql: &mut Sql, meta: &Meta, soft: usize) -> Vec<(usize, Value)> {
+/// What a restore sets: the soft-delete column to NULL, `updated_at` to now.
+fn restore_set(meta: &Meta, soft: usize) -> Vec<(usize, Value)> {
     let mut set = vec![(soft, Value::Null(meta.kinds[soft]))];
     if let Some(i) = meta.updated_at {
         set.push((i, meta.now(i)));
     }
+    set
+}
+
+fn push_restore_set(sql: &mut Sql, meta: &Meta, soft: usize) -> Vec<(usize, Value)> {
+    let set = restore_set(meta, soft);
     push_set(sql, meta, set.iter().map(|(i, value)| (*i, value)));
     set
 }
@@ -228,27 +235,45 @@ fn not_trashed(meta: &Meta, key: &str) -> Error {
 /// Restores every trashed row; returns how many.
 pub async fn restore_all<DB: Driver>(conn: &mut DB::Connection, meta: &Meta) -> Result<u64, Error> {
     let soft = soft_column(meta)?;
-    let mut sql = Sql::new(DB::DIALECT);
-    push_restore_set(&mut sql, meta, soft);
-    sql.push(" WHERE 1 = 1");
-    push_scope(&mut sql, meta, Scope::OnlyTrashed);
+    let set = restore_set(meta, soft);
+    let head = |sql: &mut Sql| push_set(sql, meta, set.iter().map(|(i, value)| (*i, value)));
+    let trashed = |sql: &mut Sql| {
+        sql.push(" WHERE 1 = 1");
+        push_scope(sql, meta, Scope::OnlyTrashed);
+    };
+    let clash = |e| conflict(meta, "(all trashed rows)", e);
     if !meta.table.audit {
-        return run::<DB>(conn, sql)
-            .await
-            .map_err(|e| conflict(meta, "(all trashed rows)", e));
+        let mut sql = Sql::new(DB::DIALECT);
+        head(&mut sql);
+        trashed(&mut sql);
+        return run::<DB>(conn, sql).await.map_err(clash);
     }
     let mut tx = begin::<DB>(conn).await?;
-    let mut select = Sql::new(DB::DIALECT);
-    select_columns(&mut select, meta);
-    select.push(" WHERE 1 = 1");
-    push_scope(&mut select, meta, Scope::OnlyTrashed);
-    if DB::DIALECT != crate::dialect::Dialect::Sqlite {
-        select.push(" FOR UPDATE");
-    }
-    let old = crate::query::fetch_values::<DB>(&mut tx, meta, select).await?;
-    let rows = run::<DB>(&mut tx, sql)
-        .await
-        .map_err(|e| conflict(meta, "(all trashed rows)", e))?;
+    let locked = (DB::DIALECT == crate::dialect::Dialect::Postgres)
+        .then(|| locked_change(meta, trashed, Some(&set)))
+        .flatten();
+    let (old, changed) = match locked {
+        Some(locked) => {
+            let old = crate::query::fetch_values::<DB>(&mut tx, meta, locked)
+                .await
+                .map_err(clash)?;
+            let changed = old.len() as u64;
+            (old, changed)
+        }
+        None => {
+            let mut select = Sql::new(DB::DIALECT);
+            select_columns(&mut select, meta);
+            trashed(&mut select);
+            if DB::DIALECT != crate::dialect::Dialect::Sqlite {
+                select.push(" FOR UPDATE");
+            }
+            let old = crate::query::fetch_values::<DB>(&mut tx, meta, select).await?;
+            let changed = change_rows::<DB>(&mut tx, meta, head, &old)
+                .await
+                .map_err(clash)?;
+            (old, changed)
+        }
+    };
     let cleared = vec![Value::Null(meta.kinds[soft]); meta.kinds.len()];
     let entries = old
         .iter()
@@ -260,5 +285,5 @@ pub async fn restore_all<DB: Driver>(conn: &mut DB::Connection, meta: &Meta) -> 
         .collect();
     audit::write::<DB>(&mut tx, entries).await?;
     tx.commit().await?;
-    Ok(rows)
+    Ok(changed)
 }

@@ -1,0 +1,132 @@
+//! Bulk changes of an audited model (`Query::delete`, `restore_all`) racing
+//! writers that add rows the bulk change matches: every row the bulk change
+//! touched has its audit row, on every engine.
+
+#![allow(clippy::panic, clippy::expect_used, clippy::unwrap_used)]
+
+mod support;
+
+use chrono::{DateTime, Utc};
+use dbgen::audit::AuditLog;
+use dbgen::{Driver, Model};
+use support::db::{Engine, run_on};
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "br_tickets", audit, soft_delete)]
+pub struct Ticket {
+    #[column(primary_key)]
+    pub id: i64,
+    pub qty: i32,
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+async fn races<DB>(engine: Engine, pool: sqlx::Pool<DB>)
+where
+    DB: Driver,
+    for<'c> &'c mut DB::Connection:
+        sqlx::Executor<'c, Database = DB> + sqlx::Acquire<'c, Database = DB>,
+{
+    support::create_tables(
+        &pool,
+        vec![Ticket::table().clone(), AuditLog::table().clone()],
+    )
+    .await;
+    let rounds = support::env("DBGEN_RACE_ROUNDS").map_or(100, |n| n as usize);
+    let writer = {
+        let pool = pool.clone();
+        tokio::spawn(async move {
+            let mut deleted = 0;
+            for n in 0..rounds * 4 {
+                let mut t = Ticket {
+                    id: 0,
+                    qty: 1 + (n % 5) as i32,
+                    deleted_at: None,
+                }
+                .insert(&pool)
+                .await
+                .unwrap();
+                if n % 3 == 0 {
+                    match t.delete(&pool).await {
+                        Ok(()) => deleted += 1,
+                        // The bulk delete was first.
+                        Err(dbgen::Error::NotFound { .. }) => {}
+                        Err(e) => panic!("{e}"),
+                    }
+                }
+            }
+            deleted
+        })
+    };
+    let mut deleted = 0;
+    let mut restored = 0;
+    for _ in 0..rounds / 2 {
+        deleted += Ticket::query()
+            .filter("qty > ", 0)
+            .delete(&pool)
+            .await
+            .unwrap();
+        restored += Ticket::restore_all(&pool).await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+    }
+    // MariaDB's default REPEATABLE READ locks the gaps a locking read
+    // scans, so no row can join the read rows before the change; READ
+    // COMMITTED (PostgreSQL's default) does not.
+    let mut conn = pool.acquire().await.unwrap();
+    if engine == Engine::MariaDb {
+        sqlx::raw_sql("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED")
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+    }
+    for _ in 0..rounds / 2 {
+        deleted += Ticket::query()
+            .filter("qty > ", 0)
+            .delete(&mut *conn)
+            .await
+            .unwrap();
+        restored += Ticket::restore_all(&mut *conn).await.unwrap();
+        // SQLite has one writer at a time: let the other one in.
+        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+    }
+    drop(conn);
+    let own = writer.await.unwrap();
+    let actions = |action: &'static str| AuditLog::query().filter("action = ", action).count(&pool);
+    let deletes = actions("DELETE").await.unwrap();
+    let restores = actions("RESTORE").await.unwrap();
+    eprintln!(
+        "{engine:?}: bulk deleted {deleted}, restored {restored}; audit DELETE {deletes} (writer's {own}) RESTORE {restores}"
+    );
+    assert_eq!(
+        restores as u64, restored,
+        "{engine:?}: one RESTORE row per restored row"
+    );
+    assert_eq!(
+        deletes as u64,
+        deleted + own,
+        "{engine:?}: one DELETE row per soft-deleted row"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_bulk_races() {
+    run_on::<sqlx::Postgres, _>(Engine::Postgres, "dbgen_br", |pool| {
+        races(Engine::Postgres, pool)
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mariadb_bulk_races() {
+    run_on::<sqlx::MySql, _>(Engine::MariaDb, "dbgen_br", |pool| {
+        races(Engine::MariaDb, pool)
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_bulk_races() {
+    run_on::<sqlx::Sqlite, _>(Engine::Sqlite, "dbgen_br", |pool| {
+        races(Engine::Sqlite, pool)
+    })
+    .await;
+}
