@@ -1090,6 +1090,137 @@ where
     }
 }
 
+/// `logs`, `history` and `user_activity` over random audit rows (times
+/// with every width of fraction, within a few seconds, so filters cut
+/// between rows a microsecond apart), against the same filters, order and
+/// pages applied in Rust.
+async fn random_logs<DB: Driver>(engine: Engine, pool: &sqlx::Pool<DB>) {
+    let mut rng = Rng(support::seed() ^ 0x106);
+    let base = date(2025, 3, 1).and_time(time(12, 0, 0, 0)).and_utc();
+    let instant = |rng: &mut Rng| {
+        let micros = match rng.below(3) {
+            0 => rng.below(4) as i64 * 1_000_000,
+            1 => rng.below(4000) as i64 * 1000,
+            _ => rng.below(4_000_000) as i64,
+        };
+        base + chrono::Duration::microseconds(micros)
+    };
+    let entities = ["rl_a", "rl_b", "rl_c"];
+    let actions = ["CREATE", "UPDATE", "DELETE", "RESTORE", "FORCE_DELETE"];
+    let rows: Vec<AuditLog> = (0..300)
+        .map(|_| AuditLog {
+            id: 0,
+            entity_type: entities[rng.below(3)].into(),
+            entity_id: rng.below(5).to_string(),
+            action: actions[rng.below(5)].into(),
+            description: None,
+            old_values: None,
+            new_values: None,
+            user_id: rng.chance(80).then(|| rng.below(4) as i64),
+            username: None,
+            ip_address: None,
+            user_agent: None,
+            request_id: None,
+            created_at: instant(&mut rng),
+        })
+        .collect();
+    let rows = AuditLog::insert_many(pool, rows, 100).await.unwrap();
+    let newest_first = |mut list: Vec<AuditLog>| {
+        list.sort_by(|a, b| (b.created_at, b.id).cmp(&(a.created_at, a.id)));
+        list
+    };
+    for n in 0..200 {
+        let pick = |rng: &mut Rng, p| rng.chance(p);
+        let filter = dbgen::audit::AuditFilter {
+            entity_type: pick(&mut rng, 50).then(|| entities[rng.below(3)].into()),
+            entity_id: pick(&mut rng, 30).then(|| rng.below(5).to_string()),
+            user_id: pick(&mut rng, 30).then(|| rng.below(4) as i64),
+            action: pick(&mut rng, 30).then(|| actions[rng.below(5)].into()),
+            // Often a stored time itself, to test the bounds' edges.
+            start: pick(&mut rng, 50).then(|| match rng.chance(50) {
+                true => rows[rng.below(rows.len())].created_at,
+                false => instant(&mut rng),
+            }),
+            end: pick(&mut rng, 50).then(|| match rng.chance(50) {
+                true => rows[rng.below(rows.len())].created_at,
+                false => instant(&mut rng),
+            }),
+        };
+        let matching: Vec<AuditLog> = rows
+            .iter()
+            .filter(|r| {
+                filter
+                    .entity_type
+                    .as_ref()
+                    .is_none_or(|v| &r.entity_type == v)
+                    && filter.entity_id.as_ref().is_none_or(|v| &r.entity_id == v)
+                    && filter.user_id.is_none_or(|v| r.user_id == Some(v))
+                    && filter.action.as_ref().is_none_or(|v| &r.action == v)
+                    && filter.start.is_none_or(|t| r.created_at >= t)
+                    && filter.end.is_none_or(|t| r.created_at < t)
+            })
+            .cloned()
+            .collect();
+        let matching = newest_first(matching);
+        let per_page = 1 + rng.below(40) as i64;
+        let page = 1 + rng.below(4) as i64;
+        let (got, total) = dbgen::audit::logs(pool, &filter, page, per_page)
+            .await
+            .unwrap();
+        assert_eq!(
+            total,
+            matching.len() as i64,
+            "{engine:?}: filter {n}: {filter:?}"
+        );
+        let from = ((page - 1) * per_page) as usize;
+        let expected: Vec<&AuditLog> = matching.iter().skip(from).take(per_page as usize).collect();
+        let got: Vec<&AuditLog> = got.iter().collect();
+        assert_eq!(
+            got, expected,
+            "{engine:?}: filter {n}: {filter:?}, page {page} of {per_page}"
+        );
+
+        if let (Some(user), Some(since), Some(until)) = (filter.user_id, filter.start, filter.end) {
+            let activity = dbgen::audit::user_activity(pool, user, since, until)
+                .await
+                .unwrap();
+            let mut expected: Vec<&AuditLog> = rows
+                .iter()
+                .filter(|r| {
+                    r.user_id == Some(user) && r.created_at >= since && r.created_at < until
+                })
+                .collect();
+            expected.sort_by_key(|r| (r.created_at, r.id));
+            assert_eq!(
+                activity.iter().collect::<Vec<_>>(),
+                expected,
+                "{engine:?}: activity {n}"
+            );
+        }
+    }
+    for entity in entities {
+        for id in 0..5 {
+            let history = dbgen::audit::history(pool, entity, id).await.unwrap();
+            let mut expected: Vec<&AuditLog> = rows
+                .iter()
+                .filter(|r| r.entity_type == entity && r.entity_id == id.to_string())
+                .collect();
+            expected.sort_by_key(|r| (r.created_at, r.id));
+            assert_eq!(
+                history.iter().collect::<Vec<_>>(),
+                expected,
+                "{engine:?}: {entity} {id}"
+            );
+        }
+    }
+    let removed = AuditLog::query()
+        .filter("entity_type LIKE ", "rl_%")
+        .delete(pool)
+        .await
+        .unwrap();
+    assert_eq!(removed, rows.len() as u64, "{engine:?}");
+}
+
 /// A model with a column the database fills with its default.
 #[derive(Model, Debug, Clone, PartialEq)]
 #[model(table = "av_settings", audit, soft_delete)]
@@ -1396,6 +1527,7 @@ where
         ],
     )
     .await;
+    random_logs(engine, pool).await;
     spelling(engine, pool).await;
     random_values(engine, pool).await;
     non_finite(engine, pool).await;
