@@ -1126,7 +1126,7 @@ async fn random_logs<DB: Driver>(engine: Engine, pool: &sqlx::Pool<DB>) {
         .collect();
     let rows = AuditLog::insert_many(pool, rows, 100).await.unwrap();
     let newest_first = |mut list: Vec<AuditLog>| {
-        list.sort_by(|a, b| (b.created_at, b.id).cmp(&(a.created_at, a.id)));
+        list.sort_by_key(|r| std::cmp::Reverse((r.created_at, r.id)));
         list
     };
     for n in 0..200 {

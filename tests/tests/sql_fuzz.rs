@@ -6,7 +6,7 @@
 //! deep nesting, non-ASCII), from a fixed seed (`DBGEN_RANDOM_SEED`;
 //! `DBGEN_RANDOM_FILES` for more).
 
-#![allow(clippy::panic, clippy::unwrap_used)]
+#![allow(clippy::panic, clippy::expect_used, clippy::unwrap_used)]
 
 mod support;
 
