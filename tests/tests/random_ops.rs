@@ -1,7 +1,8 @@
 //! Random sequences of every helper of an audited soft-delete model with a
 //! unique column (`insert`, `insert_many`, `update`, `delete_by_id`,
 //! `restore_by_id`, `force_delete_by_id`, `restore_all`, a bulk
-//! `Query::delete`), against a model of what each must do kept in Rust:
+//! `Query::delete`), alone or a few in the caller's transaction (committed
+//! or rolled back), against a model of what each must do kept in Rust:
 //! which calls succeed and which fail (missing or trashed rows, a unique
 //! value a live row holds, a restore that would clash), what the table
 //! holds after each, what the scopes and counts see, and each row's audit
