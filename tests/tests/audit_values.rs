@@ -12,7 +12,7 @@ mod support;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use dbgen::audit::AuditLog;
-use dbgen::{Driver, Error, Model};
+use dbgen::{Driver, Error, Model, Order};
 use rust_decimal::Decimal;
 use serde_json::{Map, Value as Json};
 use support::db::{Engine, run_on};
@@ -1363,6 +1363,52 @@ where
             .len(),
         1,
         "{engine:?}: an update that changes nothing writes no audit row"
+    );
+    // A bulk delete names the rows it read by both key columns: only the
+    // matching members of organisation 8 go, each with its audit row.
+    let batch: Vec<Member> = (0..5)
+        .map(|user_id| Member {
+            org_id: 8,
+            user_id,
+            role: if user_id % 2 == 0 { "guest" } else { "reader" }.into(),
+        })
+        .collect();
+    Member::insert_many(pool, batch, 10).await.unwrap();
+    let removed = Member::query()
+        .filter("org_id = ", 8)
+        .filter("role = ", "guest")
+        .delete(pool)
+        .await
+        .unwrap();
+    assert_eq!(removed, 3, "{engine:?}");
+    let left: Vec<i64> = Member::query()
+        .filter("org_id = ", 8)
+        .order_by("user_id", Order::Asc)
+        .fetch_all(pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|m| m.user_id)
+        .collect();
+    assert_eq!(left, [1, 3], "{engine:?}");
+    for user_id in [0, 2, 4] {
+        let rows = dbgen::audit::history(pool, "av_members", format!("8,{user_id}"))
+            .await
+            .unwrap();
+        let actions: Vec<_> = rows.iter().map(|r| r.action.as_str()).collect();
+        assert_eq!(
+            actions,
+            ["CREATE", "DELETE"],
+            "{engine:?}: member 8,{user_id}"
+        );
+    }
+    assert_eq!(
+        other,
+        Member::query()
+            .filter("org_id = ", 7)
+            .fetch_all(pool)
+            .await
+            .unwrap()[0]
     );
 }
 
