@@ -130,3 +130,65 @@ async fn sqlite_bulk_races() {
     })
     .await;
 }
+
+/// A batch asks for more placeholders than an engine takes in one
+/// statement (SQLite 32 766, PostgreSQL and MySQL 65 535): it is stored
+/// all the same, audited row by row.
+async fn huge_batch<DB>(engine: Engine, pool: sqlx::Pool<DB>)
+where
+    DB: Driver,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+{
+    support::create_tables(
+        &pool,
+        vec![Ticket::table().clone(), AuditLog::table().clone()],
+    )
+    .await;
+    let rows: Vec<Ticket> = (0..70_000)
+        .map(|n| Ticket {
+            id: 0,
+            qty: n,
+            deleted_at: None,
+        })
+        .collect();
+    let stored = Ticket::insert_many(&pool, rows, 70_000)
+        .await
+        .unwrap_or_else(|e| panic!("{engine:?}: {e}"));
+    assert_eq!(stored.len(), 70_000);
+    assert!(stored.iter().enumerate().all(|(n, t)| t.qty == n as i32));
+    assert_eq!(
+        Ticket::query().count(&pool).await.unwrap(),
+        70_000,
+        "{engine:?}"
+    );
+    let created = AuditLog::query()
+        .filter("action = ", "CREATE")
+        .count(&pool)
+        .await
+        .unwrap();
+    assert_eq!(created, 70_000, "{engine:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_huge_batch() {
+    run_on::<sqlx::Postgres, _>(Engine::Postgres, "dbgen_hb", |pool| {
+        huge_batch(Engine::Postgres, pool)
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mariadb_huge_batch() {
+    run_on::<sqlx::MySql, _>(Engine::MariaDb, "dbgen_hb", |pool| {
+        huge_batch(Engine::MariaDb, pool)
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_huge_batch() {
+    run_on::<sqlx::Sqlite, _>(Engine::Sqlite, "dbgen_hb", |pool| {
+        huge_batch(Engine::Sqlite, pool)
+    })
+    .await;
+}

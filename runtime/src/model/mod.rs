@@ -88,8 +88,9 @@ pub trait Model: Sized + Send + Sync + 'static {
         )
     }
 
-    /// Inserts `rows` in batches of `batch` rows per statement, all in one
-    /// transaction; returns them as stored, in order.
+    /// Inserts `rows` in batches of `batch` rows per statement (fewer when
+    /// more would pass the engine's limit of placeholders in a statement),
+    /// all in one transaction; returns them as stored, in order.
     fn insert_many<'c, A>(
         db: A,
         rows: Vec<Self>,

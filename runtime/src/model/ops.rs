@@ -549,6 +549,19 @@ impl<R> Stored<R> {
     }
 }
 
+/// The most rows one INSERT of `meta`'s table can carry: each binds up to
+/// one value per column, and an engine takes at most so many placeholders
+/// in a statement (SQLite 32 766, PostgreSQL and MySQL 65 535), less a few
+/// an audited statement binds besides the rows.
+fn rows_per_statement(dialect: Dialect, meta: &Meta) -> usize {
+    const BESIDES_ROWS: usize = 64;
+    let limit = match dialect {
+        Dialect::Sqlite => 32_766,
+        _ => 65_535,
+    };
+    ((limit - BESIDES_ROWS) / meta.kinds.len().max(1)).max(1)
+}
+
 /// Inserts rows in batches of `batch`, grouped by omitted columns, all in
 /// one transaction when there is more than one statement or an audit row.
 pub async fn insert<DB: Driver>(
@@ -559,7 +572,7 @@ pub async fn insert<DB: Driver>(
 ) -> Result<Stored<DB::Row>, Error> {
     let mut rows = rows;
     stamp_new(meta, &mut rows);
-    let batch = batch.max(1);
+    let batch = batch.clamp(1, rows_per_statement(DB::DIALECT, meta));
     // PostgreSQL writes the audit rows in the INSERT's own statement: for
     // one row, with the values as sent; for a batch of a model without JSON
     // columns, spelled from the stored rows (see `insert_group`).
