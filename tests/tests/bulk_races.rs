@@ -9,7 +9,7 @@ mod support;
 use chrono::{DateTime, Utc};
 use dbgen::audit::AuditLog;
 use dbgen::{Driver, Model};
-use support::db::{Engine, run_on};
+use support::db::Engine;
 
 #[derive(Model, Debug, Clone, PartialEq)]
 #[model(table = "br_tickets", audit, soft_delete)]
@@ -107,29 +107,7 @@ where
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_bulk_races() {
-    run_on::<sqlx::Postgres, _>(Engine::Postgres, "dbgen_br", |pool| {
-        races(Engine::Postgres, pool)
-    })
-    .await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn mariadb_bulk_races() {
-    run_on::<sqlx::MySql, _>(Engine::MariaDb, "dbgen_br", |pool| {
-        races(Engine::MariaDb, pool)
-    })
-    .await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite_bulk_races() {
-    run_on::<sqlx::Sqlite, _>(Engine::Sqlite, "dbgen_br", |pool| {
-        races(Engine::Sqlite, pool)
-    })
-    .await;
-}
+on_every_engine!("dbgen_br", races => postgres_bulk_races, mariadb_bulk_races, sqlite_bulk_races);
 
 /// A batch asks for more placeholders than an engine takes in one
 /// statement (SQLite 32 766, PostgreSQL and MySQL 65 535): it is stored
@@ -169,26 +147,4 @@ where
     assert_eq!(created, 70_000, "{engine:?}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_huge_batch() {
-    run_on::<sqlx::Postgres, _>(Engine::Postgres, "dbgen_hb", |pool| {
-        huge_batch(Engine::Postgres, pool)
-    })
-    .await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn mariadb_huge_batch() {
-    run_on::<sqlx::MySql, _>(Engine::MariaDb, "dbgen_hb", |pool| {
-        huge_batch(Engine::MariaDb, pool)
-    })
-    .await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite_huge_batch() {
-    run_on::<sqlx::Sqlite, _>(Engine::Sqlite, "dbgen_hb", |pool| {
-        huge_batch(Engine::Sqlite, pool)
-    })
-    .await;
-}
+on_every_engine!("dbgen_hb", huge_batch => postgres_huge_batch, mariadb_huge_batch, sqlite_huge_batch);

@@ -19,7 +19,7 @@ use chrono::{DateTime, Utc};
 use dbgen::audit::AuditLog;
 use dbgen::{Driver, Error, Model, Order};
 use support::Rng;
-use support::db::{Engine, run_on};
+use support::db::Engine;
 
 #[derive(Model, Debug, Clone, PartialEq)]
 #[model(table = "ro_items", audit, soft_delete)]
@@ -389,23 +389,4 @@ where
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn postgres_random_ops() {
-    run_on::<sqlx::Postgres, _>(Engine::Postgres, "dbgen_ro", |pool| {
-        run(Engine::Postgres, pool)
-    })
-    .await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn mariadb_random_ops() {
-    run_on::<sqlx::MySql, _>(Engine::MariaDb, "dbgen_ro", |pool| {
-        run(Engine::MariaDb, pool)
-    })
-    .await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite_random_ops() {
-    run_on::<sqlx::Sqlite, _>(Engine::Sqlite, "dbgen_ro", |pool| run(Engine::Sqlite, pool)).await;
-}
+on_every_engine!("dbgen_ro", run => postgres_random_ops, mariadb_random_ops, sqlite_random_ops);

@@ -76,6 +76,35 @@ where
     db.drop_db().await;
 }
 
+/// Three tests, `$postgres`, `$mariadb` and `$sqlite`, each running
+/// `$body(engine, pool)` on a database of its engine created for it (see
+/// [`run_on`]) with `$prefix` in its name.
+#[macro_export]
+macro_rules! on_every_engine {
+    ($prefix:literal, $body:ident => $postgres:ident, $mariadb:ident, $sqlite:ident) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $postgres() {
+            let engine = support::db::Engine::Postgres;
+            support::db::run_on::<sqlx::Postgres, _>(engine, $prefix, |pool| $body(engine, pool))
+                .await;
+        }
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $mariadb() {
+            let engine = support::db::Engine::MariaDb;
+            support::db::run_on::<sqlx::MySql, _>(engine, $prefix, |pool| $body(engine, pool))
+                .await;
+        }
+
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $sqlite() {
+            let engine = support::db::Engine::Sqlite;
+            support::db::run_on::<sqlx::Sqlite, _>(engine, $prefix, |pool| $body(engine, pool))
+                .await;
+        }
+    };
+}
+
 impl TestDb {
     /// A pool of 8 connections to the test database.
     #[allow(dead_code)] // the runtime benchmark includes this file and sizes its own pools
