@@ -32,8 +32,13 @@ where
     )
     .await;
     let rounds = support::env("DBGEN_RACE_ROUNDS").map_or(100, |n| n as usize);
+    // How many rows the writer has added: the bulk changes wait for it to
+    // move on between rounds, so neither side starves the other (SQLite
+    // lets one writer in at a time).
+    let written = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let writer = {
         let pool = pool.clone();
+        let written = written.clone();
         tokio::spawn(async move {
             let mut deleted = 0;
             for n in 0..rounds * 4 {
@@ -45,6 +50,7 @@ where
                 .insert(&pool)
                 .await
                 .unwrap();
+                written.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 if n % 3 == 0 {
                     match t.delete(&pool).await {
                         Ok(()) => deleted += 1,
@@ -54,9 +60,21 @@ where
                     }
                 }
             }
+            written.store(usize::MAX, std::sync::atomic::Ordering::SeqCst);
             deleted
         })
     };
+    let next_row = |seen: &mut usize| {
+        let written = written.clone();
+        let since = *seen;
+        *seen = since + 1;
+        async move {
+            while written.load(std::sync::atomic::Ordering::SeqCst) <= since {
+                tokio::time::sleep(std::time::Duration::from_micros(200)).await;
+            }
+        }
+    };
+    let mut seen = 0;
     let mut deleted = 0;
     let mut restored = 0;
     for _ in 0..rounds / 2 {
@@ -66,7 +84,7 @@ where
             .await
             .unwrap();
         restored += Ticket::restore_all(&pool).await.unwrap();
-        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+        next_row(&mut seen).await;
     }
     // MariaDB's default REPEATABLE READ locks the gaps a locking read
     // scans, so no row can join the read rows before the change; READ
@@ -85,8 +103,7 @@ where
             .await
             .unwrap();
         restored += Ticket::restore_all(&mut *conn).await.unwrap();
-        // SQLite has one writer at a time: let the other one in.
-        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+        next_row(&mut seen).await;
     }
     drop(conn);
     let own = writer.await.unwrap();
