@@ -1560,6 +1560,14 @@ where
     for<'c> &'c mut DB::Connection:
         sqlx::Executor<'c, Database = DB> + sqlx::Acquire<'c, Database = DB>,
 {
+    if engine == Engine::MariaDb {
+        // MariaDB's own default: the tables must still hold any Rust string
+        // (the random values have four-byte characters).
+        sqlx::raw_sql("ALTER DATABASE CHARACTER SET latin1 COLLATE latin1_swedish_ci")
+            .execute(pool)
+            .await
+            .unwrap();
+    }
     support::create_tables(
         pool,
         vec![

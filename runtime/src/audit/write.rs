@@ -306,9 +306,15 @@ fn batch_select(sql: &mut Sql, entries: Vec<Entry>, shared: Vec<Value>) {
         Dialect::MySql => {
             sql.push(" FROM JSON_TABLE(")
                 .bind(Value::String(array.to_string()))
+                // The columns' character set is the database's default
+                // otherwise (MariaDB's own is latin1: four-byte characters
+                // would become `?`).
                 .push(
-                    ", '$[*]' COLUMNS (t VARCHAR(100) PATH '$.t', i VARCHAR(100) PATH '$.i', \
-                     a VARCHAR(20) PATH '$.a', o LONGTEXT PATH '$.o', n LONGTEXT PATH '$.n')) AS j",
+                    ", '$[*]' COLUMNS (t VARCHAR(100) CHARACTER SET utf8mb4 PATH '$.t', \
+                     i VARCHAR(100) CHARACTER SET utf8mb4 PATH '$.i', \
+                     a VARCHAR(20) CHARACTER SET utf8mb4 PATH '$.a', \
+                     o LONGTEXT CHARACTER SET utf8mb4 PATH '$.o', \
+                     n LONGTEXT CHARACTER SET utf8mb4 PATH '$.n')) AS j",
                 );
         }
         _ => {

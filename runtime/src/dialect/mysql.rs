@@ -69,10 +69,16 @@ impl Ddl for MySql {
         Ok(())
     }
 
+    /// `DEFAULT CHARSET = utf8mb4`: a Rust `String` is any UTF-8, four-byte
+    /// characters included, whatever the database's default (MariaDB's own
+    /// is latin1, and MySQL's `utf8` is three bytes a character at most).
     fn table_suffix(&self, table: &Table) -> String {
         match &table.comment {
-            Some(comment) => format!(" COMMENT = {}", self.string(comment)),
-            None => String::new(),
+            Some(comment) => format!(
+                " DEFAULT CHARSET = utf8mb4 COMMENT = {}",
+                self.string(comment)
+            ),
+            None => " DEFAULT CHARSET = utf8mb4".to_string(),
         }
     }
 
