@@ -319,11 +319,32 @@ where
             .execute(&mut *conn)
             .await;
     }
+    // PostgreSQL and MariaDB refuse to drop a table another one
+    // references, so a cycle of keys would stay: PostgreSQL's drop takes
+    // the keys with it, MariaDB's checks are off meanwhile.
+    let cascade = if dialect == Dialect::Postgres {
+        " CASCADE"
+    } else {
+        ""
+    };
+    if dialect == Dialect::MySql {
+        let _ = run("SET FOREIGN_KEY_CHECKS = 0".into())
+            .execute(&mut *conn)
+            .await;
+    }
     for _ in 0..2 {
         for table in after.tables.iter().chain(before.tables.iter()).rev() {
-            let drop = format!("DROP TABLE IF EXISTS {}", dialect.quote(&table.name));
+            let drop = format!(
+                "DROP TABLE IF EXISTS {}{cascade}",
+                dialect.quote(&table.name)
+            );
             let _ = run(drop).execute(&mut *conn).await;
         }
+    }
+    if dialect == Dialect::MySql {
+        let _ = run("SET FOREIGN_KEY_CHECKS = 1".into())
+            .execute(&mut *conn)
+            .await;
     }
 }
 

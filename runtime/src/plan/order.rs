@@ -172,6 +172,7 @@ fn creation_order(tables: &[Table]) -> Vec<usize> {
         .collect();
     let mut waiting = vec![0usize; n];
     let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut depends: Vec<Vec<usize>> = Vec::with_capacity(n);
     for (i, table) in tables.iter().enumerate() {
         let mut deps: Vec<usize> = table
             .foreign_keys
@@ -182,30 +183,26 @@ fn creation_order(tables: &[Table]) -> Vec<usize> {
         deps.sort_unstable();
         deps.dedup();
         waiting[i] = deps.len();
-        for j in deps {
+        for &j in &deps {
             dependents[j].push(i);
         }
+        depends.push(deps);
     }
     let mut ready: BinaryHeap<Reverse<usize>> = (0..n)
         .filter(|&i| waiting[i] == 0)
         .map(|i| Reverse(rank[i]))
         .collect();
     let mut done = vec![false; n];
-    let mut smallest = 0;
     let mut out = Vec::with_capacity(n);
     while out.len() < n {
         let i = match ready.pop() {
             Some(Reverse(r)) => by_name[r],
-            // Only cycles remain: take the smallest name.
-            None => {
-                while smallest < n && done[by_name[smallest]] {
-                    smallest += 1;
-                }
-                match by_name.get(smallest) {
-                    Some(&i) => i,
-                    None => break,
-                }
-            }
+            // Only cycles, and the tables that wait for them, remain:
+            // break a cycle that waits for no other.
+            None => match cycle_to_break(&depends, &done, &by_name) {
+                Some(i) => i,
+                None => break,
+            },
         };
         if done[i] {
             continue;
@@ -220,6 +217,85 @@ fn creation_order(tables: &[Table]) -> Vec<usize> {
         }
     }
     out
+}
+
+/// Where to break the cycles among the tables not `done`: the smallest
+/// name (first in `by_name`) of a cycle whose tables wait for no table
+/// outside it. Not merely the smallest name left: that may be a table
+/// that waits for a cycle without being in one, and SQLite, which drops in
+/// the reverse of this order without detaching keys, would then drop it
+/// after the tables it references, and fail ("no such table").
+///
+/// The cycles are the strongly connected components of "waits for"
+/// (Tarjan's algorithm, iterative); one that waits for no other component
+/// is a sink of that graph.
+fn cycle_to_break(depends: &[Vec<usize>], done: &[bool], by_name: &[usize]) -> Option<usize> {
+    const UNSEEN: usize = usize::MAX;
+    let n = depends.len();
+    let (mut index, mut low) = (vec![UNSEEN; n], vec![0; n]);
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut component = vec![UNSEEN; n];
+    let (mut components, mut next) = (0, 0);
+    for &root in by_name {
+        if done[root] || index[root] != UNSEEN {
+            continue;
+        }
+        let mut calls = vec![(root, 0)];
+        index[root] = next;
+        low[root] = next;
+        next += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(&(v, edge)) = calls.last() {
+            if let Some(&w) = depends[v].get(edge) {
+                if let Some(call) = calls.last_mut() {
+                    call.1 += 1;
+                }
+                if done[w] {
+                    continue;
+                }
+                if index[w] == UNSEEN {
+                    index[w] = next;
+                    low[w] = next;
+                    next += 1;
+                    stack.push(w);
+                    on_stack[w] = true;
+                    calls.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            calls.pop();
+            if let Some(&(u, _)) = calls.last() {
+                low[u] = low[u].min(low[v]);
+            }
+            if low[v] == index[v] {
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    component[w] = components;
+                    if w == v {
+                        break;
+                    }
+                }
+                components += 1;
+            }
+        }
+    }
+    let mut sink = vec![true; components];
+    for v in (0..n).filter(|&v| !done[v]) {
+        if depends[v]
+            .iter()
+            .any(|&w| !done[w] && component[w] != component[v])
+        {
+            sink[component[v]] = false;
+        }
+    }
+    by_name
+        .iter()
+        .copied()
+        .find(|&v| !done[v] && sink[component[v]])
 }
 
 /// For each table in creation `order`, which of its foreign keys (by

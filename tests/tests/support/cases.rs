@@ -498,6 +498,27 @@ pub fn cases() -> Vec<Case> {
             schema(std::iter::once(users()).chain(fk_cycle()).collect()),
             schema(vec![users()]),
         ),
+        // A table that references a cycle without being in it, named
+        // before the cycle's tables: SQLite drops it before them (it once
+        // dropped it after, and the next drop failed: "no such table").
+        case(
+            "drop_fk_cycle_with_dependent",
+            schema(vec![
+                users(),
+                table("m")
+                    .col("n_id", Ty::BigInt, true)
+                    .fk("n_id", "n", FkAction::SetNull),
+                table("n")
+                    .col("m_id", Ty::BigInt, true)
+                    .fk("m_id", "m", FkAction::NoAction),
+                table("k_notes")
+                    .col("m_id", Ty::BigInt, false)
+                    .fk("m_id", "m", FkAction::Cascade)
+                    .col("n_id", Ty::BigInt, true)
+                    .fk("n_id", "n", FkAction::NoAction),
+            ]),
+            schema(vec![users()]),
+        ),
         case(
             "add_fk_cycle",
             schema(vec![
