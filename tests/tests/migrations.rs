@@ -535,6 +535,15 @@ fn lint_reads_each_fixture_as_its_change() {
             ],
         ),
         (
+            "drop_fk_cycle_with_cascades",
+            [
+                "DS104 DS104 DS104 DS101 DS101 DS101",
+                "DS104 DS104 DS104 DS101 DS101 DS101",
+                "DS101 DS101 DS101",
+                "DS104 DS104 DS104 DS101 DS101 DS101",
+            ],
+        ),
+        (
             "add_fk_cycle",
             ["DD106 DD106", "DD106 DD106", "DD105 DD105", "DD106 DD106"],
         ),

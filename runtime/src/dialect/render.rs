@@ -25,11 +25,12 @@ pub fn render(
             .or_else(|| before_by_name.table(name))
     };
     let mut out = String::new();
-    let rebuilds = dialect == Dialect::Sqlite && plan.rebuilds();
+    let rebuilds = dialect == Dialect::Sqlite && plan.foreign_keys_off();
     if rebuilds {
         // Foreign keys cannot be switched off inside a transaction, and a
-        // rebuild must not cascade the drop of the old table: this file
-        // manages its own transaction (sqlx's directive, first line).
+        // rebuild (or the drop of a table in a cycle) must not run the
+        // drop's `ON DELETE` actions: this file manages its own
+        // transaction (sqlx's directive, first line).
         out.push_str("-- no-transaction\n");
     }
     for note in notes {

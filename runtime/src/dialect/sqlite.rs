@@ -102,13 +102,14 @@ impl Ddl for Sqlite {
     }
 }
 
-/// What a file with table rebuilds runs before its first statement: foreign
+/// What a file with table rebuilds (or drops of tables in a cycle of keys,
+/// see `Plan::foreign_keys_off`) runs before its first statement: foreign
 /// keys off (they cannot be switched inside a transaction), one transaction
 /// for the whole file, and a scratch table whose checks turn what a
 /// migration runner would ignore into an error that names the cause:
 /// - `triggers`: a rebuilt table's triggers, which `DROP TABLE` would drop
 ///   with it (dbgen writes none, and cannot write back a user's);
-/// - `violations`: rows that break a foreign key after the rebuilds
+/// - `violations`: rows that break a foreign key after the migration
 ///   (`PRAGMA foreign_key_check` alone only lists them).
 ///
 /// Every statement of a rebuild that the rows can make fail (the copy and
@@ -118,7 +119,7 @@ impl Ddl for Sqlite {
 pub(crate) const REBUILD_OPEN: [&str; 3] = [
     "PRAGMA foreign_keys = 0",
     "BEGIN",
-    "CREATE TEMP TABLE \"_dbgen_check\" (\"triggers\" INTEGER CONSTRAINT \"a rebuilt table has triggers, which the rebuild would drop; drop them before this migration and create them after it (SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger')\" CHECK (\"triggers\" = 0), \"violations\" INTEGER CONSTRAINT \"rows break a foreign key after the rebuild; PRAGMA foreign_key_check lists them\" CHECK (\"violations\" = 0))",
+    "CREATE TEMP TABLE \"_dbgen_check\" (\"triggers\" INTEGER CONSTRAINT \"a rebuilt table has triggers, which the rebuild would drop; drop them before this migration and create them after it (SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger')\" CHECK (\"triggers\" = 0), \"violations\" INTEGER CONSTRAINT \"rows break a foreign key after this migration; PRAGMA foreign_key_check lists them\" CHECK (\"violations\" = 0))",
 ];
 
 /// What a file with table rebuilds runs after its last statement: the

@@ -103,11 +103,28 @@ impl Plan {
         self.steps.is_empty()
     }
 
-    /// Whether any step needs foreign keys off around it (SQLite rebuilds).
-    pub fn rebuilds(&self) -> bool {
-        self.steps
-            .iter()
-            .any(|s| matches!(s, Step::RebuildTable { .. }))
+    /// Whether SQLite must run this plan with foreign keys off: a table
+    /// rebuild, or a table dropped after a table it references (tables in
+    /// a cycle of keys, which SQLite cannot detach).
+    ///
+    /// With foreign keys on, SQLite's `DROP TABLE` first deletes the rows,
+    /// running the `ON DELETE` actions of the tables that reference it;
+    /// such an action on a table whose other referenced table is already
+    /// gone fails ("no such table"), whatever the rows.
+    pub fn foreign_keys_off(&self) -> bool {
+        let mut dropped: Vec<&str> = Vec::new();
+        self.steps.iter().any(|step| match step {
+            Step::RebuildTable { .. } => true,
+            Step::Change(Change::DropTable(table)) => {
+                let after_parent = table
+                    .foreign_keys
+                    .iter()
+                    .any(|fk| fk.ref_table != table.name && dropped.contains(&&*fk.ref_table));
+                dropped.push(&table.name);
+                after_parent
+            }
+            _ => false,
+        })
     }
 }
 

@@ -519,6 +519,30 @@ pub fn cases() -> Vec<Case> {
             ]),
             schema(vec![users()]),
         ),
+        // Three tables in one cycle, with `ON DELETE` actions: whichever
+        // of them SQLite drops second, a table that references it by an
+        // action also references the one dropped first, and SQLite fails
+        // to compile the action ("no such table") with foreign keys on.
+        case(
+            "drop_fk_cycle_with_cascades",
+            schema(vec![
+                users(),
+                table("p")
+                    .col("q_id", Ty::BigInt, true)
+                    .fk("q_id", "q", FkAction::Cascade)
+                    .col("r_id", Ty::BigInt, true)
+                    .fk("r_id", "r", FkAction::Cascade),
+                table("q")
+                    .col("r_id", Ty::BigInt, true)
+                    .fk("r_id", "r", FkAction::NoAction)
+                    .col("p_id", Ty::BigInt, true)
+                    .fk("p_id", "p", FkAction::NoAction),
+                table("r")
+                    .col("q_id", Ty::BigInt, true)
+                    .fk("q_id", "q", FkAction::NoAction),
+            ]),
+            schema(vec![users()]),
+        ),
         case(
             "add_fk_cycle",
             schema(vec![
