@@ -390,3 +390,128 @@ where
 }
 
 on_every_engine!("dbgen_ro", run => postgres_random_ops, mariadb_random_ops, sqlite_random_ops);
+
+/// Audited, without soft delete, keyed by text the caller chooses: deletes
+/// are for good (`DELETE` rows in the log, `FORCE_DELETE` for
+/// `force_delete_by_id`), and a bulk delete names its rows by text keys.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "ro_notes", audit)]
+pub struct Note {
+    #[column(primary_key, size = 40)]
+    pub key: String,
+    pub qty: i32,
+}
+
+/// Keys that quote, escape, separate or are not ASCII, and none that
+/// MariaDB's case- and space-insensitive comparison would call equal.
+const KEYS: [&str; 8] = ["k1", "k'2", "ключ", "🦀", "a,b", "x\"y", "back\\slash", ""];
+
+async fn run_notes<DB>(engine: Engine, pool: sqlx::Pool<DB>)
+where
+    DB: Driver,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+{
+    support::create_tables(
+        &pool,
+        vec![Note::table().clone(), AuditLog::table().clone()],
+    )
+    .await;
+    let ops = support::env("DBGEN_RANDOM_OPS").map_or(300, |n| n as usize);
+    let mut rng = Rng(support::seed() ^ 0x70e);
+    let mut rows: BTreeMap<String, i32> = BTreeMap::new();
+    let mut log: BTreeMap<String, Vec<&'static str>> = BTreeMap::new();
+    for n in 0..ops {
+        let key = KEYS[rng.below(KEYS.len())].to_string();
+        let qty = rng.below(10) as i32;
+        let step = format!("{n}");
+        match rng.below(6) {
+            0 | 1 => {
+                let result = Note {
+                    key: key.clone(),
+                    qty,
+                }
+                .insert(&pool)
+                .await;
+                if rows.contains_key(&key) {
+                    assert!(result.is_err(), "{engine:?}: {step}: duplicate key {key:?}");
+                } else {
+                    result.unwrap_or_else(|e| panic!("{engine:?}: {step}: {e}"));
+                    rows.insert(key.clone(), qty);
+                    log.entry(key).or_default().push("CREATE");
+                }
+            }
+            2 => {
+                let result = Note {
+                    key: key.clone(),
+                    qty,
+                }
+                .clone()
+                .update(&pool)
+                .await;
+                match rows.get_mut(&key) {
+                    Some(stored) => {
+                        result.unwrap_or_else(|e| panic!("{engine:?}: {step}: {e}"));
+                        if *stored != qty {
+                            log.entry(key).or_default().push("UPDATE");
+                        }
+                        *stored = qty;
+                    }
+                    None => assert!(
+                        matches!(result, Err(Error::NotFound { .. })),
+                        "{engine:?}: {step}: {result:?}"
+                    ),
+                }
+            }
+            3 | 4 => {
+                let force = rng.chance(50);
+                let result = if force {
+                    Note::force_delete_by_id(&pool, key.as_str()).await
+                } else {
+                    Note::delete_by_id(&pool, key.as_str()).await
+                };
+                if rows.remove(&key).is_some() {
+                    result.unwrap_or_else(|e| panic!("{engine:?}: {step}: {e}"));
+                    let action = if force { "FORCE_DELETE" } else { "DELETE" };
+                    log.entry(key).or_default().push(action);
+                } else {
+                    assert!(
+                        matches!(result, Err(Error::NotFound { .. })),
+                        "{engine:?}: {step}: {result:?}"
+                    );
+                }
+            }
+            _ => {
+                let removed = Note::query()
+                    .filter("qty > ", qty)
+                    .delete(&pool)
+                    .await
+                    .unwrap_or_else(|e| panic!("{engine:?}: {step}: {e}"));
+                let gone: Vec<String> = rows
+                    .iter()
+                    .filter(|(_, q)| **q > qty)
+                    .map(|(k, _)| k.clone())
+                    .collect();
+                assert_eq!(removed, gone.len() as u64, "{engine:?}: {step}");
+                for k in gone {
+                    rows.remove(&k);
+                    log.entry(k).or_default().push("DELETE");
+                }
+            }
+        }
+        let stored: BTreeMap<String, i32> = Note::query()
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|note| (note.key, note.qty))
+            .collect();
+        assert_eq!(stored, rows, "{engine:?}: table after {step}");
+    }
+    for (key, actions) in &log {
+        let history = dbgen::audit::history(&pool, "ro_notes", key).await.unwrap();
+        let got: Vec<&str> = history.iter().map(|r| r.action.as_str()).collect();
+        assert_eq!(&got, actions, "{engine:?}: history of {key:?}");
+    }
+}
+
+on_every_engine!("dbgen_rn", run_notes => postgres_random_notes, mariadb_random_notes, sqlite_random_notes);
