@@ -300,12 +300,24 @@ where
         }
         _ => {
             let over = rng.below(10) as i32;
-            step = format!("{n}: query().filter(qty > {over}).delete()");
-            let removed = Item::query()
-                .filter("qty > ", over)
-                .delete(&mut *conn)
-                .await
-                .unwrap();
+            // A soft delete changes live rows only, whatever the scope:
+            // a trashed row keeps the time it was deleted.
+            let scope = rng.below(3);
+            step = format!("{n}: query().filter(qty > {over}) (scope {scope}).delete()");
+            let query = match scope {
+                0 => Item::query(),
+                1 => Item::query().with_trashed(),
+                _ => Item::query().only_trashed(),
+            };
+            let result = query.filter("qty > ", over).delete(&mut *conn).await;
+            if scope == 2 {
+                assert!(
+                    matches!(result, Err(Error::Unsupported(_))),
+                    "{engine:?}: {step}: {result:?}"
+                );
+                return (step, true);
+            }
+            let removed = result.unwrap();
             let mut expected = 0;
             for (id, r) in e.rows.iter_mut() {
                 if !r.trashed && r.qty > over {

@@ -163,9 +163,13 @@ impl<M: Model> Query<M> {
         self.spec.count::<DB>(conn, meta).await
     }
 
-    /// Deletes every matching row (soft when the model has soft delete;
-    /// limit, offset and order do not apply), writing one audit row per row
-    /// in one statement. Returns how many.
+    /// Deletes every matching row (limit, offset and order do not apply),
+    /// writing one audit row per row in one statement. Returns how many.
+    ///
+    /// On a model with soft delete this is a soft delete, which changes
+    /// live rows only, whatever the scope: a trashed row keeps the time it
+    /// was deleted. `only_trashed().delete()` is an error
+    /// ([`Error::Unsupported`]) that says to force-delete instead.
     pub fn delete<'c, A>(self, db: A) -> BoxFuture<'c, Result<u64, Error>>
     where
         A: Acquire<'c> + Send + 'c,
@@ -305,6 +309,21 @@ impl Spec {
         meta: &Meta,
     ) -> Result<u64, Error> {
         let dialect = DB::DIALECT;
+        // A soft delete leaves trashed rows as they are (their deletion
+        // time, and no second DELETE in the log).
+        let this = match (meta.soft_delete, self.scope) {
+            (Some(_), Scope::OnlyTrashed) => {
+                return Err(Error::Unsupported(format!(
+                    "a soft delete of the trashed rows of `{}` changes nothing; remove them for good with force_delete or force_delete_by_id",
+                    meta.name()
+                )));
+            }
+            (Some(_), _) => Spec {
+                scope: Scope::Live,
+                ..self
+            },
+            (None, _) => self,
+        };
         let mut set = Vec::new();
         if let Some(soft) = meta.soft_delete {
             set.push((soft, meta.now(soft)));
@@ -322,7 +341,7 @@ impl Spec {
         if !meta.table.audit {
             let mut change = Sql::new(dialect);
             head(&mut change);
-            self.push_where(&mut change, meta);
+            this.push_where(&mut change, meta);
             let (text, values) = change.finish();
             let done = DB::execute(conn, text, arguments::<DB>(values)?).await?;
             return Ok(done.rows_affected);
@@ -330,7 +349,7 @@ impl Spec {
         let mut tx = begin::<DB>(conn).await?;
         let soft = meta.soft_delete.map(|_| set.as_slice());
         let locked = (dialect == Dialect::Postgres)
-            .then(|| ops::locked_change(meta, |sql| self.push_where(sql, meta), soft))
+            .then(|| ops::locked_change(meta, |sql| this.push_where(sql, meta), soft))
             .flatten();
         let (old, changed) = match locked {
             Some(locked) => {
@@ -343,7 +362,7 @@ impl Spec {
                     order: Vec::new(),
                     limit: None,
                     offset: None,
-                    ..self
+                    ..this
                 };
                 let mut select = all.select(meta, dialect)?;
                 if dialect != Dialect::Sqlite {
