@@ -518,6 +518,14 @@ where
             .map(|note| (note.key, note.qty))
             .collect();
         assert_eq!(stored, rows, "{engine:?}: table after {step}");
+        // Without soft delete nothing is trashed, whatever exists.
+        assert_eq!(Note::count_trashed(&pool).await.unwrap(), 0, "{engine:?}");
+        let probe = KEYS[n % KEYS.len()];
+        assert!(!Note::is_trashed(&pool, probe).await.unwrap(), "{engine:?}");
+        let trashed = Note::query().only_trashed().fetch_all(&pool).await.unwrap();
+        assert!(trashed.is_empty(), "{engine:?}: {trashed:?}");
+        let all = Note::query().with_trashed().count(&pool).await.unwrap();
+        assert_eq!(all, rows.len() as i64, "{engine:?}");
     }
     for (key, actions) in &log {
         let history = dbgen::audit::history(&pool, "ro_notes", key).await.unwrap();

@@ -25,9 +25,14 @@ pub enum Scope {
     OnlyTrashed,
 }
 
-/// ` AND "deleted_at" IS NULL` (or `IS NOT NULL`) for `scope`.
+/// ` AND "deleted_at" IS NULL` (or `IS NOT NULL`) for `scope`; ` AND 1 = 0`
+/// for trashed rows of a model without soft delete.
 pub fn push_scope(sql: &mut Sql, meta: &Meta, scope: Scope) {
     let Some(column) = meta.soft_delete else {
+        // Without soft delete no row is ever trashed.
+        if matches!(scope, Scope::OnlyTrashed) {
+            sql.push(" AND 1 = 0");
+        }
         return;
     };
     let test = match scope {
