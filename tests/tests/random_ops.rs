@@ -1,5 +1,5 @@
 //! Random sequences of every helper of an audited soft-delete model with a
-//! unique column (`insert`, `insert_many`, `update`, `delete_by_id`,
+//! unique pair of columns (`insert`, `insert_many`, `update`, `delete_by_id`,
 //! `restore_by_id`, `force_delete_by_id`, `restore_all`, a bulk
 //! `Query::delete`), alone or a few in the caller's transaction (committed
 //! or rolled back), against a model of what each must do kept in Rust:
@@ -22,11 +22,12 @@ use support::Rng;
 use support::db::Engine;
 
 #[derive(Model, Debug, Clone, PartialEq)]
-#[model(table = "ro_items", audit, soft_delete)]
+#[model(table = "ro_items", audit, soft_delete, unique(columns("org", "code")))]
 pub struct Item {
     #[column(primary_key)]
     pub id: i64,
-    #[column(size = 20, unique)]
+    pub org: i16,
+    #[column(size = 20)]
     pub code: String,
     pub qty: i32,
     pub deleted_at: Option<DateTime<Utc>>,
@@ -35,6 +36,7 @@ pub struct Item {
 /// A row as the model of the table keeps it.
 #[derive(Debug, Clone, PartialEq)]
 struct Row {
+    org: i16,
     code: String,
     qty: i32,
     trashed: bool,
@@ -48,10 +50,11 @@ struct Expected {
 }
 
 impl Expected {
-    fn live_code(&self, code: &str, except: Option<i64>) -> bool {
+    /// Whether a live row other than `except` holds the unique pair.
+    fn live_code(&self, org: i16, code: &str, except: Option<i64>) -> bool {
         self.rows
             .iter()
-            .any(|(id, r)| !r.trashed && r.code == code && Some(*id) != except)
+            .any(|(id, r)| !r.trashed && r.org == org && r.code == code && Some(*id) != except)
     }
 
     fn logged(&mut self, id: i64, action: &'static str) {
@@ -64,6 +67,7 @@ const CODES: [&str; 6] = ["a", "b", "c", "d", "e", "it's"];
 fn item(rng: &mut Rng) -> Item {
     Item {
         id: 0,
+        org: rng.below(2) as i16,
         code: CODES[rng.below(CODES.len())].into(),
         qty: rng.below(10) as i32,
         deleted_at: None,
@@ -90,6 +94,7 @@ async fn check<DB: Driver>(engine: Engine, pool: &sqlx::Pool<DB>, e: &Expected, 
         .iter()
         .map(|i| {
             let row = Row {
+                org: i.org,
                 code: i.code.clone(),
                 qty: i.qty,
                 trashed: i.deleted_at.is_some(),
@@ -131,10 +136,11 @@ where
         0 | 1 => {
             let new = item(rng);
             step = format!("{n}: insert {new:?}");
-            let clash = e.live_code(&new.code, None);
+            let clash = e.live_code(new.org, &new.code, None);
             match new.clone().insert(&mut *conn).await {
                 Ok(stored) if !clash => {
                     let row = Row {
+                        org: new.org,
                         code: new.code,
                         qty: new.qty,
                         trashed: false,
@@ -151,14 +157,16 @@ where
         2 => {
             let batch: Vec<Item> = (0..1 + rng.below(4)).map(|_| item(rng)).collect();
             step = format!("{n}: insert_many {batch:?}");
-            let mut codes: Vec<&str> = batch.iter().map(|i| i.code.as_str()).collect();
+            let mut codes: Vec<(i16, &str)> =
+                batch.iter().map(|i| (i.org, i.code.as_str())).collect();
             codes.sort_unstable();
             let clash = codes.windows(2).any(|w| w[0] == w[1])
-                || batch.iter().any(|i| e.live_code(&i.code, None));
+                || batch.iter().any(|i| e.live_code(i.org, &i.code, None));
             match Item::insert_many(&mut *conn, batch.clone(), 2).await {
                 Ok(stored) if !clash => {
                     for (s, given) in stored.iter().zip(&batch) {
                         let row = Row {
+                            org: given.org,
                             code: given.code.clone(),
                             qty: given.qty,
                             trashed: false,
@@ -180,21 +188,23 @@ where
             if rng.chance(50)
                 && let Some(r) = e.rows.get(&id)
             {
+                changed.org = r.org;
                 changed.code = r.code.clone();
             }
             step = format!("{n}: update {changed:?}");
             let result = changed.update(&mut *conn).await;
             match e.rows.get(&id).cloned() {
                 Some(r) if !r.trashed => {
-                    if e.live_code(&changed.code, Some(id)) {
+                    if e.live_code(changed.org, &changed.code, Some(id)) {
                         assert!(result.is_err(), "{engine:?}: {step}: unique");
                         failed = true;
                     } else {
                         result.unwrap_or_else(|err| panic!("{engine:?}: {step}: {err}"));
-                        if r.code != changed.code || r.qty != changed.qty {
+                        if r.org != changed.org || r.code != changed.code || r.qty != changed.qty {
                             e.logged(id, "UPDATE");
                         }
                         let row = Row {
+                            org: changed.org,
                             code: changed.code,
                             qty: changed.qty,
                             trashed: false,
@@ -236,7 +246,7 @@ where
             let result = Item::restore_by_id(&mut *conn, id).await;
             match e.rows.get(&id).cloned() {
                 Some(r) if r.trashed => {
-                    if e.live_code(&r.code, None) {
+                    if e.live_code(r.org, &r.code, None) {
                         assert!(
                             matches!(result, Err(Error::RestoreConflict { .. })),
                             "{engine:?}: {step}: {result:?}"
@@ -273,16 +283,17 @@ where
         }
         7 => {
             step = format!("{n}: restore_all");
-            let trashed: Vec<(i64, String)> = e
+            let trashed: Vec<(i64, i16, String)> = e
                 .rows
                 .iter()
                 .filter(|(_, r)| r.trashed)
-                .map(|(id, r)| (*id, r.code.clone()))
+                .map(|(id, r)| (*id, r.org, r.code.clone()))
                 .collect();
-            let mut codes: Vec<&str> = trashed.iter().map(|(_, c)| c.as_str()).collect();
+            let mut codes: Vec<(i16, &str)> =
+                trashed.iter().map(|(_, o, c)| (*o, c.as_str())).collect();
             codes.sort_unstable();
             let clash = codes.windows(2).any(|w| w[0] == w[1])
-                || trashed.iter().any(|(_, c)| e.live_code(c, None));
+                || trashed.iter().any(|(_, o, c)| e.live_code(*o, c, None));
             let result = Item::restore_all(&mut *conn).await;
             if clash {
                 assert!(
@@ -292,7 +303,7 @@ where
                 failed = true;
             } else {
                 assert_eq!(result.unwrap(), trashed.len() as u64, "{engine:?}: {step}");
-                for (id, _) in trashed {
+                for (id, _, _) in trashed {
                     e.rows.get_mut(&id).unwrap().trashed = false;
                     e.logged(id, "RESTORE");
                 }
