@@ -546,3 +546,14 @@ where
 }
 
 on_every_engine!("dbgen_rn", run_notes => postgres_random_notes, mariadb_random_notes, sqlite_random_notes);
+
+/// The transaction path MySQL takes (it has no compound statements outside
+/// stored programs), on MariaDB; nextest runs each test in its own
+/// process, so the switch stays in this one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mariadb_random_ops_transaction_path() {
+    dbgen::__private::refuse_compound_statements();
+    let engine = Engine::MariaDb;
+    support::db::run_on::<sqlx::MySql, _>(engine, "dbgen_rot", |pool| run(engine, pool)).await;
+    assert!(dbgen::__private::compound_statements_refused());
+}
