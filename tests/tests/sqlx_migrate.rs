@@ -199,3 +199,185 @@ where
 }
 
 on_every_engine!("dbgen_sqlx", migrator_runs_a_history => postgres_migrator_runs_a_history, mariadb_migrator_runs_a_history, sqlite_migrator_runs_a_history);
+
+/// The migration directory through a random project history, as
+/// `cargo dbgen diff` keeps it (all in one second, so versions must not
+/// collide): after each step, diffing the same models again has nothing
+/// to do (their rename hints included), `dbgen.sum` validates, and at the
+/// end sqlx applies the whole directory to the last step's schema.
+#[tokio::test(flavor = "current_thread")]
+async fn the_directory_follows_a_random_history() {
+    directory_history(dbgen::plan::Policy::default(), "all").await;
+}
+
+async fn directory_history(policy: dbgen::plan::Policy, name: &str) {
+    let dialect = Dialect::Sqlite;
+    let steps = support::random_history_from_env(60, true);
+    let path = std::env::temp_dir().join(format!("dbgen-dir-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&path);
+    let dir = dbgen::migrate::MigrationDir::new(&path);
+    let now = 20_261_125_120_000;
+    for (n, step) in steps.iter().enumerate() {
+        let current = dir.snapshot().expect("the snapshot");
+        let generated = dbgen::migrate::generate(&current, &step.after, dialect, &policy)
+            .unwrap_or_else(|e| panic!("step {n}: {e}"));
+        if !generated.is_empty() {
+            let version = dir.next_version(now).expect("a version");
+            dir.write_migration(version, "step", &generated.up, &generated.down)
+                .expect("written");
+            dir.write_snapshot(&dbgen::migrate::snapshot(&step.after, &generated))
+                .expect("snapshot");
+            dir.write_sum().expect("sum");
+        }
+        dir.check_sum().unwrap_or_else(|e| panic!("step {n}: {e}"));
+        let again = dbgen::migrate::generate(
+            &dir.snapshot().expect("snapshot"),
+            &step.after,
+            dialect,
+            &policy,
+        )
+        .unwrap_or_else(|e| panic!("step {n}: {e}"));
+        assert!(
+            again.is_empty(),
+            "step {n}: the same models diff again to:\n{}",
+            again.up
+        );
+    }
+    let migrations = dir.migrations().expect("the directory");
+    let versions: Vec<i64> = migrations.iter().map(|m| m.version).collect();
+    assert!(versions.windows(2).all(|w| w[0] < w[1]), "{versions:?}");
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect("sqlite::memory:")
+        .await
+        .expect("in-memory SQLite");
+    let migrator = sqlx::migrate::Migrator::new(path.as_path())
+        .await
+        .expect("sqlx reads the directory");
+    migrator.run(&pool).await.expect("sqlx applies it");
+    let last = dir.snapshot().expect("the snapshot");
+    let mut fresh = sqlx::SqliteConnection::connect("sqlite::memory:")
+        .await
+        .expect("in-memory SQLite");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(
+        dbgen::dialect::create_schema(&last, dialect).expect("renders"),
+    ))
+    .execute(&mut fresh)
+    .await
+    .expect("the last schema");
+    let mut conn = pool.acquire().await.expect("the connection");
+    let migrated: Vec<String> = fingerprint(dialect, &mut *conn)
+        .await
+        .into_iter()
+        .filter(|line| !line.contains("_sqlx_migrations"))
+        .collect();
+    let created = fingerprint(dialect, &mut fresh).await;
+    let only = |a: &[String], b: &[String]| {
+        a.iter()
+            .filter(|l| !b.contains(l))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        migrated == created,
+        "only migrated: {:#?}\nonly created: {:#?}",
+        only(&migrated, &created),
+        only(&created, &migrated)
+    );
+    let _ = std::fs::remove_dir_all(&path);
+}
+
+/// Runs `before`'s schema and `rows`, then the migration to `after` under
+/// `skip`, on an in-memory SQLite.
+async fn migrate_sqlite_skipping(
+    before: &dbgen::schema::Schema,
+    rows: &str,
+    after: &dbgen::schema::Schema,
+    skip: &[&str],
+) -> sqlx::SqliteConnection {
+    let policy = dbgen::plan::Policy::skipping(skip.iter().copied()).expect("known kinds");
+    let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:")
+        .await
+        .expect("in-memory SQLite");
+    let create = dbgen::dialect::create_schema(before, Dialect::Sqlite).expect("renders");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("{create}\n{rows}")))
+        .execute(&mut conn)
+        .await
+        .expect("the schema before, with rows");
+    let up = dbgen::migrate::generate(before, after, Dialect::Sqlite, &policy)
+        .expect("generates")
+        .up;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(up.clone()))
+        .execute(&mut conn)
+        .await
+        .unwrap_or_else(|e| panic!("{e}\n{up}"));
+    conn
+}
+
+/// `diff.skip = ["drop_column"]`: a table rebuilt for another change of
+/// the same migration keeps the column whose drop was skipped, and its
+/// values (the rebuild once copied the table into the models' definition,
+/// which has no such column).
+#[tokio::test(flavor = "current_thread")]
+async fn a_rebuild_keeps_a_column_whose_drop_is_skipped() {
+    use dbgen::schema::ColumnType as Ty;
+    use support::{schema, table};
+    let before = schema(vec![table("users").col("legacy", Ty::Text, true).col(
+        "age",
+        Ty::Integer,
+        true,
+    )]);
+    let after = schema(vec![table("users").col("age", Ty::Integer, false)]);
+    let mut conn = migrate_sqlite_skipping(
+        &before,
+        "INSERT INTO users (legacy, age) VALUES ('keep me', 30);",
+        &after,
+        &["drop_column"],
+    )
+    .await;
+    let legacy: String = sqlx::query_scalar("SELECT legacy FROM users")
+        .fetch_one(&mut conn)
+        .await
+        .expect("the column and its value are still there");
+    assert_eq!(legacy, "keep me");
+    let nullable: i64 =
+        sqlx::query_scalar("SELECT \"notnull\" FROM pragma_table_info('users') WHERE name = 'age'")
+            .fetch_one(&mut conn)
+            .await
+            .expect("age");
+    assert_eq!(nullable, 1, "the rebuild made `age` NOT NULL");
+}
+
+/// `diff.skip = ["drop_index"]`: soft delete makes a unique index
+/// partial under the same name, which is a redefinition, not a removal,
+/// so its drop is kept (the create failed on the name the old index held).
+#[tokio::test(flavor = "current_thread")]
+async fn a_redefined_index_is_not_a_skipped_drop() {
+    use dbgen::schema::ColumnType as Ty;
+    use support::{schema, table};
+    let before = schema(vec![
+        table("items")
+            .col("code", Ty::Varchar(40), false)
+            .index(&["code"], true),
+    ]);
+    let after = schema(vec![
+        table("items")
+            .col("code", Ty::Varchar(40), false)
+            .soft_delete()
+            .index(&["code"], true),
+    ]);
+    let mut conn = migrate_sqlite_skipping(
+        &before,
+        "INSERT INTO items (code) VALUES ('a');",
+        &after,
+        &["drop_index"],
+    )
+    .await;
+    let index: String = sqlx::query_scalar(
+        "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'items'",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .expect("the index");
+    assert!(index.contains("WHERE \"deleted_at\" IS NULL"), "{index}");
+}

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use crate::Error;
 use crate::dialect::{Dialect, render};
 use crate::diff::{Change, DiffOptions, diff};
-use crate::plan::{Policy, plan};
+use crate::plan::{Policy, plan, with_skipped_kept};
 use crate::schema::{Schema, Table};
 
 /// A generated migration.
@@ -179,29 +179,4 @@ fn reverse_hints<'s>(current: &'s Schema, changes: &[Change]) -> Cow<'s, Schema>
         }
     }
     Cow::Owned(schema)
-}
-
-/// `desired` plus what skipped drops leave in place.
-fn with_skipped_kept<'s>(desired: &'s Schema, skipped: &[Change]) -> Cow<'s, Schema> {
-    if skipped.is_empty() {
-        return Cow::Borrowed(desired);
-    }
-    let mut schema = desired.clone();
-    for change in skipped {
-        match change {
-            Change::DropTable(table) => schema.tables.push(table.clone()),
-            Change::DropColumn { table, column } => {
-                if let Some(t) = schema.tables.iter_mut().find(|t| t.name == *table) {
-                    t.columns.to_mut().push(column.clone());
-                }
-            }
-            Change::DropIndex { table, index } => {
-                if let Some(t) = schema.tables.iter_mut().find(|t| t.name == *table) {
-                    t.indexes.to_mut().push(index.clone());
-                }
-            }
-            _ => {}
-        }
-    }
-    Cow::Owned(Schema::new(schema.tables))
 }

@@ -8,7 +8,8 @@ mod sqlserver;
 
 pub(crate) use sqlserver::alters_in_place;
 
-use std::collections::BTreeSet;
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashSet};
 
 use crate::Error;
 use crate::dialect::{Ddl, Dialect};
@@ -622,6 +623,76 @@ fn renamed_foreign_keys(changes: &[Change]) -> Vec<Renamed> {
     pairs
 }
 
+/// The table and name of the index, foreign key or check that `change`
+/// adds (`Ok`) or drops (`Err`).
+fn named_object(change: &Change) -> Option<Result<(&str, &str), (&str, &str)>> {
+    Some(match change {
+        Change::AddIndex { table, index } => Ok((table.as_str(), &*index.name)),
+        Change::AddForeignKey { table, fk } => Ok((table.as_str(), &*fk.name)),
+        Change::AddCheck { table, check } => Ok((table.as_str(), &*check.name)),
+        Change::DropIndex { table, index } => Err((table.as_str(), &*index.name)),
+        Change::DropForeignKey { table, fk } => Err((table.as_str(), &*fk.name)),
+        Change::DropCheck { table, check } => Err((table.as_str(), &*check.name)),
+        _ => return None,
+    })
+}
+
+/// A skipped drop of an index, foreign key or check that the plan adds
+/// again under the same name is half of a redefinition (a unique index
+/// made partial by soft delete, another action, another expression), not
+/// a removal: it is kept, or the add would fail on the name the old
+/// definition still holds.
+fn keep_redefinitions(kept: Vec<Change>, skipped: Vec<Change>) -> (Vec<Change>, Vec<Change>) {
+    if skipped.is_empty() {
+        return (kept, skipped);
+    }
+    let added: HashSet<(String, String)> = kept
+        .iter()
+        .filter_map(|c| match named_object(c) {
+            Some(Ok((table, name))) => Some((table.to_string(), name.to_string())),
+            _ => None,
+        })
+        .collect();
+    let (redefined, skipped): (Vec<Change>, Vec<Change>) = skipped.into_iter().partition(|c| {
+        matches!(named_object(c), Some(Err((table, name)))
+            if added.contains(&(table.to_string(), name.to_string())))
+    });
+    let mut kept = kept;
+    kept.extend(redefined);
+    (kept, skipped)
+}
+
+/// `desired` plus what skipped drops leave in place: the schema the
+/// database has after a plan whose policy skipped them. The plan works
+/// towards it (a SQLite rebuild keeps a column whose drop was skipped), and
+/// the directory's snapshot records it.
+pub fn with_skipped_kept<'s>(desired: &'s Schema, skipped: &[Change]) -> Cow<'s, Schema> {
+    if skipped.is_empty() {
+        return Cow::Borrowed(desired);
+    }
+    let mut schema = desired.clone();
+    for change in skipped {
+        let table_of = |schema: &mut Schema, name: &str| -> Option<usize> {
+            schema.tables.iter().position(|t| t.name == *name)
+        };
+        match change {
+            Change::DropTable(table) => schema.tables.push(table.clone()),
+            Change::DropColumn { table, column } => {
+                if let Some(t) = table_of(&mut schema, table) {
+                    schema.tables[t].columns.to_mut().push(column.clone());
+                }
+            }
+            Change::DropIndex { table, index } => {
+                if let Some(t) = table_of(&mut schema, table) {
+                    schema.tables[t].indexes.to_mut().push(index.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+    Cow::Owned(Schema::new(schema.tables))
+}
+
 /// Plans `changes`, which lead from `current` to `desired`, for `dialect`.
 pub fn plan(
     current: &Schema,
@@ -633,6 +704,9 @@ pub fn plan(
     let (kept, skipped): (Vec<Change>, Vec<Change>) = changes
         .into_iter()
         .partition(|c| !policy.skip.contains(c.kind()));
+    let (kept, skipped) = keep_redefinitions(kept, skipped);
+    let target = with_skipped_kept(desired, &skipped);
+    let desired = &*target;
     let kept = match dialect {
         Dialect::Sqlite => kept,
         Dialect::Postgres => detach_changing_references(kept),
