@@ -381,3 +381,49 @@ async fn a_redefined_index_is_not_a_skipped_drop() {
     .expect("the index");
     assert!(index.contains("WHERE \"deleted_at\" IS NULL"), "{index}");
 }
+
+/// `diff.skip = ["drop_table"]`: a table the models drop stays, and its
+/// foreign key follows the rename of the table it references in the same
+/// migration, as SQLite's rename carries it; the snapshot says so, and the
+/// same models then have nothing more to do.
+#[tokio::test(flavor = "current_thread")]
+async fn a_kept_table_follows_the_rename_of_what_it_references() {
+    use dbgen::schema::{ColumnType as Ty, FkAction};
+    use support::{schema, table};
+    let before = schema(vec![
+        table("authors").col("name", Ty::Text, false),
+        table("notes").col("author_id", Ty::BigInt, false).fk(
+            "author_id",
+            "authors",
+            FkAction::Cascade,
+        ),
+    ]);
+    let after = schema(vec![
+        table("writers")
+            .col("name", Ty::Text, false)
+            .renamed_from("authors"),
+    ]);
+    let policy = dbgen::plan::Policy::skipping(["drop_table"]).expect("known kinds");
+    let generated =
+        dbgen::migrate::generate(&before, &after, Dialect::Sqlite, &policy).expect("generates");
+    let snapshot = dbgen::migrate::snapshot(&after, &generated);
+    let notes = snapshot.table("notes").expect("notes is kept");
+    assert_eq!(&*notes.foreign_keys[0].ref_table, "writers");
+    let again =
+        dbgen::migrate::generate(&snapshot, &after, Dialect::Sqlite, &policy).expect("generates");
+    assert!(again.is_empty(), "{}", again.up);
+    let mut conn = migrate_sqlite_skipping(&before, "", &after, &["drop_table"]).await;
+    let mut fresh = sqlx::SqliteConnection::connect("sqlite::memory:")
+        .await
+        .expect("in-memory SQLite");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(
+        dbgen::dialect::create_schema(&snapshot, Dialect::Sqlite).expect("renders"),
+    ))
+    .execute(&mut fresh)
+    .await
+    .expect("the snapshot's schema");
+    assert_eq!(
+        fingerprint(Dialect::Sqlite, &mut conn).await,
+        fingerprint(Dialect::Sqlite, &mut fresh).await
+    );
+}

@@ -14,7 +14,7 @@ use std::collections::{BTreeSet, HashSet};
 use crate::Error;
 use crate::dialect::{Ddl, Dialect};
 use crate::diff::Change;
-use crate::schema::{Column, ForeignKey, PrimaryKey, Schema, Table};
+use crate::schema::{Column, ForeignKey, PrimaryKey, Schema, Str, Table};
 
 /// One executable step. (Sizes differ: a change carries whole tables.)
 #[allow(clippy::large_enum_variant)]
@@ -623,9 +623,12 @@ fn renamed_foreign_keys(changes: &[Change]) -> Vec<Renamed> {
     pairs
 }
 
+/// A table's name and the name of an object on it.
+type Named<'a> = (&'a str, &'a str);
+
 /// The table and name of the index, foreign key or check that `change`
 /// adds (`Ok`) or drops (`Err`).
-fn named_object(change: &Change) -> Option<Result<(&str, &str), (&str, &str)>> {
+fn named_object(change: &Change) -> Option<Result<Named<'_>, Named<'_>>> {
     Some(match change {
         Change::AddIndex { table, index } => Ok((table.as_str(), &*index.name)),
         Change::AddForeignKey { table, fk } => Ok((table.as_str(), &*fk.name)),
@@ -690,7 +693,70 @@ pub fn with_skipped_kept<'s>(desired: &'s Schema, skipped: &[Change]) -> Cow<'s,
             _ => {}
         }
     }
+    let kept: Vec<Str> = skipped
+        .iter()
+        .filter_map(|c| match c {
+            Change::DropTable(table) => Some(table.name.clone()),
+            _ => None,
+        })
+        .collect();
+    follow_renames(&mut schema.tables, &kept);
     Cow::Owned(Schema::new(schema.tables))
+}
+
+/// Points the foreign keys of the `kept` tables (whose drop was skipped)
+/// at the names their targets take in this migration (`renamed_from`
+/// hints): every engine's rename carries the references along, and the
+/// kept definitions predate it.
+fn follow_renames(tables: &mut [Table], kept: &[Str]) {
+    let renamed: Vec<(Str, Str)> = tables
+        .iter()
+        .filter_map(|t| Some((t.renamed_from.clone()?, t.name.clone())))
+        .collect();
+    let columns_of = |tables: &[Table], name: &str| -> Vec<(Str, Str)> {
+        tables
+            .iter()
+            .find(|t| t.name == *name)
+            .map(|t| {
+                t.columns
+                    .iter()
+                    .filter_map(|c| Some((c.renamed_from()?.into(), c.name.clone())))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    if kept.is_empty() || (renamed.is_empty() && tables.iter().all(|t| !t.has_hints())) {
+        return;
+    }
+    for i in 0..tables.len() {
+        if !kept.contains(&tables[i].name) {
+            continue;
+        }
+        for k in 0..tables[i].foreign_keys.len() {
+            let fk = &tables[i].foreign_keys[k];
+            let target = renamed
+                .iter()
+                .find(|(old, _)| *old == fk.ref_table)
+                .map_or_else(|| fk.ref_table.clone(), |(_, new)| new.clone());
+            let columns = columns_of(tables, &target);
+            let fk = &tables[i].foreign_keys[k];
+            let ref_columns: Vec<Str> = fk
+                .ref_columns
+                .iter()
+                .map(|c| {
+                    columns
+                        .iter()
+                        .find(|(old, _)| old == c)
+                        .map_or_else(|| c.clone(), |(_, new)| new.clone())
+                })
+                .collect();
+            if target != fk.ref_table || ref_columns[..] != fk.ref_columns[..] {
+                let fk = &mut tables[i].foreign_keys.to_mut()[k];
+                fk.ref_table = target;
+                fk.ref_columns = ref_columns.into();
+            }
+        }
+    }
 }
 
 /// Plans `changes`, which lead from `current` to `desired`, for `dialect`.
