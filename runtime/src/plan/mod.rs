@@ -674,32 +674,28 @@ pub fn with_skipped_kept<'s>(desired: &'s Schema, skipped: &[Change]) -> Cow<'s,
         return Cow::Borrowed(desired);
     }
     let mut schema = desired.clone();
+    let table_of = |schema: &Schema, name: &str| schema.tables.iter().position(|t| t.name == *name);
+    // Tables whose drop was skipped, whose keys must follow renames.
+    let mut kept: Vec<Str> = Vec::new();
     for change in skipped {
-        let table_of = |schema: &mut Schema, name: &str| -> Option<usize> {
-            schema.tables.iter().position(|t| t.name == *name)
-        };
         match change {
-            Change::DropTable(table) => schema.tables.push(table.clone()),
+            Change::DropTable(table) => {
+                kept.push(table.name.clone());
+                schema.tables.push(table.clone());
+            }
             Change::DropColumn { table, column } => {
-                if let Some(t) = table_of(&mut schema, table) {
+                if let Some(t) = table_of(&schema, table) {
                     schema.tables[t].columns.to_mut().push(column.clone());
                 }
             }
             Change::DropIndex { table, index } => {
-                if let Some(t) = table_of(&mut schema, table) {
+                if let Some(t) = table_of(&schema, table) {
                     schema.tables[t].indexes.to_mut().push(index.clone());
                 }
             }
             _ => {}
         }
     }
-    let kept: Vec<Str> = skipped
-        .iter()
-        .filter_map(|c| match c {
-            Change::DropTable(table) => Some(table.name.clone()),
-            _ => None,
-        })
-        .collect();
     follow_renames(&mut schema.tables, &kept);
     Cow::Owned(Schema::new(schema.tables))
 }
@@ -709,6 +705,9 @@ pub fn with_skipped_kept<'s>(desired: &'s Schema, skipped: &[Change]) -> Cow<'s,
 /// hints): every engine's rename carries the references along, and the
 /// kept definitions predate it.
 fn follow_renames(tables: &mut [Table], kept: &[Str]) {
+    if kept.is_empty() {
+        return;
+    }
     let renamed: Vec<(Str, Str)> = tables
         .iter()
         .filter_map(|t| Some((t.renamed_from.clone()?, t.name.clone())))
@@ -725,7 +724,7 @@ fn follow_renames(tables: &mut [Table], kept: &[Str]) {
             })
             .unwrap_or_default()
     };
-    if kept.is_empty() || (renamed.is_empty() && tables.iter().all(|t| !t.has_hints())) {
+    if !tables.iter().any(Table::has_hints) {
         return;
     }
     for i in 0..tables.len() {
