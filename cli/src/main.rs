@@ -98,8 +98,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), CliError> {
     let package = project::locate(cli.manifest_path.as_deref())?;
-    // `.env` next to the package provides `env:` variables; absence is fine.
-    let _ = dotenvy::from_path(package.dir.join(".env"));
+    load_dotenv(&package.dir.join(".env"));
     let config = Config::load(&package.dir)?;
     let cx = Context { package, config };
     match &cli.command {
@@ -110,6 +109,36 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Lint(args) => lint::run(&cx, args),
         Command::Schema(args) => schema::run(&cx, args),
     }
+}
+
+/// Loads `.env` next to the package: it provides `env:` variables. Its
+/// absence is fine. A file that cannot be read is a warning, not an error:
+/// most verbs read no variable, and the one that needs a variable missing
+/// says so. The warning names the line, never its text (it may hold a
+/// password).
+fn load_dotenv(path: &std::path::Path) {
+    let error = match dotenvy::from_path(path) {
+        Ok(()) => return,
+        Err(error) if error.not_found() => return,
+        Err(error) => error,
+    };
+    let what = match &error {
+        dotenvy::Error::LineParse(line, _) => {
+            let number = std::fs::read_to_string(path)
+                .ok()
+                .and_then(|text| {
+                    let at = text.find(line.as_str())?;
+                    Some(text[..at].matches('\n').count() + 1)
+                })
+                .map_or_else(|| "a line".to_owned(), |n| format!("line {n}"));
+            format!("{number} is not `NAME=value`")
+        }
+        other => other.to_string(),
+    };
+    eprintln!(
+        "warning: {} could not be read: {what}; no variable from there on is loaded\n  hint: fix the file (one `NAME=value` a line, `#` for comments), or set the variables in the environment",
+        path.display()
+    );
 }
 
 /// Writes to standard output, flushed: the verbs' results go there, and
