@@ -308,7 +308,7 @@ fn hand_sql(dialect: Dialect, table: &str, batches: &[usize]) -> HandSql {
             q("deleted_at")
         ),
         lookup: format!(
-            "SELECT {} FROM {} WHERE 1 = 1 AND {} IS NULL AND sku = {} LIMIT {}",
+            "SELECT {} FROM {} WHERE 1 = 1 AND {} IS NULL AND (sku = {}) LIMIT {}",
             list(&["id", "sku", "name", "price", "deleted_at"]),
             q("bench_big"),
             q("deleted_at"),

@@ -370,6 +370,54 @@ where
     assert_eq!(trashed.len(), 1);
     assert_eq!(trashed[0].id, p.id);
     assert_eq!(Product::count_trashed(pool).await.unwrap(), 1);
+    // An OR at the top of a filter stays inside it: the scope and the
+    // other filters still hold.
+    let either = Product::query()
+        .filter("id = -1 OR id = ", p.id)
+        .fetch_all(pool)
+        .await
+        .unwrap();
+    assert!(either.is_empty(), "{engine:?}: {either:?}");
+    assert_eq!(
+        Product::query()
+            .where_sql("1 = 0 OR 1 = 1")
+            .count(pool)
+            .await
+            .unwrap(),
+        250
+    );
+    assert_eq!(
+        Product::query()
+            .only_trashed()
+            .filter("id = -1 OR id = ", stored[0].id)
+            .count(pool)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        Product::query()
+            .where_sql("1 = 0")
+            .filter("id = -1 OR id = ", stored[0].id)
+            .count(pool)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        Product::query()
+            .filter("id = -1 OR id = ", p.id)
+            .delete(pool)
+            .await
+            .unwrap(),
+        0,
+        "{engine:?}: a bulk delete through an OR leaves the trashed row alone"
+    );
+    assert_eq!(
+        audit_rows(pool, "rt_products", p.id).await.len(),
+        3,
+        "{engine:?}: CREATE, UPDATE, DELETE"
+    );
     assert!(Product::is_trashed(pool, p.id).await.unwrap());
     assert!(!Product::is_trashed(pool, stored[0].id).await.unwrap());
     assert!(matches!(

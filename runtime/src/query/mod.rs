@@ -73,9 +73,10 @@ impl<M: Model> Query<M> {
         self
     }
 
-    /// `AND <fragment> <placeholder>`: `filter("status = ", "active")`.
+    /// `AND (<fragment> <placeholder>)`: `filter("status = ", "active")`.
     /// The fragment is SQL written by the caller and must not contain
-    /// values; the value is always bound.
+    /// values; the value is always bound. Each fragment is its own
+    /// parenthesized condition, so an `OR` in it stays inside it.
     pub fn filter(mut self, fragment: impl Into<String>, value: impl KeyValue) -> Self {
         self.spec
             .filters
@@ -83,7 +84,7 @@ impl<M: Model> Query<M> {
         self
     }
 
-    /// `AND <condition>` with no value: `where_sql("archived_at IS NULL")`.
+    /// `AND (<condition>)` with no value: `where_sql("archived_at IS NULL")`.
     pub fn where_sql(mut self, condition: impl Into<String>) -> Self {
         self.spec.filters.push((condition.into(), None));
         self
@@ -189,11 +190,15 @@ impl Spec {
     fn push_where(&self, sql: &mut Sql, meta: &Meta) {
         sql.push(" WHERE 1 = 1");
         push_scope(sql, meta, self.scope);
+        // Each fragment in parentheses, as GORM groups its conditions: a
+        // top-level `OR` in one must not escape the scope or the other
+        // filters (`a = 1 OR b = ?` would otherwise read trashed rows).
         for (fragment, value) in &self.filters {
-            sql.push(" AND ").push(fragment);
+            sql.push(" AND (").push(fragment);
             if let Some(value) = value {
                 sql.bind(value.clone());
             }
+            sql.push(")");
         }
     }
 
