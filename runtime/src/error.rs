@@ -65,9 +65,9 @@ pub enum Error {
     /// The dialect cannot express a change.
     #[error("unsupported: {0}")]
     Unsupported(String),
-    /// A `diff.skip` entry names no kind of change.
+    /// A `diff.skip` entry names no kind of drop.
     #[error(
-        "unknown change kind `{0}` in diff.skip; known kinds: create_table, drop_table, rename_table, add_column, drop_column, rename_column, alter_column, add_index, drop_index, rename_index, add_foreign_key, drop_foreign_key, add_check, drop_check, set_primary_key, set_table_comment"
+        "`{0}` in diff.skip is not a kind of drop; diff.skip takes drop_table, drop_column, drop_index, drop_foreign_key and drop_check (a skipped addition, rename or alteration would leave the database without what the models need)"
     )]
     UnknownChangeKind(String),
     /// A file or directory could not be read or written.

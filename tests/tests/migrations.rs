@@ -214,6 +214,70 @@ fn sql_server_refuses_a_cycle_or_second_path_of_actions() {
     }
 }
 
+/// MySQL and MariaDB refuse a check on a column that a foreign key changes
+/// (error 1901): the diff names the check and the key. A key that only
+/// restricts, or a check on another column, is taken.
+#[test]
+fn mysql_refuses_a_check_on_a_column_a_key_changes() {
+    use dbgen::dialect::Dialect::{MySql, Postgres};
+    use dbgen::schema::FkAction::{self, Cascade, NoAction, Restrict, SetNull};
+    let posts = |action: FkAction, checked: &str| {
+        schema(vec![
+            users(),
+            table("posts")
+                .col("author_id", Ty::BigInt, true)
+                .col("score", Ty::Integer, false)
+                .fk("author_id", "users", action)
+                .check("chk_posts", &format!("{checked} >= 0")),
+        ])
+    };
+    for action in [Cascade, SetNull] {
+        match generate(
+            &schema(vec![]),
+            &posts(action, "author_id"),
+            MySql,
+            &Policy::default(),
+        ) {
+            Err(dbgen::Error::Unsupported(message)) => assert!(
+                message.contains("check `chk_posts` of `posts`")
+                    && message.contains("reads `author_id`")
+                    && message.contains("\"restrict\""),
+                "{message}"
+            ),
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            generate(
+                &schema(vec![]),
+                &posts(action, "author_id"),
+                Postgres,
+                &Policy::default()
+            )
+            .is_ok()
+        );
+        assert!(
+            generate(
+                &schema(vec![]),
+                &posts(action, "score"),
+                MySql,
+                &Policy::default()
+            )
+            .is_ok()
+        );
+    }
+    for action in [NoAction, Restrict] {
+        assert!(
+            generate(
+                &schema(vec![]),
+                &posts(action, "author_id"),
+                MySql,
+                &Policy::default()
+            )
+            .is_ok()
+        );
+    }
+}
+
 /// SQL Server cannot key an index on `NVARCHAR(MAX)`/`VARBINARY(MAX)`
 /// (`String` and `Vec<u8>` without a size): the diff says so and how to
 /// fix it, where the other dialects index the column.
@@ -335,6 +399,23 @@ fn skip_policy_leaves_drops_out_and_says_so() {
         generated.up
     );
     assert!(Policy::skipping(["drop_everything"]).is_err());
+    // Only drops: a skipped addition or rename would leave the database
+    // without what the models need.
+    for kind in [
+        "add_column",
+        "rename_column",
+        "alter_column",
+        "create_table",
+    ] {
+        let refused = Policy::skipping([kind]).err().map(|e| e.to_string());
+        assert!(
+            refused
+                .as_deref()
+                .is_some_and(|e| e.contains(kind) && e.contains("drop_foreign_key")),
+            "{refused:?}"
+        );
+    }
+    assert!(Policy::skipping(Policy::SKIPPABLE.iter().copied()).is_ok());
 }
 
 #[test]

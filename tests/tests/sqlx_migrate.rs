@@ -204,23 +204,68 @@ on_every_engine!("dbgen_sqlx", migrator_runs_a_history => postgres_migrator_runs
 /// `cargo dbgen diff` keeps it (all in one second, so versions must not
 /// collide): after each step, diffing the same models again has nothing
 /// to do (their rename hints included), `dbgen.sum` validates, and at the
-/// end sqlx applies the whole directory to the last step's schema.
-#[tokio::test(flavor = "current_thread")]
-async fn the_directory_follows_a_random_history() {
-    directory_history(dbgen::plan::Policy::default(), "all").await;
+/// end sqlx applies the whole directory to the last snapshot's schema,
+/// and reverts it.
+async fn directory_follows_a_history<DB>(engine: support::db::Engine, pool: sqlx::Pool<DB>)
+where
+    DB: dbgen::Driver,
+    DB::Connection: sqlx::migrate::Migrate,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+    String: sqlx::Type<DB> + for<'r> sqlx::Decode<'r, DB>,
+    usize: sqlx::ColumnIndex<DB::Row>,
+{
+    directory_history(engine, pool, dbgen::plan::Policy::default(), "all").await;
 }
 
-async fn directory_history(policy: dbgen::plan::Policy, name: &str) {
-    let dialect = Dialect::Sqlite;
-    let steps = support::random_history_from_env(60, true);
-    let path = std::env::temp_dir().join(format!("dbgen-dir-{name}-{}", std::process::id()));
+on_every_engine!("dbgen_dir", directory_follows_a_history => postgres_directory_follows_a_history, mariadb_directory_follows_a_history, sqlite_directory_follows_a_history);
+
+/// The same with every kind of drop skipped (`diff.skip`), as a cautious
+/// production environment runs it: the snapshot records what each skipped
+/// drop keeps, through later renames of what it names, so the directory
+/// still gives the database the snapshot describes.
+async fn directory_follows_a_history_skipping_drops<DB>(
+    engine: support::db::Engine,
+    pool: sqlx::Pool<DB>,
+) where
+    DB: dbgen::Driver,
+    DB::Connection: sqlx::migrate::Migrate,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+    String: sqlx::Type<DB> + for<'r> sqlx::Decode<'r, DB>,
+    usize: sqlx::ColumnIndex<DB::Row>,
+{
+    let policy = dbgen::plan::Policy::skipping(dbgen::plan::Policy::SKIPPABLE.iter().copied())
+        .expect("the drop kinds");
+    directory_history(engine, pool, policy, "nodrops").await;
+}
+
+on_every_engine!("dbgen_dir_keep", directory_follows_a_history_skipping_drops => postgres_directory_follows_a_history_skipping_drops, mariadb_directory_follows_a_history_skipping_drops, sqlite_directory_follows_a_history_skipping_drops);
+
+async fn directory_history<DB>(
+    engine: support::db::Engine,
+    pool: sqlx::Pool<DB>,
+    policy: dbgen::plan::Policy,
+    name: &str,
+) where
+    DB: dbgen::Driver,
+    DB::Connection: sqlx::migrate::Migrate,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+    String: sqlx::Type<DB> + for<'r> sqlx::Decode<'r, DB>,
+    usize: sqlx::ColumnIndex<DB::Row>,
+{
+    let dialect = DB::DIALECT;
+    let length = if dialect == Dialect::Sqlite { 60 } else { 25 };
+    let steps = support::random_history_from_env(length, dialect != Dialect::MySql);
+    let path = std::env::temp_dir().join(format!(
+        "dbgen-dir-{name}-{engine:?}-{}",
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&path);
     let dir = dbgen::migrate::MigrationDir::new(&path);
     let now = 20_261_125_120_000;
     for (n, step) in steps.iter().enumerate() {
         let current = dir.snapshot().expect("the snapshot");
         let generated = dbgen::migrate::generate(&current, &step.after, dialect, &policy)
-            .unwrap_or_else(|e| panic!("step {n}: {e}"));
+            .unwrap_or_else(|e| panic!("{engine:?} step {n}: {e}"));
         if !generated.is_empty() {
             let version = dir.next_version(now).expect("a version");
             dir.write_migration(version, "step", &generated.up, &generated.down)
@@ -229,49 +274,74 @@ async fn directory_history(policy: dbgen::plan::Policy, name: &str) {
                 .expect("snapshot");
             dir.write_sum().expect("sum");
         }
-        dir.check_sum().unwrap_or_else(|e| panic!("step {n}: {e}"));
+        dir.check_sum()
+            .unwrap_or_else(|e| panic!("{engine:?} step {n}: {e}"));
         let again = dbgen::migrate::generate(
             &dir.snapshot().expect("snapshot"),
             &step.after,
             dialect,
             &policy,
         )
-        .unwrap_or_else(|e| panic!("step {n}: {e}"));
+        .unwrap_or_else(|e| panic!("{engine:?} step {n}: {e}"));
         assert!(
-            again.is_empty(),
-            "step {n}: the same models diff again to:\n{}",
+            again.kinds.is_empty() && again.skipped.iter().all(|c| policy.skip.contains(c.kind())),
+            "{engine:?} step {n}: the same models diff again to:\n{}",
             again.up
         );
     }
     let migrations = dir.migrations().expect("the directory");
     let versions: Vec<i64> = migrations.iter().map(|m| m.version).collect();
     assert!(versions.windows(2).all(|w| w[0] < w[1]), "{versions:?}");
-    let pool = SqlitePoolOptions::new()
-        .max_connections(1)
-        .connect("sqlite::memory:")
-        .await
-        .expect("in-memory SQLite");
+    assert!(
+        versions.len() > steps.len() / 2,
+        "{engine:?}: most steps change something"
+    );
+    let schema_now = |pool: sqlx::Pool<DB>| async move {
+        let mut conn = pool.acquire().await.expect("a connection");
+        fingerprint(dialect, &mut *conn)
+            .await
+            .into_iter()
+            .filter(|line| !line.contains("_sqlx_migrations"))
+            .collect::<Vec<String>>()
+    };
+    // The last snapshot created from nothing, then dropped.
+    let last = dir.snapshot().expect("the snapshot");
+    let created = {
+        let mut conn = pool.acquire().await.expect("a connection");
+        let ddl = dbgen::dialect::create_schema(&last, dialect).expect("renders");
+        // Kept beside the migrations for a failure's reader.
+        let file = path.join("snapshot.sql");
+        std::fs::write(&file, &ddl).expect("snapshot.sql");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(ddl))
+            .execute(&mut *conn)
+            .await
+            .unwrap_or_else(|e| panic!("{engine:?}: {}: {e}", file.display()));
+        let created = schema_now(pool.clone()).await;
+        let down = dbgen::migrate::generate(
+            &last,
+            &dbgen::schema::Schema::default(),
+            dialect,
+            &dbgen::plan::Policy::default(),
+        )
+        .expect("drop all");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(down.up))
+            .execute(&mut *conn)
+            .await
+            .expect("dropped");
+        created
+    };
+    assert!(
+        schema_now(pool.clone()).await.is_empty(),
+        "{engine:?}: a clean database"
+    );
     let migrator = sqlx::migrate::Migrator::new(path.as_path())
         .await
         .expect("sqlx reads the directory");
-    migrator.run(&pool).await.expect("sqlx applies it");
-    let last = dir.snapshot().expect("the snapshot");
-    let mut fresh = sqlx::SqliteConnection::connect("sqlite::memory:")
+    migrator
+        .run(&pool)
         .await
-        .expect("in-memory SQLite");
-    sqlx::raw_sql(sqlx::AssertSqlSafe(
-        dbgen::dialect::create_schema(&last, dialect).expect("renders"),
-    ))
-    .execute(&mut fresh)
-    .await
-    .expect("the last schema");
-    let mut conn = pool.acquire().await.expect("the connection");
-    let migrated: Vec<String> = fingerprint(dialect, &mut *conn)
-        .await
-        .into_iter()
-        .filter(|line| !line.contains("_sqlx_migrations"))
-        .collect();
-    let created = fingerprint(dialect, &mut fresh).await;
+        .unwrap_or_else(|e| panic!("{engine:?}: sqlx applies the directory: {e}"));
+    let migrated = schema_now(pool.clone()).await;
     let only = |a: &[String], b: &[String]| {
         a.iter()
             .filter(|l| !b.contains(l))
@@ -280,9 +350,17 @@ async fn directory_history(policy: dbgen::plan::Policy, name: &str) {
     };
     assert!(
         migrated == created,
-        "only migrated: {:#?}\nonly created: {:#?}",
+        "{engine:?}: only migrated: {:#?}\nonly created: {:#?}",
         only(&migrated, &created),
         only(&created, &migrated)
+    );
+    migrator
+        .undo(&pool, 0)
+        .await
+        .unwrap_or_else(|e| panic!("{engine:?}: sqlx reverts the directory: {e}"));
+    assert!(
+        schema_now(pool.clone()).await.is_empty(),
+        "{engine:?}: reverted"
     );
     let _ = std::fs::remove_dir_all(&path);
 }

@@ -40,6 +40,30 @@ impl Ddl for MySql {
         Dialect::MySql
     }
 
+    /// MySQL and MariaDB refuse a check that reads a column a foreign key
+    /// changes (`CASCADE`, `SET NULL`, `SET DEFAULT`): error 1901, "cannot
+    /// be used in the CHECK clause", when the table is created or the
+    /// check added. Found here, the diff names the check and the key.
+    fn check_schema(&self, schema: &crate::schema::Schema) -> Result<(), Error> {
+        for table in &schema.tables {
+            for fk in table.foreign_keys.iter().filter(|fk| fk.changes_rows()) {
+                for check in table.checks.iter() {
+                    let read = fk
+                        .columns
+                        .iter()
+                        .find(|c| crate::schema::mentions(&check.expr, c));
+                    if let Some(column) = read {
+                        return Err(Error::Unsupported(format!(
+                            "MySQL and MariaDB refuse check `{}` of `{}`: it reads `{column}`, which foreign key `{}` changes (ON DELETE or ON UPDATE CASCADE, SET NULL or SET DEFAULT); give the key `on_delete`/`on_update` = \"restrict\" or \"no action\", or check another column",
+                            check.name, table.name, fk.name
+                        )));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
     fn max_identifier(&self) -> usize {
         64
     }

@@ -6,14 +6,15 @@ use std::borrow::Cow;
 use crate::Error;
 use crate::dialect::{Dialect, render};
 use crate::diff::{Change, DiffOptions, diff};
-use crate::plan::{Policy, plan, with_skipped_kept};
+use crate::plan::{Policy, plan, plan_split, split, with_skipped_kept};
 use crate::schema::{Schema, Table};
 
 /// A generated migration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Generated {
-    /// The kinds of change it makes (`Change::kind`), in canonical order,
-    /// after the policy's skips.
+    /// The kinds of change it makes (`Change::kind`), one per change, in
+    /// the diff's order; a skipped drop the plan needs after all (see
+    /// `plan::split`) comes last.
     pub kinds: Vec<&'static str>,
     /// Changes the policy left out.
     pub skipped: Vec<Change>,
@@ -53,31 +54,22 @@ pub fn generate(
     }
     // What the down migration needs from the changes is read before the
     // planner takes them: the renames to reverse and the data lost.
-    let kept = |c: &&Change| !policy.skip.contains(c.kind());
-    let kinds: Vec<&'static str> = found
-        .changes
+    let (kept, skipped) = split(current, desired, found.changes, dialect, policy);
+    let kinds: Vec<&'static str> = kept.iter().map(Change::kind).collect();
+    let renames: Vec<Change> = kept
         .iter()
-        .filter(kept)
-        .map(Change::kind)
-        .collect();
-    let renames: Vec<Change> = found
-        .changes
-        .iter()
-        .filter(kept)
         .filter(|c| matches!(c, Change::RenameTable { .. } | Change::RenameColumn { .. }))
         .cloned()
         .collect();
-    let losses: Vec<String> = found
-        .changes
+    let losses: Vec<String> = kept
         .iter()
-        .filter(kept)
         .filter(|c| c.loses_data())
         .map(|c| match c {
             Change::DropColumn { table, column } => format!("column `{table}.{}`", column.name),
             other => format!("table `{}`", other.table()),
         })
         .collect();
-    let up_plan = plan(current, desired, found.changes, dialect, policy);
+    let up_plan = plan_split(current, desired, kept, skipped, dialect);
     for change in &up_plan.skipped {
         notes.push(format!(
             "skipped by policy (diff.skip): {} on `{}`",

@@ -78,11 +78,24 @@ pub struct Policy {
 }
 
 impl Policy {
-    /// A policy skipping `kinds`, each checked against [`Change::KINDS`].
+    /// The kinds of change a policy may skip: drops, which leave in place
+    /// an object the models no longer have. The snapshot records what a
+    /// skipped drop keeps, so the next diff starts from the database as
+    /// it is. A skipped addition, rename or alteration would leave the
+    /// database without what the models need, with nothing to say so.
+    pub const SKIPPABLE: &'static [&'static str] = &[
+        "drop_table",
+        "drop_column",
+        "drop_index",
+        "drop_foreign_key",
+        "drop_check",
+    ];
+
+    /// A policy skipping `kinds`, each one of [`Policy::SKIPPABLE`].
     pub fn skipping<'k>(kinds: impl IntoIterator<Item = &'k str>) -> Result<Policy, Error> {
         let mut skip = BTreeSet::new();
         for kind in kinds {
-            if !Change::KINDS.contains(&kind) {
+            if !Policy::SKIPPABLE.contains(&kind) {
                 return Err(Error::UnknownChangeKind(kind.to_string()));
             }
             skip.insert(kind.to_string());
@@ -665,97 +678,288 @@ fn keep_redefinitions(kept: Vec<Change>, skipped: Vec<Change>) -> (Vec<Change>, 
     (kept, skipped)
 }
 
+/// A skipped drop the plan needs after all is not skipped. The diff names
+/// the objects it drops as this migration's renames leave them (table and
+/// column names; expressions are rewritten here, as the engines do).
+/// - Something on a column or table the plan drops: the engine would drop
+///   it with what it depends on, or refuse to drop that. So an index, key
+///   or check on a dropped column goes, as does a key referencing a
+///   dropped table or column.
+/// - A foreign key or check on a column whose type or nullability the
+///   plan changes: a key must match the type it references, and `SET NULL`
+///   needs a nullable column; a check may not apply to the new type.
+/// - A live-rows index on a table whose soft delete the plan changes: it
+///   reads the old soft-delete column.
+/// - An object the models still define under another name (a rename of
+///   a key or index named after a renamed table or column), or a foreign
+///   key on columns the models give another key: keeping the old one
+///   would constrain the rows twice, and on MySQL the two keys would
+///   share the index one of them made.
+///
+/// - On MySQL, a foreign key that changes rows (`CASCADE`, `SET NULL`) on
+///   a column a check of the models reads, or such a check kept on a
+///   column of such a key of the models: MySQL refuses the pair.
+///
+/// A table whose drop is skipped loses its foreign keys to a table the
+/// plan drops (a `DropForeignKey` joins the plan, and the kept table is
+/// recorded without them).
+fn keep_needed_drops(
+    current: &Schema,
+    desired: &Schema,
+    dialect: Dialect,
+    kept: Vec<Change>,
+    skipped: Vec<Change>,
+) -> (Vec<Change>, Vec<Change>) {
+    if skipped.is_empty() {
+        return (kept, skipped);
+    }
+    let mut dropped_tables: HashSet<&str> = HashSet::new();
+    let mut dropped: HashSet<(&str, &str)> = HashSet::new();
+    let mut retyped: HashSet<(&str, &str)> = HashSet::new();
+    for change in &kept {
+        match change {
+            Change::DropTable(table) => {
+                dropped_tables.insert(&table.name);
+            }
+            Change::DropColumn { table, column } => {
+                dropped.insert((table, &column.name));
+            }
+            Change::AlterColumn { table, from, to }
+                if from.ty != to.ty || from.nullable != to.nullable =>
+            {
+                retyped.insert((table, &to.name));
+            }
+            _ => {}
+        }
+    }
+    let in_set = |set: &HashSet<(&str, &str)>, table: &str, columns: &[Str]| {
+        columns.iter().any(|c| set.contains(&(table, &**c)))
+    };
+    let references_gone = |fk: &ForeignKey| {
+        dropped_tables.contains(&*fk.ref_table) || in_set(&dropped, &fk.ref_table, &fk.ref_columns)
+    };
+    let mentioned = |set: &HashSet<(&str, &str)>, table: &str, expr: &str| {
+        set.iter()
+            .any(|&(t, c)| t == table && crate::schema::mentions(expr, c))
+    };
+    let wanted = |table: &str| desired.table(table);
+    // The table as it was: by its name, or the name it is renamed from.
+    let before = |table: &str| {
+        current.table(table).or_else(|| {
+            let old = wanted(table)?.renamed_from.as_deref()?;
+            current.table(old)
+        })
+    };
+    let mut needed: Vec<Change> = Vec::new();
+    let mut still_skipped: Vec<Change> = Vec::new();
+    for change in skipped {
+        let need = match &change {
+            Change::DropIndex { table, index } => {
+                let now = wanted(table);
+                let predicate = now.and_then(|t| expr_now(t, index.predicate.as_deref()));
+                let same = |other: &crate::schema::Index| {
+                    other.columns == index.columns
+                        && other.unique == index.unique
+                        && other.live_rows == index.live_rows
+                        && other.predicate.as_deref()
+                            == predicate.as_deref().or(index.predicate.as_deref())
+                };
+                in_set(&dropped, table, &index.columns)
+                    || index
+                        .predicate
+                        .as_deref()
+                        .is_some_and(|p| mentioned(&dropped, table, p))
+                    || (index.live_rows
+                        && before(table).map(|t| &t.soft_delete) != now.map(|t| &t.soft_delete))
+                    || now.is_some_and(|t| t.indexes.iter().any(same))
+            }
+            Change::DropForeignKey { table, fk } => {
+                let same = |other: &ForeignKey| other.columns == fk.columns;
+                let checked = |t: &Table| {
+                    fk.changes_rows()
+                        && t.checks.iter().any(|c| {
+                            fk.columns
+                                .iter()
+                                .any(|column| crate::schema::mentions(&c.expr, column))
+                        })
+                };
+                in_set(&dropped, table, &fk.columns)
+                    || references_gone(fk)
+                    || (dialect == Dialect::MySql && wanted(table).is_some_and(checked))
+                    || in_set(&retyped, table, &fk.columns)
+                    || in_set(&retyped, &fk.ref_table, &fk.ref_columns)
+                    || wanted(table).is_some_and(|t| t.foreign_keys.iter().any(same))
+            }
+            Change::DropCheck { table, check } => {
+                let expr = wanted(table)
+                    .and_then(|t| expr_now(t, Some(&check.expr)))
+                    .unwrap_or_else(|| check.expr.to_string());
+                let changed_by_key = |t: &Table| {
+                    t.foreign_keys.iter().any(|fk| {
+                        fk.changes_rows()
+                            && fk
+                                .columns
+                                .iter()
+                                .any(|column| crate::schema::mentions(&expr, column))
+                    })
+                };
+                mentioned(&dropped, table, &check.expr)
+                    || mentioned(&retyped, table, &expr)
+                    || (dialect == Dialect::MySql && wanted(table).is_some_and(changed_by_key))
+                    || wanted(table).is_some_and(|t| t.checks.iter().any(|c| *c.expr == *expr))
+            }
+            _ => false,
+        };
+        match change {
+            change if need => needed.push(change),
+            Change::DropTable(mut table) if table.foreign_keys.iter().any(references_gone) => {
+                let (gone, stay): (Vec<ForeignKey>, Vec<ForeignKey>) = table
+                    .foreign_keys
+                    .iter()
+                    .cloned()
+                    .partition(|fk| references_gone(fk));
+                table.foreign_keys = stay.into();
+                needed.extend(gone.into_iter().map(|fk| Change::DropForeignKey {
+                    table: table.name.to_string(),
+                    fk,
+                }));
+                still_skipped.push(Change::DropTable(table));
+            }
+            change => still_skipped.push(change),
+        }
+    }
+    let mut kept = kept;
+    kept.extend(needed);
+    (kept, still_skipped)
+}
+
 /// `desired` plus what skipped drops leave in place: the schema the
 /// database has after a plan whose policy skipped them. The plan works
 /// towards it (a SQLite rebuild keeps a column whose drop was skipped), and
 /// the directory's snapshot records it.
+///
+/// What is kept was defined before this migration, which may rename the
+/// tables and columns it names (`renamed_from`): every engine's rename
+/// carries indexes, keys and references along, so the kept definitions
+/// follow the renames too.
 pub fn with_skipped_kept<'s>(desired: &'s Schema, skipped: &[Change]) -> Cow<'s, Schema> {
     if skipped.is_empty() {
         return Cow::Borrowed(desired);
     }
     let mut schema = desired.clone();
-    let table_of = |schema: &Schema, name: &str| schema.tables.iter().position(|t| t.name == *name);
     // Tables whose drop was skipped, whose keys must follow renames.
     let mut kept: Vec<Str> = Vec::new();
     for change in skipped {
+        if let Change::DropTable(table) = change {
+            kept.push(table.name.clone());
+            schema.tables.push(table.clone());
+        }
+    }
+    // Columns first: a kept index or key may name a kept column.
+    for change in skipped {
+        if let Change::DropColumn { table, column } = change {
+            if let Some(t) = table_now(&schema.tables, table) {
+                schema.tables[t].columns.to_mut().push(column.clone());
+            }
+        }
+    }
+    for change in skipped {
+        let Some(t) = table_now(&schema.tables, change.table()) else {
+            continue;
+        };
         match change {
-            Change::DropTable(table) => {
-                kept.push(table.name.clone());
-                schema.tables.push(table.clone());
-            }
-            Change::DropColumn { table, column } => {
-                if let Some(t) = table_of(&schema, table) {
-                    schema.tables[t].columns.to_mut().push(column.clone());
+            Change::DropIndex { index, .. } => {
+                let mut index = index.clone();
+                if let Some(predicate) = expr_now(&schema.tables[t], index.predicate.as_deref()) {
+                    index.predicate = Some(predicate.into());
                 }
+                schema.tables[t].indexes.to_mut().push(index);
             }
-            Change::DropIndex { table, index } => {
-                if let Some(t) = table_of(&schema, table) {
-                    schema.tables[t].indexes.to_mut().push(index.clone());
+            Change::DropForeignKey { fk, .. } => {
+                schema.tables[t].foreign_keys.to_mut().push(fk.clone());
+            }
+            Change::DropCheck { check, .. } => {
+                let mut check = check.clone();
+                if let Some(expr) = expr_now(&schema.tables[t], Some(&check.expr)) {
+                    check.expr = expr.into();
                 }
+                schema.tables[t].checks.to_mut().push(check);
             }
             _ => {}
         }
     }
-    follow_renames(&mut schema.tables, &kept);
-    Cow::Owned(Schema::new(schema.tables))
-}
-
-/// Points the foreign keys of the `kept` tables (whose drop was skipped)
-/// at the names their targets take in this migration (`renamed_from`
-/// hints): every engine's rename carries the references along, and the
-/// kept definitions predate it.
-fn follow_renames(tables: &mut [Table], kept: &[Str]) {
-    if kept.is_empty() {
-        return;
-    }
-    let renamed: Vec<(Str, Str)> = tables
-        .iter()
-        .filter_map(|t| Some((t.renamed_from.clone()?, t.name.clone())))
-        .collect();
-    let columns_of = |tables: &[Table], name: &str| -> Vec<(Str, Str)> {
-        tables
-            .iter()
-            .find(|t| t.name == *name)
-            .map(|t| {
-                t.columns
-                    .iter()
-                    .filter_map(|c| Some((c.renamed_from()?.into(), c.name.clone())))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    if !tables.iter().any(Table::has_hints) {
-        return;
-    }
-    for i in 0..tables.len() {
-        if !kept.contains(&tables[i].name) {
+    for i in 0..schema.tables.len() {
+        if !kept.contains(&schema.tables[i].name) {
             continue;
         }
-        for k in 0..tables[i].foreign_keys.len() {
-            let fk = &tables[i].foreign_keys[k];
-            let target = renamed
-                .iter()
-                .find(|(old, _)| *old == fk.ref_table)
-                .map_or_else(|| fk.ref_table.clone(), |(_, new)| new.clone());
-            let columns = columns_of(tables, &target);
-            let fk = &tables[i].foreign_keys[k];
-            let ref_columns: Vec<Str> = fk
-                .ref_columns
-                .iter()
-                .map(|c| {
-                    columns
-                        .iter()
-                        .find(|(old, _)| old == c)
-                        .map_or_else(|| c.clone(), |(_, new)| new.clone())
-                })
-                .collect();
-            if target != fk.ref_table || ref_columns[..] != fk.ref_columns[..] {
-                let fk = &mut tables[i].foreign_keys.to_mut()[k];
-                fk.ref_table = target;
-                fk.ref_columns = ref_columns.into();
+        for k in 0..schema.tables[i].foreign_keys.len() {
+            let mut fk = schema.tables[i].foreign_keys[k].clone();
+            if references_now(&schema.tables, &mut fk) {
+                schema.tables[i].foreign_keys.to_mut()[k] = fk;
             }
         }
     }
+    Cow::Owned(Schema::new(schema.tables))
+}
+
+/// The position of the table named `name` before or after this
+/// migration: a drop may name its table as it was before a rename.
+fn table_now(tables: &[Table], name: &str) -> Option<usize> {
+    tables.iter().position(|t| t.name == *name).or_else(|| {
+        tables
+            .iter()
+            .position(|t| t.renamed_from.as_deref() == Some(name))
+    })
+}
+
+/// The name column `name` of `table` takes in this migration, when it
+/// changes: a name the table no longer has follows the column renamed
+/// from it. Compared without regard to ASCII case, as SQL reads names in
+/// expressions.
+fn column_now<'t>(table: &'t Table, name: &str) -> Option<&'t str> {
+    if table
+        .columns
+        .iter()
+        .any(|c| c.name.eq_ignore_ascii_case(name))
+    {
+        return None;
+    }
+    table
+        .columns
+        .iter()
+        .find(|c| {
+            c.renamed_from()
+                .is_some_and(|old| old.eq_ignore_ascii_case(name))
+        })
+        .map(|c| &*c.name)
+}
+
+/// A check's or an index's expression with the columns it names as this
+/// migration leaves them (engines rewrite it on a rename); `None` when
+/// nothing changes.
+fn expr_now(table: &Table, expr: Option<&str>) -> Option<String> {
+    crate::schema::rename_in(expr?, |name| column_now(table, name))
+}
+
+/// Points `fk` (of a table whose drop is skipped, as it was before this
+/// migration) at the table and columns it references as this migration
+/// leaves them; whether that changed anything.
+fn references_now(tables: &[Table], fk: &mut ForeignKey) -> bool {
+    let Some(t) = table_now(tables, &fk.ref_table) else {
+        return false;
+    };
+    let table = &tables[t];
+    let ref_columns: crate::schema::List<Str> = fk
+        .ref_columns
+        .iter()
+        .map(|name| column_now(table, name).map_or_else(|| name.clone(), Str::from))
+        .collect();
+    if table.name == fk.ref_table && ref_columns[..] == fk.ref_columns[..] {
+        return false;
+    }
+    fk.ref_table = table.name.clone();
+    fk.ref_columns = ref_columns;
+    true
 }
 
 /// Plans `changes`, which lead from `current` to `desired`, for `dialect`.
@@ -766,10 +970,36 @@ pub fn plan(
     dialect: Dialect,
     policy: &Policy,
 ) -> Plan {
+    let (kept, skipped) = split(current, desired, changes, dialect, policy);
+    plan_split(current, desired, kept, skipped, dialect)
+}
+
+/// The changes a plan runs and the drops `policy` skips. A skipped drop
+/// that is half of a redefinition, or of something the plan removes, is
+/// run after all (`keep_redefinitions`, `keep_needed_drops`).
+pub fn split(
+    current: &Schema,
+    desired: &Schema,
+    changes: Vec<Change>,
+    dialect: Dialect,
+    policy: &Policy,
+) -> (Vec<Change>, Vec<Change>) {
     let (kept, skipped): (Vec<Change>, Vec<Change>) = changes
         .into_iter()
         .partition(|c| !policy.skip.contains(c.kind()));
     let (kept, skipped) = keep_redefinitions(kept, skipped);
+    keep_needed_drops(current, desired, dialect, kept, skipped)
+}
+
+/// Plans the `kept` changes of a [`split`] for `dialect`, towards
+/// `desired` plus what the `skipped` drops keep.
+pub fn plan_split(
+    current: &Schema,
+    desired: &Schema,
+    kept: Vec<Change>,
+    skipped: Vec<Change>,
+    dialect: Dialect,
+) -> Plan {
     let target = with_skipped_kept(desired, &skipped);
     let desired = &*target;
     let kept = match dialect {

@@ -454,6 +454,65 @@ impl Index {
 /// without regard to ASCII case; string literals are skipped. A word that
 /// only contains the name (`emails` for `email`) is not it.
 pub fn mentions(expr: &str, column: &str) -> bool {
+    let mut found = false;
+    each_name(expr, |_, word, _| {
+        found = word.eq_ignore_ascii_case(column);
+        found
+    });
+    found
+}
+
+/// `expr` with each name [`mentions`] would find renamed as `new_name`
+/// says (`None`: unchanged), as the engines rewrite an index's `where` or
+/// a check when a column is renamed: a quoted name stays quoted the same
+/// way, a bare one stays bare when the new name needs no quotes. `None`
+/// when nothing is renamed.
+pub fn rename_in<'n>(expr: &str, new_name: impl Fn(&str) -> Option<&'n str>) -> Option<String> {
+    let mut found: Vec<(std::ops::Range<usize>, &str, Option<(char, char)>)> = Vec::new();
+    each_name(expr, |range, word, quote| {
+        if let Some(to) = new_name(word) {
+            found.push((range, to, quote));
+        }
+        false
+    });
+    if found.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(expr.len() + 16);
+    let mut at = 0;
+    for (range, to, quote) in found {
+        out.push_str(&expr[at..range.start]);
+        let plain = to
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_')
+            && to.chars().all(|c| c.is_alphanumeric() || c == '_');
+        match quote.or((!plain).then_some(('"', '"'))) {
+            Some((open, close)) => {
+                out.push(open);
+                for c in to.chars() {
+                    out.push(c);
+                    if c == close {
+                        out.push(c);
+                    }
+                }
+                out.push(close);
+            }
+            None => out.push_str(to),
+        }
+        at = range.end;
+    }
+    out.push_str(&expr[at..]);
+    Some(out)
+}
+
+/// Calls `f` with each name in `expr`: its byte range, the name (unquoted),
+/// and its quote characters, until `f` returns true. String literals and
+/// numbers are skipped.
+fn each_name(
+    expr: &str,
+    mut f: impl FnMut(std::ops::Range<usize>, &str, Option<(char, char)>) -> bool,
+) {
     let mut chars = expr.char_indices().peekable();
     while let Some((start, c)) = chars.next() {
         let close = match c {
@@ -466,18 +525,20 @@ pub fn mentions(expr: &str, column: &str) -> bool {
         if let Some(close) = close {
             // Quoted: up to the closing character, a doubled one escaped.
             let mut word = String::new();
-            while let Some((_, c)) = chars.next() {
+            let mut end = expr.len();
+            while let Some((i, c)) = chars.next() {
                 if c == close {
                     if chars.peek().map(|&(_, n)| n) == Some(close) {
                         chars.next();
                     } else {
+                        end = i + c.len_utf8();
                         break;
                     }
                 }
                 word.push(c);
             }
-            if c != '\'' && word.eq_ignore_ascii_case(column) {
-                return true;
+            if c != '\'' && f(start..end, &word, Some((c, close))) {
+                return;
             }
         } else if c.is_alphabetic() || c == '_' {
             let mut end = start + c.len_utf8();
@@ -488,8 +549,8 @@ pub fn mentions(expr: &str, column: &str) -> bool {
                 end = i + c.len_utf8();
                 chars.next();
             }
-            if expr[start..end].eq_ignore_ascii_case(column) {
-                return true;
+            if f(start..end, &expr[start..end], None) {
+                return;
             }
         } else if c.is_ascii_digit() {
             // A number, with any letters that run on (`1e5`), is no name.
@@ -501,7 +562,6 @@ pub fn mentions(expr: &str, column: &str) -> bool {
             }
         }
     }
-    false
 }
 
 /// A foreign key.
@@ -532,6 +592,19 @@ pub struct Check {
     pub name: Str,
     /// The SQL boolean expression.
     pub expr: Str,
+}
+
+impl ForeignKey {
+    /// Whether the key changes rows of its table when a referenced row is
+    /// deleted or updated (`CASCADE`, `SET NULL`, `SET DEFAULT`).
+    pub fn changes_rows(&self) -> bool {
+        [self.on_delete, self.on_update].into_iter().any(|action| {
+            matches!(
+                action,
+                FkAction::Cascade | FkAction::SetNull | FkAction::SetDefault
+            )
+        })
+    }
 }
 
 fn is_false(b: &bool) -> bool {

@@ -284,6 +284,60 @@ fn an_expression_mentions_a_column_by_its_whole_name() {
 }
 
 #[test]
+fn a_rename_rewrites_each_mention_keeping_its_quotes() {
+    for (expr, renamed) in [
+        ("price > 0", Some("cost > 0")),
+        (
+            "PRICE > 0 AND \"price\" < 9",
+            Some("cost > 0 AND \"cost\" < 9"),
+        ),
+        (
+            "[price] > 0 OR `price` IS NULL",
+            Some("[cost] > 0 OR `cost` IS NULL"),
+        ),
+        ("(price)>0", Some("(cost)>0")),
+        ("unit_price > 0 AND status = 'price'", None),
+        ("\"pr\"\"ice\" > 0", None),
+        ("", None),
+    ] {
+        assert_eq!(
+            rename_in(expr, one("price", "cost")).as_deref(),
+            renamed,
+            "{expr}"
+        );
+    }
+    // A new name that needs quotes gets them, escaped as the old quotes.
+    assert_eq!(
+        rename_in("price > 0 AND [price] > 1", one("price", "a]b c")).as_deref(),
+        Some("\"a]b c\" > 0 AND [a]]b c] > 1")
+    );
+    assert_eq!(
+        rename_in("\"price\" > 0", one("price", "say \"hi\"")).as_deref(),
+        Some("\"say \"\"hi\"\"\" > 0")
+    );
+    // What is renamed is what `mentions` finds, and only that.
+    for expr in ["x >= 0 AND y < 3", "\"x\" = 'x'", "x"] {
+        let renamed = rename_in(expr, one("x", "z")).unwrap_or_default();
+        assert!(
+            !mentions(&renamed, "x") && mentions(&renamed, "z"),
+            "{renamed}"
+        );
+    }
+    // Names are renamed at once: a swap is a swap.
+    let swap = |name: &str| match name {
+        "a" => Some("b"),
+        "b" => Some("a"),
+        _ => None,
+    };
+    assert_eq!(rename_in("a < b", swap).as_deref(), Some("b < a"));
+}
+
+/// A renaming of `from` (in any ASCII case) to `to`.
+fn one<'n>(from: &'static str, to: &'n str) -> impl Fn(&str) -> Option<&'n str> {
+    move |name: &str| name.eq_ignore_ascii_case(from).then_some(to)
+}
+
+#[test]
 fn a_live_rows_index_uses_the_soft_delete_column() {
     let mut table = sample_table("t");
     table.soft_delete = Some("deleted_at".into());

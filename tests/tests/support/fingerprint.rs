@@ -123,5 +123,39 @@ where
             Some(table) if dialect == Dialect::Sqlite => sqlite_checks(table),
             _ => vec![line],
         })
+        .map(|line| match dialect {
+            Dialect::Sqlite => unquote_plain_names(&line),
+            _ => line,
+        })
         .collect()
+}
+
+/// SQLite keeps an index's and a check's SQL as written, and its column
+/// rename writes the new name quoted wherever the rename statement quoted
+/// it (dbgen always does): `a >= 0` and `"a" >= 0` are one expression, so
+/// a name that needs no quotes is compared without them.
+fn unquote_plain_names(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(at) = rest.find('"') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let name_end = after.find('"').unwrap_or(after.len());
+        let name = &after[..name_end];
+        let plain = name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !after[name_end..].starts_with("\"\"");
+        if plain && name_end < after.len() {
+            out.push_str(name);
+            rest = &after[name_end + 1..];
+        } else {
+            out.push('"');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
 }
