@@ -836,8 +836,8 @@ where
         .log_update(
             "external",
             5,
-            &serde_json::json!({"token": "t", "a": 1}),
-            &serde_json::json!({"token": "u", "a": 2}),
+            &serde_json::json!({"token": "t", "a": 1, "same": "s"}),
+            &serde_json::json!({"token": "u", "a": 2, "same": "s"}),
         )
         .await
         .unwrap();
@@ -850,6 +850,11 @@ where
         "[REDACTED]"
     );
     assert_eq!(external[0].new_values.as_ref().unwrap()["a"], 2);
+    // Changed members only, as dbgen's own updates store them.
+    assert_eq!(
+        external[0].new_values,
+        Some(serde_json::json!({"token": "[REDACTED]", "a": 2}))
+    );
 }
 
 async fn cleanup_by_age<DB: Driver>(pool: &sqlx::Pool<DB>) {

@@ -94,7 +94,10 @@ where
             .await
     }
 
-    /// A row was changed.
+    /// A row was changed. When `old` and `new` are both JSON objects, only
+    /// the members whose values differ are stored, as dbgen's own updates
+    /// store them; they are compared before secrets are redacted, so a
+    /// changed password is listed (as `"[REDACTED]"` on both sides).
     pub async fn log_update(
         self,
         table: &str,
@@ -102,8 +105,15 @@ where
         old: &serde_json::Value,
         new: &serde_json::Value,
     ) -> Result<(), Error> {
-        self.log(table, id.to_string(), Action::Update, Some(old), Some(new))
-            .await
+        let (old, new) = changed_members(old, new);
+        self.log(
+            table,
+            id.to_string(),
+            Action::Update,
+            Some(&old),
+            Some(&new),
+        )
+        .await
     }
 
     /// A row was deleted.
@@ -121,5 +131,57 @@ where
     pub async fn log_restore(self, table: &str, id: impl ToString) -> Result<(), Error> {
         self.log(table, id.to_string(), Action::Restore, None, None)
             .await
+    }
+}
+
+/// The members of two JSON objects whose values differ (a member on one
+/// side only is on that side); anything else as given.
+fn changed_members(
+    old: &serde_json::Value,
+    new: &serde_json::Value,
+) -> (serde_json::Value, serde_json::Value) {
+    use serde_json::Value::Object;
+    let (Object(before), Object(after)) = (old, new) else {
+        return (old.clone(), new.clone());
+    };
+    let differing = |from: &serde_json::Map<String, serde_json::Value>,
+                     other: &serde_json::Map<String, serde_json::Value>| {
+        from.iter()
+            .filter(|(key, value)| other.get(*key) != Some(*value))
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect::<serde_json::Map<_, _>>()
+    };
+    (
+        Object(differing(before, after)),
+        Object(differing(after, before)),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::changed_members;
+    use serde_json::json;
+
+    #[test]
+    fn an_update_keeps_the_members_that_changed() {
+        let (old, new) = changed_members(
+            &json!({"a": 1, "b": {"x": 1}, "same": "s", "gone": true, "password": "p"}),
+            &json!({"a": 2, "b": {"x": 2}, "same": "s", "added": null, "password": "q"}),
+        );
+        assert_eq!(
+            old,
+            json!({"a": 1, "b": {"x": 1}, "gone": true, "password": "p"})
+        );
+        assert_eq!(
+            new,
+            json!({"a": 2, "b": {"x": 2}, "added": null, "password": "q"})
+        );
+        // Not two objects: stored as given.
+        assert_eq!(
+            changed_members(&json!([1]), &json!({"a": 1})),
+            (json!([1]), json!({"a": 1}))
+        );
+        let (old, new) = changed_members(&json!({"a": 1}), &json!({"a": 1}));
+        assert_eq!((old, new), (json!({}), json!({})));
     }
 }
