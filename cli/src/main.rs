@@ -186,11 +186,33 @@ fn dialect_of_url(url: &str, source: &str) -> Result<Dialect, CliError> {
 /// The dialect from a flag, else the env's `dialect`, else its URL's scheme,
 /// else SQLite (the embedded default).
 pub fn resolve_dialect(flag: Option<&str>, env: Option<&EnvConfig>) -> Result<Dialect, CliError> {
-    let named = flag.or_else(|| env.and_then(|e| e.dialect.as_deref()));
-    if let Some(name) = named {
-        return name
-            .parse()
-            .map_err(|e: dbgen::Error| CliError::Usage(e.to_string()));
+    let parse = |name: &str| {
+        name.parse()
+            .map_err(|e: dbgen::Error| CliError::Usage(e.to_string()))
+    };
+    if let Some(name) = flag {
+        return parse(name);
+    }
+    if let Some(name) = env.and_then(|e| e.dialect.as_deref()) {
+        let dialect: Dialect = parse(name)?;
+        // A literal URL of another engine in the same environment is a
+        // mistake one of the two makes: migrations would be written for
+        // one engine and applied to the other.
+        let url =
+            env.and_then(|e| e.url.as_deref())
+                .and_then(|url| match url.strip_prefix("env:") {
+                    Some(variable) => Some((std::env::var(variable).ok()?, format!("${variable}"))),
+                    None => Some((url.to_owned(), "the `url` in dbgen.toml".to_owned())),
+                });
+        if let Some((url, source)) = url {
+            let of_url = dialect_of_url(&url, &source)?;
+            if of_url != dialect {
+                return Err(CliError::Usage(format!(
+                    "dbgen.toml gives the environment `dialect = \"{name}\"`, but {source} is a {of_url} URL; make them name the same database, or leave `dialect` out to follow the URL"
+                )));
+            }
+        }
+        return Ok(dialect);
     }
     match env.and_then(|e| e.url.as_deref()) {
         Some(url) if !url.starts_with("env:") => dialect_of_url(url, "the `url` in dbgen.toml"),

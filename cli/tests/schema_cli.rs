@@ -247,6 +247,24 @@ fn usage_and_config_errors_exit_2_with_a_hint() {
         text(&output.stderr)
     );
 
+    // A dialect and a URL of another engine in one environment: one of
+    // them is a mistake, and the error names both, never the password.
+    let dir = widget_package(
+        "dialect_and_url",
+        "[env.dev]\ndialect = \"postgres\"\nurl = \"mysql://app:hunter2@db/app\"\n",
+    );
+    let output = cargo_dbgen(&dir, &["schema", "--format", "sql"]);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("`dialect = \"postgres\"`") && stderr.contains("is a mysql URL"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("hunter2"), "{stderr}");
+    // The flag wins over both, as it does over either.
+    let output = cargo_dbgen(&dir, &["schema", "--format", "sql", "--dialect", "sqlite"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+
     // A variable in .env sets the dialect.
     let dir = widget_package(
         "dotenv_url",
