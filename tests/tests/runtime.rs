@@ -121,6 +121,24 @@ fn product(sku: &str, name: &str) -> Product {
     }
 }
 
+/// Makes an audited update fail inside dbgen's own transaction (a live
+/// sku taken twice) on `conn`.
+async fn fail_an_update<DB: Driver>(pool: &sqlx::Pool<DB>, conn: &mut DB::Connection)
+where
+    for<'c> &'c mut DB::Connection: sqlx::Acquire<'c, Database = DB>,
+{
+    let live = Product::query()
+        .order_by("id", Order::Asc)
+        .limit(2)
+        .fetch_all(pool)
+        .await
+        .unwrap();
+    let mut first = live[0].clone();
+    first.sku = live[1].sku.clone();
+    let clash = first.update(&mut *conn).await;
+    assert!(clash.is_err(), "{clash:?}");
+}
+
 async fn audit_rows<DB: Driver>(pool: &sqlx::Pool<DB>, table: &str, id: i64) -> Vec<AuditLog> {
     dbgen::audit::history(pool, table, id)
         .await
@@ -927,6 +945,22 @@ async fn postgres_runtime() {
     .await
     .unwrap();
     assert!(plan.join("\n").contains("uq_rt_products_sku"), "{plan:?}");
+    // A change that fails inside dbgen's transaction ends it before the
+    // error returns: the connection holds no transaction, nor its locks.
+    // (A dropped sqlx transaction only queues its ROLLBACK until the
+    // connection's next use.)
+    let pid: i32 = sqlx::query_scalar("SELECT pg_backend_pid()")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    fail_an_update(&pool, &mut conn).await;
+    let state: Option<String> =
+        sqlx::query_scalar("SELECT state FROM pg_stat_activity WHERE pid = $1")
+            .bind(pid)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(state.as_deref(), Some("idle"));
     drop(conn);
     pool.close().await;
     db.drop_db().await;
@@ -949,6 +983,23 @@ async fn mariadb_runtime() {
     .unwrap();
     let key: Option<String> = sqlx::Row::try_get(&row, "key").unwrap();
     assert_eq!(key.as_deref(), Some("uq_rt_products_sku"));
+    // A change that fails inside dbgen's transaction ends it before the
+    // error returns (see postgres_runtime).
+    let mut conn = pool.acquire().await.unwrap();
+    let id: u64 = sqlx::query_scalar("SELECT CONNECTION_ID()")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    fail_an_update(&pool, &mut conn).await;
+    let open: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM information_schema.innodb_trx WHERE trx_mysql_thread_id = ?",
+    )
+    .bind(id)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(open, 0, "the failed update's transaction is still open");
+    drop(conn);
     pool.close().await;
     db.drop_db().await;
 }

@@ -104,6 +104,30 @@ pub(crate) async fn begin<DB: Driver>(
     }
 }
 
+/// Ends a transaction [`begin`] opened: commits it when `result` is a
+/// success; on an error, rolls it back before returning the error. A
+/// dropped sqlx transaction only queues its rollback, and until that runs
+/// the locks of the failed change stay held: other writers wait on them,
+/// and on SQLite a connection that has read and then writes gets "database
+/// is locked" at once.
+pub(crate) async fn finish<DB: Driver, T>(
+    tx: Transaction<'_, DB>,
+    result: Result<T, Error>,
+) -> Result<T, Error> {
+    match result {
+        Ok(value) => {
+            tx.commit().await?;
+            Ok(value)
+        }
+        Err(error) => {
+            // The error that ended the transaction is the one to report;
+            // if the rollback fails too, sqlx's queued one still runs.
+            let _ = tx.rollback().await;
+            Err(error)
+        }
+    }
+}
+
 /// A value that failed to bind.
 #[cfg(any(feature = "sqlite", feature = "postgres", feature = "mysql"))]
 pub(crate) fn bind_error(e: sqlx::error::BoxDynError) -> Error {

@@ -9,7 +9,7 @@ use crate::audit::compound::Returning;
 use crate::audit::write::{self as audit, Action, Entry, full_row_json, row_json};
 use crate::audit::{compound, inline};
 use crate::dialect::Dialect;
-use crate::driver::{Driver, arguments, begin};
+use crate::driver::{Driver, arguments, begin, finish};
 use crate::query::sql::Sql;
 use crate::value::{Kind, Value};
 
@@ -607,9 +607,8 @@ pub async fn insert<DB: Driver>(
         return insert_group::<DB>(conn, meta, rows).await;
     }
     let mut tx = begin::<DB>(conn).await?;
-    let stored = insert_chunks::<DB>(&mut tx, meta, rows, batch).await?;
-    tx.commit().await?;
-    Ok(Stored::Values(stored))
+    let stored = insert_chunks::<DB>(&mut tx, meta, rows, batch).await;
+    finish(tx, stored).await.map(Stored::Values)
 }
 
 /// Whether every row leaves out the same columns (and so goes in one
@@ -739,47 +738,50 @@ pub async fn update<DB: Driver>(
         }
     }
     let mut tx = begin::<DB>(conn).await?;
-    let old = if DB::DIALECT == Dialect::Postgres {
-        // One statement locks the row, changes it and returns what it held.
-        let mut sql = Sql::new(DB::DIALECT);
-        push_update_set(&mut sql, meta, &row);
-        sql.push(" FROM (");
-        select_columns(&mut sql, meta);
-        where_key(&mut sql, meta, &key);
-        push_scope(&mut sql, meta, Scope::Live);
-        sql.push(" FOR UPDATE) AS ").ident("old");
-        for (n, &k) in meta.key.iter().enumerate() {
-            sql.push(if n == 0 { " WHERE " } else { " AND " });
-            sql.ident(meta.name()).push(".").ident(meta.column(k));
-            sql.push(" = ").ident("old").push(".").ident(meta.column(k));
-        }
-        sql.push(" RETURNING ");
-        for (n, column) in meta.columns().enumerate() {
-            if n > 0 {
-                sql.push(", ");
+    let result = async {
+        let old = if DB::DIALECT == Dialect::Postgres {
+            // One statement locks the row, changes it and returns what it held.
+            let mut sql = Sql::new(DB::DIALECT);
+            push_update_set(&mut sql, meta, &row);
+            sql.push(" FROM (");
+            select_columns(&mut sql, meta);
+            where_key(&mut sql, meta, &key);
+            push_scope(&mut sql, meta, Scope::Live);
+            sql.push(" FOR UPDATE) AS ").ident("old");
+            for (n, &k) in meta.key.iter().enumerate() {
+                sql.push(if n == 0 { " WHERE " } else { " AND " });
+                sql.ident(meta.name()).push(".").ident(meta.column(k));
+                sql.push(" = ").ident("old").push(".").ident(meta.column(k));
             }
-            sql.ident("old").push(".").ident(column);
+            sql.push(" RETURNING ");
+            for (n, column) in meta.columns().enumerate() {
+                if n > 0 {
+                    sql.push(", ");
+                }
+                sql.ident("old").push(".").ident(column);
+            }
+            fetch_one::<DB>(&mut tx, meta, sql).await?
+        } else {
+            let old = find::<DB>(&mut tx, meta, &key, Scope::Live, true).await?;
+            if old.is_some() {
+                execute::<DB>(&mut tx, plain(&row)).await?;
+            }
+            old
+        };
+        let Some(old) = old else {
+            return Err(not_found(meta, &key));
+        };
+        let changed: Vec<usize> = audited.into_iter().filter(|&i| old[i] != row[i]).collect();
+        if !changed.is_empty() {
+            let entry = Entry::new(meta, &row, Action::Update)
+                .old(row_json(meta, &old, changed.iter().copied()))
+                .new_values(row_json(meta, &row, changed.iter().copied()));
+            audit::write::<DB>(&mut tx, vec![entry]).await?;
         }
-        fetch_one::<DB>(&mut tx, meta, sql).await?
-    } else {
-        let old = find::<DB>(&mut tx, meta, &key, Scope::Live, true).await?;
-        if old.is_some() {
-            execute::<DB>(&mut tx, plain(&row)).await?;
-        }
-        old
-    };
-    let Some(old) = old else {
-        return Err(not_found(meta, &key));
-    };
-    let changed: Vec<usize> = audited.into_iter().filter(|&i| old[i] != row[i]).collect();
-    if !changed.is_empty() {
-        let entry = Entry::new(meta, &row, Action::Update)
-            .old(row_json(meta, &old, changed.iter().copied()))
-            .new_values(row_json(meta, &row, changed.iter().copied()));
-        audit::write::<DB>(&mut tx, vec![entry]).await?;
+        Ok(())
     }
-    tx.commit().await?;
-    Ok(row)
+    .await;
+    finish(tx, result).await.map(|()| row)
 }
 
 /// `UPDATE t SET c = ?, ...` for every settable column of `row`.

@@ -9,7 +9,7 @@ use sqlx::Acquire;
 
 use crate::audit::write::{self as audit, Action, Entry, full_row_json, row_json};
 use crate::dialect::Dialect;
-use crate::driver::{BoxFuture, Driver, arguments, begin};
+use crate::driver::{BoxFuture, Driver, arguments, begin, finish};
 use crate::model::Model;
 use crate::model::meta::Meta;
 use crate::model::ops::{self, Scope, push_scope, select_columns};
@@ -352,35 +352,38 @@ impl Spec {
             return Ok(done.rows_affected);
         }
         let mut tx = begin::<DB>(conn).await?;
-        let soft = meta.soft_delete.map(|_| set.as_slice());
-        let locked = (dialect == Dialect::Postgres)
-            .then(|| ops::locked_change(meta, |sql| this.push_where(sql, meta), soft))
-            .flatten();
-        let (old, changed) = match locked {
-            Some(locked) => {
-                let old = fetch_values::<DB>(&mut tx, meta, locked).await?;
-                let changed = old.len() as u64;
-                (old, changed)
-            }
-            None => {
-                let all = Spec {
-                    order: Vec::new(),
-                    limit: None,
-                    offset: None,
-                    ..this
-                };
-                let mut select = all.select(meta, dialect)?;
-                if dialect != Dialect::Sqlite {
-                    select.push(" FOR UPDATE");
+        let result = async {
+            let soft = meta.soft_delete.map(|_| set.as_slice());
+            let locked = (dialect == Dialect::Postgres)
+                .then(|| ops::locked_change(meta, |sql| this.push_where(sql, meta), soft))
+                .flatten();
+            let (old, changed) = match locked {
+                Some(locked) => {
+                    let old = fetch_values::<DB>(&mut tx, meta, locked).await?;
+                    let changed = old.len() as u64;
+                    (old, changed)
                 }
-                let old = fetch_values::<DB>(&mut tx, meta, select).await?;
-                let changed = ops::change_rows::<DB>(&mut tx, meta, head, &old).await?;
-                (old, changed)
-            }
-        };
-        audit::write::<DB>(&mut tx, entries(meta, &old, &set)).await?;
-        tx.commit().await?;
-        Ok(changed)
+                None => {
+                    let all = Spec {
+                        order: Vec::new(),
+                        limit: None,
+                        offset: None,
+                        ..this
+                    };
+                    let mut select = all.select(meta, dialect)?;
+                    if dialect != Dialect::Sqlite {
+                        select.push(" FOR UPDATE");
+                    }
+                    let old = fetch_values::<DB>(&mut tx, meta, select).await?;
+                    let changed = ops::change_rows::<DB>(&mut tx, meta, head, &old).await?;
+                    (old, changed)
+                }
+            };
+            audit::write::<DB>(&mut tx, entries(meta, &old, &set)).await?;
+            Ok(changed)
+        }
+        .await;
+        finish(tx, result).await
     }
 }
 

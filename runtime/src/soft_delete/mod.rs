@@ -6,7 +6,7 @@
 use crate::Error;
 use crate::audit::inline::{self, Change};
 use crate::audit::write::{self as audit, Action, Entry, full_row_json, row_json};
-use crate::driver::{Driver, arguments, begin};
+use crate::driver::{Driver, arguments, begin, finish};
 use crate::model::meta::Meta;
 use crate::model::ops::{
     Scope, change_rows, find, key_text, locked_change, not_found, push_scope, push_set,
@@ -96,13 +96,16 @@ async fn audited<'k, DB: Driver>(
         return Ok(found);
     }
     let mut tx = begin::<DB>(conn).await?;
-    let Some(old) = find::<DB>(&mut tx, meta, key, scope, true).await? else {
-        return Ok(false);
-    };
-    run::<DB>(&mut tx, sql).await?;
-    audit::write::<DB>(&mut tx, vec![entry(&old)]).await?;
-    tx.commit().await?;
-    Ok(true)
+    let result = async {
+        let Some(old) = find::<DB>(&mut tx, meta, key, scope, true).await? else {
+            return Ok(false);
+        };
+        run::<DB>(&mut tx, sql).await?;
+        audit::write::<DB>(&mut tx, vec![entry(&old)]).await?;
+        Ok(true)
+    }
+    .await;
+    finish(tx, result).await
 }
 
 /// Removes the row with `key` in `scope` for good.
@@ -249,41 +252,44 @@ pub async fn restore_all<DB: Driver>(conn: &mut DB::Connection, meta: &Meta) -> 
         return run::<DB>(conn, sql).await.map_err(clash);
     }
     let mut tx = begin::<DB>(conn).await?;
-    let locked = (DB::DIALECT == crate::dialect::Dialect::Postgres)
-        .then(|| locked_change(meta, trashed, Some(&set)))
-        .flatten();
-    let (old, changed) = match locked {
-        Some(locked) => {
-            let old = crate::query::fetch_values::<DB>(&mut tx, meta, locked)
-                .await
-                .map_err(clash)?;
-            let changed = old.len() as u64;
-            (old, changed)
-        }
-        None => {
-            let mut select = Sql::new(DB::DIALECT);
-            select_columns(&mut select, meta);
-            trashed(&mut select);
-            if DB::DIALECT != crate::dialect::Dialect::Sqlite {
-                select.push(" FOR UPDATE");
+    let result = async {
+        let locked = (DB::DIALECT == crate::dialect::Dialect::Postgres)
+            .then(|| locked_change(meta, trashed, Some(&set)))
+            .flatten();
+        let (old, changed) = match locked {
+            Some(locked) => {
+                let old = crate::query::fetch_values::<DB>(&mut tx, meta, locked)
+                    .await
+                    .map_err(clash)?;
+                let changed = old.len() as u64;
+                (old, changed)
             }
-            let old = crate::query::fetch_values::<DB>(&mut tx, meta, select).await?;
-            let changed = change_rows::<DB>(&mut tx, meta, head, &old)
-                .await
-                .map_err(clash)?;
-            (old, changed)
-        }
-    };
-    let cleared = vec![Value::Null(meta.kinds[soft]); meta.kinds.len()];
-    let entries = old
-        .iter()
-        .map(|row| {
-            Entry::new(meta, row, Action::Restore)
-                .old(row_json(meta, row, [soft]))
-                .new_values(row_json(meta, &cleared, [soft]))
-        })
-        .collect();
-    audit::write::<DB>(&mut tx, entries).await?;
-    tx.commit().await?;
-    Ok(changed)
+            None => {
+                let mut select = Sql::new(DB::DIALECT);
+                select_columns(&mut select, meta);
+                trashed(&mut select);
+                if DB::DIALECT != crate::dialect::Dialect::Sqlite {
+                    select.push(" FOR UPDATE");
+                }
+                let old = crate::query::fetch_values::<DB>(&mut tx, meta, select).await?;
+                let changed = change_rows::<DB>(&mut tx, meta, head, &old)
+                    .await
+                    .map_err(clash)?;
+                (old, changed)
+            }
+        };
+        let cleared = vec![Value::Null(meta.kinds[soft]); meta.kinds.len()];
+        let entries = old
+            .iter()
+            .map(|row| {
+                Entry::new(meta, row, Action::Restore)
+                    .old(row_json(meta, row, [soft]))
+                    .new_values(row_json(meta, &cleared, [soft]))
+            })
+            .collect();
+        audit::write::<DB>(&mut tx, entries).await?;
+        Ok(changed)
+    }
+    .await;
+    finish(tx, result).await
 }
