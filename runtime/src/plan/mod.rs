@@ -857,10 +857,10 @@ pub fn with_skipped_kept<'s>(desired: &'s Schema, skipped: &[Change]) -> Cow<'s,
     }
     // Columns first: a kept index or key may name a kept column.
     for change in skipped {
-        if let Change::DropColumn { table, column } = change {
-            if let Some(t) = table_now(&schema.tables, table) {
-                schema.tables[t].columns.to_mut().push(column.clone());
-            }
+        if let Change::DropColumn { table, column } = change
+            && let Some(t) = table_now(&schema.tables, table)
+        {
+            schema.tables[t].columns.to_mut().push(column.clone());
         }
     }
     for change in skipped {

@@ -468,7 +468,9 @@ pub fn mentions(expr: &str, column: &str) -> bool {
 /// way, a bare one stays bare when the new name needs no quotes. `None`
 /// when nothing is renamed.
 pub fn rename_in<'n>(expr: &str, new_name: impl Fn(&str) -> Option<&'n str>) -> Option<String> {
-    let mut found: Vec<(std::ops::Range<usize>, &str, Option<(char, char)>)> = Vec::new();
+    // (where the name is, its new name, its quote characters)
+    type Found<'n> = (std::ops::Range<usize>, &'n str, Option<(char, char)>);
+    let mut found: Vec<Found<'_>> = Vec::new();
     each_name(expr, |range, word, quote| {
         if let Some(to) = new_name(word) {
             found.push((range, to, quote));
