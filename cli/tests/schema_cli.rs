@@ -270,32 +270,32 @@ fn usage_and_config_errors_exit_2_with_a_hint() {
         "dotenv_url",
         "[env.dev]\nurl = \"env:DBGEN_TEST_DOTENV_URL\"\n",
     );
-    std::fs::write(
-        dir.join(".env"),
-        "# the app's database\nDBGEN_TEST_DOTENV_URL=postgres://app:hunter2@db/app\n",
-    )
-    .expect("write");
-    let output = cargo_dbgen(&dir, &["schema", "--format", "sql"]);
-    let stderr = text(&output.stderr);
-    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    // `schema --format sql` with `content` as the package's .env.
+    let with_dotenv = |content: &str| {
+        std::fs::write(dir.join(".env"), content).expect("write");
+        let output = cargo_dbgen(&dir, &["schema", "--format", "sql"]);
+        (
+            output.status.code(),
+            text(&output.stdout),
+            text(&output.stderr),
+        )
+    };
+    let (code, stdout, stderr) =
+        with_dotenv("# the app's database\nDBGEN_TEST_DOTENV_URL=postgres://app:hunter2@db/app\n");
+    assert_eq!(code, Some(0), "{stderr}");
     assert!(
-        text(&output.stdout).contains("BIGSERIAL") || text(&output.stdout).contains("IDENTITY"),
-        "{}",
-        text(&output.stdout)
+        stdout.contains("BIGSERIAL") || stdout.contains("IDENTITY"),
+        "{stdout}"
     );
     assert!(!stderr.contains("warning"), "{stderr}");
 
     // A line of .env that is not NAME=value is a warning naming the line,
     // never its text; the variable after it is not loaded, and the error
     // that follows says so.
-    std::fs::write(
-        dir.join(".env"),
+    let (code, _, stderr) = with_dotenv(
         "# the app's database\nexport SECRET='hunter2\nDBGEN_TEST_DOTENV_URL=postgres://app:hunter2@db/app\n",
-    )
-    .expect("write");
-    let output = cargo_dbgen(&dir, &["schema", "--format", "sql"]);
-    let stderr = text(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    );
+    assert_eq!(code, Some(2), "{stderr}");
     assert!(
         stderr.contains(".env could not be read: line 2 is not `NAME=value`")
             && stderr.contains("$DBGEN_TEST_DOTENV_URL, which is not set"),

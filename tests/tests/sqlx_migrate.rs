@@ -93,6 +93,106 @@ async fn sqlx_applies_and_reverts_the_generated_directory() {
     assert_eq!(tables(&pool).await, ["_sqlx_migrations"]);
 }
 
+/// The database's fingerprint, sqlx's ledger left out.
+async fn schema_now<DB>(pool: &sqlx::Pool<DB>) -> Vec<String>
+where
+    DB: dbgen::Driver,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+    String: sqlx::Type<DB> + for<'r> sqlx::Decode<'r, DB>,
+    usize: sqlx::ColumnIndex<DB::Row>,
+{
+    let mut conn = pool.acquire().await.expect("a connection");
+    fingerprint(DB::DIALECT, &mut *conn)
+        .await
+        .into_iter()
+        .filter(|line| !line.contains("_sqlx_migrations"))
+        .collect()
+}
+
+/// The fingerprint of `schema` created from nothing on `pool`, which is
+/// left empty again. The DDL is written to `file` first, for the reader
+/// of a failure.
+async fn created_from_nothing<DB>(
+    engine: support::db::Engine,
+    pool: &sqlx::Pool<DB>,
+    schema: &dbgen::schema::Schema,
+    file: &std::path::Path,
+) -> Vec<String>
+where
+    DB: dbgen::Driver,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+    String: sqlx::Type<DB> + for<'r> sqlx::Decode<'r, DB>,
+    usize: sqlx::ColumnIndex<DB::Row>,
+{
+    let dialect = DB::DIALECT;
+    let ddl = dbgen::dialect::create_schema(schema, dialect).expect("renders");
+    std::fs::write(file, &ddl).expect("the DDL file");
+    let mut conn = pool.acquire().await.expect("a connection");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(ddl))
+        .execute(&mut *conn)
+        .await
+        .unwrap_or_else(|e| panic!("{engine:?}: {}: {e}", file.display()));
+    let created = schema_now(pool).await;
+    let down = dbgen::migrate::generate(
+        schema,
+        &dbgen::schema::Schema::default(),
+        dialect,
+        &dbgen::plan::Policy::default(),
+    )
+    .expect("drop all");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(down.up))
+        .execute(&mut *conn)
+        .await
+        .expect("dropped");
+    assert!(
+        schema_now(pool).await.is_empty(),
+        "{engine:?}: a clean database"
+    );
+    created
+}
+
+/// sqlx's migrator applies its directory, which must give `created`, and
+/// reverts all of it, which must leave nothing.
+async fn applies_and_reverts<DB>(
+    engine: support::db::Engine,
+    pool: &sqlx::Pool<DB>,
+    migrator: &sqlx::migrate::Migrator,
+    created: &[String],
+    round: usize,
+) where
+    DB: dbgen::Driver,
+    DB::Connection: sqlx::migrate::Migrate,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+    String: sqlx::Type<DB> + for<'r> sqlx::Decode<'r, DB>,
+    usize: sqlx::ColumnIndex<DB::Row>,
+{
+    migrator
+        .run(pool)
+        .await
+        .unwrap_or_else(|e| panic!("{engine:?} round {round}: sqlx applies the directory: {e}"));
+    let migrated = schema_now(pool).await;
+    let only = |a: &[String], b: &[String]| {
+        a.iter()
+            .filter(|l| !b.contains(l))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        migrated == created,
+        "{engine:?} round {round}: only migrated: {:#?}\nonly created: {:#?}",
+        only(&migrated, created),
+        only(created, &migrated)
+    );
+    migrator
+        .undo(pool, 0)
+        .await
+        .unwrap_or_else(|e| panic!("{engine:?} round {round}: sqlx reverts the directory: {e}"));
+    assert!(
+        schema_now(pool).await.is_empty(),
+        "{engine:?} round {round}: reverted"
+    );
+}
+
 /// Writes `steps` (a random project history) as a migration directory of
 /// `dialect`: one reversible migration per step that changes something,
 /// numbered by its step.
@@ -141,59 +241,11 @@ where
             > steps.len() / 2,
         "{engine:?}: most steps change something"
     );
-    let schema_now = |pool: sqlx::Pool<DB>| async move {
-        let mut conn = pool.acquire().await.expect("a connection");
-        fingerprint(dialect, &mut *conn)
-            .await
-            .into_iter()
-            .filter(|line| !line.contains("_sqlx_migrations"))
-            .collect::<Vec<String>>()
-    };
     let last = &steps.last().expect("steps").after;
-    let created = {
-        let mut conn = pool.acquire().await.expect("a connection");
-        let ddl = dbgen::dialect::create_schema(last, dialect).expect("renders");
-        sqlx::raw_sql(sqlx::AssertSqlSafe(ddl))
-            .execute(&mut *conn)
-            .await
-            .expect("created");
-        let created = schema_now(pool.clone()).await;
-        let down = dbgen::migrate::generate(
-            last,
-            &dbgen::schema::Schema::default(),
-            dialect,
-            &dbgen::plan::Policy::default(),
-        )
-        .expect("drop all");
-        sqlx::raw_sql(sqlx::AssertSqlSafe(down.up))
-            .execute(&mut *conn)
-            .await
-            .expect("dropped");
-        created
-    };
+    let created = created_from_nothing(engine, &pool, last, &dir.join("last.sql")).await;
     assert!(!created.is_empty(), "{engine:?}: the last step has tables");
-    assert!(
-        schema_now(pool.clone()).await.is_empty(),
-        "{engine:?}: a clean database"
-    );
     for round in 0..2 {
-        migrator
-            .run(&pool)
-            .await
-            .unwrap_or_else(|e| panic!("{engine:?} round {round}: sqlx applies the history: {e}"));
-        assert_eq!(
-            schema_now(pool.clone()).await,
-            created,
-            "{engine:?} round {round}"
-        );
-        migrator
-            .undo(&pool, 0)
-            .await
-            .unwrap_or_else(|e| panic!("{engine:?} round {round}: sqlx reverts the history: {e}"));
-        assert!(
-            schema_now(pool.clone()).await.is_empty(),
-            "{engine:?} round {round}: reverted"
-        );
+        applies_and_reverts(engine, &pool, &migrator, &created, round).await;
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -296,72 +348,12 @@ async fn directory_history<DB>(
         versions.len() > steps.len() / 2,
         "{engine:?}: most steps change something"
     );
-    let schema_now = |pool: sqlx::Pool<DB>| async move {
-        let mut conn = pool.acquire().await.expect("a connection");
-        fingerprint(dialect, &mut *conn)
-            .await
-            .into_iter()
-            .filter(|line| !line.contains("_sqlx_migrations"))
-            .collect::<Vec<String>>()
-    };
-    // The last snapshot created from nothing, then dropped.
     let last = dir.snapshot().expect("the snapshot");
-    let created = {
-        let mut conn = pool.acquire().await.expect("a connection");
-        let ddl = dbgen::dialect::create_schema(&last, dialect).expect("renders");
-        // Kept beside the migrations for a failure's reader.
-        let file = path.join("snapshot.sql");
-        std::fs::write(&file, &ddl).expect("snapshot.sql");
-        sqlx::raw_sql(sqlx::AssertSqlSafe(ddl))
-            .execute(&mut *conn)
-            .await
-            .unwrap_or_else(|e| panic!("{engine:?}: {}: {e}", file.display()));
-        let created = schema_now(pool.clone()).await;
-        let down = dbgen::migrate::generate(
-            &last,
-            &dbgen::schema::Schema::default(),
-            dialect,
-            &dbgen::plan::Policy::default(),
-        )
-        .expect("drop all");
-        sqlx::raw_sql(sqlx::AssertSqlSafe(down.up))
-            .execute(&mut *conn)
-            .await
-            .expect("dropped");
-        created
-    };
-    assert!(
-        schema_now(pool.clone()).await.is_empty(),
-        "{engine:?}: a clean database"
-    );
+    let created = created_from_nothing(engine, &pool, &last, &path.join("snapshot.sql")).await;
     let migrator = sqlx::migrate::Migrator::new(path.as_path())
         .await
         .expect("sqlx reads the directory");
-    migrator
-        .run(&pool)
-        .await
-        .unwrap_or_else(|e| panic!("{engine:?}: sqlx applies the directory: {e}"));
-    let migrated = schema_now(pool.clone()).await;
-    let only = |a: &[String], b: &[String]| {
-        a.iter()
-            .filter(|l| !b.contains(l))
-            .cloned()
-            .collect::<Vec<_>>()
-    };
-    assert!(
-        migrated == created,
-        "{engine:?}: only migrated: {:#?}\nonly created: {:#?}",
-        only(&migrated, &created),
-        only(&created, &migrated)
-    );
-    migrator
-        .undo(&pool, 0)
-        .await
-        .unwrap_or_else(|e| panic!("{engine:?}: sqlx reverts the directory: {e}"));
-    assert!(
-        schema_now(pool.clone()).await.is_empty(),
-        "{engine:?}: reverted"
-    );
+    applies_and_reverts(engine, &pool, &migrator, &created, 0).await;
     let _ = std::fs::remove_dir_all(&path);
 }
 
