@@ -328,6 +328,31 @@ where
             .await,
         Err(Error::UnknownColumn { .. })
     ));
+    // A fragment with its own placeholder, as GORM's `Where` takes it, is
+    // an error that says what to write, on every terminal call.
+    let gorm = || Product::query().filter("sku = ?", "B-001".to_string());
+    for refused in [
+        gorm().fetch_all(pool).await.map(|_| ()),
+        gorm().fetch_optional(pool).await.map(|_| ()),
+        gorm().count(pool).await.map(|_| ()),
+        gorm().delete(pool).await.map(|_| ()),
+    ] {
+        assert!(
+            matches!(&refused, Err(Error::Bind(m)) if m.contains("filter(\"sku = \", value)")),
+            "{engine:?}: {refused:?}"
+        );
+    }
+    assert_eq!(
+        Product::query()
+            .filter("sku IN (", "B-001".to_string())
+            .where_sql(")")
+            .count(pool)
+            .await
+            .map_err(|e| e.to_string())
+            .ok(),
+        None,
+        "{engine:?}: each fragment is a whole condition"
+    );
     // Out-of-range paging is an error or an empty page, the same on every
     // engine, never a panic.
     for query in [Product::query().limit(-1), Product::query().offset(-5)] {

@@ -187,6 +187,30 @@ impl<M: Model> Query<M> {
 }
 
 impl Spec {
+    /// A filter whose fragment ends in its own placeholder (`"status = ?"`,
+    /// as GORM's `Where` takes it) would get a second one after it: the
+    /// engine's error would name neither. Refused here with what to write.
+    /// A `?` after a name is kept: it is PostgreSQL's JSONB key operator
+    /// (`data ? $1`).
+    fn check_filters(&self) -> Result<(), Error> {
+        for (fragment, value) in &self.filters {
+            let Some(before) = fragment.trim_end().strip_suffix('?') else {
+                continue;
+            };
+            let before = before.trim_end().to_ascii_uppercase();
+            let operator = ["=", "<", ">", "(", ",", "LIKE", "IN", "IS"]
+                .iter()
+                .any(|op| before.ends_with(op));
+            if value.is_some() && operator {
+                return Err(Error::Bind(format!(
+                    "the filter `{fragment}` writes its own placeholder; leave it out (`filter(\"{} \", value)`): dbgen binds the value after the fragment, as the engine numbers it",
+                    fragment.trim_end().trim_end_matches('?').trim_end()
+                )));
+            }
+        }
+        Ok(())
+    }
+
     fn push_where(&self, sql: &mut Sql, meta: &Meta) {
         sql.push(" WHERE 1 = 1");
         push_scope(sql, meta, self.scope);
@@ -203,6 +227,7 @@ impl Spec {
     }
 
     fn select(&self, meta: &Meta, dialect: Dialect) -> Result<Sql, Error> {
+        self.check_filters()?;
         let mut sql = Sql::new(dialect);
         // The column list, the scope and a filter or two, without regrowing.
         sql.reserve(2, meta.select(dialect).len() + 96);
@@ -302,6 +327,7 @@ impl Spec {
         conn: &mut DB::Connection,
         meta: &Meta,
     ) -> Result<i64, Error> {
+        self.check_filters()?;
         let mut sql = Sql::new(DB::DIALECT);
         sql.push("SELECT COUNT(*) FROM ").ident(meta.name());
         self.push_where(&mut sql, meta);
@@ -313,6 +339,7 @@ impl Spec {
         conn: &mut DB::Connection,
         meta: &Meta,
     ) -> Result<u64, Error> {
+        self.check_filters()?;
         let dialect = DB::DIALECT;
         // A soft delete leaves trashed rows as they are (their deletion
         // time, and no second DELETE in the log).
@@ -414,4 +441,34 @@ pub(crate) async fn fetch_values<DB: Driver>(
     sql: Sql,
 ) -> Result<Rows, Error> {
     ops::fetch_rows::<DB>(conn, meta, sql).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Spec;
+    use crate::value::Value;
+
+    fn with(fragment: &str) -> Spec {
+        Spec {
+            filters: vec![(fragment.to_string(), Some(Value::I64(1)))],
+            ..Spec::default()
+        }
+    }
+
+    #[test]
+    fn a_fragment_with_its_own_placeholder_is_refused() {
+        for fragment in ["a = ?", "a >= ? ", "a like ?", "a IN (?", "a IS ?", "f(x, ?"] {
+            assert!(with(fragment).check_filters().is_err(), "{fragment}");
+        }
+        // PostgreSQL's JSONB key operator, and fragments without one.
+        for fragment in ["data ?", "a = ", "a > ", "note = '?' AND b = "] {
+            assert!(with(fragment).check_filters().is_ok(), "{fragment}");
+        }
+        // A condition without a value may end as it likes.
+        let spec = Spec {
+            filters: vec![("a = ?".to_string(), None)],
+            ..Spec::default()
+        };
+        assert!(spec.check_filters().is_ok());
+    }
 }
