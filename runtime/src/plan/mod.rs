@@ -696,17 +696,12 @@ fn keep_redefinitions(kept: Vec<Change>, skipped: Vec<Change>) -> (Vec<Change>, 
 ///   would constrain the rows twice, and on MySQL the two keys would
 ///   share the index one of them made.
 ///
-/// - On MySQL, a foreign key that changes rows (`CASCADE`, `SET NULL`) on
-///   a column a check of the models reads, or such a check kept on a
-///   column of such a key of the models: MySQL refuses the pair.
-///
 /// A table whose drop is skipped loses its foreign keys to a table the
 /// plan drops (a `DropForeignKey` joins the plan, and the kept table is
 /// recorded without them).
 fn keep_needed_drops(
     current: &Schema,
     desired: &Schema,
-    dialect: Dialect,
     kept: Vec<Change>,
     skipped: Vec<Change>,
 ) -> (Vec<Change>, Vec<Change>) {
@@ -775,17 +770,8 @@ fn keep_needed_drops(
             }
             Change::DropForeignKey { table, fk } => {
                 let same = |other: &ForeignKey| other.columns == fk.columns;
-                let checked = |t: &Table| {
-                    fk.changes_rows()
-                        && t.checks.iter().any(|c| {
-                            fk.columns
-                                .iter()
-                                .any(|column| crate::schema::mentions(&c.expr, column))
-                        })
-                };
                 in_set(&dropped, table, &fk.columns)
                     || references_gone(fk)
-                    || (dialect == Dialect::MySql && wanted(table).is_some_and(checked))
                     || in_set(&retyped, table, &fk.columns)
                     || in_set(&retyped, &fk.ref_table, &fk.ref_columns)
                     || wanted(table).is_some_and(|t| t.foreign_keys.iter().any(same))
@@ -794,18 +780,8 @@ fn keep_needed_drops(
                 let expr = wanted(table)
                     .and_then(|t| expr_now(t, Some(&check.expr)))
                     .unwrap_or_else(|| check.expr.to_string());
-                let changed_by_key = |t: &Table| {
-                    t.foreign_keys.iter().any(|fk| {
-                        fk.changes_rows()
-                            && fk
-                                .columns
-                                .iter()
-                                .any(|column| crate::schema::mentions(&expr, column))
-                    })
-                };
                 mentioned(&dropped, table, &check.expr)
                     || mentioned(&retyped, table, &expr)
-                    || (dialect == Dialect::MySql && wanted(table).is_some_and(changed_by_key))
                     || wanted(table).is_some_and(|t| t.checks.iter().any(|c| *c.expr == *expr))
             }
             _ => false,
@@ -831,6 +807,68 @@ fn keep_needed_drops(
     let mut kept = kept;
     kept.extend(needed);
     (kept, still_skipped)
+}
+
+/// The plan's target, the models plus what skipped drops keep, must be a
+/// schema the engine takes (the dialect's `check_schema`): a key kept
+/// beside the models' keys may complete a path of actions SQL Server
+/// refuses, and a kept check or key may form a pair MySQL refuses. When
+/// the models pass and the target does not, kept objects go, one at a
+/// time until it passes: first foreign keys with actions (skipped drops,
+/// then those of tables whose drop is skipped), then checks.
+fn keep_what_the_engine_refuses(
+    desired: &Schema,
+    dialect: Dialect,
+    kept: Vec<Change>,
+    skipped: Vec<Change>,
+) -> (Vec<Change>, Vec<Change>) {
+    let ddl = dialect.ddl();
+    let refused = |skipped: &[Change]| {
+        ddl.check_schema(&with_skipped_kept(desired, skipped))
+            .is_err()
+    };
+    if skipped.is_empty() || ddl.check_schema(desired).is_err() || !refused(&skipped) {
+        return (kept, skipped);
+    }
+    let acts = |fk: &ForeignKey| {
+        fk.on_delete != crate::schema::FkAction::NoAction
+            || fk.on_update != crate::schema::FkAction::NoAction
+    };
+    let (mut kept, mut skipped) = (kept, skipped);
+    // Each pass takes one kept object out: a skipped drop run after all,
+    // or a key of a kept table dropped.
+    loop {
+        let key_drop = skipped
+            .iter()
+            .position(|c| matches!(c, Change::DropForeignKey { fk, .. } if acts(fk)));
+        let table_key = skipped.iter().enumerate().find_map(|(i, c)| match c {
+            Change::DropTable(table) => table.foreign_keys.iter().position(acts).map(|k| (i, k)),
+            _ => None,
+        });
+        let check_drop = skipped
+            .iter()
+            .position(|c| matches!(c, Change::DropCheck { .. }));
+        if let Some(i) = key_drop {
+            kept.push(skipped.remove(i));
+        } else if let Some((i, k)) = table_key {
+            let Change::DropTable(table) = &mut skipped[i] else {
+                break;
+            };
+            let fk = table.foreign_keys.to_mut().remove(k);
+            kept.push(Change::DropForeignKey {
+                table: table.name.to_string(),
+                fk,
+            });
+        } else if let Some(i) = check_drop {
+            kept.push(skipped.remove(i));
+        } else {
+            break;
+        }
+        if !refused(&skipped) {
+            break;
+        }
+    }
+    (kept, skipped)
 }
 
 /// `desired` plus what skipped drops leave in place: the schema the
@@ -975,8 +1013,10 @@ pub fn plan(
 }
 
 /// The changes a plan runs and the drops `policy` skips. A skipped drop
-/// that is half of a redefinition, or of something the plan removes, is
-/// run after all (`keep_redefinitions`, `keep_needed_drops`).
+/// that is half of a redefinition, that something the plan changes needs,
+/// or that leaves an object the engine refuses beside the models' ones, is
+/// run after all (`keep_redefinitions`, `keep_needed_drops`,
+/// `keep_what_the_engine_refuses`).
 pub fn split(
     current: &Schema,
     desired: &Schema,
@@ -988,7 +1028,8 @@ pub fn split(
         .into_iter()
         .partition(|c| !policy.skip.contains(c.kind()));
     let (kept, skipped) = keep_redefinitions(kept, skipped);
-    keep_needed_drops(current, desired, dialect, kept, skipped)
+    let (kept, skipped) = keep_needed_drops(current, desired, kept, skipped);
+    keep_what_the_engine_refuses(desired, dialect, kept, skipped)
 }
 
 /// Plans the `kept` changes of a [`split`] for `dialect`, towards

@@ -457,7 +457,9 @@ mod tests {
 
     #[test]
     fn a_fragment_with_its_own_placeholder_is_refused() {
-        for fragment in ["a = ?", "a >= ? ", "a like ?", "a IN (?", "a IS ?", "f(x, ?"] {
+        for fragment in [
+            "a = ?", "a >= ? ", "a like ?", "a IN (?", "a IS ?", "f(x, ?",
+        ] {
             assert!(with(fragment).check_filters().is_err(), "{fragment}");
         }
         // PostgreSQL's JSONB key operator, and fragments without one.

@@ -11,7 +11,9 @@ mod random;
 #[allow(unused_imports)] // each test file uses a different part of the support module
 pub use cases::{Case, cases, history};
 #[allow(unused_imports)]
-pub use random::{Rng, env, random_cases, random_cases_from_env, random_history_from_env, seed};
+pub use random::{
+    Rng, env, random_cases, random_cases_from_env, random_history, random_history_from_env, seed,
+};
 
 use dbgen::dialect::Dialect;
 use dbgen::schema::{
