@@ -473,6 +473,11 @@ pub fn nolint(codes: &str, why: &str, statement: String) -> String {
 /// `lint` (see `dbgen::lint::CODES`).
 pub const NOLINT: &str = "dbgen:nolint";
 
+/// The comment that says which columns the statement after it drops where
+/// its SQL does not show it: a SQLite rebuild's copy leaves them out, and
+/// `lint` reports them as dropped (DS102).
+pub const DROPS: &str = "dbgen:drops";
+
 /// Name of the generated column MySQL/MariaDB key a live-rows unique index on.
 pub fn live_marker(index: &str) -> String {
     names::derived_name("live", index, &[])

@@ -22,7 +22,7 @@ use std::str::FromStr;
 pub(crate) use check::statements;
 #[cfg(feature = "sql-check")]
 pub use check::{SqlProblem, UNCHECKED, check_file, grammar_gap};
-pub use ddl::{Ddl, NOLINT, Statements, live_marker};
+pub use ddl::{DROPS, Ddl, NOLINT, Statements, live_marker};
 pub use mysql::MySql;
 pub use postgres::Postgres;
 pub use render::{create_schema, render};

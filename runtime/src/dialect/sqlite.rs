@@ -212,24 +212,47 @@ impl Sqlite {
         for index in early {
             create(&mut out, &staged, index)?;
         }
+        // The columns the copy leaves out, and their values, are dropped:
+        // said in a comment `lint` reads, since the SQL does not show them.
+        let dropped: Result<Vec<String>, Error> = from
+            .columns
+            .iter()
+            .filter(|c| !copy.iter().any(|(source, _)| *source == *c.name))
+            .map(|c| {
+                Ok(format!(
+                    "{}.{}",
+                    self.ident(&from.name)?,
+                    self.ident(&c.name)?
+                ))
+            })
+            .collect();
+        let mut dropped = dropped?;
+        let mut drops = |statement: String| match dropped.is_empty() {
+            true => statement,
+            false => format!(
+                "-- {} {}: the copy leaves them out\n{statement}",
+                super::ddl::DROPS,
+                std::mem::take(&mut dropped).join(", ")
+            ),
+        };
         if !copy.is_empty() {
             let sources: Result<Vec<String>, Error> =
                 copy.iter().map(|(s, _)| self.ident(s)).collect();
             let targets: Result<Vec<String>, Error> =
                 copy.iter().map(|(_, t)| self.ident(t)).collect();
-            out.push(format!(
+            out.push(drops(format!(
                 "INSERT OR ROLLBACK INTO {} ({}) SELECT {} FROM {}",
                 self.ident(&scratch)?,
                 targets?.join(", "),
                 sources?.join(", "),
                 self.ident(&from.name)?
-            ));
+            )));
         }
         out.push(format!(
             "INSERT OR ROLLBACK INTO \"_dbgen_check\" (\"triggers\") SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = {}",
             self.string(&from.name)
         ));
-        out.push(format!("DROP TABLE {}", self.ident(&from.name)?));
+        out.push(drops(format!("DROP TABLE {}", self.ident(&from.name)?)));
         // A view over the table names it, gone for a moment: SQLite 3.26+
         // checks every view and trigger when renaming and refuses ("error
         // in view v: no such table"). The legacy rename does not, and the

@@ -97,6 +97,15 @@ pub fn lint_sql(dialect: Dialect, file: &str, sql: &str) -> Result<Vec<Finding>,
         };
         let words: Vec<String> = statement.iter().map(Token::upper).collect();
         let w: Vec<&str> = words.iter().map(String::as_str).collect();
+        if let Some(columns) = &cut.drops {
+            push(
+                Class::Destructive,
+                "DS102",
+                format!(
+                    "drops column(s) {columns} and their values (the table's rebuild leaves them out)"
+                ),
+            );
+        }
         match w.as_slice() {
             ["CREATE", "TABLE", ..] => {
                 let (table, _) = object_name(statement, 2);

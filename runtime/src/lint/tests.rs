@@ -436,3 +436,33 @@ fn a_rebuild_copy_under_another_name_is_a_column_rename() {
         assert_eq!(codes(Sqlite, &rebuild(copy)), ["DD105"], "{copy}");
     }
 }
+
+#[test]
+fn a_rebuild_that_leaves_columns_out_of_its_copy_drops_them() {
+    let rebuild = |comment: &str| {
+        format!(
+            "CREATE TABLE \"_dbgen_new_t\" (\"id\" INTEGER);\n{comment}INSERT OR ROLLBACK INTO \"_dbgen_new_t\" (\"id\") SELECT \"id\" FROM \"t\";\nDROP TABLE \"t\";\nALTER TABLE \"_dbgen_new_t\" RENAME TO \"t\";\n"
+        )
+    };
+    let sql = rebuild("-- dbgen:drops \"t\".\"a\", \"t\".\"b\": the copy leaves them out\n");
+    assert_eq!(placed(Sqlite, &sql), [(1, "DD105"), (2, "DS102")]);
+    assert!(
+        messages(Sqlite, &sql)
+            .iter()
+            .any(|m| m.contains("drops column(s) \"t\".\"a\", \"t\".\"b\" and their values")),
+        "{:?}",
+        messages(Sqlite, &sql)
+    );
+    // Reviewed: nolint leaves it out like any finding.
+    let sql = rebuild(
+        "-- dbgen:drops \"t\".\"a\": the copy leaves them out\n-- dbgen:nolint DS102: archived\n",
+    );
+    assert_eq!(codes(Sqlite, &sql), ["DD105"]);
+    // Without the comment the copy drops nothing lint can see.
+    assert_eq!(codes(Sqlite, &rebuild("")), ["DD105"]);
+    // A word that only starts like the comment is not it.
+    assert_eq!(
+        codes(Sqlite, &rebuild("-- dbgen:dropsy \"t\".\"a\"\n")),
+        ["DD105"]
+    );
+}

@@ -42,6 +42,9 @@ impl Token {
 pub struct Statement {
     pub tokens: Vec<Token>,
     pub nolint: Nolint,
+    /// The columns a `-- dbgen:drops` comment right before it names, as
+    /// written (a SQLite rebuild's copy leaves them out).
+    pub drops: Option<String>,
 }
 
 /// What a statement's `-- dbgen:nolint` comment leaves out.
@@ -73,7 +76,15 @@ pub fn statements(dialect: Dialect, sql: &str) -> Result<Vec<Statement>, SqlProb
     let mut out = Vec::with_capacity(cuts.len());
     for (i, cut) in cuts.into_iter().enumerate() {
         let mut nolint = Nolint::Nothing;
+        let mut drops = None;
         for (comment, line) in &cut.comments {
+            if let Some(rest) = comment.strip_prefix(crate::dialect::DROPS)
+                && rest.starts_with([' ', '\t'])
+            {
+                let columns = rest.split_once(':').map_or(rest, |(columns, _why)| columns);
+                drops = Some(columns.trim().to_string());
+                continue;
+            }
             let Some(rest) = comment.strip_prefix(NOLINT) else {
                 continue;
             };
@@ -97,6 +108,7 @@ pub fn statements(dialect: Dialect, sql: &str) -> Result<Vec<Statement>, SqlProb
         out.push(Statement {
             tokens: cut.tokens.into_iter().map(simplify).collect(),
             nolint,
+            drops,
         });
     }
     Ok(out)
