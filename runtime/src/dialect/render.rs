@@ -50,10 +50,11 @@ pub fn render(
     } else {
         &[]
     };
+    let detached = detached_drops(plan, &before_by_name, &after_by_name);
     // Each statement goes into the file as soon as it is rendered, so the
     // statements of a large plan are never all held at once.
     let mut written = false;
-    for step in &plan.steps {
+    for (n, step) in plan.steps.iter().enumerate() {
         let statements = match step {
             Step::Change(change) => ddl.change(change, &lookup)?,
             Step::RebuildTable { from, to, copy } => Sqlite.rebuild(from, to, copy)?,
@@ -73,6 +74,19 @@ pub fn render(
             }
             Step::DropKeyIndex { table, key } => MySql.drop_key_index(table, key)?,
         };
+        let statements = match detached.iter().find(|(at, _)| *at == n) {
+            Some((_, code)) => statements
+                .into_iter()
+                .map(|s| {
+                    super::ddl::nolint(
+                        code,
+                        "the plan creates it again, as it was, once the change it is in the way of is made",
+                        s,
+                    )
+                })
+                .collect(),
+            None => statements,
+        };
         for statement in statements {
             if !written {
                 written = true;
@@ -89,6 +103,74 @@ pub fn render(
         }
     }
     Ok(out)
+}
+
+/// The drops of `plan` that a later step undoes exactly: an index, foreign
+/// key, check or primary key dropped and added again with the same definition (the
+/// planner detaches them around a column change or a key's rebuild), as
+/// (step, the lint code the drop would raise). They remove nothing, so
+/// `lint` is told not to report them as destructive; a redefinition
+/// (another definition under the same name) still is.
+fn detached_drops(
+    plan: &Plan,
+    before: &ByName<'_>,
+    after: &ByName<'_>,
+) -> Vec<(usize, &'static str)> {
+    use crate::diff::Change;
+    let drops = |step: &Step| {
+        matches!(
+            step,
+            Step::Change(
+                Change::DropIndex { .. }
+                    | Change::DropForeignKey { .. }
+                    | Change::DropCheck { .. }
+                    | Change::SetPrimaryKey { to: None, .. }
+            )
+        )
+    };
+    if !plan.steps.iter().any(drops) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (n, step) in plan.steps.iter().enumerate() {
+        let Step::Change(change) = step else { continue };
+        let later = &plan.steps[n + 1..];
+        let found = |undoes: &dyn Fn(&Change) -> bool| {
+            later
+                .iter()
+                .any(|s| matches!(s, Step::Change(c) if undoes(c)))
+        };
+        let code = match change {
+            // A live-rows index reads its table's soft-delete column: the
+            // same definition on another column is another index.
+            Change::DropIndex { table, index } => found(&|c| {
+                matches!(c, Change::AddIndex { table: on, index: again } if again == index
+                    && (!index.live_rows
+                        || before.table(table).map(|t| &t.soft_delete)
+                            == after.table(on).map(|t| &t.soft_delete)))
+            })
+            .then_some("DS103"),
+            Change::DropForeignKey { fk, .. } => found(&|c| {
+                matches!(c, Change::AddForeignKey { fk: again, .. } if again == fk)
+            })
+            .then_some("DS104"),
+            Change::DropCheck { check, .. } => found(&|c| {
+                matches!(c, Change::AddCheck { check: again, .. } if again == check)
+            })
+            .then_some("DS104"),
+            Change::SetPrimaryKey {
+                from: Some(key),
+                to: None,
+                ..
+            } => found(&|c| {
+                matches!(c, Change::SetPrimaryKey { from: None, to: Some(again), .. } if again == key)
+            })
+            .then_some("DS104"),
+            _ => None,
+        };
+        out.extend(code.map(|code| (n, code)));
+    }
+    out
 }
 
 /// Appends `statement;` and a line break, with LF line endings.

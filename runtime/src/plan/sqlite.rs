@@ -46,6 +46,23 @@ pub fn lower(current: &Schema, desired: &Schema, changes: Vec<Change>) -> Vec<St
             _ => {}
         }
     }
+    // An index the models drop from a rebuilt table would go with the old
+    // table unsaid: it is dropped by name before the rebuild, so the file
+    // shows it (and `lint` reports it, DS103).
+    let mut index_drops: BTreeMap<String, Vec<Step>> = BTreeMap::new();
+    let changes: Vec<Change> = changes
+        .into_iter()
+        .filter_map(|change| match change {
+            Change::DropIndex { ref table, .. } if rebuilt.contains(table) => {
+                index_drops
+                    .entry(table.clone())
+                    .or_default()
+                    .push(Step::Change(change));
+                None
+            }
+            change => Some(change),
+        })
+        .collect();
     let mut steps = Vec::new();
     let mut placed: BTreeSet<String> = BTreeSet::new();
     // The rebuild of a renamed table whose first folded change comes before
@@ -72,6 +89,7 @@ pub fn lower(current: &Schema, desired: &Schema, changes: Vec<Change>) -> Vec<St
         if !placed.insert(table.clone()) {
             continue;
         }
+        steps.extend(index_drops.remove(&table).unwrap_or_default());
         let old_name = table_renames
             .get(&table)
             .cloned()
@@ -110,6 +128,7 @@ pub fn lower(current: &Schema, desired: &Schema, changes: Vec<Change>) -> Vec<St
     }
     // A rename the plan does not hold cannot be waited for.
     steps.extend(after_rename.into_values());
+    steps.extend(index_drops.into_values().flatten());
     steps
 }
 
