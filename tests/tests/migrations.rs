@@ -528,11 +528,11 @@ fn lint_reads_each_fixture_as_its_change() {
         ),
         (
             "rename_table_with_keys",
-            ["BC101", "DS104 BC101 DD106", "BC101", "BC101"],
+            ["BC101", "BC101 DD106", "BC101", "BC101"],
         ),
         (
             "rename_referencing_column",
-            ["BC102", "DS104 BC102 DD106", "BC102", "BC102"],
+            ["BC102", "BC102 DD106", "BC102", "BC102"],
         ),
         (
             "rename_table_and_drop_check",

@@ -80,7 +80,7 @@ pub fn render(
                 .map(|s| {
                     super::ddl::nolint(
                         code,
-                        "the plan creates it again, as it was, once the change it is in the way of is made",
+                        "the plan adds it again as it was (renamed with its table or column, if they are), once the change it is in the way of is made",
                         s,
                     )
                 })
@@ -150,8 +150,15 @@ fn detached_drops(
                             == after.table(on).map(|t| &t.soft_delete)))
             })
             .then_some("DS103"),
+            // Under another name too: MySQL renames a key named after a
+            // renamed table or column by dropping and adding it.
             Change::DropForeignKey { fk, .. } => found(&|c| {
-                matches!(c, Change::AddForeignKey { fk: again, .. } if again == fk)
+                matches!(c, Change::AddForeignKey { fk: again, .. }
+                    if again.columns == fk.columns
+                        && again.ref_table == fk.ref_table
+                        && again.ref_columns == fk.ref_columns
+                        && again.on_delete == fk.on_delete
+                        && again.on_update == fk.on_update)
             })
             .then_some("DS104"),
             Change::DropCheck { check, .. } => found(&|c| {
