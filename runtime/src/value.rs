@@ -58,6 +58,29 @@ pub enum Value {
 }
 
 impl Value {
+    /// The value as the databases keep it: a time or date-time cut to the
+    /// microsecond, PostgreSQL's and MySQL's precision. SQLite, which would
+    /// keep nanoseconds as text, is held to it too, so that the three
+    /// engines store, return, audit and compare the same instant (MySQL's
+    /// insert returns the row as sent).
+    #[inline]
+    pub fn in_micros(self) -> Value {
+        use chrono::Timelike;
+        fn cut<T: Timelike + Copy>(t: T) -> T {
+            let nanos = t.nanosecond();
+            match nanos % 1000 {
+                0 => t,
+                _ => t.with_nanosecond(nanos - nanos % 1000).unwrap_or(t),
+            }
+        }
+        match self {
+            Value::Time(t) => Value::Time(cut(t)),
+            Value::DateTime(t) => Value::DateTime(cut(t)),
+            Value::DateTimeUtc(t) => Value::DateTimeUtc(cut(t)),
+            other => other,
+        }
+    }
+
     /// Whether this is SQL NULL.
     pub fn is_null(&self) -> bool {
         matches!(self, Value::Null(_))
@@ -326,10 +349,10 @@ macro_rules! direct {
         impl ColumnValue for $rust {
             const KIND: Kind = Kind::$kind;
             fn to_value(&self) -> Value {
-                Value::$kind(self.clone())
+                Value::$kind(self.clone()).in_micros()
             }
             fn into_value(self) -> Value {
-                Value::$kind(self)
+                Value::$kind(self).in_micros()
             }
             fn from_value(value: Value) -> Result<Self, ValueError> {
                 match value {
@@ -413,7 +436,7 @@ impl ColumnValue for Box<str> {
 impl ColumnValue for DateTime<chrono::FixedOffset> {
     const KIND: Kind = Kind::DateTimeUtc;
     fn to_value(&self) -> Value {
-        Value::DateTimeUtc(self.with_timezone(&Utc))
+        Value::DateTimeUtc(self.with_timezone(&Utc)).in_micros()
     }
     fn from_value(value: Value) -> Result<Self, ValueError> {
         DateTime::<Utc>::from_value(value).map(|t| t.fixed_offset())
@@ -423,7 +446,7 @@ impl ColumnValue for DateTime<chrono::FixedOffset> {
 impl ColumnValue for DateTime<chrono::Local> {
     const KIND: Kind = Kind::DateTimeUtc;
     fn to_value(&self) -> Value {
-        Value::DateTimeUtc(self.with_timezone(&Utc))
+        Value::DateTimeUtc(self.with_timezone(&Utc)).in_micros()
     }
     fn from_value(value: Value) -> Result<Self, ValueError> {
         DateTime::<Utc>::from_value(value).map(|t| t.with_timezone(&chrono::Local))
@@ -507,7 +530,9 @@ mod time_types {
     impl ColumnValue for time::Time {
         const KIND: Kind = Kind::Time;
         fn to_value(&self) -> Value {
-            time_to_chrono(*self).map_or_else(|| invalid("the time"), Value::Time)
+            time_to_chrono(*self)
+                .map_or_else(|| invalid("the time"), Value::Time)
+                .in_micros()
         }
         fn from_value(value: Value) -> Result<Self, ValueError> {
             time_from_chrono(NaiveTime::from_value(value)?)
@@ -518,7 +543,7 @@ mod time_types {
         const KIND: Kind = Kind::DateTime;
         fn to_value(&self) -> Value {
             match (date_to_chrono(self.date()), time_to_chrono(self.time())) {
-                (Some(d), Some(t)) => Value::DateTime(NaiveDateTime::new(d, t)),
+                (Some(d), Some(t)) => Value::DateTime(NaiveDateTime::new(d, t)).in_micros(),
                 _ => invalid("the date-time"),
             }
         }
@@ -539,6 +564,7 @@ mod time_types {
                 .ok()
                 .map(DateTime::<Utc>::from_timestamp_nanos)
                 .map_or_else(|| invalid("the date-time"), Value::DateTimeUtc)
+                .in_micros()
         }
         fn from_value(value: Value) -> Result<Self, ValueError> {
             let t = DateTime::<Utc>::from_value(value)?;
@@ -575,7 +601,24 @@ mod tests {
         round_trip(Some(String::from("y")));
         round_trip(vec![1u8, 2]);
         round_trip(serde_json::json!({"a": [1, 2]}));
-        round_trip(DateTime::<Utc>::from_timestamp(1_700_000_000, 5).unwrap_or_default());
+        round_trip(DateTime::<Utc>::from_timestamp(1_700_000_000, 5_000).unwrap_or_default());
+    }
+
+    #[test]
+    fn times_are_kept_to_the_microsecond() {
+        let at = DateTime::<Utc>::from_timestamp(1_700_000_000, 123_456_789).unwrap_or_default();
+        let cut = DateTime::<Utc>::from_timestamp(1_700_000_000, 123_456_000).unwrap_or_default();
+        assert_eq!(at.to_value(), Value::DateTimeUtc(cut));
+        assert_eq!(at.into_value(), Value::DateTimeUtc(cut));
+        assert_eq!(at.naive_utc().to_value(), Value::DateTime(cut.naive_utc()));
+        assert_eq!(at.time().to_value(), Value::Time(cut.time()));
+        assert_eq!(Some(at).to_value(), Value::DateTimeUtc(cut));
+        // Before 1970 the cut is toward the earlier microsecond too.
+        let early = DateTime::<Utc>::from_timestamp(-1, 999_999_999).unwrap_or_default();
+        let early_cut = DateTime::<Utc>::from_timestamp(-1, 999_999_000).unwrap_or_default();
+        assert_eq!(early.to_value(), Value::DateTimeUtc(early_cut));
+        // Other values are as given.
+        assert_eq!(1.5f64.to_value(), Value::F64(1.5));
     }
 
     #[cfg(feature = "time")]
@@ -589,7 +632,13 @@ mod tests {
             time::Date::from_calendar_date(2024, time::Month::February, 29)
                 .unwrap_or(time::Date::MIN),
         );
-        round_trip(time::Time::from_hms_nano(23, 59, 58, 123).unwrap_or(time::Time::MIDNIGHT));
+        round_trip(time::Time::from_hms_nano(23, 59, 58, 123_000).unwrap_or(time::Time::MIDNIGHT));
+        let nanos = time::OffsetDateTime::from_unix_timestamp_nanos(1_700_000_000_123_456_789)
+            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+        assert_eq!(
+            time::OffsetDateTime::from_value(nanos.to_value()).map(|t| t.nanosecond()),
+            Ok(123_456_000)
+        );
     }
 
     #[test]

@@ -1488,6 +1488,52 @@ async fn defaults<DB: Driver>(engine: Engine, pool: &sqlx::Pool<DB>) {
     }
 }
 
+/// Times with nanoseconds (`Utc::now()` on Linux) are kept to the
+/// microsecond, PostgreSQL's and MySQL's precision, on every engine: the
+/// row an insert returns is the row stored (MariaDB returns it as sent,
+/// and kept nanoseconds the database had cut; SQLite kept them), its audit
+/// row says the same, an update of the row as returned changes nothing
+/// else, and a filter on the instant finds it.
+async fn nanoseconds<DB>(engine: Engine, pool: &sqlx::Pool<DB>)
+where
+    DB: Driver,
+    for<'c> &'c mut DB::Connection:
+        sqlx::Executor<'c, Database = DB> + sqlx::Acquire<'c, Database = DB>,
+{
+    let instant = chrono::DateTime::from_timestamp(1_700_000_000, 123_456_789).expect("a time");
+    let micros = chrono::DateTime::from_timestamp(1_700_000_000, 123_456_000).expect("a time");
+    let mut s = sample("NS-1");
+    s.at = instant;
+    s.local = instant.naive_utc();
+    s.clock = instant.time();
+    let mut inserted = s.insert(pool).await.expect("insert");
+    assert_eq!(inserted.at, micros, "{engine:?}");
+    assert_eq!(inserted.local, micros.naive_utc(), "{engine:?}");
+    assert_eq!(inserted.clock, micros.time(), "{engine:?}");
+    let found = Sample::find(pool, inserted.id)
+        .await
+        .expect("find")
+        .expect("found");
+    assert_eq!(
+        found, inserted,
+        "{engine:?}: the row returned is the row stored"
+    );
+    let log = history(pool, inserted.id).await;
+    let created = object(log[0].new_values.as_ref());
+    assert_eq!(created["at"], Json::from(micros.to_rfc3339()), "{engine:?}");
+    inserted.note = Some("changed".into());
+    inserted.update(pool).await.expect("update");
+    let log = history(pool, inserted.id).await;
+    let changed: Vec<String> = object(log[1].new_values.as_ref()).keys().cloned().collect();
+    assert_eq!(changed, ["note"], "{engine:?}");
+    let by_instant = Sample::query()
+        .filter("at = ", instant)
+        .count(pool)
+        .await
+        .expect("count");
+    assert_eq!(by_instant, 1, "{engine:?}");
+}
+
 /// The audit row's time is UTC whatever the session's time zone: the
 /// one-statement paths read it from the server's clock.
 async fn time_zone<DB>(engine: Engine, pool: &sqlx::Pool<DB>)
@@ -1590,6 +1636,7 @@ where
     errors(engine, pool).await;
     atomicity(engine, pool).await;
     time_zone(engine, pool).await;
+    nanoseconds(engine, pool).await;
     nothing_to_update(engine, pool).await;
     text_key(engine, pool).await;
     composite_key(engine, pool).await;
