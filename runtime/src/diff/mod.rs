@@ -94,7 +94,8 @@ impl Change {
         }
     }
 
-    /// Every policy name, for validating `diff.skip`.
+    /// Every kind's name ([`Change::kind`]); `diff.skip` takes the drops
+    /// among them (`plan::Policy::SKIPPABLE`).
     pub const KINDS: &'static [&'static str] = &[
         "create_table",
         "drop_table",
