@@ -1208,6 +1208,33 @@ fn a_random_history_migrates_the_modelled_catalog() {
     run_history(&steps, (0..steps.len()).chain((0..steps.len()).rev()));
 }
 
+/// A random project history kept as `cargo dbgen diff` keeps its
+/// directory, with every drop skipped (`diff.skip`): each step starts from
+/// the previous snapshot, and the modelled catalog after it must be the
+/// next snapshot created fresh (the models plus what the skipped drops
+/// keep).
+#[test]
+fn a_random_history_with_drops_skipped_migrates_the_modelled_catalog() {
+    let policy = Policy::skipping(Policy::SKIPPABLE.iter().copied()).expect("drop kinds");
+    let steps = support::random_history_from_env(200, true);
+    let mut db = Db::default();
+    let mut current = Schema::default();
+    for (n, step) in steps.iter().enumerate() {
+        let generated = generate(&current, &step.after, Dialect::SqlServer, &policy)
+            .unwrap_or_else(|e| panic!("step {n}: does not render: {e}"));
+        db.apply(&generated.up)
+            .unwrap_or_else(|e| panic!("step {n}: {e}\n{}", generated.up));
+        let next = dbgen::migrate::snapshot(&step.after, &generated);
+        assert_eq!(
+            db.fingerprint(),
+            fresh(&next).fingerprint(),
+            "step {n}: the catalog is not the snapshot's\n{}",
+            generated.up
+        );
+        current = next;
+    }
+}
+
 /// All case targets as one history, forward, backward and in strides.
 #[test]
 fn the_case_history_migrates_the_modelled_catalog() {
