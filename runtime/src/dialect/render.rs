@@ -131,14 +131,39 @@ fn detached_drops(
     if !plan.steps.iter().any(drops) {
         return Vec::new();
     }
+    // The adds, by the name (or a key's columns) a drop that they undo
+    // shares with them, so that a plan of many drops and adds is not
+    // compared pair by pair.
+    let mut adds: std::collections::HashMap<(u8, String), Vec<usize>> =
+        std::collections::HashMap::new();
+    for (n, step) in plan.steps.iter().enumerate() {
+        let key = match step {
+            Step::Change(Change::AddIndex { index, .. }) => (0, index.name.to_string()),
+            Step::Change(Change::AddForeignKey { fk, .. }) => (1, fk.columns.join("\u{0}")),
+            Step::Change(Change::AddCheck { check, .. }) => (2, check.name.to_string()),
+            Step::Change(Change::SetPrimaryKey { from: None, .. }) => (3, String::new()),
+            _ => continue,
+        };
+        adds.entry(key).or_default().push(n);
+    }
     let mut out = Vec::new();
     for (n, step) in plan.steps.iter().enumerate() {
         let Step::Change(change) = step else { continue };
-        let later = &plan.steps[n + 1..];
+        let key = match change {
+            Change::DropIndex { index, .. } => (0, index.name.to_string()),
+            Change::DropForeignKey { fk, .. } => (1, fk.columns.join("\u{0}")),
+            Change::DropCheck { check, .. } => (2, check.name.to_string()),
+            Change::SetPrimaryKey { to: None, .. } => (3, String::new()),
+            _ => continue,
+        };
+        let Some(candidates) = adds.get(&key) else {
+            continue;
+        };
         let found = |undoes: &dyn Fn(&Change) -> bool| {
-            later
+            candidates
                 .iter()
-                .any(|s| matches!(s, Step::Change(c) if undoes(c)))
+                .filter(|&&at| at > n)
+                .any(|&at| matches!(&plan.steps[at], Step::Change(c) if undoes(c)))
         };
         let code = match change {
             // A live-rows index reads its table's soft-delete column: the
