@@ -32,8 +32,9 @@ impl Env {
         let skip = config
             .map(|e| e.diff.skip.iter().map(String::as_str).collect::<Vec<_>>())
             .unwrap_or_default();
-        let policy = Policy::skipping(skip)
-            .map_err(|e| CliError::Usage(format!("dbgen.toml [env] diff.skip: {e}")))?;
+        let policy = Policy::skipping(skip).map_err(|e| {
+            CliError::Usage(format!("dbgen.toml [env.{}]: {e}", env.unwrap_or("dev")))
+        })?;
         Ok(Env {
             dialect,
             dir: MigrationDir::new(dir),

@@ -229,6 +229,24 @@ fn diff_edit_rename_and_validate() {
         "{}",
         text(&skipped.stderr)
     );
+    // diff.skip takes drops only: skipping an addition would leave the
+    // database without what the models need.
+    write(
+        &dir.join("dbgen.toml"),
+        "[env.prod]\ndiff.skip = [\"add_column\"]\n\n[env.dev]\n",
+    );
+    let refused = cargo_dbgen(&dir, &["diff", "--env", "prod", "--dry-run"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused.stderr));
+    assert!(
+        text(&refused.stderr)
+            .contains("[env.prod]: `add_column` in diff.skip is not a kind of drop"),
+        "{}",
+        text(&refused.stderr)
+    );
+    write(
+        &dir.join("dbgen.toml"),
+        "[env.prod]\ndiff.skip = [\"drop_column\"]\n\n[env.dev]\n",
+    );
     let drop = cargo_dbgen(&dir, &["diff", "drop_nickname"]);
     assert!(drop.status.success(), "{}", text(&drop.stderr));
     let lint = cargo_dbgen(&dir, &["lint"]);
