@@ -146,6 +146,14 @@ fn detached_drops(
         };
         adds.entry(key).or_default().push(n);
     }
+    // A table as it was before this plan: by its name, or the name it is
+    // renamed from (a drop names its table as the renames leave it).
+    let was = |table: &str| {
+        before.table(table).or_else(|| {
+            let old = after.table(table)?.renamed_from.as_deref()?;
+            before.table(old)
+        })
+    };
     let mut out = Vec::new();
     for (n, step) in plan.steps.iter().enumerate() {
         let Step::Change(change) = step else { continue };
@@ -171,7 +179,7 @@ fn detached_drops(
             Change::DropIndex { table, index } => found(&|c| {
                 matches!(c, Change::AddIndex { table: on, index: again } if again == index
                     && (!index.live_rows
-                        || before.table(table).map(|t| &t.soft_delete)
+                        || was(table).map(|t| &t.soft_delete)
                             == after.table(on).map(|t| &t.soft_delete)))
             })
             .then_some("DS103"),
