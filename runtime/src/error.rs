@@ -141,11 +141,14 @@ pub enum Error {
         detail: String,
     },
     /// A column name that the table does not have.
-    #[error("`{column}` is not a column of `{table}`")]
+    #[error("`{column}` is not a column of `{table}`{hint}")]
     UnknownColumn {
         /// The table.
         table: String,
         /// The name given.
         column: String,
+        /// What was probably meant (`; the field `x` is column `y``), or
+        /// nothing.
+        hint: String,
     },
 }

@@ -321,13 +321,25 @@ where
     .await
     .unwrap();
     assert_eq!(last_page.0.len(), 51);
-    assert!(matches!(
-        Product::query()
-            .order_by("nope", Order::Asc)
-            .fetch_all(pool)
-            .await,
-        Err(Error::UnknownColumn { .. })
-    ));
+    let unknown = Product::query()
+        .order_by("nope", Order::Asc)
+        .fetch_all(pool)
+        .await
+        .err()
+        .map(|e| e.to_string());
+    assert_eq!(
+        unknown.as_deref(),
+        Some("`nope` is not a column of `rt_products`")
+    );
+    // A name that only differs in case says which column it meant.
+    let unknown = Product::query()
+        .order_by("SKU", Order::Asc)
+        .fetch_all(pool)
+        .await
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
+    assert!(unknown.contains("order by column `sku`"), "{unknown}");
     // A fragment with its own placeholder, as GORM's `Where` takes it, is
     // an error that says what to write, on every terminal call.
     let gorm = || Product::query().filter("sku = ?", "B-001".to_string());

@@ -235,9 +235,21 @@ impl Spec {
         self.push_where(&mut sql, meta);
         for (n, (column, order)) in self.order.iter().enumerate() {
             if !meta.columns().any(|c| c == column) {
+                // A Rust field named unlike its column, or another case.
+                let meant =
+                    meta.table.columns.iter().find(|c| {
+                        c.field() == column.as_str() || c.name.eq_ignore_ascii_case(column)
+                    });
                 return Err(Error::UnknownColumn {
                     table: meta.name().to_string(),
                     column: column.clone(),
+                    hint: meant.map_or_else(String::new, |c| {
+                        format!(
+                            "; order by column `{}` (field `{}`): order_by takes column names",
+                            c.name,
+                            c.field()
+                        )
+                    }),
                 });
             }
             sql.push(if n == 0 { " ORDER BY " } else { ", " })
