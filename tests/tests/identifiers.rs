@@ -135,3 +135,39 @@ fn names_over_the_limit_are_refused() {
     assert!(round_trip(Dialect::Postgres, &"p".repeat(64)).is_err());
     assert!(round_trip(Dialect::SqlServer, &"s".repeat(128)).is_ok());
 }
+
+/// A name may hold a line break (PostgreSQL takes one in a quoted name).
+/// dbgen's comment lines name objects (a note of what a down migration
+/// cannot restore, a rebuild's dropped columns, a reason not to lint): a
+/// line break there would end the comment and make the rest of the name
+/// SQL. Each file must parse to its own statements only.
+#[test]
+fn a_name_with_a_line_break_stays_inside_its_comment() {
+    for dialect in DIALECTS {
+        for name in ["a\nDROP TABLE victims; --", "a\rDROP TABLE victims; --"] {
+            let before = schema(vec![
+                table("t").col("keep", ColumnType::Integer, false).col(
+                    name,
+                    ColumnType::Text,
+                    true,
+                ),
+            ]);
+            // Another column changes type: SQLite rebuilds the table.
+            let after = schema(vec![table("t").col("keep", ColumnType::BigInt, false)]);
+            let generated =
+                dbgen::migrate::generate(&before, &after, dialect, &dbgen::plan::Policy::default())
+                    .unwrap_or_else(|e| panic!("{dialect}: {e}"));
+            for sql in [&generated.up, &generated.down] {
+                if let Err(problem) = dbgen::dialect::check_file(dialect, sql) {
+                    panic!("{dialect} {name:?}: {problem:?}\n{sql}");
+                }
+                let findings = dbgen::lint::lint_sql(dialect, "m.sql", sql)
+                    .unwrap_or_else(|p| panic!("{dialect}: {p:?}\n{sql}"));
+                assert!(
+                    !findings.iter().any(|f| f.message.contains("`victims`")),
+                    "{dialect} {name:?}: a statement escaped its comment\n{sql}"
+                );
+            }
+        }
+    }
+}

@@ -466,7 +466,24 @@ pub fn index_named<'t>(table: &'t Table, name: &str) -> Result<&'t Index, Error>
 /// for `statement`, saying why: for statements dbgen writes that read as
 /// riskier than they are.
 pub fn nolint(codes: &str, why: &str, statement: String) -> String {
-    format!("-- {NOLINT} {codes}: {why}\n{statement}")
+    format!("-- {NOLINT} {codes}: {}\n{statement}", one_line(why))
+}
+
+/// `text` fit for a `--` comment line: a line break in it (a name may hold
+/// one) would end the comment and make the rest SQL, so each becomes a
+/// space.
+pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    let breaks = |c: char| {
+        matches!(
+            c,
+            '\n' | '\r' | '\u{0b}' | '\u{0c}' | '\u{85}' | '\u{2028}' | '\u{2029}'
+        )
+    };
+    if text.contains(breaks) {
+        std::borrow::Cow::Owned(text.replace(breaks, " "))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
 }
 
 /// The comment that leaves findings of the statement after it out of

@@ -36,7 +36,7 @@ pub fn render(
     for note in notes {
         for line in note.lines() {
             out.push_str("-- ");
-            out.push_str(line);
+            out.push_str(&super::ddl::one_line(line));
             out.push('\n');
         }
     }

@@ -232,7 +232,7 @@ impl Sqlite {
             false => format!(
                 "-- {} {}: the copy leaves them out\n{statement}",
                 super::ddl::DROPS,
-                std::mem::take(&mut dropped).join(", ")
+                super::ddl::one_line(&std::mem::take(&mut dropped).join(", "))
             ),
         };
         if !copy.is_empty() {
