@@ -31,8 +31,8 @@ use dbgen::dialect::Dialect;
 use dbgen::dialect::create_schema;
 use dbgen::migrate::generate;
 use dbgen::plan::Policy;
-use dbgen::schema::Schema;
-use support::{cases, history};
+use dbgen::schema::{ColumnType as Ty, Schema};
+use support::{cases, history, schema, table};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Tok {
@@ -643,7 +643,7 @@ impl Db {
             // IF OBJECT_ID(N'name', N'D') IS NOT NULL EXEC ...
             r.expect("OBJECT_ID")?;
             r.punct('(');
-            let name = r.string()?;
+            let name = multipart(&r.string()?)?.concat();
             r.punct(',');
             let kind = r.string()?;
             r.punct(')');
@@ -892,8 +892,18 @@ impl Db {
     }
 
     fn rename(&mut self, from: &str, to: String, kind: &str) -> Result<(), String> {
+        let parts = multipart(from)?;
+        let one = || match parts.as_slice() {
+            [name] => Ok(name.as_str()),
+            _ => Err(format!("{from} is not a one-part name")),
+        };
+        let two = |what: &str| match parts.as_slice() {
+            [table, name] => Ok((table.as_str(), name.as_str())),
+            _ => Err(format!("{what} wants table.name, got {from}")),
+        };
         match kind {
             "" => {
+                let from = one()?;
                 let cols = self
                     .tables
                     .remove(from)
@@ -918,7 +928,7 @@ impl Db {
                 }
             }
             "column" => {
-                let (table, column) = from.split_once('.').ok_or("COLUMN wants table.column")?;
+                let (table, column) = two("COLUMN")?;
                 if self.column(table, &to).is_ok() {
                     return Err(format!("column {to} already exists in {table}"));
                 }
@@ -951,7 +961,7 @@ impl Db {
                 }
             }
             "index" => {
-                let (table, index) = from.split_once('.').ok_or("INDEX wants table.index")?;
+                let (table, index) = two("INDEX")?;
                 if self.find(Some(table), &to, true).is_some() {
                     return Err(format!("index {to} already exists on {table}"));
                 }
@@ -961,6 +971,7 @@ impl Db {
                 self.objects[i].name = to;
             }
             "object" => {
+                let from = one()?;
                 if self.find(None, &to, false).is_some() || self.tables.contains_key(&to) {
                     return Err(format!("there is already an object named {to}"));
                 }
@@ -1016,6 +1027,45 @@ impl Db {
         }
         objects.sort();
         (tables, objects, self.comments.clone())
+    }
+}
+
+/// The parts of a multi-part name as `sp_rename` and `OBJECT_ID` read one:
+/// separated by dots, each bare (up to the next dot) or in brackets with
+/// `]]` for `]`.
+fn multipart(text: &str) -> Result<Vec<String>, String> {
+    let mut parts = Vec::new();
+    let mut chars = text.chars().peekable();
+    loop {
+        let mut part = String::new();
+        if chars.peek() == Some(&'[') {
+            chars.next();
+            loop {
+                match chars.next() {
+                    Some(']') if chars.peek() == Some(&']') => {
+                        chars.next();
+                        part.push(']');
+                    }
+                    Some(']') => break,
+                    Some(c) => part.push(c),
+                    None => return Err(format!("unclosed [ in {text}")),
+                }
+            }
+        } else {
+            while let Some(&c) = chars.peek() {
+                if c == '.' {
+                    break;
+                }
+                part.push(c);
+                chars.next();
+            }
+        }
+        parts.push(part);
+        match chars.next() {
+            Some('.') => {}
+            None => return Ok(parts),
+            Some(c) => return Err(format!("{c:?} after a part of {text}")),
+        }
     }
 }
 
@@ -1206,6 +1256,42 @@ fn random_cases_migrate_the_modelled_catalog_both_ways() {
 fn a_random_history_migrates_the_modelled_catalog() {
     let steps = support::random_history_from_env(200, true);
     run_history(&steps, (0..steps.len()).chain((0..steps.len()).rev()));
+}
+
+/// Renames of names holding `.` and `]`: `sp_rename` reads the object's
+/// name as a multi-part name, so dbgen brackets each part (`[my.t].[x.y]`);
+/// unbracketed, `my.t.x.y` named another object, or none.
+#[test]
+fn renames_of_names_with_dots_and_brackets() {
+    let before = schema(vec![
+        table("my.t")
+            .col("x.y", Ty::Integer, true)
+            .col("k]", Ty::Integer, true)
+            .edit("k]", |c| c.set_default(Some("0".into())))
+            .index(&["x.y"], false),
+    ]);
+    let after = schema(vec![
+        table("my.t2")
+            .renamed_from("my.t")
+            .col("z", Ty::Integer, true)
+            .edit("z", |c| c.set_renamed_from(Some("x.y".into())))
+            .col("k]]", Ty::Integer, true)
+            .edit("k]]", |c| {
+                c.set_renamed_from(Some("k]".into()));
+                c.set_default(Some("0".into()));
+            })
+            .index(&["z"], false),
+    ]);
+    let mut db = fresh(&before);
+    migrate(&mut db, &before, &after, "up").unwrap_or_else(|e| panic!("{e}"));
+    migrate(&mut db, &after, &before, "down").unwrap_or_else(|e| panic!("{e}"));
+    let up = generate(&before, &after, Dialect::SqlServer, &Policy::default())
+        .expect("renders")
+        .up;
+    assert!(
+        up.contains("EXEC sp_rename N'[my.t2].[x.y]', N'z', N'COLUMN'"),
+        "{up}"
+    );
 }
 
 /// A random project history kept as `cargo dbgen diff` keeps its

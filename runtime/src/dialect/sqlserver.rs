@@ -62,13 +62,30 @@ impl SqlServer {
         ))
     }
 
-    fn sp_rename(&self, object: &str, new_name: &str, kind: Option<&str>) -> String {
+    /// `EXEC sp_rename N'[part].[part]', N'new name'[, N'kind']`. SQL
+    /// Server reads the object's name as a multi-part name, so each part is
+    /// bracketed (a `.` or `]` in a name would otherwise split it); the new
+    /// name is taken as written, brackets and all, so it is not.
+    fn sp_rename(&self, object: &[&str], new_name: &str, kind: Option<&str>) -> String {
         let kind = kind.map(|k| format!(", N'{k}'")).unwrap_or_default();
         format!(
             "EXEC sp_rename N{}, N{}{kind}",
-            self.string(object),
+            self.string(&Self::parts(object)),
             self.string(new_name)
         )
+    }
+
+    /// `[a].[b]`: a multi-part name as SQL Server's system procedures and
+    /// `OBJECT_ID` read one.
+    fn parts(parts: &[&str]) -> String {
+        let mut out = String::new();
+        for (n, part) in parts.iter().enumerate() {
+            if n > 0 {
+                out.push('.');
+            }
+            Dialect::SqlServer.quote_into(part, &mut out);
+        }
+        out
     }
 }
 
@@ -110,13 +127,13 @@ impl Ddl for SqlServer {
     /// (`df_users_status`), and dropped by that name: they are renamed
     /// with the table.
     fn rename_table(&self, from: &crate::schema::Table, to: &str) -> Result<Statements, Error> {
-        let mut out = vec![self.sp_rename(&from.name, to, None)];
+        let mut out = vec![self.sp_rename(&[&from.name], to, None)];
         for column in from.columns.iter().filter(|c| c.default().is_some()) {
             out.push(nolint(
                 "BC103",
                 "the default constraint is named after its table",
                 self.sp_rename(
-                    &Self::default_name(&from.name, &column.name),
+                    &[&Self::default_name(&from.name, &column.name)],
                     &Self::default_name(to, &column.name),
                     Some("OBJECT"),
                 ),
@@ -161,11 +178,11 @@ impl Ddl for SqlServer {
             Self::default_name(table, to),
         );
         Ok(vec![
-            self.sp_rename(&format!("{table}.{from}"), to, Some("COLUMN")),
+            self.sp_rename(&[table, from], to, Some("COLUMN")),
             format!(
                 "IF OBJECT_ID(N{}, N'D') IS NOT NULL {}",
-                self.string(&old),
-                self.sp_rename(&old, &new, Some("OBJECT"))
+                self.string(&Self::parts(&[&old])),
+                self.sp_rename(&[&old], &new, Some("OBJECT"))
             ),
         ])
     }
@@ -334,7 +351,7 @@ impl Ddl for SqlServer {
         Some(Ok(nolint(
             "BC103",
             "the constraint is named after its table or columns",
-            self.sp_rename(from, to, Some("OBJECT")),
+            self.sp_rename(&[from], to, Some("OBJECT")),
         )))
     }
 
@@ -345,7 +362,7 @@ impl Ddl for SqlServer {
         to: &str,
     ) -> Result<Statements, Error> {
         Ok(vec![self.sp_rename(
-            &format!("{}.{from}", table.name),
+            &[&table.name, from],
             to,
             Some("INDEX"),
         )])

@@ -197,7 +197,14 @@ pub fn lint_sql(dialect: Dialect, file: &str, sql: &str) -> Result<Vec<Finding>,
                     .filter(|t| matches!(t, Token::Str(_)))
                     .map(Token::name)
                     .collect();
-                let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or_default();
+                // The object's name is a multi-part name, its parts
+                // bracketed as dbgen writes them; shown without brackets.
+                let shown: Vec<String> = args
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| if i == 0 { unbracketed(a) } else { a.clone() })
+                    .collect();
+                let arg = |i: usize| shown.get(i).map(String::as_str).unwrap_or_default();
                 match arg(2).to_ascii_uppercase().as_str() {
                     "" => push(Class::BackwardIncompatible, "BC101", table_renamed(arg(0))),
                     "COLUMN" => push(
@@ -247,6 +254,28 @@ pub fn lint_sql(dialect: Dialect, file: &str, sql: &str) -> Result<Vec<Finding>,
         }
     }
     Ok(findings)
+}
+
+/// `[a].[b]` as `a.b` (`]]` is `]`); other text as it is.
+fn unbracketed(name: &str) -> String {
+    if !name.starts_with('[') {
+        return name.to_string();
+    }
+    let mut out = String::new();
+    let mut chars = name.chars().peekable();
+    let mut inside = false;
+    while let Some(c) = chars.next() {
+        match (c, inside) {
+            ('[', false) => inside = true,
+            (']', true) if chars.peek() == Some(&']') => {
+                chars.next();
+                out.push(']');
+            }
+            (']', true) => inside = false,
+            (c, _) => out.push(c),
+        }
+    }
+    out
 }
 
 fn table_renamed(table: &str) -> String {

@@ -466,3 +466,14 @@ fn a_rebuild_that_leaves_columns_out_of_its_copy_drops_them() {
         ["DD105"]
     );
 }
+
+#[test]
+fn sp_rename_names_are_shown_without_brackets() {
+    let sql = "EXEC sp_rename N'[users].[ma]]il]', N'email', N'COLUMN';\nEXEC sp_rename N'[my.t]', N't2';\n";
+    let shown = messages(SqlServer, sql);
+    assert!(
+        shown[0].contains("renames column `users.ma]il` to `email`"),
+        "{shown:?}"
+    );
+    assert!(shown[1].contains("renames table `my.t`"), "{shown:?}");
+}
