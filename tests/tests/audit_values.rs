@@ -11,7 +11,7 @@
 mod support;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
-use dbgen::audit::AuditLog;
+use dbgen::audit::{AuditContext, AuditLog};
 use dbgen::{Driver, Error, Model, Order};
 use rust_decimal::Decimal;
 use serde_json::{Map, Value as Json};
@@ -805,14 +805,28 @@ where
     assert_eq!(Sample::find(pool, kept.id).await.unwrap().unwrap(), kept);
     assert_eq!(history(pool, kept.id).await.len(), 1);
 
-    // An audit row the server refuses while the statement runs (a request
-    // id longer than its column) takes the change with it: the insert with
-    // a generated key, the insert with a sent key and the update. SQLite
-    // does not enforce text lengths.
+    // An audit row the server refuses while the statement runs (a check
+    // the test puts on the log refuses one request id) takes the change
+    // with it: the insert with a generated key, the insert with a sent key
+    // and the update. SQLite cannot add a check to an existing table.
     if engine == Engine::Sqlite {
         return;
     }
-    let context = dbgen::audit::AuditContext::new().request_id("r".repeat(101));
+    let log = dbgen::dialect::Dialect::quote(DB::DIALECT, "audit_logs");
+    let refuse = |what: &str| {
+        format!(
+            "ALTER TABLE {log} {what} CONSTRAINT {}",
+            dbgen::dialect::Dialect::quote(DB::DIALECT, "av_refused")
+        )
+    };
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "{} CHECK (request_id IS NULL OR request_id <> 'refused')",
+        refuse("ADD")
+    )))
+    .execute(pool)
+    .await
+    .expect("a check on the log");
+    let context = dbgen::audit::AuditContext::new().request_id("refused");
     let mut changed = kept.clone();
     changed.amount = 4.0;
     let link = Link {
@@ -845,6 +859,10 @@ where
     assert_eq!(links, 0, "{engine:?}");
     assert_eq!(Sample::find(pool, kept.id).await.unwrap().unwrap(), kept);
     assert_eq!(history(pool, kept.id).await.len(), 1);
+    sqlx::raw_sql(sqlx::AssertSqlSafe(refuse("DROP")))
+        .execute(pool)
+        .await
+        .expect("the check goes");
 }
 
 /// A join table: every column is part of the key.
@@ -1534,6 +1552,81 @@ where
     assert_eq!(by_instant, 1, "{engine:?}");
 }
 
+/// An audited model keyed by text longer than the audit log's
+/// `entity_id` column.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "av_long_keys", audit)]
+pub struct LongKey {
+    #[column(primary_key, size = 255)]
+    pub key: String,
+    pub n: i32,
+}
+
+/// Long texts never make an audited change fail: a key longer than the
+/// log's `entity_id` column is cut there (and `history` cuts the id it is
+/// given the same way, so it finds the rows), and context values longer
+/// than their columns (a client's request id or address) are cut too.
+/// PostgreSQL and MariaDB refused them ("value too long").
+async fn long_texts<DB>(engine: Engine, pool: &sqlx::Pool<DB>)
+where
+    DB: Driver,
+    for<'c> &'c mut DB::Connection:
+        sqlx::Executor<'c, Database = DB> + sqlx::Acquire<'c, Database = DB>,
+{
+    let key = format!("{}é", "k".repeat(150));
+    let mut row = LongKey {
+        key: key.clone(),
+        n: 1,
+    }
+    .insert(pool)
+    .await
+    .expect("a long key");
+    row.n = 2;
+    row.update(pool).await.expect("update");
+    let log = dbgen::audit::history(pool, "av_long_keys", &key)
+        .await
+        .expect("history");
+    let actions: Vec<&str> = log.iter().map(|l| l.action.as_str()).collect();
+    assert_eq!(actions, ["CREATE", "UPDATE"], "{engine:?}");
+    assert_eq!(log[0].entity_id.chars().count(), 100, "{engine:?}");
+    assert!(key.starts_with(&log[0].entity_id), "{engine:?}");
+    let context = AuditContext::new()
+        .user(1, "u".repeat(300))
+        .ip("1".repeat(60))
+        .request_id("r".repeat(150))
+        .user_agent("a".repeat(5000));
+    let short = LongKey {
+        key: "short".into(),
+        n: 1,
+    };
+    let stored = dbgen::audit::scope(context, async { short.insert(pool).await })
+        .await
+        .expect("long context values");
+    let log = dbgen::audit::history(pool, "av_long_keys", &stored.key)
+        .await
+        .expect("history");
+    assert_eq!(
+        log[0].username.as_deref().map(str::len),
+        Some(255),
+        "{engine:?}"
+    );
+    assert_eq!(
+        log[0].ip_address.as_deref().map(str::len),
+        Some(45),
+        "{engine:?}"
+    );
+    assert_eq!(
+        log[0].request_id.as_deref().map(str::len),
+        Some(100),
+        "{engine:?}"
+    );
+    assert_eq!(
+        log[0].user_agent.as_deref().map(str::len),
+        Some(5000),
+        "{engine:?}"
+    );
+}
+
 /// The audit row's time is UTC whatever the session's time zone: the
 /// one-statement paths read it from the server's clock.
 async fn time_zone<DB>(engine: Engine, pool: &sqlx::Pool<DB>)
@@ -1623,6 +1716,7 @@ where
             Tag::table().clone(),
             Member::table().clone(),
             Setting::table().clone(),
+            LongKey::table().clone(),
             AuditLog::table().clone(),
         ],
     )
@@ -1637,6 +1731,7 @@ where
     atomicity(engine, pool).await;
     time_zone(engine, pool).await;
     nanoseconds(engine, pool).await;
+    long_texts(engine, pool).await;
     nothing_to_update(engine, pool).await;
     text_key(engine, pool).await;
     composite_key(engine, pool).await;

@@ -285,7 +285,7 @@ pub(crate) fn push_create_audit(
         }
         None => {
             // The key as the other path writes it: the text of its JSON scalar.
-            sql.push("CONCAT_WS(',', ");
+            sql.push("LEFT(CONCAT_WS(',', ");
             for (n, &k) in meta.key.iter().enumerate() {
                 if n > 0 {
                     sql.push(", ");
@@ -294,7 +294,10 @@ pub(crate) fn push_create_audit(
                     .push(meta.quoted(Dialect::MySql, k))
                     .push(" AS CHAR)");
             }
-            sql.push(")");
+            // Cut as `key_id` cuts it.
+            sql.push("), ")
+                .number(super::write::ENTITY_ID_CHARS)
+                .push(")");
         }
     }
     sql.push(", ");

@@ -234,7 +234,7 @@ pub(crate) fn push_create_audit(
     };
     push_audit_head(sql, meta);
     // The key as the other path writes it: the text of its JSON scalar.
-    sql.push("concat_ws(',', ");
+    sql.push("left(concat_ws(',', ");
     for (n, &k) in meta.key.iter().enumerate() {
         if n > 0 {
             sql.push(", ");
@@ -243,7 +243,10 @@ pub(crate) fn push_create_audit(
         push_json(sql, meta.kinds[k], &column(k));
         sql.push(") #>> '{}'");
     }
-    sql.push("), ");
+    // Cut as `key_id` cuts it.
+    sql.push("), ")
+        .number(super::write::ENTITY_ID_CHARS)
+        .push("), ");
     let shared = push_action(sql, Action::Create);
     sql.push(", NULL, ");
     let mut listed: &[usize] = &[];

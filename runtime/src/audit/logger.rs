@@ -74,7 +74,7 @@ where
         };
         let entry = Entry {
             entity_type: table.to_string(),
-            entity_id: id,
+            entity_id: super::write::fit(id, super::write::ENTITY_ID_CHARS),
             action,
             old_values: clean(old),
             new_values: clean(new),

@@ -33,7 +33,10 @@ impl AuditFilter {
             query = query.filter("entity_type = ", v.clone());
         }
         if let Some(v) = &self.entity_id {
-            query = query.filter("entity_id = ", v.clone());
+            query = query.filter(
+                "entity_id = ",
+                super::write::fit(v.clone(), super::write::ENTITY_ID_CHARS),
+            );
         }
         if let Some(v) = self.user_id {
             query = query.filter("user_id = ", v);
@@ -88,7 +91,10 @@ where
 {
     AuditLog::query()
         .filter("entity_type = ", table.to_string())
-        .filter("entity_id = ", id.to_string())
+        .filter(
+            "entity_id = ",
+            super::write::fit(id.to_string(), super::write::ENTITY_ID_CHARS),
+        )
         .order_by("created_at", Order::Asc)
         .order_by("id", Order::Asc)
         .fetch_all(db)

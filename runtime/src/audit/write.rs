@@ -73,12 +73,33 @@ pub fn entity_id(meta: &Meta, values: &[Value]) -> String {
     key_id(meta.key.iter().filter_map(|&i| values.get(i)))
 }
 
-/// Key values as the audit log's `entity_id`: their text, comma-separated.
+/// Key values as the audit log's `entity_id`: their text, comma-separated,
+/// cut to what the column holds.
 pub fn key_id<'a>(key: impl IntoIterator<Item = &'a Value>) -> String {
-    key.into_iter()
-        .map(Value::to_key_text)
-        .collect::<Vec<_>>()
-        .join(",")
+    fit(
+        key.into_iter()
+            .map(Value::to_key_text)
+            .collect::<Vec<_>>()
+            .join(","),
+        ENTITY_ID_CHARS,
+    )
+}
+
+/// The most characters the audit log's bounded text columns hold (their
+/// `size` on [`super::AuditLog`]). A longer key or context value is cut to
+/// it: a long text key, or a long header a client sends, must not make
+/// the audited change fail ("value too long").
+pub const ENTITY_ID_CHARS: usize = 100;
+pub const USERNAME_CHARS: usize = 255;
+pub const IP_ADDRESS_CHARS: usize = 45;
+pub const REQUEST_ID_CHARS: usize = 100;
+
+/// `text` cut to `max` characters.
+pub fn fit(text: String, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => text[..at].to_string(),
+        None => text,
+    }
 }
 
 /// The given columns of a row as a JSON object, secrets redacted.
@@ -229,17 +250,26 @@ pub(crate) fn push_shared(sql: &mut Sql, shared: std::vec::IntoIter<Value>, cloc
 /// The values every row of one write shares: description, the actor, the
 /// request, and the time.
 pub fn shared_values(context: Option<&AuditContext>) -> Vec<Value> {
-    let text =
-        |v: Option<&String>| v.map_or(Value::Null(Kind::String), |s| Value::String(s.clone()));
+    let text = |v: Option<&String>, max: usize| {
+        v.map_or(Value::Null(Kind::String), |s| {
+            Value::String(fit(s.clone(), max))
+        })
+    };
     vec![
-        text(context.and_then(|c| c.description.as_ref())),
+        text(context.and_then(|c| c.description.as_ref()), usize::MAX),
         context
             .and_then(|c| c.user_id)
             .map_or(Value::Null(Kind::I64), Value::I64),
-        text(context.and_then(|c| c.username.as_ref())),
-        text(context.and_then(|c| c.ip_address.as_ref())),
-        text(context.and_then(|c| c.user_agent.as_ref())),
-        text(context.and_then(|c| c.request_id.as_ref())),
+        text(context.and_then(|c| c.username.as_ref()), USERNAME_CHARS),
+        text(
+            context.and_then(|c| c.ip_address.as_ref()),
+            IP_ADDRESS_CHARS,
+        ),
+        text(context.and_then(|c| c.user_agent.as_ref()), usize::MAX),
+        text(
+            context.and_then(|c| c.request_id.as_ref()),
+            REQUEST_ID_CHARS,
+        ),
         now(Kind::DateTimeUtc),
     ]
 }
@@ -322,5 +352,31 @@ fn batch_select(sql: &mut Sql, entries: Vec<Entry>, shared: Vec<Value>) {
                 .bind(Value::String(array.to_string()))
                 .push(")");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::ColumnType;
+
+    #[test]
+    fn the_cut_lengths_are_the_log_columns_sizes() {
+        let table = super::super::table();
+        let size = |name: &str| table.columns.iter().find(|c| c.name == name).map(|c| c.ty);
+        for (column, chars) in [
+            ("entity_id", ENTITY_ID_CHARS),
+            ("username", USERNAME_CHARS),
+            ("ip_address", IP_ADDRESS_CHARS),
+            ("request_id", REQUEST_ID_CHARS),
+        ] {
+            assert_eq!(
+                size(column),
+                Some(ColumnType::Varchar(chars as u32)),
+                "{column}"
+            );
+        }
+        assert_eq!(fit("é".repeat(3), 2), "éé");
+        assert_eq!(fit("ab".into(), 5), "ab");
     }
 }
