@@ -51,15 +51,7 @@ async fn sqlx_applies_and_reverts_the_generated_directory() {
     );
     // The history's schema is the models' schema.
     let schema = dbgen::registry::schema().expect("the blog's registry");
-    let mut fresh = sqlx::SqliteConnection::connect("sqlite::memory:")
-        .await
-        .expect("in-memory SQLite");
-    sqlx::raw_sql(sqlx::AssertSqlSafe(
-        dbgen::dialect::create_schema(&schema, Dialect::Sqlite).expect("renders"),
-    ))
-    .execute(&mut fresh)
-    .await
-    .expect("the models' schema");
+    let mut fresh = fresh_sqlite(&schema, "").await;
     let mut conn = pool.acquire().await.expect("the connection");
     let migrated: Vec<String> = fingerprint(Dialect::Sqlite, &mut *conn)
         .await
@@ -357,6 +349,20 @@ async fn directory_history<DB>(
     let _ = std::fs::remove_dir_all(&path);
 }
 
+/// An in-memory SQLite holding `schema` created from nothing, then `rows`
+/// (SQL inserting them).
+async fn fresh_sqlite(schema: &dbgen::schema::Schema, rows: &str) -> sqlx::SqliteConnection {
+    let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:")
+        .await
+        .expect("in-memory SQLite");
+    let create = dbgen::dialect::create_schema(schema, Dialect::Sqlite).expect("renders");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("{create}\n{rows}")))
+        .execute(&mut conn)
+        .await
+        .expect("the schema, with its rows");
+    conn
+}
+
 /// Runs `before`'s schema and `rows`, then the migration to `after` under
 /// `skip`, on an in-memory SQLite.
 async fn migrate_sqlite_skipping(
@@ -366,14 +372,7 @@ async fn migrate_sqlite_skipping(
     skip: &[&str],
 ) -> sqlx::SqliteConnection {
     let policy = dbgen::plan::Policy::skipping(skip.iter().copied()).expect("known kinds");
-    let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:")
-        .await
-        .expect("in-memory SQLite");
-    let create = dbgen::dialect::create_schema(before, Dialect::Sqlite).expect("renders");
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("{create}\n{rows}")))
-        .execute(&mut conn)
-        .await
-        .expect("the schema before, with rows");
+    let mut conn = fresh_sqlite(before, rows).await;
     let up = dbgen::migrate::generate(before, after, Dialect::Sqlite, &policy)
         .expect("generates")
         .up;
@@ -483,15 +482,7 @@ async fn a_kept_table_follows_the_rename_of_what_it_references() {
         dbgen::migrate::generate(&snapshot, &after, Dialect::Sqlite, &policy).expect("generates");
     assert!(again.is_empty(), "{}", again.up);
     let mut conn = migrate_sqlite_skipping(&before, "", &after, &["drop_table"]).await;
-    let mut fresh = sqlx::SqliteConnection::connect("sqlite::memory:")
-        .await
-        .expect("in-memory SQLite");
-    sqlx::raw_sql(sqlx::AssertSqlSafe(
-        dbgen::dialect::create_schema(&snapshot, Dialect::Sqlite).expect("renders"),
-    ))
-    .execute(&mut fresh)
-    .await
-    .expect("the snapshot's schema");
+    let mut fresh = fresh_sqlite(&snapshot, "").await;
     assert_eq!(
         fingerprint(Dialect::Sqlite, &mut conn).await,
         fingerprint(Dialect::Sqlite, &mut fresh).await

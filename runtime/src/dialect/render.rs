@@ -50,7 +50,7 @@ pub fn render(
     } else {
         &[]
     };
-    let detached = detached_drops(plan, &before_by_name, &after_by_name);
+    let detached = detached_drops(plan, before, after);
     // Each statement goes into the file as soon as it is rendered, so the
     // statements of a large plan are never all held at once.
     let mut written = false;
@@ -111,11 +111,7 @@ pub fn render(
 /// (step, the lint code the drop would raise). They remove nothing, so
 /// `lint` is told not to report them as destructive; a redefinition
 /// (another definition under the same name) still is.
-fn detached_drops(
-    plan: &Plan,
-    before: &ByName<'_>,
-    after: &ByName<'_>,
-) -> Vec<(usize, &'static str)> {
+fn detached_drops(plan: &Plan, before: &Schema, after: &Schema) -> Vec<(usize, &'static str)> {
     use crate::diff::Change;
     let drops = |step: &Step| {
         matches!(
@@ -146,14 +142,7 @@ fn detached_drops(
         };
         adds.entry(key).or_default().push(n);
     }
-    // A table as it was before this plan: by its name, or the name it is
-    // renamed from (a drop names its table as the renames leave it).
-    let was = |table: &str| {
-        before.table(table).or_else(|| {
-            let old = after.table(table)?.renamed_from.as_deref()?;
-            before.table(old)
-        })
-    };
+    let was = |table: &str| crate::plan::table_before(before, after, table);
     let mut out = Vec::new();
     for (n, step) in plan.steps.iter().enumerate() {
         let Step::Change(change) = step else { continue };

@@ -739,12 +739,7 @@ fn keep_needed_drops(
     };
     let wanted = |table: &str| desired.table(table);
     // The table as it was: by its name, or the name it is renamed from.
-    let before = |table: &str| {
-        current.table(table).or_else(|| {
-            let old = wanted(table)?.renamed_from.as_deref()?;
-            current.table(old)
-        })
-    };
+    let before = |table: &str| table_before(current, desired, table);
     let mut needed: Vec<Change> = Vec::new();
     let mut still_skipped: Vec<Change> = Vec::new();
     for change in skipped {
@@ -938,6 +933,20 @@ pub fn with_skipped_kept<'s>(desired: &'s Schema, skipped: &[Change]) -> Cow<'s,
         }
     }
     Cow::Owned(Schema::new(schema.tables))
+}
+
+/// Table `name`, as this migration's renames leave it, as it was in
+/// `current`: by its name, or by the name `desired` says it is renamed
+/// from (a change names its table as the renames leave it).
+pub(crate) fn table_before<'s>(
+    current: &'s Schema,
+    desired: &Schema,
+    name: &str,
+) -> Option<&'s Table> {
+    current.table(name).or_else(|| {
+        let old = desired.table(name)?.renamed_from.as_deref()?;
+        current.table(old)
+    })
 }
 
 /// The position of the table named `name` before or after this
