@@ -52,8 +52,13 @@ pub fn run(cx: &Context, args: &DiffArgs) -> Result<(), CliError> {
     let (up, down) = env
         .dir
         .write_migration(version, name, &generated.up, &generated.down)?;
-    env.dir
-        .write_snapshot(&dbgen::migrate::snapshot(&desired, &generated))?;
+    if let Err(e) = env
+        .dir
+        .write_snapshot(&dbgen::migrate::snapshot(&desired, &generated))
+    {
+        env.dir.remove_migration(&up, &down);
+        return Err(e.into());
+    }
     env.dir.write_sum()?;
     outln!("wrote {}", up.display())?;
     outln!("wrote {}", down.display())?;

@@ -385,6 +385,29 @@ fn a_hand_written_first_migration_keeps_the_baseline() {
     // The parser's message is said once, not again as its own cause.
     assert_eq!(stderr.matches("EOF while parsing").count(), 1, "{stderr}");
 
+    // A snapshot that lists a table twice, as a bad merge of two branches
+    // can leave it, is refused: diffing against it dropped that table.
+    let mut doubled: serde_json::Value = serde_json::from_str(&saved).expect("json");
+    let users = doubled["tables"]
+        .as_array()
+        .and_then(|tables| tables.iter().find(|t| t["name"] == "users"))
+        .cloned()
+        .expect("the users table");
+    doubled["tables"]
+        .as_array_mut()
+        .expect("tables")
+        .push(users);
+    std::fs::write(&snapshot, doubled.to_string()).expect("write");
+    let listed = migration_files(&dir);
+    let merged = cargo_dbgen(&dir, &["diff"]);
+    let stderr = text(&merged.stderr);
+    assert_eq!(merged.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("not consistent: table `users` is listed twice"),
+        "{stderr}"
+    );
+    assert_eq!(migration_files(&dir), listed, "nothing written");
+
     // A newest migration file that is not UTF-8 makes the directory invalid
     // (exit 1) for validate and lint alike, even once hashed.
     let hand = dir.join("migrations").join(

@@ -19,6 +19,9 @@ pub enum Error {
     /// A schema JSON document could not be read.
     #[error("the schema JSON is not valid: {0}")]
     SchemaJson(#[source] serde_json::Error),
+    /// A schema read from JSON contradicts itself (see [`crate::schema::Schema::check`]).
+    #[error("the schema JSON is not consistent: {0}")]
+    InvalidSchema(String),
     /// A schema JSON document has a layout version this build does not know.
     #[error(
         "the schema JSON has format_version {found}, this dbgen reads {supported}; regenerate it with this version of dbgen"

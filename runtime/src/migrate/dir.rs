@@ -284,10 +284,31 @@ impl MigrationDir {
         Ok((up_path, down_path))
     }
 
+    /// Writes `name` whole or not at all: the text goes to a temporary file
+    /// beside it, which then replaces it. A diff interrupted while writing
+    /// leaves the old snapshot or sum, never half of the new one.
     fn write(&self, name: &str, text: &str) -> Result<(), Error> {
         std::fs::create_dir_all(&self.path).map_err(io(&self.path))?;
         let path = self.path.join(name);
-        std::fs::write(&path, text).map_err(io(&path))
+        let temporary = self
+            .path
+            .join(format!(".{name}.{}.tmp", std::process::id()));
+        let written = std::fs::write(&temporary, text)
+            .map_err(io(&temporary))
+            .and_then(|()| std::fs::rename(&temporary, &path).map_err(io(&path)));
+        if written.is_err() {
+            let _ = std::fs::remove_file(&temporary);
+        }
+        written
+    }
+
+    /// Removes a migration pair [`MigrationDir::write_migration`] wrote, when
+    /// what had to follow it (the snapshot) could not be written: a pair the
+    /// snapshot does not know would be generated again by the next diff.
+    pub fn remove_migration(&self, up: &Path, down: &Path) {
+        for path in [up, down] {
+            let _ = std::fs::remove_file(path);
+        }
     }
 }
 

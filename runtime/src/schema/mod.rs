@@ -8,6 +8,7 @@
 //! name. Order is meaningful and stable:
 //! columns keep field order, tables are sorted by name in a [`Schema`].
 
+mod check;
 mod logical;
 pub mod names;
 mod serde_impls;
@@ -79,7 +80,9 @@ impl Schema {
                 supported: FORMAT_VERSION,
             });
         }
-        Ok(Schema::new(schema.tables))
+        let schema = Schema::new(schema.tables);
+        schema.check().map_err(crate::Error::InvalidSchema)?;
+        Ok(schema)
     }
 }
 

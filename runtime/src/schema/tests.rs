@@ -108,10 +108,13 @@ fn default_table_names_are_snake_case_plurals() {
 fn sample_table(name: &'static str) -> Table {
     Table {
         name: Str::new_static(name),
-        columns: Cow::Owned(vec![Column {
-            auto_increment: true,
-            ..Column::new("id", ColumnType::BigInt, false).with_comment("key")
-        }]),
+        columns: Cow::Owned(vec![
+            Column {
+                auto_increment: true,
+                ..Column::new("id", ColumnType::BigInt, false).with_comment("key")
+            },
+            Column::new("deleted_at", ColumnType::TimestampTz, true),
+        ]),
         primary_key: Some(PrimaryKey {
             name: "pk_x".into(),
             columns: Cow::Owned(vec!["id".into()]),
@@ -361,4 +364,125 @@ fn a_live_rows_index_uses_the_soft_delete_column() {
     // The filter's columns, apart from the key's.
     assert!(partial.filters_on(&table, "status"));
     assert!(!partial.filters_on(&table, "email"));
+}
+
+type Edit = fn(&mut serde_json::Value);
+
+/// Appends a copy of the list's last element.
+fn twice(list: &mut serde_json::Value) {
+    if let Some(items) = list.as_array_mut()
+        && let Some(last) = items.last().cloned()
+    {
+        items.push(last);
+    }
+}
+
+/// A snapshot edited by hand, or merged badly, is refused when it is read:
+/// each edit below made `cargo dbgen diff` write a migration for a database
+/// that does not exist (a table listed twice was dropped).
+#[test]
+fn a_schema_that_contradicts_itself_is_refused() -> Result<(), serde_json::Error> {
+    let good = r#"{"format_version":1,"tables":[
+        {"name":"authors","columns":[{"name":"id","field":"id","type":"bigint","nullable":false}],
+         "primary_key":{"name":"pk_authors","columns":["id"]}},
+        {"name":"books","columns":[
+            {"name":"id","field":"id","type":"bigint","nullable":false},
+            {"name":"author_id","field":"author_id","type":"bigint","nullable":false},
+            {"name":"deleted_at","field":"deleted_at","type":"timestamptz","nullable":true}],
+         "primary_key":{"name":"pk_books","columns":["id"]},
+         "indexes":[{"name":"idx_books_author_id","columns":["author_id"]}],
+         "foreign_keys":[{"name":"fk_books_author_id","columns":["author_id"],"ref_table":"authors","ref_columns":["id"]}],
+         "checks":[{"name":"chk_books_id","expr":"id > 0"}],
+         "soft_delete":"deleted_at"}]}"#;
+    assert!(Schema::from_json(good).is_ok());
+    let cases: [(&str, Edit, &str); 14] = [
+        (
+            "table twice",
+            |s| twice(&mut s["tables"]),
+            "table `books` is listed twice",
+        ),
+        (
+            "no columns",
+            |s| s["tables"][0]["columns"] = serde_json::json!([]),
+            "table `authors`: it has no columns",
+        ),
+        (
+            "column twice",
+            |s| s["tables"][1]["columns"][2]["name"] = "id".into(),
+            "column `id` is listed twice",
+        ),
+        (
+            "empty column name",
+            |s| s["tables"][1]["columns"][2]["name"] = "".into(),
+            "column name is empty",
+        ),
+        (
+            "key on a missing column",
+            |s| s["tables"][1]["primary_key"]["columns"][0] = "key".into(),
+            "primary key `pk_books` names column `key`, which the table does not have",
+        ),
+        (
+            "key of no column",
+            |s| s["tables"][1]["primary_key"]["columns"] = serde_json::json!([]),
+            "primary key `pk_books` names no column",
+        ),
+        (
+            "index on a missing column",
+            |s| s["tables"][1]["indexes"][0]["columns"][0] = "writer_id".into(),
+            "index `idx_books_author_id` names column `writer_id`",
+        ),
+        (
+            "index twice",
+            |s| twice(&mut s["tables"][1]["indexes"]),
+            "index `idx_books_author_id` is listed twice",
+        ),
+        (
+            "index column twice",
+            |s| s["tables"][1]["indexes"][0]["columns"] = serde_json::json!(["id", "id"]),
+            "names column `id` twice",
+        ),
+        (
+            "key on a missing column",
+            |s| s["tables"][1]["foreign_keys"][0]["columns"][0] = "writer_id".into(),
+            "foreign key `fk_books_author_id` names column `writer_id`",
+        ),
+        (
+            "key of unequal width",
+            |s| {
+                s["tables"][1]["foreign_keys"][0]["ref_columns"] = serde_json::json!(["id", "name"])
+            },
+            "has 1 column(s) and references 2",
+        ),
+        (
+            "key to a missing column",
+            |s| s["tables"][1]["foreign_keys"][0]["ref_columns"][0] = "uid".into(),
+            "references column `uid` of `authors`",
+        ),
+        (
+            "check twice",
+            |s| twice(&mut s["tables"][1]["checks"]),
+            "check `chk_books_id` is listed twice",
+        ),
+        (
+            "soft delete on a missing column",
+            |s| s["tables"][1]["soft_delete"] = "removed_at".into(),
+            "soft-delete column `removed_at`",
+        ),
+    ];
+    for (what, edit, expected) in cases {
+        let mut value: serde_json::Value = serde_json::from_str(good)?;
+        edit(&mut value);
+        match Schema::from_json(&value.to_string()) {
+            Err(crate::Error::InvalidSchema(message)) => {
+                assert!(message.contains(expected), "{what}: {message}");
+            }
+            other => panic!("{what}: expected InvalidSchema, got {other:?}"),
+        }
+    }
+    // A key to a table the schema does not hold is the user's own table.
+    let mut value: serde_json::Value = serde_json::from_str(good)?;
+    value["tables"][1]["foreign_keys"][0]["ref_table"] = "people".into();
+    value["tables"][1]["foreign_keys"][0]["ref_columns"][0] = "person_id".into();
+    assert!(Schema::from_json(&value.to_string()).is_ok());
+    Ok(())
 }
