@@ -7,6 +7,7 @@ mod blocks;
 mod check;
 mod ddl;
 mod mysql;
+mod namespace;
 mod postgres;
 mod render;
 mod sqlite;
@@ -32,6 +33,17 @@ pub use sqlite::Sqlite;
 pub use sqlserver::SqlServer;
 
 use crate::schema::ColumnType;
+
+/// Checks what `dialect` refuses of a whole schema before a migration to it
+/// is written: names its engine keeps in one namespace for the database,
+/// then the engine's own rules ([`Ddl::check_schema`]).
+pub(crate) fn check_target(
+    dialect: Dialect,
+    schema: &crate::schema::Schema,
+) -> Result<(), crate::Error> {
+    namespace::check_shared_names(dialect, schema)?;
+    dialect.ddl().check_schema(schema)
+}
 
 /// A database engine's SQL dialect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

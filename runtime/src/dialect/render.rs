@@ -17,7 +17,7 @@ pub fn render(
     notes: &[String],
 ) -> Result<String, Error> {
     let ddl = dialect.ddl();
-    ddl.check_schema(after)?;
+    super::check_target(dialect, after)?;
     let (after_by_name, before_by_name) = (ByName::of(after), ByName::of(before));
     let lookup = |name: &str| -> Option<&Table> {
         after_by_name

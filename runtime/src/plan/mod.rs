@@ -805,24 +805,23 @@ fn keep_needed_drops(
 }
 
 /// The plan's target, the models plus what skipped drops keep, must be a
-/// schema the engine takes (the dialect's `check_schema`): a key kept
-/// beside the models' keys may complete a path of actions SQL Server
-/// refuses, and a kept check or key may form a pair MySQL refuses. When
+/// schema the engine takes (`dialect::check_target`): a key kept beside
+/// the models' keys may complete a path of actions SQL Server refuses, a
+/// kept check or key may form a pair MySQL refuses, and a kept index may
+/// hold a name PostgreSQL and SQLite give one object per database. When
 /// the models pass and the target does not, kept objects go, one at a
 /// time until it passes: first foreign keys with actions (skipped drops,
-/// then those of tables whose drop is skipped), then checks.
+/// then those of tables whose drop is skipped), then checks, then indexes
+/// whose name clashes (skipped drops, then those of kept tables).
 fn keep_what_the_engine_refuses(
     desired: &Schema,
     dialect: Dialect,
     kept: Vec<Change>,
     skipped: Vec<Change>,
 ) -> (Vec<Change>, Vec<Change>) {
-    let ddl = dialect.ddl();
-    let refused = |skipped: &[Change]| {
-        ddl.check_schema(&with_skipped_kept(desired, skipped))
-            .is_err()
-    };
-    if skipped.is_empty() || ddl.check_schema(desired).is_err() || !refused(&skipped) {
+    let check = |schema: &Schema| crate::dialect::check_target(dialect, schema);
+    let refused = |skipped: &[Change]| check(&with_skipped_kept(desired, skipped)).is_err();
+    if skipped.is_empty() || check(desired).is_err() || !refused(&skipped) {
         return (kept, skipped);
     }
     let acts = |fk: &ForeignKey| {
@@ -856,6 +855,34 @@ fn keep_what_the_engine_refuses(
             });
         } else if let Some(i) = check_drop {
             kept.push(skipped.remove(i));
+        } else if let Some(i) = skipped
+            .iter()
+            .position(|c| matches!(c, Change::DropIndex { .. }) && refused(std::slice::from_ref(c)))
+        {
+            // A kept index whose name the engine gives to another object
+            // of the models (an index of another table, on PostgreSQL and
+            // SQLite): the models' one wins.
+            kept.push(skipped.remove(i));
+        } else if let Some((i, k)) = skipped.iter().enumerate().find_map(|(i, c)| match c {
+            Change::DropTable(table) => (0..table.indexes.len())
+                .find(|&k| {
+                    let mut alone = table.clone();
+                    alone.indexes = vec![table.indexes[k].clone()].into();
+                    alone.foreign_keys = Vec::new().into();
+                    alone.checks = Vec::new().into();
+                    refused(&[Change::DropTable(alone)])
+                })
+                .map(|k| (i, k)),
+            _ => None,
+        }) {
+            let Change::DropTable(table) = &mut skipped[i] else {
+                break;
+            };
+            let index = table.indexes.to_mut().remove(k);
+            kept.push(Change::DropIndex {
+                table: table.name.to_string(),
+                index,
+            });
         } else {
             break;
         }

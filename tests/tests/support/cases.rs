@@ -121,6 +121,16 @@ pub fn cases() -> Vec<Case> {
             ]),
         ),
         case("create_fk_cycle", schema(vec![]), schema(fk_cycle())),
+        // PostgreSQL and SQLite keep index names per database: the name
+        // must leave `users` before `posts` can take it.
+        case(
+            "index_name_moves_to_another_table",
+            schema(vec![users().named_index("idx_shared", &["email"]), posts()]),
+            schema(vec![
+                users().index(&["email"], false),
+                posts().named_index("idx_shared", &["author_id"]),
+            ]),
+        ),
         case(
             "drop_table",
             schema(vec![users(), table("legacy")]),

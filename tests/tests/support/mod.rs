@@ -87,6 +87,15 @@ impl T {
         self
     }
 
+    /// A plain index with a name of its own (`#[model(index(..., name))]`).
+    pub fn named_index(mut self, name: &str, columns: &[&str]) -> T {
+        self = self.index(columns, false);
+        if let Some(index) = self.0.indexes.to_mut().last_mut() {
+            index.name = name.to_string().into();
+        }
+        self
+    }
+
     pub fn partial_index(mut self, name: &str, columns: &[&str], predicate: &str) -> T {
         self.0.indexes.to_mut().push(Index {
             name: name.to_string().into(),
