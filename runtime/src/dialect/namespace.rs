@@ -62,7 +62,7 @@ fn shared(dialect: Dialect) -> Shared {
         // per database; index names are per table.
         Dialect::MySql => Shared {
             engine: "MySQL",
-            kinds: "foreign key and check names in one namespace per database, ignoring case",
+            kinds: "foreign key names (InnoDB, MariaDB too) and check names (MySQL 8) in one namespace per database, ignoring case",
             foreign_keys: true,
             checks: true,
             ..none
