@@ -873,6 +873,23 @@ pub struct Link {
     pub right_id: i64,
 }
 
+/// A generated key and nothing else: the database fills every column.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "av_counters", audit)]
+pub struct Counter {
+    #[column(primary_key)]
+    pub id: i64,
+}
+
+/// A generated key and the soft-delete column, unaudited.
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "av_tickets", soft_delete)]
+pub struct Ticket {
+    #[column(primary_key)]
+    pub id: i32,
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
 /// JSON columns: secrets nested at any depth are redacted in Rust, so
 /// every engine takes the transaction path for its changes.
 #[derive(Model, Debug, Clone, PartialEq)]
@@ -1459,6 +1476,57 @@ where
     assert_eq!(actions, ["CREATE"], "{engine:?}");
 }
 
+/// Rows whose every column the database fills are inserted one at a time
+/// and in batches, audited or not: the INSERT names the key and asks for
+/// its next value, where an empty column list was a syntax error on
+/// PostgreSQL and SQLite.
+async fn generated_only<DB>(engine: Engine, pool: &sqlx::Pool<DB>)
+where
+    DB: Driver,
+    for<'c> &'c mut DB::Connection:
+        sqlx::Executor<'c, Database = DB> + sqlx::Acquire<'c, Database = DB>,
+{
+    let first = Counter { id: 0 }.insert(pool).await.unwrap();
+    let more = Counter::insert_many(pool, vec![Counter { id: 0 }; 3], 2)
+        .await
+        .unwrap();
+    let ids: Vec<i64> = std::iter::once(first.id)
+        .chain(more.iter().map(|c| c.id))
+        .collect();
+    assert!(
+        ids[0] > 0 && ids.windows(2).all(|w| w[0] < w[1]),
+        "{engine:?}: {ids:?}"
+    );
+    assert_eq!(Counter::query().count(pool).await.unwrap(), 4, "{engine:?}");
+    for id in ids {
+        let logged = dbgen::audit::history(pool, "av_counters", id)
+            .await
+            .unwrap();
+        let created: Vec<_> = logged
+            .iter()
+            .map(|r| (r.action.as_str(), r.new_values.clone()))
+            .collect();
+        assert_eq!(
+            created,
+            [("CREATE", Some(serde_json::json!({ "id": id })))],
+            "{engine:?}"
+        );
+    }
+    let new = Ticket {
+        id: 0,
+        deleted_at: None,
+    };
+    let mut ticket = new.clone().insert(pool).await.unwrap();
+    let tickets = Ticket::insert_many(pool, vec![new; 2], 10).await.unwrap();
+    assert!(
+        ticket.id > 0 && tickets.iter().all(|t| t.id > ticket.id),
+        "{engine:?}"
+    );
+    ticket.delete(pool).await.unwrap();
+    assert_eq!(Ticket::query().count(pool).await.unwrap(), 2, "{engine:?}");
+    assert_eq!(Ticket::count_trashed(pool).await.unwrap(), 1, "{engine:?}");
+}
+
 /// A column left to its database default is logged with the value the
 /// database gave it, as is the generated key (on MariaDB's one-statement
 /// path, the CREATE row then reads the stored row).
@@ -1717,6 +1785,8 @@ where
             Member::table().clone(),
             Setting::table().clone(),
             LongKey::table().clone(),
+            Counter::table().clone(),
+            Ticket::table().clone(),
             AuditLog::table().clone(),
         ],
     )
@@ -1736,6 +1806,7 @@ where
     text_key(engine, pool).await;
     composite_key(engine, pool).await;
     defaults(engine, pool).await;
+    generated_only(engine, pool).await;
     concurrency(engine, pool).await;
 }
 

@@ -256,6 +256,9 @@ fn push_insert<R>(
     // `($1, $2, ...), ` is under 8 bytes a value for batches of up to a
     // few thousand rows.
     sql.reserve(0, rows.len() * included.len() * 8);
+    if included.is_empty() {
+        return push_insert_generated(sql, meta, rows.len());
+    }
     push_insert_into(sql, meta, included);
     for (n, mut row) in rows.enumerate() {
         sql.push(if n == 0 { "(" } else { ", (" });
@@ -266,6 +269,32 @@ fn push_insert<R>(
             put(sql, &mut row, i)?;
         }
         sql.push(")");
+    }
+    Ok(())
+}
+
+/// Rows whose every column the database fills: a model of a generated key
+/// alone (and a NULL soft-delete column). `INSERT INTO t () VALUES ()` is
+/// MySQL's alone, and `DEFAULT VALUES` takes one row, so the key is named
+/// and asked for: `DEFAULT` where the engine takes it in `VALUES`, NULL on
+/// SQLite (where NULL in an INTEGER PRIMARY KEY is the next key).
+fn push_insert_generated(sql: &mut Sql, meta: &Meta, rows: usize) -> Result<(), Error> {
+    let Some(key) = meta.auto_key else {
+        return Err(Error::Unsupported(format!(
+            "an INSERT into `{}` with no column to give",
+            meta.name()
+        )));
+    };
+    push_insert_into(sql, meta, &[key]);
+    let value = match sql.dialect() {
+        Dialect::Sqlite => "(NULL)",
+        _ => "(DEFAULT)",
+    };
+    for n in 0..rows {
+        if n > 0 {
+            sql.push(", ");
+        }
+        sql.push(value);
     }
     Ok(())
 }
