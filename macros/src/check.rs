@@ -91,7 +91,8 @@ fn check_renamed_from(cx: &mut Ctxt, model: &Model) {
             identifier(cx, "previous table", old, old.span());
         }
     }
-    for field in model.columns() {
+    let columns: Vec<_> = model.columns().collect();
+    for (n, field) in columns.iter().enumerate() {
         let Some(old) = &field.attrs.renamed_from else {
             continue;
         };
@@ -99,6 +100,21 @@ fn check_renamed_from(cx: &mut Ctxt, model: &Model) {
             cx.error(
                 old.span(),
                 format!("`renamed_from = \"{}\"` is the column's current name; remove it, or name the column's previous name", old.as_str()),
+            );
+        } else if let Some(other) = columns.iter().find(|f| *f.column == **old) {
+            // The old name stays: no rename can free it (a swap, a chain,
+            // or a hint left from a rename applied long ago).
+            cx.error(
+                old.span(),
+                format!("`renamed_from = \"{}\"` names the column of field `{}`, which this model still has; a rename needs its old name to go: remove the hint if the rename was applied earlier, or rename in two migrations (swap through a name neither has)", old.as_str(), other.ident),
+            );
+        } else if let Some(first) = columns[..n]
+            .iter()
+            .find(|f| f.attrs.renamed_from.as_deref() == Some(&**old))
+        {
+            cx.error(
+                old.span(),
+                format!("field `{}` has `renamed_from = \"{}\"` too; only one column can take its place: remove one of the hints", first.ident, old.as_str()),
             );
         } else {
             identifier(cx, "previous column", old, old.span());

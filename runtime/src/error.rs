@@ -19,6 +19,10 @@ pub enum Error {
     /// A schema JSON document could not be read.
     #[error("the schema JSON is not valid: {0}")]
     SchemaJson(#[source] serde_json::Error),
+    /// A `renamed_from` hint that cannot be a plain rename (two claims on
+    /// one old name, a rename onto a name that exists, a chain or a swap).
+    #[error("{0}")]
+    Rename(String),
     /// A schema read from JSON contradicts itself (see [`crate::schema::Schema::check`]).
     #[error("the schema JSON is not consistent: {0}")]
     InvalidSchema(String),

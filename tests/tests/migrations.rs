@@ -411,6 +411,127 @@ fn stale_rename_hints_are_ignored_with_a_note() {
     );
 }
 
+/// Hints whose names overlap cannot be a plain rename: each was ignored,
+/// which made the rename a drop and an add (the data lost) or a type
+/// change of the wrong column. They are refused, saying what to do; a
+/// hint an earlier migration applied stays harmless, also when its old
+/// name was taken again later.
+#[test]
+fn overlapping_rename_hints_are_refused() {
+    let text = || table("t").col("a", Ty::Text, false);
+    let hint = |t: T, column: &str, old: &str| {
+        t.edit(column, |c| c.set_renamed_from(Some(old.to_string().into())))
+    };
+    let refused = [
+        (
+            "onto a table that exists",
+            schema(vec![table("people"), table("users")]),
+            schema(vec![table("users").renamed_from("people")]),
+            "both exist now",
+        ),
+        (
+            "two tables from one",
+            schema(vec![table("people")]),
+            schema(vec![
+                table("users").renamed_from("people"),
+                table("members").renamed_from("people"),
+            ]),
+            "is also the hint of table",
+        ),
+        (
+            "tables swapped",
+            schema(vec![table("x"), table("y")]),
+            schema(vec![
+                table("x").renamed_from("y"),
+                table("y").renamed_from("x"),
+            ]),
+            "swap their names",
+        ),
+        (
+            "tables chained",
+            schema(vec![table("a"), table("b")]),
+            schema(vec![
+                table("b").renamed_from("a"),
+                table("c").renamed_from("b"),
+            ]),
+            "renames that chain",
+        ),
+        (
+            "a table renamed while a new one takes its name",
+            schema(vec![table("users")]),
+            schema(vec![
+                table("accounts").renamed_from("users"),
+                table("users"),
+            ]),
+            "which the models still define",
+        ),
+        (
+            "from a column the model keeps",
+            schema(vec![text()]),
+            schema(vec![hint(text().col("b", Ty::Text, false), "b", "a")]),
+            "which the models still define",
+        ),
+        (
+            "two columns from one",
+            schema(vec![text()]),
+            schema(vec![hint(
+                hint(
+                    table("t")
+                        .col("b", Ty::Text, false)
+                        .col("c", Ty::Text, false),
+                    "b",
+                    "a",
+                ),
+                "c",
+                "a",
+            )]),
+            "is also the hint of column",
+        ),
+        (
+            "columns swapped",
+            schema(vec![text().col("b", Ty::Integer, false)]),
+            schema(vec![hint(
+                hint(
+                    table("t")
+                        .col("b", Ty::Text, false)
+                        .col("a", Ty::Integer, false),
+                    "b",
+                    "a",
+                ),
+                "a",
+                "b",
+            )]),
+            "swap their names",
+        ),
+    ];
+    for (what, current, desired, expected) in refused {
+        for dialect in DIALECTS {
+            match generate(&current, &desired, dialect, &Policy::default()) {
+                Err(dbgen::Error::Rename(message)) => {
+                    assert!(message.contains(expected), "{what}: {message}");
+                }
+                other => panic!("{what}, {dialect:?}: expected a refusal, got {other:?}"),
+            }
+        }
+    }
+    // Applied earlier: `people` became `users`, and a new `people` came
+    // later. The hint left on `users` changes nothing.
+    let both = schema(vec![
+        table("people"),
+        table("users")
+            .renamed_from("people")
+            .col("email", Ty::Text, true),
+    ]);
+    let generated = generate(
+        &schema(vec![table("people"), table("users")]),
+        &both,
+        dbgen::dialect::Dialect::Postgres,
+        &Policy::default(),
+    )
+    .expect("an applied hint is harmless");
+    assert_eq!(generated.kinds, ["add_column"]);
+}
+
 /// Rename hints left in the current schema (a snapshot written by hand)
 /// are not facts about the database: the migrations, up and down, are the
 /// same as from the schema without them.

@@ -7,10 +7,12 @@
 //! lowering are the planner's job (`crate::plan`).
 
 mod compare;
+mod hints;
 
 use crate::schema::{Check, Column, ForeignKey, Index, PrimaryKey, Table};
 
 pub use compare::{DiffOptions, diff};
+pub(crate) use hints::check_hints;
 
 /// One schema change. Drops carry the full definition of what they drop,
 /// so lint and the down migration's warning can say what is lost.

@@ -42,6 +42,9 @@ pub fn generate(
 ) -> Result<Generated, Error> {
     let found = diff(current, desired, &DiffOptions::default());
     let (desired_hints, current_hints) = (found.desired_hints, found.current_hints);
+    if desired_hints {
+        crate::diff::check_hints(current, desired)?;
+    }
     let mut notes = found.notes;
     if found.changes.is_empty() {
         return Ok(Generated {
