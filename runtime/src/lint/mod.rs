@@ -40,9 +40,9 @@ impl Class {
 /// Every code lint reports. A `-- dbgen:nolint CODE ...` comment right
 /// before a statement leaves those codes out for it (`-- dbgen:nolint`
 /// alone, every code), as Atlas's `atlas:nolint` does.
-pub const CODES: [&str; 13] = [
-    "DS101", "DS102", "DS103", "DS104", "DD101", "DD102", "DD103", "DD104", "DD105", "DD106",
-    "BC101", "BC102", "BC103",
+pub const CODES: [&str; 15] = [
+    "DS101", "DS102", "DS103", "DS104", "DS105", "DS106", "DD101", "DD102", "DD103", "DD104",
+    "DD105", "DD106", "BC101", "BC102", "BC103",
 ];
 
 /// One finding in one file.
@@ -138,6 +138,42 @@ pub fn lint_sql(dialect: Dialect, file: &str, sql: &str) -> Result<Vec<Finding>,
                         Class::Destructive,
                         "DS101",
                         format!("drops table `{table}` and all its rows"),
+                    );
+                }
+            }
+            // Hand-written data migrations: emptying a table loses its
+            // rows as a drop does (a DELETE with a WHERE is left alone).
+            ["TRUNCATE", ..] => {
+                let at = if w.get(1) == Some(&"TABLE") { 2 } else { 1 };
+                for table in name_list(statement, at) {
+                    if !created.contains(&table) {
+                        push(
+                            Class::Destructive,
+                            "DS105",
+                            format!("deletes every row of `{table}`"),
+                        );
+                    }
+                }
+            }
+            ["DELETE", "FROM", ..] if !w.contains(&"WHERE") => {
+                let (table, _) = object_name(statement, 2);
+                if !created.contains(&table) {
+                    push(
+                        Class::Destructive,
+                        "DS105",
+                        format!("deletes every row of `{table}` (a DELETE without WHERE)"),
+                    );
+                }
+            }
+            ["DROP", kind @ ("SCHEMA" | "DATABASE"), ..] => {
+                for name in name_list(statement, 2) {
+                    push(
+                        Class::Destructive,
+                        "DS106",
+                        format!(
+                            "drops {} `{name}` and every table in it",
+                            kind.to_ascii_lowercase()
+                        ),
                     );
                 }
             }

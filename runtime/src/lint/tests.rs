@@ -49,6 +49,35 @@ fn drops_are_destructive_in_every_dialect() {
         codes(Postgres, "ALTER TABLE \"posts\" DROP CONSTRAINT \"chk\";\n"),
         ["DS104"]
     );
+    // Emptying a table, or dropping a schema, loses rows as a drop does.
+    assert_eq!(
+        codes(
+            Postgres,
+            "TRUNCATE TABLE \"logs\";\nTRUNCATE ONLY \"a\", \"b\" CASCADE;\n"
+        ),
+        ["DS105", "DS105", "DS105"]
+    );
+    assert_eq!(codes(MySql, "TRUNCATE `logs`;\n"), ["DS105"]);
+    assert_eq!(
+        messages(
+            Sqlite,
+            "DELETE FROM \"logs\";\nDELETE FROM \"logs\" WHERE \"id\" < 5;\n"
+        ),
+        ["deletes every row of `logs` (a DELETE without WHERE)"]
+    );
+    assert_eq!(
+        messages(Postgres, "DROP SCHEMA IF EXISTS \"old\" CASCADE;\n"),
+        ["drops schema `old` and every table in it"]
+    );
+    assert_eq!(codes(MySql, "DROP DATABASE `archive`;\n"), ["DS106"]);
+    // What the file itself created and filled is its own.
+    assert!(
+        codes(
+            Sqlite,
+            "CREATE TABLE \"scratch\" (\"a\" INTEGER);\nDELETE FROM \"scratch\";\n"
+        )
+        .is_empty()
+    );
     let finding = &lint_sql(Sqlite, "1_x.up.sql", "SELECT 1;\nDROP TABLE \"legacy\";\n")
         .unwrap_or_default()[0];
     assert_eq!((finding.statement, finding.class), (2, Class::Destructive));
