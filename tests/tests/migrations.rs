@@ -214,6 +214,46 @@ fn sql_server_refuses_a_cycle_or_second_path_of_actions() {
     }
 }
 
+/// MySQL and MariaDB take at most varchar(16383) in utf8mb4 (error 1074);
+/// the diff says so, naming the column, in that dialect only. (Beside
+/// the table's BIGINT key, 16381 characters fill a row.)
+/// (`mariadb_and_dbgen_agree_on_the_largest_row` checks whole rows.)
+#[test]
+fn mysql_refuses_a_varchar_longer_than_it_stores() {
+    use dbgen::dialect::Dialect;
+    let long = |n: u32| schema(vec![table("notes").col("body", Ty::Varchar(n), false)]);
+    let refused = generate(
+        &Schema::default(),
+        &long(16_384),
+        Dialect::MySql,
+        &Policy::default(),
+    );
+    assert!(
+        matches!(&refused, Err(dbgen::Error::Unsupported(m)) if m.contains("`notes.body` is `varchar(16384)`") && m.contains("varchar(16383)")),
+        "{refused:?}"
+    );
+    assert!(
+        generate(
+            &Schema::default(),
+            &long(16_381),
+            Dialect::MySql,
+            &Policy::default()
+        )
+        .is_ok()
+    );
+    for dialect in [Dialect::Postgres, Dialect::Sqlite, Dialect::SqlServer] {
+        assert!(
+            generate(
+                &Schema::default(),
+                &long(16_384),
+                dialect,
+                &Policy::default()
+            )
+            .is_ok()
+        );
+    }
+}
+
 /// MySQL and MariaDB refuse a check on a column that a foreign key changes
 /// (error 1901): the diff names the check and the key. A key that only
 /// restricts, or a check on another column, is taken.

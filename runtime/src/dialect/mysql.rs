@@ -4,7 +4,7 @@ use super::Dialect;
 use super::ddl::{Ddl, Statements, index_named, live_marker, nolint};
 use crate::Error;
 use crate::plan::AutoKey;
-use crate::schema::{Column, ForeignKey, Index, PrimaryKey, Table};
+use crate::schema::{Column, ColumnType, ForeignKey, Index, PrimaryKey, Table};
 
 /// MySQL/MariaDB DDL.
 pub struct MySql;
@@ -45,6 +45,9 @@ impl Ddl for MySql {
     /// be used in the CHECK clause", when the table is created or the
     /// check added. Found here, the diff names the check and the key.
     fn check_schema(&self, schema: &crate::schema::Schema) -> Result<(), Error> {
+        for table in &schema.tables {
+            check_row_size(table)?;
+        }
         for table in &schema.tables {
             for fk in table.foreign_keys.iter().filter(|fk| fk.changes_rows()) {
                 for check in table.checks.iter() {
@@ -269,4 +272,73 @@ impl MySql {
             format!("DROP INDEX {} ON {}", self.ident(key)?, self.ident(table)?),
         )])
     }
+}
+
+/// The longest `VARCHAR` in characters MySQL and MariaDB take with
+/// `utf8mb4` (four bytes a character): 65 535 bytes, less the length.
+const MAX_VARCHAR: u32 = 16_383;
+
+/// The most bytes a row may take, not counting what `TEXT` and `BLOB`
+/// columns hold (error 1118, "Row size too large").
+const MAX_ROW_BYTES: usize = 65_535;
+
+/// The bytes a column of `ty` counts towards [`MAX_ROW_BYTES`], as the
+/// server counts them (`utf8mb4`; a `TEXT`, `BLOB` or `JSON` column
+/// counts its pointer).
+fn column_bytes(ty: ColumnType) -> usize {
+    // DECIMAL packs nine digits in four bytes, each side of the point.
+    let digits = |d: usize| d / 9 * 4 + [0, 1, 1, 2, 2, 3, 3, 4, 4, 4][d % 9];
+    let with_length = |bytes: usize| bytes + if bytes > 255 { 2 } else { 1 };
+    match ty {
+        ColumnType::SmallInt => 2,
+        ColumnType::Integer | ColumnType::Real => 4,
+        ColumnType::BigInt
+        | ColumnType::Double
+        | ColumnType::Timestamp
+        | ColumnType::TimestampTz => 8,
+        ColumnType::Decimal { precision, scale } => {
+            digits(usize::from(precision.saturating_sub(scale))) + digits(usize::from(scale))
+        }
+        ColumnType::Boolean => 1,
+        ColumnType::Char(n) => 4 * n as usize,
+        ColumnType::Uuid => 4 * 36,
+        ColumnType::Varchar(n) => with_length(4 * n as usize),
+        ColumnType::Varbinary(n) => with_length(n as usize),
+        ColumnType::Text | ColumnType::Json | ColumnType::Binary => 12,
+        ColumnType::Date => 3,
+        ColumnType::Time => 6,
+    }
+}
+
+/// MySQL and MariaDB refuse a `VARCHAR` over [`MAX_VARCHAR`] characters
+/// (error 1074) and a row over [`MAX_ROW_BYTES`] (error 1118), counting
+/// each live-rows index's generated key column. Found here, the diff names
+/// the table and what to change instead of the migration failing.
+fn check_row_size(table: &Table) -> Result<(), Error> {
+    if let Some(column) = table
+        .columns
+        .iter()
+        .find(|c| matches!(c.ty, ColumnType::Varchar(n) if n > MAX_VARCHAR))
+    {
+        return Err(Error::Unsupported(format!(
+            "column `{}.{}` is `{}`; MySQL and MariaDB take at most varchar({MAX_VARCHAR}) in utf8mb4: make it `text` (a String without `size`) or give it a smaller size",
+            table.name, column.name, column.ty
+        )));
+    }
+    let markers = table.indexes.iter().filter(|i| i.live_rows).count();
+    let nullable = table.columns.iter().filter(|c| c.nullable).count() + markers;
+    let bytes = table
+        .columns
+        .iter()
+        .map(|c| column_bytes(c.ty))
+        .sum::<usize>()
+        + markers
+        + nullable.div_ceil(8);
+    if bytes > MAX_ROW_BYTES {
+        return Err(Error::Unsupported(format!(
+            "a row of `{}` takes {bytes} bytes on MySQL and MariaDB (utf8mb4: four bytes a character of every varchar and char column), over the {MAX_ROW_BYTES} they allow: make the longest sized columns `text` (a String without `size`), whose values do not count, or give them smaller sizes",
+            table.name
+        )));
+    }
+    Ok(())
 }
