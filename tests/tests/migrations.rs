@@ -657,6 +657,7 @@ fn lint_reads_each_fixture_as_its_change() {
         ("drop_table", ["DS101"; 4]),
         ("rename_table", ["BC101"; 4]),
         ("add_column_not_null", ["DD103", "DD103", "DD105", "DD103"]),
+        ("add_column_time_default", ["", "", "DD105", ""]),
         ("drop_column", ["DS102"; 4]),
         ("rename_column", ["BC102"; 4]),
         ("alter_column_type", ["DD102", "DD102", "DD105", "DD102"]),

@@ -213,9 +213,12 @@ fn tables_to_rebuild(current: &Schema, changes: &[Change]) -> BTreeSet<String> {
             | Change::DropCheck { .. }
             | Change::SetPrimaryKey { .. } => true,
             // ADD COLUMN cannot add a NOT NULL column without a default,
-            // nor a key column.
+            // nor a key column, nor (to a table holding rows) a column
+            // whose default is not a constant.
             Change::AddColumn { column, .. } => {
-                (!column.nullable && column.default().is_none()) || column.auto_increment
+                (!column.nullable && column.default().is_none())
+                    || column.auto_increment
+                    || column.default().is_some_and(|d| !constant_default(d))
             }
             // DROP COLUMN fails on key, foreign key and checked columns.
             Change::DropColumn { table, column } => current
@@ -228,4 +231,16 @@ fn tables_to_rebuild(current: &Schema, changes: &[Change]) -> BTreeSet<String> {
         }
     }
     out
+}
+
+/// Whether SQLite's `ADD COLUMN` takes `default` on a table holding rows:
+/// not `CURRENT_TIME`, `CURRENT_DATE`, `CURRENT_TIMESTAMP` or an
+/// expression in parentheses ("Cannot add a column with non-constant
+/// default"), which a rebuild gives each copied row instead.
+fn constant_default(default: &str) -> bool {
+    let default = default.trim();
+    !default.starts_with('(')
+        && !["CURRENT_TIME", "CURRENT_DATE", "CURRENT_TIMESTAMP"]
+            .iter()
+            .any(|word| default.eq_ignore_ascii_case(word))
 }

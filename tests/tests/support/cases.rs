@@ -121,6 +121,39 @@ pub fn cases() -> Vec<Case> {
             ]),
         ),
         case("create_fk_cycle", schema(vec![]), schema(fk_cycle())),
+        // SQLite's ADD COLUMN refuses a default that is not a constant
+        // on a table holding rows: a rebuild gives each row the default.
+        case(
+            "add_column_time_default",
+            schema(vec![users()]),
+            schema(vec![
+                users()
+                    .column(with_default(
+                        "seen_at",
+                        Ty::TimestampTz,
+                        "CURRENT_TIMESTAMP",
+                    ))
+                    .column(with_default("day", Ty::Date, "CURRENT_DATE")),
+            ]),
+        ),
+        case(
+            "add_columns_with_literal_defaults",
+            schema(vec![users()]),
+            schema(vec![
+                users()
+                    .column(with_default("active", Ty::Boolean, "true"))
+                    .column(with_default("prefs", Ty::Json, "'{}'"))
+                    .column(with_default("bio", Ty::Text, "''"))
+                    .column(with_default(
+                        "balance",
+                        Ty::Decimal {
+                            precision: 10,
+                            scale: 2,
+                        },
+                        "0",
+                    )),
+            ]),
+        ),
         // PostgreSQL and SQLite keep index names per database: the name
         // must leave `users` before `posts` can take it.
         case(
