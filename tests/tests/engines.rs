@@ -1016,3 +1016,83 @@ async fn mariadb_and_dbgen_agree_on_the_largest_row() {
     drop(conn);
     db.drop_db().await;
 }
+
+/// Comments with quotes, backslashes (a trailing one too), `%` and line
+/// breaks come back from the catalog as the model wrote them. MySQL and
+/// MariaDB read a backslash in a string as an escape: `C:\temp` was
+/// stored with a tab, and a trailing backslash broke the statement.
+async fn comments_round_trip<C>(dialect: Dialect, conn: &mut C, read: &str)
+where
+    for<'c> &'c mut C: sqlx::Executor<'c, Database = C::Database>,
+    C: sqlx::Connection,
+    for<'r> String: sqlx::Decode<'r, C::Database> + sqlx::Type<C::Database>,
+    usize: sqlx::ColumnIndex<<C::Database as sqlx::Database>::Row>,
+    <C::Database as sqlx::Database>::Arguments: sqlx::IntoArguments<C::Database>,
+{
+    let texts = [
+        r"C:\temp\new",
+        r"ends with \",
+        r"it's \'quoted\' 100% _so_",
+        "two\nlines",
+    ];
+    for (n, text) in texts.iter().enumerate() {
+        let mut t = table(&format!("notes_{n}")).comment(text);
+        t = t.col("body", Ty::Text, true);
+        t = t.edit("body", |c| c.set_comment(Some(text.to_string().into())));
+        let up = render(dialect, &Schema::default(), &schema(vec![t])).up;
+        // `validate` and `lint` read the file as the engine does.
+        let statements = dbgen::dialect::check_file(dialect, &up)
+            .unwrap_or_else(|e| panic!("{dialect} {text:?}: {e:?}\n{up}"));
+        assert_eq!(statements, up.matches(";\n").count(), "{up}");
+        dbgen::lint::lint_sql(dialect, "up.sql", &up).expect("lint reads it");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(up.clone()))
+            .execute(&mut *conn)
+            .await
+            .unwrap_or_else(|e| panic!("{dialect} {text:?}: {e}\n{up}"));
+        let query = read.replace("{table}", &format!("notes_{n}"));
+        let rows: Vec<(String,)> = sqlx::query_as(sqlx::AssertSqlSafe(query))
+            .fetch_all(&mut *conn)
+            .await
+            .expect("the comments");
+        let comments: Vec<&str> = rows.iter().map(|(c,)| c.as_str()).collect();
+        assert_eq!(comments, [*text, *text], "{dialect}: table, then column");
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn comments_round_trip_on_mariadb() {
+    let Some((db, mut conn)) =
+        server::<sqlx::MySqlConnection>(Engine::MariaDb, "dbgen_comments").await
+    else {
+        return;
+    };
+    comments_round_trip(
+        Dialect::MySql,
+        &mut conn,
+        "SELECT CAST(table_comment AS CHAR) FROM information_schema.tables \
+         WHERE table_schema = DATABASE() AND table_name = '{table}' \
+         UNION ALL SELECT CAST(column_comment AS CHAR) FROM information_schema.columns \
+         WHERE table_schema = DATABASE() AND table_name = '{table}' AND column_name = 'body'",
+    )
+    .await;
+    drop(conn);
+    db.drop_db().await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn comments_round_trip_on_postgres() {
+    let Some((db, mut conn)) =
+        server::<sqlx::PgConnection>(Engine::Postgres, "dbgen_comments").await
+    else {
+        return;
+    };
+    comments_round_trip(
+        Dialect::Postgres,
+        &mut conn,
+        "SELECT obj_description('\"{table}\"'::regclass, 'pg_class') \
+         UNION ALL SELECT col_description('\"{table}\"'::regclass, 2)",
+    )
+    .await;
+    drop(conn);
+    db.drop_db().await;
+}

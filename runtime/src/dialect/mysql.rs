@@ -40,6 +40,14 @@ impl Ddl for MySql {
         Dialect::MySql
     }
 
+    /// A string literal (a comment): MySQL and MariaDB read a backslash
+    /// as an escape unless `NO_BACKSLASH_ESCAPES` is set (sqlx does not
+    /// set it), so `C:\temp` would be stored with a tab and a trailing
+    /// backslash would end nothing. Backslashes are doubled, as quotes.
+    fn string(&self, text: &str) -> String {
+        format!("'{}'", text.replace('\\', "\\\\").replace('\'', "''"))
+    }
+
     /// MySQL and MariaDB refuse a check that reads a column a foreign key
     /// changes (`CASCADE`, `SET NULL`, `SET DEFAULT`): error 1901, "cannot
     /// be used in the CHECK clause", when the table is created or the
