@@ -58,6 +58,23 @@ pub enum Value {
 }
 
 impl Value {
+    /// A decimal with more than `scale` digits after the point, rounded to
+    /// `scale` half away from zero (as PostgreSQL and MySQL store it in a
+    /// column of that scale); any other value as it is.
+    pub(crate) fn round_to(&mut self, scale: u32) {
+        #[cfg(feature = "rust_decimal")]
+        if let Value::Decimal(d) = self
+            && d.scale() > scale
+        {
+            *d = d.round_dp_with_strategy(
+                scale,
+                rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+            );
+        }
+        #[cfg(not(feature = "rust_decimal"))]
+        let _ = scale;
+    }
+
     /// The value as the databases keep it: a time or date-time cut to the
     /// microsecond, PostgreSQL's and MySQL's precision. SQLite, which would
     /// keep nanoseconds as text, is held to it too, so that the three

@@ -1574,6 +1574,51 @@ async fn defaults<DB: Driver>(engine: Engine, pool: &sqlx::Pool<DB>) {
     }
 }
 
+/// A decimal with more digits after the point than its column keeps is
+/// stored rounded half away from zero by PostgreSQL and MariaDB (1.005 in
+/// `decimal(12,2)` is 1.01). The row a write returns, and its audit row,
+/// say what is stored: MariaDB returned the row as sent, every engine
+/// logged the value as sent, and SQLite kept every digit.
+async fn decimal_scale<DB>(engine: Engine, pool: &sqlx::Pool<DB>)
+where
+    DB: Driver,
+    for<'c> &'c mut DB::Connection:
+        sqlx::Executor<'c, Database = DB> + sqlx::Acquire<'c, Database = DB>,
+{
+    let mut s = sample("DEC-1");
+    s.price = Decimal::new(1005, 3);
+    let mut inserted = s.insert(pool).await.expect("insert");
+    assert_eq!(inserted.price.to_string(), "1.01", "{engine:?}");
+    let found = Sample::find(pool, inserted.id)
+        .await
+        .expect("find")
+        .expect("found");
+    assert_eq!(found.price, inserted.price, "{engine:?}: as stored");
+    inserted.price = Decimal::new(-29_995, 4);
+    inserted.update(pool).await.expect("update");
+    assert_eq!(inserted.price.to_string(), "-3.00", "{engine:?}");
+    let found = Sample::find(pool, inserted.id)
+        .await
+        .expect("find")
+        .expect("found");
+    assert_eq!(found.price, inserted.price, "{engine:?}: as stored");
+    let log = history(pool, inserted.id).await;
+    let logged: Vec<Json> = log
+        .iter()
+        .map(|r| object(r.new_values.as_ref())["price"].clone())
+        .collect();
+    assert_eq!(
+        logged,
+        [Json::from("1.01"), Json::from("-3.00")],
+        "{engine:?}"
+    );
+    // Setting the value the column already holds, in more digits, is no
+    // change: no audit row.
+    inserted.price = Decimal::new(-30_001, 4);
+    inserted.update(pool).await.expect("update");
+    assert_eq!(history(pool, inserted.id).await.len(), 2, "{engine:?}");
+}
+
 /// Times with nanoseconds (`Utc::now()` on Linux) are kept to the
 /// microsecond, PostgreSQL's and MySQL's precision, on every engine: the
 /// row an insert returns is the row stored (MariaDB returns it as sent,
@@ -1801,6 +1846,7 @@ where
     atomicity(engine, pool).await;
     time_zone(engine, pool).await;
     nanoseconds(engine, pool).await;
+    decimal_scale(engine, pool).await;
     long_texts(engine, pool).await;
     nothing_to_update(engine, pool).await;
     text_key(engine, pool).await;

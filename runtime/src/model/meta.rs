@@ -34,6 +34,8 @@ pub struct Meta {
     pub omittable: Vec<usize>,
     /// `"<column>": `, the start of each column's member in JSON text.
     pub json_members: Vec<String>,
+    /// Decimal columns and the digits after the point they keep.
+    scales: Vec<(usize, u32)>,
     /// Per dialect, worked out on first use: every column name quoted, and
     /// `SELECT <all columns> FROM <table>`.
     quoted: [OnceLock<Quoted>; Dialect::COUNT],
@@ -93,8 +95,18 @@ impl Meta {
             })
             .collect();
         let json_members = table.columns.iter().map(|c| json_member(&c.name)).collect();
+        let scales = table
+            .columns
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| match c.ty {
+                crate::schema::ColumnType::Decimal { scale, .. } => Some((i, u32::from(scale))),
+                _ => None,
+            })
+            .collect();
         Meta {
             json_members,
+            scales,
             table,
             kinds,
             key,
@@ -106,6 +118,18 @@ impl Meta {
             omittable,
             quoted: Default::default(),
             inserts: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Cuts each decimal of `row` to its column's scale as PostgreSQL and
+    /// MySQL store it (half away from zero: 1.005 in `decimal(10,2)` is
+    /// 1.01), so the row a write returns and its audit row hold what the
+    /// database holds, and SQLite (which keeps any scale) holds the same.
+    pub fn fit(&self, row: &mut [Value]) {
+        for &(i, scale) in &self.scales {
+            if let Some(value) = row.get_mut(i) {
+                value.round_to(scale);
+            }
         }
     }
 
