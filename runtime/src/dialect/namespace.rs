@@ -58,13 +58,13 @@ fn shared(dialect: Dialect) -> Shared {
             indexes: true,
             ..none
         },
-        // InnoDB's foreign key names, and MySQL 8's check names, are
-        // per database; index names are per table.
+        // InnoDB's foreign key names are per database; index names are
+        // per table. (MySQL 8 keeps check names per database too, but
+        // MariaDB per table, and it takes two tables' checks of one name.)
         Dialect::MySql => Shared {
-            engine: "MySQL",
-            kinds: "foreign key names (InnoDB, MariaDB too) and check names (MySQL 8) in one namespace per database, ignoring case",
+            engine: "MySQL and MariaDB (InnoDB)",
+            kinds: "foreign key names in one namespace per database, ignoring case",
             foreign_keys: true,
-            checks: true,
             ..none
         },
         // sys.objects: tables and every constraint, defaults included;
@@ -253,7 +253,7 @@ mod tests {
         for (dialect, indexes, checks) in [
             (Postgres, true, false),
             (Sqlite, true, false),
-            (MySql, false, true),
+            (MySql, false, false),
             (SqlServer, false, true),
         ] {
             let index_error = refused(dialect, two_indexes());
@@ -273,6 +273,34 @@ mod tests {
                 vec![table("a", Some("b"), None), table("b", None, None)]
             )
             .is_some()
+        );
+    }
+
+    #[test]
+    fn innodb_keeps_foreign_key_names_per_database() {
+        let keyed = |name: &str| {
+            let mut t = table(name, None, None);
+            t.foreign_keys = vec![crate::schema::ForeignKey {
+                name: "FK_X".into(),
+                columns: vec!["id".into()].into(),
+                ref_table: "parents".into(),
+                ref_columns: vec!["id".into()].into(),
+                on_delete: crate::schema::FkAction::NoAction,
+                on_update: crate::schema::FkAction::NoAction,
+            }]
+            .into();
+            t
+        };
+        let mut second = keyed("b");
+        second.foreign_keys.to_mut()[0].name = "fk_x".into();
+        let message = refused(Dialect::MySql, vec![keyed("a"), second]).unwrap_or_default();
+        assert!(
+            message.contains("foreign key `fk_x` of `b` and foreign key `FK_X` of `a`"),
+            "{message}"
+        );
+        assert_eq!(
+            refused(Dialect::Postgres, vec![keyed("a"), keyed("b")]),
+            None
         );
     }
 
