@@ -11,7 +11,7 @@ use std::hash::{Hash, Hasher};
 
 use super::Dialect;
 use crate::Error;
-use crate::schema::{Schema, names};
+use crate::schema::{Schema, Table, names};
 
 /// Which kinds of names share the namespace, and whether the engine
 /// compares them ignoring ASCII case.
@@ -62,8 +62,8 @@ fn shared(dialect: Dialect) -> Shared {
         // per table. (MySQL 8 keeps check names per database too, but
         // MariaDB per table, and it takes two tables' checks of one name.)
         Dialect::MySql => Shared {
-            engine: "MySQL and MariaDB (InnoDB)",
-            kinds: "foreign key names in one namespace per database, ignoring case",
+            engine: "MySQL/MariaDB",
+            kinds: "foreign key names (InnoDB) in one namespace per database, ignoring case",
             foreign_keys: true,
             ..none
         },
@@ -138,6 +138,9 @@ pub(crate) fn check_shared_names(dialect: Dialect, schema: &Schema) -> Result<()
         seen: HashMap::with_capacity(schema.tables.len() * 4),
     };
     for table in &schema.tables {
+        if rules.fold_case {
+            within_table(&rules, dialect, table)?;
+        }
         if rules.tables {
             names.add("table", &table.name, &table.name)?;
         }
@@ -168,6 +171,44 @@ pub(crate) fn check_shared_names(dialect: Dialect, schema: &Schema) -> Result<()
     Ok(())
 }
 
+/// An engine that compares names ignoring case refuses two columns of a
+/// table whose names differ only in case ("duplicate column name"), and
+/// MySQL and SQL Server two such indexes of a table (their index names
+/// are per table; SQLite's are checked per database).
+fn within_table(rules: &Shared, dialect: Dialect, table: &Table) -> Result<(), Error> {
+    fn clash<'t>(names: &[&'t str]) -> Option<(&'t str, &'t str)> {
+        names.iter().enumerate().find_map(|(i, a)| {
+            names[..i]
+                .iter()
+                .find(|b| b.len() == a.len() && b.eq_ignore_ascii_case(a))
+                .map(|b| (*b, *a))
+        })
+    }
+    let columns: Vec<&str> = table.columns.iter().map(|c| &*c.name).collect();
+    let indexes: Vec<&str> = match dialect {
+        Dialect::MySql | Dialect::SqlServer => table.indexes.iter().map(|i| &*i.name).collect(),
+        _ => Vec::new(),
+    };
+    for (kind, names) in [("column", columns), ("index", indexes)] {
+        if let Some((first, second)) = clash(&names) {
+            return Err(Error::Unsupported(format!(
+                "{} compares names ignoring case: {kind}s `{first}` and `{second}` of `{}` would clash; give one of them another name",
+                rules.engine, table.name
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// `table `t`` or `index `i` of `t``.
+fn described(kind: &str, name: &str, table: &str) -> String {
+    if kind == "table" {
+        format!("table `{name}`")
+    } else {
+        format!("{kind} `{name}` of `{table}`")
+    }
+}
+
 /// The names seen so far, each with its kind and table.
 struct Names<'r, 's> {
     rules: &'r Shared,
@@ -182,8 +223,11 @@ impl<'s> Names<'_, 's> {
         };
         if let Some((other, &(other_kind, other_table))) = self.seen.get_key_value(&key) {
             return Err(Error::Unsupported(format!(
-                "{} keeps {}: {kind} `{name}` of `{table}` and {other_kind} `{}` of `{other_table}` would clash; give one of them another name (`name = \"...\"`, or another table name)",
-                self.rules.engine, self.rules.kinds, other.name
+                "{} keeps {}: {} and {} would clash; give one of them another name (`name = \"...\"`, or another table name)",
+                self.rules.engine,
+                self.rules.kinds,
+                described(kind, name, table),
+                described(other_kind, other.name, other_table)
             )));
         }
         self.seen.insert(key, (kind, table));
@@ -302,6 +346,39 @@ mod tests {
             refused(Dialect::Postgres, vec![keyed("a"), keyed("b")]),
             None
         );
+    }
+
+    #[test]
+    fn columns_of_one_name_but_for_case_clash_where_case_is_ignored() {
+        let mut t = table("people", Some("IDX"), None);
+        t.columns
+            .to_mut()
+            .push(Column::new("ID", ColumnType::Text, true));
+        for dialect in [Dialect::Sqlite, Dialect::MySql, Dialect::SqlServer] {
+            let message = refused(dialect, vec![t.clone()]).unwrap_or_default();
+            assert!(
+                message.contains("columns `id` and `ID` of `people`"),
+                "{dialect}: {message}"
+            );
+        }
+        assert_eq!(refused(Dialect::Postgres, vec![t]), None);
+        // Index names per table, where the engine keeps them so.
+        let mut t = table("people", Some("IDX"), None);
+        let mut other = t.indexes[0].clone();
+        other.name = "idx".into();
+        t.indexes.to_mut().push(other);
+        for (dialect, clash) in [
+            (Dialect::MySql, true),
+            (Dialect::SqlServer, true),
+            (Dialect::Sqlite, true),
+            (Dialect::Postgres, false),
+        ] {
+            assert_eq!(
+                refused(dialect, vec![t.clone()]).is_some(),
+                clash,
+                "{dialect}"
+            );
+        }
     }
 
     #[test]
