@@ -586,7 +586,7 @@ fn hints_in_the_current_schema_change_nothing() {
     let grown = schema(vec![users().column(col("nickname", Ty::Text, true))]);
     // The hint's old name exists in the desired schema: taken as a hint,
     // the down migration would rename `people` back to `users`.
-    let replaced = schema(vec![table("people").col("id", Ty::BigInt, false)]);
+    let replaced = schema(vec![table("people").col("name", Ty::Text, false)]);
     for desired in [&plain, &grown, &replaced] {
         for dialect in DIALECTS {
             let from_hinted =
