@@ -451,6 +451,46 @@ async fn a_redefined_index_is_not_a_skipped_drop() {
     assert!(index.contains("WHERE \"deleted_at\" IS NULL"), "{index}");
 }
 
+/// `diff.skip = ["drop_index"]`: an index the models drop keeps its name
+/// in the database, so when the models give that name to an index of
+/// another table (SQLite keeps index names per database), the drop runs
+/// after all and the new index is created.
+#[tokio::test(flavor = "current_thread")]
+async fn a_kept_index_gives_up_a_name_the_models_reuse() {
+    use dbgen::schema::ColumnType as Ty;
+    use support::{schema, table};
+    let users = || table("users").col("email", Ty::Text, false);
+    let posts = || table("posts").col("author_id", Ty::BigInt, false);
+    let before = schema(vec![users().named_index("idx_shared", &["email"]), posts()]);
+    let after = schema(vec![
+        users(),
+        posts().named_index("idx_shared", &["author_id"]),
+    ]);
+    let mut conn = migrate_sqlite_skipping(
+        &before,
+        "INSERT INTO users (email) VALUES ('a@x');",
+        &after,
+        &["drop_index"],
+    )
+    .await;
+    let on: String =
+        sqlx::query_scalar("SELECT tbl_name FROM sqlite_master WHERE name = 'idx_shared'")
+            .fetch_one(&mut conn)
+            .await
+            .expect("the index");
+    assert_eq!(on, "posts");
+    // An index name kept that clashes with nothing stays kept.
+    let after = schema(vec![
+        users(),
+        posts().named_index("idx_other", &["author_id"]),
+    ]);
+    let policy = dbgen::plan::Policy::skipping(["drop_index"]).expect("known kinds");
+    let generated =
+        dbgen::migrate::generate(&before, &after, Dialect::Sqlite, &policy).expect("generates");
+    assert_eq!(generated.skipped.len(), 1, "{}", generated.up);
+    assert!(!generated.up.contains("DROP INDEX"), "{}", generated.up);
+}
+
 /// `diff.skip = ["drop_table"]`: a table the models drop stays, and its
 /// foreign key follows the rename of the table it references in the same
 /// migration, as SQLite's rename carries it; the snapshot says so, and the
