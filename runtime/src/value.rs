@@ -103,6 +103,17 @@ impl Value {
         matches!(self, Value::Null(_))
     }
 
+    /// Whether this is the zero of a date-time (1970-01-01 00:00:00 UTC),
+    /// what `Default::default()` gives a chrono date-time: a `created_at`
+    /// holding it was not given, as GORM reads a zero `CreatedAt`.
+    pub(crate) fn is_epoch(&self) -> bool {
+        match self {
+            Value::DateTimeUtc(t) => *t == DateTime::<Utc>::default(),
+            Value::DateTime(t) => *t == NaiveDateTime::default(),
+            _ => false,
+        }
+    }
+
     /// The value as JSON, as the audit log stores it: numbers as numbers
     /// (NaN and infinities, which JSON has no number for, as the strings
     /// `"NaN"`, `"Infinity"`, `"-Infinity"`), dates in RFC 3339, decimals

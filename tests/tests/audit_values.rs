@@ -873,6 +873,18 @@ pub struct Link {
     pub right_id: i64,
 }
 
+/// Timestamps that are not `Option`s, as many GORM ports write them.
+#[derive(Model, Debug, Clone, PartialEq, Default)]
+#[model(table = "av_stamped", audit, timestamps)]
+pub struct Stamped {
+    #[column(primary_key)]
+    pub id: i64,
+    #[column(size = 20)]
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
 /// A generated key and nothing else: the database fills every column.
 #[derive(Model, Debug, Clone, PartialEq)]
 #[model(table = "av_counters", audit)]
@@ -1527,6 +1539,53 @@ where
     assert_eq!(Ticket::count_trashed(pool).await.unwrap(), 1, "{engine:?}");
 }
 
+/// A `created_at` that is not an `Option` is not given when it holds the
+/// zero date-time `Default` gives it: dbgen sets it, as it sets a NULL one
+/// (and as GORM sets a zero `CreatedAt`). It stored 1970-01-01 before. A
+/// time the caller sets is kept.
+async fn zero_timestamps<DB>(engine: Engine, pool: &sqlx::Pool<DB>)
+where
+    DB: Driver,
+    for<'c> &'c mut DB::Connection:
+        sqlx::Executor<'c, Database = DB> + sqlx::Acquire<'c, Database = DB>,
+{
+    let before = Utc::now() - chrono::Duration::seconds(5);
+    let new = Stamped {
+        name: "zero".into(),
+        ..Stamped::default()
+    };
+    let stored = new.clone().insert(pool).await.expect("insert");
+    assert!(stored.created_at > before, "{engine:?}: {stored:?}");
+    assert_eq!(
+        stored.created_at.naive_utc(),
+        stored.updated_at,
+        "{engine:?}"
+    );
+    let batch = Stamped::insert_many(pool, vec![new; 2], 10)
+        .await
+        .expect("insert_many");
+    assert!(
+        batch.iter().all(|s| s.created_at > before),
+        "{engine:?}: {batch:?}"
+    );
+    let found = Stamped::find(pool, stored.id)
+        .await
+        .expect("find")
+        .expect("found");
+    assert_eq!(found, stored, "{engine:?}: as stored");
+    let given = chrono::DateTime::from_timestamp(1_000_000_000, 0).expect("2001");
+    let kept = Stamped {
+        name: "given".into(),
+        created_at: given,
+        ..Stamped::default()
+    }
+    .insert(pool)
+    .await
+    .expect("insert");
+    assert_eq!(kept.created_at, given, "{engine:?}");
+    assert!(kept.updated_at > before.naive_utc(), "{engine:?}");
+}
+
 /// A column left to its database default is logged with the value the
 /// database gave it, as is the generated key (on MariaDB's one-statement
 /// path, the CREATE row then reads the stored row).
@@ -1831,6 +1890,7 @@ where
             Setting::table().clone(),
             LongKey::table().clone(),
             Counter::table().clone(),
+            Stamped::table().clone(),
             Ticket::table().clone(),
             AuditLog::table().clone(),
         ],
@@ -1853,6 +1913,7 @@ where
     composite_key(engine, pool).await;
     defaults(engine, pool).await;
     generated_only(engine, pool).await;
+    zero_timestamps(engine, pool).await;
     concurrency(engine, pool).await;
 }
 

@@ -241,12 +241,21 @@ impl Meta {
 /// The current time in `kind`, truncated to microseconds (what every
 /// engine stores), so the value a model holds equals what is read back.
 pub fn now(kind: Kind) -> Value {
+    at(kind, instant())
+}
+
+/// The current time, truncated to microseconds.
+pub fn instant() -> chrono::DateTime<chrono::Utc> {
     let now = chrono::Utc::now();
     let micros = now.timestamp_micros();
-    let now = chrono::DateTime::<chrono::Utc>::from_timestamp_micros(micros).unwrap_or(now);
+    chrono::DateTime::<chrono::Utc>::from_timestamp_micros(micros).unwrap_or(now)
+}
+
+/// `time` as a value of `kind`.
+pub fn at(kind: Kind, time: chrono::DateTime<chrono::Utc>) -> Value {
     match kind {
-        Kind::DateTime => Value::DateTime(now.naive_utc()),
-        _ => Value::DateTimeUtc(now),
+        Kind::DateTime => Value::DateTime(time.naive_utc()),
+        _ => Value::DateTimeUtc(time),
     }
 }
 

@@ -224,17 +224,20 @@ fn omitted(meta: &Meta, row: &[Value], i: usize) -> bool {
         }
 }
 
-/// Sets `created_at` (when not given) and `updated_at` of new rows, all
-/// to one instant (so a new row's created_at equals its updated_at).
+/// Sets `created_at` (when not given: NULL, or the zero date-time a
+/// chrono field's `Default` holds) and `updated_at` of new rows, all to
+/// one instant (so a new row's created_at equals its updated_at).
 fn stamp_new(meta: &Meta, rows: &mut Rows) {
-    let created = meta.created_at.map(|i| (i, meta.now(i)));
-    let updated = meta.updated_at.map(|i| match &created {
-        Some((c, now)) if meta.kinds[*c] == meta.kinds[i] => (i, now.clone()),
-        _ => (i, meta.now(i)),
-    });
+    let now = super::meta::instant();
+    let created = meta
+        .created_at
+        .map(|i| (i, super::meta::at(meta.kinds[i], now)));
+    let updated = meta
+        .updated_at
+        .map(|i| (i, super::meta::at(meta.kinds[i], now)));
     for row in rows.iter_mut() {
         if let Some((i, now)) = &created
-            && row[*i].is_null()
+            && (row[*i].is_null() || row[*i].is_epoch())
         {
             row[*i] = now.clone();
         }
