@@ -1096,3 +1096,125 @@ async fn comments_round_trip_on_postgres() {
     drop(conn);
     db.drop_db().await;
 }
+
+/// Random schemas of two tables whose table and index names are drawn
+/// from a few that clash by case or exactly: dbgen refuses the schema
+/// exactly when the engine refuses to create it (here by statements
+/// written by hand, so dbgen's own check is not what decides).
+async fn shared_names_agree<C>(dialect: Dialect, conn: &mut C)
+where
+    for<'c> &'c mut C: sqlx::Executor<'c>,
+{
+    let mut rng = Rng(seed());
+    let tables = ["t", "T", "u", "pk_u", "x"];
+    let indexes = ["x", "X", "i", "I", "u", "pk_t"];
+    let (mut accepted, mut refused) = (0, 0);
+    for round in 0..120 {
+        let mut names: Vec<&str> = Vec::new();
+        while names.len() < 2 {
+            let name = tables[rng.below(tables.len())];
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        let mut built = Vec::new();
+        let mut sql = Vec::new();
+        for name in &names {
+            let mut t = table(name).col("c", Ty::Integer, false);
+            let mut taken: Vec<&str> = Vec::new();
+            for _ in 0..rng.below(3) {
+                let index = indexes[rng.below(indexes.len())];
+                if !taken.contains(&index) {
+                    taken.push(index);
+                    t = t.named_index(index, &["c"]);
+                }
+            }
+            let q = |n: &str| dialect.quote(n);
+            let key = dbgen::schema::names::primary_key_name(name);
+            sql.push(format!(
+                "CREATE TABLE {} ({} BIGINT NOT NULL, {} INTEGER NOT NULL, CONSTRAINT {} PRIMARY KEY ({}))",
+                q(name),
+                q("id"),
+                q("c"),
+                q(&key),
+                q("id")
+            ));
+            for index in &taken {
+                sql.push(format!(
+                    "CREATE INDEX {} ON {} ({})",
+                    q(index),
+                    q(name),
+                    q("c")
+                ));
+            }
+            built.push(t);
+        }
+        let verdict = generate(
+            &Schema::default(),
+            &schema(built),
+            dialect,
+            &Policy::default(),
+        );
+        let mut engine = Ok(());
+        for statement in &sql {
+            engine = sqlx::raw_sql(sqlx::AssertSqlSafe(statement.clone()))
+                .execute(&mut *conn)
+                .await
+                .map(|_| ());
+            if engine.is_err() {
+                break;
+            }
+        }
+        match (&verdict, &engine) {
+            (Ok(_), Ok(())) => accepted += 1,
+            (Err(dbgen::Error::Unsupported(_)), Err(_)) => refused += 1,
+            _ => panic!(
+                "round {round}, {dialect}: dbgen {:?}, engine {engine:?}\n{sql:#?}",
+                verdict.map(|g| g.up)
+            ),
+        }
+        for name in &names {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "DROP TABLE IF EXISTS {}",
+                dialect.quote(name)
+            )))
+            .execute(&mut *conn)
+            .await
+            .expect("drop");
+        }
+    }
+    // MySQL keeps only foreign key names per database: fewer clashes.
+    assert!(
+        accepted > 5 && refused > 0,
+        "{accepted} accepted, {refused} refused"
+    );
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn sqlite_and_dbgen_agree_on_shared_names() {
+    let mut conn = sqlite_with(&Schema::default(), "").await;
+    shared_names_agree(Dialect::Sqlite, &mut conn).await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn postgres_and_dbgen_agree_on_shared_names() {
+    let Some((db, mut conn)) = server::<sqlx::PgConnection>(Engine::Postgres, "dbgen_names").await
+    else {
+        return;
+    };
+    shared_names_agree(Dialect::Postgres, &mut conn).await;
+    drop(conn);
+    db.drop_db().await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn mariadb_and_dbgen_agree_on_shared_names() {
+    let Some((db, mut conn)) =
+        server::<sqlx::MySqlConnection>(Engine::MariaDb, "dbgen_names").await
+    else {
+        return;
+    };
+    shared_names_agree(Dialect::MySql, &mut conn).await;
+    drop(conn);
+    db.drop_db().await;
+}
