@@ -314,7 +314,8 @@ fn check_indexes(cx: &mut Ctxt, model: &Model) {
 
 /// Rules: referenced names are identifiers; FK actions need `references`;
 /// `set null` needs a column that can hold NULL (MySQL refuses the key,
-/// the other engines fail when the referenced row goes).
+/// the other engines fail when the referenced row goes), and `set
+/// default` a default or such a column.
 fn check_references(cx: &mut Ctxt, model: &Model) {
     for field in model.columns() {
         match (&field.references, &field.attrs.references) {
@@ -332,6 +333,18 @@ fn check_references(cx: &mut Ctxt, model: &Model) {
                             written.span(),
                             format!(
                                 "`set null` needs a column that can hold NULL, and `{}` cannot: make the field `Option<...>`, or choose another action",
+                                field.column
+                            ),
+                        );
+                    }
+                    // Without a default, SET DEFAULT writes NULL.
+                    if let (FkAction::SetDefault, false, None, Some(written)) =
+                        (action, nullable, &field.attrs.default, written)
+                    {
+                        cx.error(
+                            written.span(),
+                            format!(
+                                "`set default` needs a default for `{}` (without one it sets NULL, which the column cannot hold): add `default = \"...\"`, or choose another action",
                                 field.column
                             ),
                         );

@@ -214,6 +214,44 @@ fn sql_server_refuses_a_cycle_or_second_path_of_actions() {
     }
 }
 
+/// InnoDB has no `SET DEFAULT`: MySQL refuses the key, and MariaDB takes
+/// it without the action, so the key restricts. The diff says so in that
+/// dialect; the others write the action.
+#[test]
+fn mysql_refuses_a_set_default_key() {
+    use dbgen::dialect::Dialect;
+    use dbgen::schema::FkAction;
+    let models = schema(vec![
+        users(),
+        table("posts")
+            .column({
+                let mut c = col("author_id", Ty::BigInt, false);
+                c.set_default(Some("1".into()));
+                c
+            })
+            .fk("author_id", "users", FkAction::SetDefault),
+    ]);
+    let refused = generate(
+        &Schema::default(),
+        &models,
+        Dialect::MySql,
+        &Policy::default(),
+    );
+    assert!(
+        matches!(&refused, Err(dbgen::Error::Unsupported(m)) if m.contains("`fk_posts_author_id` of `posts` has the action `set default`")),
+        "{refused:?}"
+    );
+    for dialect in [Dialect::Postgres, Dialect::Sqlite, Dialect::SqlServer] {
+        let generated =
+            generate(&Schema::default(), &models, dialect, &Policy::default()).expect("renders");
+        assert!(
+            generated.up.contains("ON DELETE SET DEFAULT"),
+            "{dialect}: {}",
+            generated.up
+        );
+    }
+}
+
 /// MySQL and MariaDB take at most varchar(16383) in utf8mb4 (error 1074);
 /// the diff says so, naming the column, in that dialect only. (Beside
 /// the table's BIGINT key, 16381 characters fill a row.)

@@ -55,6 +55,17 @@ impl Ddl for MySql {
     fn check_schema(&self, schema: &crate::schema::Schema) -> Result<(), Error> {
         for table in &schema.tables {
             check_row_size(table)?;
+            // InnoDB has no SET DEFAULT: MySQL refuses the key, MariaDB
+            // takes it and drops the action (the key then restricts).
+            if let Some(fk) = table.foreign_keys.iter().find(|fk| {
+                fk.on_delete == crate::schema::FkAction::SetDefault
+                    || fk.on_update == crate::schema::FkAction::SetDefault
+            }) {
+                return Err(Error::Unsupported(format!(
+                    "foreign key `{}` of `{}` has the action `set default`, which InnoDB does not have (MySQL refuses the key; MariaDB drops the action, and the key then restricts): use \"set null\", \"cascade\" or \"restrict\"",
+                    fk.name, table.name
+                )));
+            }
         }
         for table in &schema.tables {
             for fk in table.foreign_keys.iter().filter(|fk| fk.changes_rows()) {
