@@ -1079,6 +1079,57 @@ async fn comments_round_trip_on_mariadb() {
     db.drop_db().await;
 }
 
+/// MySQL and MariaDB keep 2048 characters of a table comment and 1024 of
+/// a column comment (two-byte characters here: the limits count
+/// characters). dbgen refuses a longer one, as the server does.
+#[tokio::test(flavor = "current_thread")]
+async fn mariadb_and_dbgen_agree_on_comment_lengths() {
+    let Some((db, mut conn)) =
+        server::<sqlx::MySqlConnection>(Engine::MariaDb, "dbgen_comment_len").await
+    else {
+        return;
+    };
+    for (n, (table_chars, column_chars)) in
+        [(2048, 1024), (2049, 1), (1, 1025)].into_iter().enumerate()
+    {
+        let (table_comment, column_comment) = ("é".repeat(table_chars), "é".repeat(column_chars));
+        let name = format!("long_{n}");
+        let t = table(&name)
+            .comment(&table_comment)
+            .col("body", Ty::Text, true)
+            .edit("body", |c| {
+                c.set_comment(Some(column_comment.clone().into()))
+            });
+        let verdict = generate(
+            &Schema::default(),
+            &schema(vec![t]),
+            Dialect::MySql,
+            &Policy::default(),
+        );
+        let by_hand = format!(
+            "CREATE TABLE `{name}_hand` (`body` LONGTEXT COMMENT '{column_comment}') COMMENT = '{table_comment}'"
+        );
+        let server = sqlx::raw_sql(sqlx::AssertSqlSafe(by_hand))
+            .execute(&mut conn)
+            .await;
+        assert_eq!(
+            verdict.is_ok(),
+            server.is_ok(),
+            "{table_chars}/{column_chars}: dbgen {:?}, server {:?}",
+            verdict.as_ref().err(),
+            server.as_ref().err()
+        );
+        if let Ok(generated) = verdict {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(generated.up))
+                .execute(&mut conn)
+                .await
+                .expect("dbgen's table");
+        }
+    }
+    drop(conn);
+    db.drop_db().await;
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn comments_round_trip_on_postgres() {
     let Some((db, mut conn)) =

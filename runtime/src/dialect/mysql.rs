@@ -55,6 +55,7 @@ impl Ddl for MySql {
     fn check_schema(&self, schema: &crate::schema::Schema) -> Result<(), Error> {
         for table in &schema.tables {
             check_row_size(table)?;
+            check_comments(table)?;
             // InnoDB has no SET DEFAULT: MySQL refuses the key, MariaDB
             // takes it and drops the action (the key then restricts).
             if let Some(fk) = table.foreign_keys.iter().find(|fk| {
@@ -357,6 +358,26 @@ fn check_row_size(table: &Table) -> Result<(), Error> {
         return Err(Error::Unsupported(format!(
             "a row of `{}` takes {bytes} bytes on MySQL and MariaDB (utf8mb4: four bytes a character of every varchar and char column), over the {MAX_ROW_BYTES} they allow: make the longest sized columns `text` (a String without `size`), whose values do not count, or give them smaller sizes",
             table.name
+        )));
+    }
+    Ok(())
+}
+
+/// MySQL and MariaDB refuse a table comment over 2048 characters (error
+/// 1628) and a column comment over 1024 (error 1629).
+fn check_comments(table: &Table) -> Result<(), Error> {
+    let long =
+        |comment: Option<&str>, limit: usize| comment.is_some_and(|c| c.chars().count() > limit);
+    if long(table.comment.as_deref(), 2048) {
+        return Err(Error::Unsupported(format!(
+            "the comment of `{}` is longer than the 2048 characters MySQL and MariaDB keep for a table; shorten it",
+            table.name
+        )));
+    }
+    if let Some(column) = table.columns.iter().find(|c| long(c.comment(), 1024)) {
+        return Err(Error::Unsupported(format!(
+            "the comment of `{}.{}` is longer than the 1024 characters MySQL and MariaDB keep for a column; shorten it",
+            table.name, column.name
         )));
     }
     Ok(())
