@@ -11,7 +11,7 @@ use std::hash::{Hash, Hasher};
 
 use super::Dialect;
 use crate::Error;
-use crate::schema::{Schema, Table, names};
+use crate::schema::{Schema, Table};
 
 /// Which kinds of names share the namespace, and whether the engine
 /// compares them ignoring ASCII case.
@@ -127,7 +127,7 @@ pub(crate) fn check_shared_names(dialect: Dialect, schema: &Schema) -> Result<()
                 t.columns
                     .iter()
                     .filter(|c| c.default().is_some())
-                    .map(|c| (names::derived_name("df", &t.name, &[&c.name]), &*t.name))
+                    .map(|c| (super::SqlServer::default_name(&t.name, &c.name), &*t.name))
             })
             .collect()
     } else {

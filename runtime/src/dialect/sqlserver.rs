@@ -11,7 +11,7 @@ pub struct SqlServer;
 
 impl SqlServer {
     /// Defaults are named constraints so a later change can drop them.
-    fn default_name(table: &str, column: &str) -> String {
+    pub(crate) fn default_name(table: &str, column: &str) -> String {
         names::derived_name("df", table, &[column])
     }
 
