@@ -1269,3 +1269,67 @@ async fn mariadb_and_dbgen_agree_on_shared_names() {
     drop(conn);
     db.drop_db().await;
 }
+
+/// SQLite compares table names ignoring case. A rename that changes only
+/// the case goes through another name (a plain rename is refused: "there
+/// is already another table or index with this name"), and a table
+/// replaced by one named in another case without a hint is dropped before
+/// the new one is created (the create came first and was refused). Both
+/// ways, on a table holding a row.
+#[tokio::test(flavor = "current_thread")]
+async fn sqlite_changes_the_case_of_a_table_name() {
+    let lower = || {
+        table("users")
+            .col("email", Ty::Varchar(255), false)
+            .index(&["email"], false)
+    };
+    let upper = || {
+        table("Users")
+            .col("email", Ty::Varchar(255), false)
+            .index(&["email"], false)
+    };
+    for (what, before, after) in [
+        (
+            "rename",
+            schema(vec![lower()]),
+            schema(vec![upper().renamed_from("users")]),
+        ),
+        ("replace", schema(vec![lower()]), schema(vec![upper()])),
+        (
+            "rename back",
+            schema(vec![upper()]),
+            schema(vec![lower().renamed_from("Users")]),
+        ),
+    ] {
+        let mut conn = sqlite_with(&before, "").await;
+        let old = &before.tables[0].name;
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO \"{old}\" (\"email\") VALUES ('a@x')"
+        )))
+        .execute(&mut conn)
+        .await
+        .expect("a row");
+        let migration = render(Dialect::Sqlite, &before, &after);
+        for sql in [&migration.up, &migration.down, &migration.up] {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql.clone()))
+                .execute(&mut conn)
+                .await
+                .unwrap_or_else(|e| panic!("{what}: {e}\n{sql}"));
+        }
+        let names: Vec<String> =
+            sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+                .fetch_all(&mut conn)
+                .await
+                .expect("tables");
+        let new = &after.tables[0].name;
+        assert!(names.contains(&new.to_string()), "{what}: {names:?}");
+        let rows: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM \"{new}\""
+        )))
+        .fetch_one(&mut conn)
+        .await
+        .expect("count");
+        // A rename keeps the row; a replacement starts empty.
+        assert_eq!(rows, i64::from(what != "replace"), "{what}");
+    }
+}

@@ -4,7 +4,7 @@
 use super::Dialect;
 use super::ddl::{Ddl, Statements, index_named, nolint};
 use crate::Error;
-use crate::schema::{Column, ForeignKey, Index, PrimaryKey, Table};
+use crate::schema::{Column, ForeignKey, Index, PrimaryKey, Table, names};
 
 /// SQLite DDL.
 pub struct Sqlite;
@@ -12,6 +12,31 @@ pub struct Sqlite;
 impl Ddl for Sqlite {
     fn dialect(&self) -> Dialect {
         Dialect::Sqlite
+    }
+
+    /// SQLite compares table names ignoring case, so a rename that changes
+    /// only the case ("there is already another table or index with this
+    /// name") goes through a name of its own.
+    fn rename_table(&self, from: &Table, to: &str) -> Result<Statements, Error> {
+        let rename = |a: &str, b: &str| -> Result<String, Error> {
+            Ok(format!(
+                "ALTER TABLE {} RENAME TO {}",
+                self.ident(a)?,
+                self.ident(b)?
+            ))
+        };
+        if from.name == to || !from.name.eq_ignore_ascii_case(to) {
+            return Ok(vec![rename(&from.name, to)?]);
+        }
+        let through = names::shorten(&format!("_dbgen_renaming_{to}"));
+        Ok(vec![
+            rename(&from.name, &through)?,
+            nolint(
+                "BC101",
+                "the second half of the rename above, which changes only the case",
+                rename(&through, to)?,
+            ),
+        ])
     }
 
     /// SQLite has no limit; dbgen keeps PostgreSQL's so schemas stay portable.

@@ -252,6 +252,34 @@ fn detach_changing_references(mut changes: Vec<Change>) -> Vec<Change> {
     changes
 }
 
+/// SQLite and SQL Server compare table names ignoring case: a table
+/// created under the name of a dropped one in another case (`Users` for `users`, a rename
+/// without a hint) would clash with it, since tables are created before
+/// the dropped ones go. Such a drop runs just before the create.
+fn drops_before_case_twins(mut changes: Vec<Change>) -> Vec<Change> {
+    let twin = |a: &str, b: &str| a != b && a.eq_ignore_ascii_case(b);
+    let mut at = 0;
+    while at < changes.len() {
+        let Change::CreateTable(created) = &changes[at] else {
+            at += 1;
+            continue;
+        };
+        let name = created.name.clone();
+        let later = changes[at + 1..]
+            .iter()
+            .position(|c| matches!(c, Change::DropTable(t) if twin(&t.name, &name)));
+        match later {
+            Some(k) => {
+                let drop = changes.remove(at + 1 + k);
+                changes.insert(at, drop);
+                at += 2;
+            }
+            None => at += 1,
+        }
+    }
+    changes
+}
+
 /// SQL Server names constraints in the database, not the table, and so do
 /// MySQL (checks and foreign keys) and MariaDB (foreign keys). Tables are
 /// created before the dropped ones go (see `order`), so a check or foreign
@@ -1095,7 +1123,7 @@ pub fn plan_split(
     };
     let ordered = order::order(kept, dialect);
     let steps = match dialect {
-        Dialect::Sqlite => sqlite::lower(current, desired, ordered),
+        Dialect::Sqlite => sqlite::lower(current, desired, drops_before_case_twins(ordered)),
         Dialect::Postgres => {
             rename_foreign_keys(order::name_tables_as_before_renames(ordered), dialect)
         }
@@ -1109,7 +1137,7 @@ pub fn plan_split(
         ),
         Dialect::SqlServer => auto_keys(rename_foreign_keys(
             sqlserver::detach_column_dependents(
-                order::name_tables_as_before_renames(ordered),
+                order::name_tables_as_before_renames(drops_before_case_twins(ordered)),
                 desired,
             ),
             dialect,
