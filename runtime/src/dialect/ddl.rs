@@ -234,11 +234,7 @@ pub trait Ddl {
 
     /// Renames `from` (the table as it was) to `to`.
     fn rename_table(&self, from: &Table, to: &str) -> Result<Statements, Error> {
-        Ok(vec![format!(
-            "ALTER TABLE {} RENAME TO {}",
-            self.ident(&from.name)?,
-            self.ident(to)?
-        )])
+        Ok(vec![alter_rename(self, &from.name, to)?])
     }
 
     fn add_column(&self, table: &str, column: &Column) -> Result<Statements, Error> {
@@ -498,6 +494,15 @@ pub const DROPS: &str = "dbgen:drops";
 /// Name of the generated column MySQL/MariaDB key a live-rows unique index on.
 pub fn live_marker(index: &str) -> String {
     names::derived_name("live", index, &[])
+}
+
+/// `ALTER TABLE <from> RENAME TO <to>`.
+pub fn alter_rename<D: Ddl + ?Sized>(ddl: &D, from: &str, to: &str) -> Result<String, Error> {
+    Ok(format!(
+        "ALTER TABLE {} RENAME TO {}",
+        ddl.ident(from)?,
+        ddl.ident(to)?
+    ))
 }
 
 /// Drops the old key constraint and adds the new one (the default; dialects

@@ -2,7 +2,7 @@
 //! arrive here already lowered to table rebuilds by the planner.
 
 use super::Dialect;
-use super::ddl::{Ddl, Statements, index_named, nolint};
+use super::ddl::{Ddl, Statements, alter_rename, index_named, nolint};
 use crate::Error;
 use crate::schema::{Column, ForeignKey, Index, PrimaryKey, Table, names};
 
@@ -18,13 +18,7 @@ impl Ddl for Sqlite {
     /// only the case ("there is already another table or index with this
     /// name") goes through a name of its own.
     fn rename_table(&self, from: &Table, to: &str) -> Result<Statements, Error> {
-        let rename = |a: &str, b: &str| -> Result<String, Error> {
-            Ok(format!(
-                "ALTER TABLE {} RENAME TO {}",
-                self.ident(a)?,
-                self.ident(b)?
-            ))
-        };
+        let rename = |a: &str, b: &str| alter_rename(self, a, b);
         if from.name == to || !from.name.eq_ignore_ascii_case(to) {
             return Ok(vec![rename(&from.name, to)?]);
         }

@@ -32,13 +32,7 @@ pub(crate) fn check_hints(current: &Schema, desired: &Schema) -> Result<(), Erro
     for table in desired.tables.iter().filter(|t| t.has_hints()) {
         // The table as it is now: under its name, or the old one of its
         // rename.
-        let Some(existing) = now.table(&table.name).or_else(|| {
-            table
-                .renamed_from
-                .as_deref()
-                .filter(|_| now.table(&table.name).is_none())
-                .and_then(|old| now.table(old))
-        }) else {
+        let Some(existing) = crate::plan::table_before(current, desired, &table.name) else {
             continue;
         };
         let hinted = |name: &str| table.column(name).map(|c| c.renamed_from().map(Str::from));
