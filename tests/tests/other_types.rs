@@ -1,0 +1,247 @@
+//! Field types the other suites leave out, through the helpers on each
+//! engine: `sqlx::types::Json<T>` of a user's struct (plain and optional),
+//! a UUID key, and the `time` crate's four date and time types, timestamps
+//! and the soft-delete marker included. Read back as written, logged with
+//! secrets inside the typed JSON hidden.
+
+#![allow(clippy::panic, clippy::expect_used, clippy::unwrap_used)]
+
+mod support;
+
+use dbgen::Model;
+use dbgen::audit::AuditLog;
+use serde_json::{Value as Json, json};
+use sqlx::types::Json as Typed;
+use support::db::Engine;
+use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time, UtcOffset};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Settings {
+    pub theme: String,
+    pub api_key: String,
+    pub limits: Vec<i64>,
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "accounts", soft_delete, audit, timestamps)]
+pub struct Account {
+    #[column(primary_key)]
+    pub id: Uuid,
+    #[column(unique, size = 50)]
+    pub handle: String,
+    pub settings: Typed<Settings>,
+    pub tags: Option<Typed<Vec<String>>>,
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "events", soft_delete, audit, timestamps)]
+pub struct Event {
+    #[column(primary_key)]
+    pub id: i64,
+    pub day: Date,
+    pub at: Time,
+    pub local: PrimitiveDateTime,
+    pub instant: OffsetDateTime,
+    pub maybe: Option<OffsetDateTime>,
+    pub created_at: OffsetDateTime,
+    pub updated_at: Option<OffsetDateTime>,
+    pub deleted_at: Option<OffsetDateTime>,
+}
+
+async fn logged<DB: dbgen::Driver>(
+    db: &sqlx::Pool<DB>,
+    table: &str,
+    id: impl ToString,
+) -> Vec<(String, Json, Json)> {
+    dbgen::audit::history(db, table, id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|l| {
+            (
+                l.action,
+                l.old_values.unwrap_or(Json::Null),
+                l.new_values.unwrap_or(Json::Null),
+            )
+        })
+        .collect()
+}
+
+async fn typed_json<DB>(engine: Engine, db: &sqlx::Pool<DB>)
+where
+    DB: dbgen::Driver,
+{
+    let id = Uuid::from_u128(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef);
+    let written = Account {
+        id,
+        handle: "ada".into(),
+        settings: Typed(Settings {
+            theme: "dark".into(),
+            api_key: "sk-live-1".into(),
+            limits: vec![1, 2],
+        }),
+        tags: Some(Typed(vec!["a\"b".into(), "ü".into()])),
+        created_at: None,
+        updated_at: None,
+        deleted_at: None,
+    };
+    let mut account = written.clone().insert(db).await.unwrap();
+    assert_eq!(account.settings, written.settings, "{engine:?}");
+    let found = Account::find(db, id).await.unwrap().unwrap();
+    assert_eq!(found, account, "{engine:?}: read back as written");
+
+    account.settings.0.theme = "light".into();
+    account.tags = None;
+    account.update(db).await.unwrap();
+    let found = Account::find(db, id).await.unwrap().unwrap();
+    assert_eq!(found, account, "{engine:?}: read back as updated");
+
+    let batch: Vec<Account> = (1..=3u128)
+        .map(|n| Account {
+            id: Uuid::from_u128(n),
+            handle: format!("user{n}"),
+            ..written.clone()
+        })
+        .collect();
+    let stored = Account::insert_many(db, batch.clone(), 2).await.unwrap();
+    for (stored, sent) in stored.iter().zip(&batch) {
+        assert_eq!(stored.settings, sent.settings, "{engine:?}");
+        assert_eq!(stored.tags, sent.tags, "{engine:?}");
+    }
+    let by_handle = Account::query()
+        .filter("handle = ", "user2")
+        .fetch_optional(db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(by_handle.id, Uuid::from_u128(2), "{engine:?}");
+
+    account.clone().delete(db).await.unwrap();
+    assert!(Account::is_trashed(db, id).await.unwrap(), "{engine:?}");
+
+    let hidden = json!({"theme": "dark", "api_key": "[REDACTED]", "limits": [1, 2]});
+    let log = logged(db, "accounts", id).await;
+    let actions: Vec<&str> = log.iter().map(|(a, _, _)| a.as_str()).collect();
+    assert_eq!(actions, ["CREATE", "UPDATE", "DELETE"], "{engine:?}");
+    let (_, _, created) = &log[0];
+    assert_eq!(created["settings"], hidden, "{engine:?}: {created}");
+    assert_eq!(created["tags"], json!(["a\"b", "ü"]), "{engine:?}");
+    assert_eq!(created["id"], json!(id.to_string()), "{engine:?}");
+    let (_, old, new) = &log[1];
+    assert_eq!(
+        old,
+        &json!({"settings": hidden, "tags": ["a\"b", "ü"]}),
+        "{engine:?}: an update logs the changed fields only"
+    );
+    let mut light = hidden.clone();
+    light["theme"] = json!("light");
+    assert_eq!(new, &json!({"settings": light, "tags": null}), "{engine:?}");
+    for (_, old, new) in &log {
+        assert!(
+            !old.to_string().contains("sk-live") && !new.to_string().contains("sk-live"),
+            "{engine:?}: a secret inside typed JSON is logged: {old} {new}"
+        );
+    }
+}
+
+async fn time_types<DB>(engine: Engine, db: &sqlx::Pool<DB>)
+where
+    DB: dbgen::Driver,
+{
+    let day = Date::from_calendar_date(1969, Month::December, 31).unwrap();
+    let at = Time::from_hms_micro(23, 59, 58, 123_456).unwrap();
+    // Stored as an instant: read back in UTC, equal to the one written.
+    let instant = OffsetDateTime::from_unix_timestamp_nanos(1_700_000_000_123_456_000)
+        .unwrap()
+        .to_offset(UtcOffset::from_hms(5, 30, 0).unwrap());
+    let written = Event {
+        id: 0,
+        day,
+        at,
+        local: PrimitiveDateTime::new(day, at),
+        instant,
+        maybe: Some(instant),
+        created_at: OffsetDateTime::UNIX_EPOCH,
+        updated_at: None,
+        deleted_at: None,
+    };
+    let before = OffsetDateTime::now_utc() - time::Duration::seconds(5);
+    let mut event = written.clone().insert(db).await.unwrap();
+    assert!(event.id > 0, "{engine:?}");
+    assert!(event.created_at > before, "{engine:?}: created_at is set");
+    assert_eq!(event.updated_at, Some(event.created_at), "{engine:?}");
+    let found = Event::find(db, event.id).await.unwrap().unwrap();
+    assert_eq!(found, event, "{engine:?}: read back as written");
+    assert_eq!(
+        (found.day, found.at, found.local, found.instant),
+        (day, at, PrimitiveDateTime::new(day, at), instant),
+        "{engine:?}"
+    );
+
+    event.maybe = None;
+    event.update(db).await.unwrap();
+    event.clone().delete(db).await.unwrap();
+    let trashed = Event::query().only_trashed().fetch_all(db).await.unwrap();
+    assert_eq!(trashed.len(), 1, "{engine:?}");
+    let marker = trashed[0].deleted_at.unwrap();
+    assert!(marker >= event.created_at, "{engine:?}");
+    assert_eq!(trashed[0].maybe, None, "{engine:?}");
+
+    let log = logged(db, "events", event.id).await;
+    let (_, _, created) = &log[0];
+    assert_eq!(
+        (
+            &created["day"],
+            &created["at"],
+            &created["local"],
+            &created["instant"]
+        ),
+        (
+            &json!("1969-12-31"),
+            &json!("23:59:58.123456"),
+            &json!("1969-12-31T23:59:58.123456"),
+            &json!("2023-11-14T22:13:20.123456+00:00")
+        ),
+        "{engine:?}: {created}"
+    );
+    let (_, old, new) = &log[1];
+    assert_eq!(
+        old,
+        &json!({"maybe": "2023-11-14T22:13:20.123456+00:00"}),
+        "{engine:?}"
+    );
+    assert_eq!(new, &json!({"maybe": null}), "{engine:?}");
+    let (action, _, new) = &log[2];
+    assert_eq!(action, "DELETE", "{engine:?}");
+    let spelled = new["deleted_at"].as_str().unwrap();
+    let parsed = chrono::DateTime::parse_from_rfc3339(spelled).unwrap();
+    assert_eq!(
+        i128::from(parsed.timestamp_nanos_opt().unwrap()),
+        marker.unix_timestamp_nanos(),
+        "{engine:?}: the log spells the marker stored ({spelled})"
+    );
+}
+
+async fn suite<DB>(engine: Engine, db: sqlx::Pool<DB>)
+where
+    DB: dbgen::Driver,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+{
+    support::create_tables(
+        &db,
+        vec![
+            Account::table().clone(),
+            Event::table().clone(),
+            AuditLog::table().clone(),
+        ],
+    )
+    .await;
+    typed_json(engine, &db).await;
+    time_types(engine, &db).await;
+}
+
+on_every_engine!("dbgen_types", suite => postgres_other_types, mariadb_other_types, sqlite_other_types);
