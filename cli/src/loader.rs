@@ -2,8 +2,8 @@
 //!
 //! Default: a loader crate generated under `<target>/dbgen/`, depending on
 //! the package's lib (so every model it defines is linked, referenced or
-//! not) and on the same `dbgen`, sharing the package's target dir, lock file
-//! and profiles so only the tiny loader itself is new to the build. With
+//! not) and on the same `dbgen`, sharing the package's target dir, lock file,
+//! profiles and patches so only the tiny loader itself is new to the build. With
 //! `[schema] bin = "..."` the package's own binary is run instead.
 
 use std::path::{Path, PathBuf};
@@ -108,8 +108,7 @@ fn write_loader(package: &Package) -> Result<PathBuf, CliError> {
          publish = false\n\n\
          [dependencies]\n\
          dbgen_user_models = {{ package = {}, path = {} }}\n\
-         dbgen = {dbgen_dep}\n\n\
-         [workspace]\n\n{}",
+         dbgen = {dbgen_dep}\n\n{}",
         toml_string(&package.name),
         toml_string(&package.dir.to_string_lossy()),
         inherited_sections(&package.workspace_root),
@@ -127,23 +126,80 @@ fn write_loader(package: &Package) -> Result<PathBuf, CliError> {
     Ok(dir.join("Cargo.toml"))
 }
 
-/// `[profile.*]` of the package's workspace, so the loader builds the
-/// package's dependencies exactly as the package's own builds do (and reuses
-/// those artifacts).
+/// `[profile.*]`, `[patch.*]` and `[replace]` of the package's workspace,
+/// so the loader builds the package's dependencies exactly as the package's
+/// own builds do (and reuses those artifacts): without the patches a
+/// workspace that patches a dependency would not build its models here.
+/// Patch paths are relative to the workspace root; the loader lives
+/// elsewhere, so they are made absolute.
 fn inherited_sections(workspace_root: &Path) -> String {
-    let Ok(text) = std::fs::read_to_string(workspace_root.join("Cargo.toml")) else {
-        return String::new();
-    };
-    let Ok(table) = text.parse::<toml::Table>() else {
-        return String::new();
-    };
+    let table = std::fs::read_to_string(workspace_root.join("Cargo.toml"))
+        .ok()
+        .and_then(|text| text.parse::<toml::Table>().ok())
+        .unwrap_or_default();
     let mut keep = toml::Table::new();
-    for key in ["profile"] {
+    // The workspace's feature resolver: another one unifies features
+    // differently, and every dependency would be built a second time.
+    let mut workspace = toml::Table::new();
+    if let Some(resolver) = resolver(&table) {
+        workspace.insert("resolver".into(), resolver.into());
+    }
+    keep.insert("workspace".into(), workspace.into());
+    for key in ["profile", "patch", "replace"] {
         if let Some(value) = table.get(key) {
-            keep.insert(key.to_string(), value.clone());
+            let mut value = value.clone();
+            if key != "profile" {
+                absolute_paths(&mut value, workspace_root);
+            }
+            keep.insert(key.to_string(), value);
         }
     }
     toml::to_string(&keep).unwrap_or_default()
+}
+
+/// The resolver a workspace root manifest sets, or implies by its
+/// package's edition (a virtual manifest without one uses "1").
+fn resolver(root: &toml::Table) -> Option<String> {
+    let workspace = root.get("workspace").and_then(toml::Value::as_table);
+    if let Some(resolver) = workspace.and_then(|w| w.get("resolver")) {
+        return resolver.as_str().map(str::to_string);
+    }
+    let edition = match root.get("package").and_then(|p| p.get("edition")) {
+        None => None,
+        Some(toml::Value::String(edition)) => Some(edition.as_str()),
+        // `edition.workspace = true`: the workspace's package table.
+        Some(_) => workspace
+            .and_then(|w| w.get("package"))
+            .and_then(|p| p.get("edition"))
+            .and_then(toml::Value::as_str),
+    };
+    Some(
+        match edition {
+            Some("2021") => "2",
+            Some("2015" | "2018") | None => "1",
+            Some(_) => "3",
+        }
+        .to_string(),
+    )
+}
+
+/// Every relative `path = "…"` in the dependency tables under `value`,
+/// joined to `root`.
+fn absolute_paths(value: &mut toml::Value, root: &Path) {
+    let Some(table) = value.as_table_mut() else {
+        return;
+    };
+    for (key, value) in table.iter_mut() {
+        match value {
+            toml::Value::String(path)
+                if key == "path" && Path::new(path.as_str()).is_relative() =>
+            {
+                *path = root.join(path.as_str()).to_string_lossy().into_owned();
+            }
+            toml::Value::Table(_) => absolute_paths(value, root),
+            _ => {}
+        }
+    }
 }
 
 fn create_dir(dir: &Path) -> Result<(), CliError> {
@@ -162,4 +218,57 @@ fn write_if_changed(path: &Path, text: &str) -> Result<(), CliError> {
         path: path.to_path_buf(),
         source,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::{absolute_paths, resolver};
+
+    fn table(text: &str) -> toml::Table {
+        text.parse().unwrap_or_default()
+    }
+
+    #[test]
+    fn the_resolver_is_the_workspace_one_or_the_editions() {
+        for (manifest, expected) in [
+            (
+                "[workspace]\nresolver = \"2\"\n[package]\nedition = \"2024\"",
+                "2",
+            ),
+            ("[package]\nedition = \"2024\"", "3"),
+            ("[package]\nedition = \"2021\"", "2"),
+            ("[package]\nedition = \"2018\"", "1"),
+            ("[package]\nname = \"old\"", "1"),
+            ("[workspace]\nmembers = [\"a\"]", "1"),
+            (
+                "[workspace.package]\nedition = \"2021\"\n[package]\nedition.workspace = true",
+                "2",
+            ),
+        ] {
+            assert_eq!(
+                resolver(&table(manifest)).as_deref(),
+                Some(expected),
+                "{manifest}"
+            );
+        }
+    }
+
+    #[test]
+    fn patch_paths_become_absolute() {
+        let mut patch = toml::Value::Table(table(
+            "[crates-io]\na = { path = \"vendor/a\" }\nb = { git = \"https://example.com/b\" }\nc = { path = \"/abs/c\" }",
+        ));
+        absolute_paths(&mut patch, Path::new("/ws"));
+        let get = |name: &str, key: &str| {
+            patch["crates-io"][name]
+                .get(key)
+                .and_then(toml::Value::as_str)
+                .map(str::to_string)
+        };
+        assert_eq!(get("a", "path").as_deref(), Some("/ws/vendor/a"));
+        assert_eq!(get("b", "git").as_deref(), Some("https://example.com/b"));
+        assert_eq!(get("c", "path").as_deref(), Some("/abs/c"));
+    }
 }

@@ -33,6 +33,12 @@ fn text(bytes: &[u8]) -> String {
 /// artifacts), depending on this workspace's dbgen, with the same profiles
 /// and lock file as the workspace.
 fn scratch_package(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    scratch_package_with(name, "", files)
+}
+
+/// [`scratch_package`] with `extra` appended to its manifest (dependencies
+/// first, so `extra` may start with more of them).
+fn scratch_package_with(name: &str, extra: &str, files: &[(&str, &str)]) -> PathBuf {
     let root = workspace();
     let dir = root.join("target").join("dbgen-cli-tests").join(name);
     let profiles = std::fs::read_to_string(root.join("Cargo.toml"))
@@ -41,7 +47,7 @@ fn scratch_package(name: &str, files: &[(&str, &str)]) -> PathBuf {
         .unwrap_or_default();
     let manifest = format!(
         "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
-         [dependencies]\ndbgen = {{ path = {:?} }}\nchrono = {{ version = \"0.4\", default-features = false, features = [\"std\"] }}\n\n\
+         [dependencies]\ndbgen = {{ path = {:?} }}\nchrono = {{ version = \"0.4\", default-features = false, features = [\"std\"] }}\n{extra}\n\
          [workspace]\n\n{profiles}",
         root.join("runtime").canonicalize().unwrap_or_default()
     );
@@ -138,6 +144,39 @@ fn custom_loader_binary_from_dbgen_toml() {
     assert!(output.status.success(), "stderr:\n{}", text(&output.stderr));
     assert!(
         text(&output.stdout).contains("\"name\": \"widgets\""),
+        "{}",
+        text(&output.stdout)
+    );
+}
+
+/// A workspace that patches a dependency: the loader builds the models
+/// with the patch (here a crate that exists only as the patch's path, so
+/// the build fails without it).
+#[test]
+fn the_loader_applies_the_workspace_patches() {
+    let dir = scratch_package_with(
+        "patched_dependency",
+        "dbgen-patch-probe = \"0.1\"\n\n[patch.crates-io]\ndbgen-patch-probe = { path = \"probe\" }\n",
+        &[
+            (
+                "probe/Cargo.toml",
+                "[package]\nname = \"dbgen-patch-probe\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n",
+            ),
+            (
+                "probe/src/lib.rs",
+                "pub const TABLE: &str = \"patched_widgets\";\n",
+            ),
+            (
+                "src/lib.rs",
+                "#[derive(dbgen::Model)]\n#[model(table = \"patched_widgets\")]\npub struct Widget {\n    #[column(primary_key)]\n    pub id: i64,\n}\n\
+                 pub const TABLE: &str = dbgen_patch_probe::TABLE;\n",
+            ),
+        ],
+    );
+    let output = cargo_dbgen(&dir, &["schema", "--format", "json"]);
+    assert!(output.status.success(), "stderr:\n{}", text(&output.stderr));
+    assert!(
+        text(&output.stdout).contains("\"name\": \"patched_widgets\""),
         "{}",
         text(&output.stdout)
     );
