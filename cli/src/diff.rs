@@ -52,10 +52,10 @@ pub fn run(cx: &Context, args: &DiffArgs) -> Result<(), CliError> {
     let (up, down) = env
         .dir
         .write_migration(version, name, &generated.up, &generated.down)?;
-    if let Err(e) = env
-        .dir
-        .write_snapshot(&dbgen::migrate::snapshot(&desired, &generated))
-    {
+    if let Err(e) = env.dir.write_snapshot(
+        &dbgen::migrate::snapshot(&desired, &generated),
+        Some(env.dialect),
+    ) {
         env.dir.remove_migration(&up, &down);
         return Err(e.into());
     }

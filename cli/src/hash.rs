@@ -14,7 +14,7 @@ pub struct HashArgs {
 }
 
 pub fn run(cx: &Context, args: &HashArgs) -> Result<(), CliError> {
-    let env = Env::resolve(cx, args.env.as_deref(), None)?;
+    let env = Env::resolve_files(cx, args.env.as_deref())?;
     env.dir.migrations().map_err(CliError::Directory)?;
     env.dir.write_sum()?;
     outln!(

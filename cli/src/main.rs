@@ -186,12 +186,21 @@ fn dialect_of_url(url: &str, source: &str) -> Result<Dialect, CliError> {
 /// The dialect from a flag, else the env's `dialect`, else its URL's scheme,
 /// else SQLite (the embedded default).
 pub fn resolve_dialect(flag: Option<&str>, env: Option<&EnvConfig>) -> Result<Dialect, CliError> {
+    Ok(configured_dialect(flag, env)?.unwrap_or(Dialect::Sqlite))
+}
+
+/// The dialect `--dialect`, the environment's `dialect` or its URL name;
+/// `None` when none of them is given.
+pub fn configured_dialect(
+    flag: Option<&str>,
+    env: Option<&EnvConfig>,
+) -> Result<Option<Dialect>, CliError> {
     let parse = |name: &str| {
         name.parse()
             .map_err(|e: dbgen::Error| CliError::Usage(e.to_string()))
     };
     if let Some(name) = flag {
-        return parse(name);
+        return parse(name).map(Some);
     }
     if let Some(name) = env.and_then(|e| e.dialect.as_deref()) {
         let dialect: Dialect = parse(name)?;
@@ -212,20 +221,22 @@ pub fn resolve_dialect(flag: Option<&str>, env: Option<&EnvConfig>) -> Result<Di
                 )));
             }
         }
-        return Ok(dialect);
+        return Ok(Some(dialect));
     }
     match env.and_then(|e| e.url.as_deref()) {
-        Some(url) if !url.starts_with("env:") => dialect_of_url(url, "the `url` in dbgen.toml"),
+        Some(url) if !url.starts_with("env:") => {
+            dialect_of_url(url, "the `url` in dbgen.toml").map(Some)
+        }
         Some(url) => {
             let variable = url.trim_start_matches("env:");
             match std::env::var(variable) {
-                Ok(value) => dialect_of_url(&value, &format!("${variable}")),
+                Ok(value) => dialect_of_url(&value, &format!("${variable}")).map(Some),
                 // Guessing would write migrations for the wrong engine.
                 Err(_) => Err(CliError::Usage(format!(
                     "dbgen.toml reads the database URL from ${variable}, which is not set (nor in .env); set it, or give the environment a `dialect = \"postgres|mysql|sqlite|sqlserver\"`, or pass --dialect"
                 ))),
             }
         }
-        None => Ok(Dialect::Sqlite),
+        None => Ok(None),
     }
 }

@@ -16,7 +16,7 @@ pub struct NewArgs {
 }
 
 pub fn run(cx: &Context, args: &NewArgs) -> Result<(), CliError> {
-    let env = Env::resolve(cx, args.env.as_deref(), None)?;
+    let env = Env::resolve_files(cx, args.env.as_deref())?;
     env.dir.check_sum().map_err(CliError::Directory)?;
     // The directory's schema state is kept from its first migration on, so
     // that a hand-written first migration does not leave `diff` without a
@@ -24,7 +24,7 @@ pub fn run(cx: &Context, args: &NewArgs) -> Result<(), CliError> {
     // still to be created by `diff`).
     let snapshot = env.dir.snapshot().map_err(CliError::Directory)?;
     if !env.dir.has_snapshot() {
-        env.dir.write_snapshot(&snapshot)?;
+        env.dir.write_snapshot(&snapshot, env.known)?;
     }
     let version = env.dir.next_version(now_version())?;
     // The name as it appears in the file name: a comment line cannot be

@@ -435,3 +435,78 @@ fn a_hand_written_first_migration_keeps_the_baseline() {
         text(&again.stderr)
     );
 }
+
+/// A migration directory holds one engine's SQL: its snapshot records the
+/// dialect, a run for another engine on it is refused before anything is
+/// written, and a verb with no dialect configured reads the directory's.
+#[test]
+fn one_directory_holds_one_engines_migrations() {
+    let dir = blog_copy("blog_dialects");
+    let _ = std::fs::remove_dir_all(dir.join("migrations_postgres"));
+    let _ = std::fs::remove_file(dir.join("dbgen.toml"));
+
+    let first = cargo_dbgen(&dir, &["diff", "init"]);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let snapshot =
+        std::fs::read_to_string(dir.join("migrations/dbgen.schema.json")).expect("the snapshot");
+    assert!(
+        snapshot.starts_with("{\n  \"format_version\": 1,\n  \"dialect\": \"sqlite\",\n"),
+        "{}",
+        &snapshot[..80.min(snapshot.len())]
+    );
+
+    // Production on PostgreSQL, sharing the directory by default.
+    write(
+        &dir.join("dbgen.toml"),
+        "[env.prod]\nurl = \"postgres://app@db.example.com/app\"\n",
+    );
+    let before = migration_files(&dir);
+    for args in [
+        &["diff", "--env", "prod"][..],
+        &["validate", "--env", "prod"],
+        &["lint", "--env", "prod"],
+        &["validate", "--dialect", "mysql"],
+    ] {
+        let refused = cargo_dbgen(&dir, args);
+        let stderr = text(&refused.stderr);
+        assert_eq!(refused.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("are sqlite SQL") && stderr.contains("a directory of its own"),
+            "{args:?}: {stderr}"
+        );
+    }
+    assert_eq!(migration_files(&dir), before, "nothing is written");
+    // The files' sum concerns no engine.
+    assert!(
+        cargo_dbgen(&dir, &["hash", "--env", "prod"])
+            .status
+            .success()
+    );
+
+    // Its own directory: PostgreSQL SQL, recorded as such.
+    write(
+        &dir.join("dbgen.toml"),
+        "[env.prod]\nurl = \"postgres://app@db.example.com/app\"\ndir = \"migrations_postgres\"\n\n\
+         [env.review]\ndir = \"migrations_postgres\"\n",
+    );
+    let prod = cargo_dbgen(&dir, &["diff", "init", "--env", "prod"]);
+    assert!(prod.status.success(), "{}", text(&prod.stderr));
+    let snapshot = std::fs::read_to_string(dir.join("migrations_postgres/dbgen.schema.json"))
+        .expect("the snapshot");
+    assert!(snapshot.contains("\n  \"dialect\": \"postgres\",\n"));
+    // An environment that names no engine reads the directory's.
+    let review = cargo_dbgen(&dir, &["validate", "--env", "review"]);
+    assert!(review.status.success(), "{}", text(&review.stderr));
+    assert!(
+        text(&review.stdout).contains("postgres SQL valid"),
+        "{}",
+        text(&review.stdout)
+    );
+    // And the default environment still the SQLite one.
+    let dev = cargo_dbgen(&dir, &["validate"]);
+    assert!(
+        text(&dev.stdout).contains("sqlite SQL valid"),
+        "{}",
+        text(&dev.stdout)
+    );
+}

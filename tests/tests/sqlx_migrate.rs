@@ -314,8 +314,12 @@ async fn directory_history<DB>(
             let version = dir.next_version(now).expect("a version");
             dir.write_migration(version, "step", &generated.up, &generated.down)
                 .expect("written");
-            dir.write_snapshot(&dbgen::migrate::snapshot(&step.after, &generated))
-                .expect("snapshot");
+            dir.write_snapshot(
+                &dbgen::migrate::snapshot(&step.after, &generated),
+                Some(dialect),
+            )
+            .expect("snapshot");
+            assert_eq!(dir.dialect().expect("read back"), Some(dialect));
             dir.write_sum().expect("sum");
         }
         dir.check_sum()

@@ -4,9 +4,12 @@
 
 use std::path::{Path, PathBuf};
 
+use serde::{Deserialize, Serialize};
+
 use super::sum::{SumError, SumFile};
 use crate::Error;
-use crate::schema::Schema;
+use crate::dialect::Dialect;
+use crate::schema::{Schema, Table};
 
 /// The integrity file.
 pub const SUM_FILE: &str = "dbgen.sum";
@@ -238,8 +241,56 @@ impl MigrationDir {
         self.path.join(SNAPSHOT_FILE).is_file()
     }
 
-    pub fn write_snapshot(&self, schema: &Schema) -> Result<(), Error> {
-        self.write(SNAPSHOT_FILE, &schema.to_json())
+    /// The dialect the directory's SQL is written in, as its snapshot
+    /// records it: `None` without a snapshot, or with one that does not say
+    /// (written by hand, or before dbgen recorded it).
+    pub fn dialect(&self) -> Result<Option<Dialect>, Error> {
+        /// The snapshot's `dialect` alone; the tables are skipped unread.
+        #[derive(Deserialize)]
+        struct Recorded {
+            #[serde(default)]
+            dialect: Option<String>,
+        }
+        let path = self.path.join(SNAPSHOT_FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(io(&path)(e)),
+        };
+        let snapshot_error = |source: Error| Error::Snapshot {
+            path: path.clone(),
+            source: Box::new(source),
+        };
+        let recorded: Recorded =
+            serde_json::from_str(&text).map_err(|e| snapshot_error(Error::SchemaJson(e)))?;
+        recorded
+            .dialect
+            .map(|name| name.parse::<Dialect>())
+            .transpose()
+            .map_err(snapshot_error)
+    }
+
+    /// Writes the snapshot: `schema`, and the `dialect` the directory's
+    /// SQL is written in when it is known, so a later run for another
+    /// engine is refused instead of adding its SQL to this directory.
+    pub fn write_snapshot(&self, schema: &Schema, dialect: Option<Dialect>) -> Result<(), Error> {
+        /// [`Schema`]'s layout with the dialect after the version.
+        #[derive(Serialize)]
+        struct File<'a> {
+            format_version: u32,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            dialect: Option<String>,
+            tables: &'a [Table],
+        }
+        let file = File {
+            format_version: schema.format_version,
+            dialect: dialect.map(|d| d.to_string()),
+            tables: &schema.tables,
+        };
+        // Plain data to a String: no failure path, as in `Schema::to_json`.
+        let mut text = serde_json::to_string_pretty(&file).unwrap_or_default();
+        text.push('\n');
+        self.write(SNAPSHOT_FILE, &text)
     }
 
     /// The version for a migration written at `now` (`yyyymmddHHMMSS`, UTC):

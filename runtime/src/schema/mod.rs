@@ -71,16 +71,28 @@ impl Schema {
         text
     }
 
-    /// Reads a schema from JSON, refusing unknown layout versions.
+    /// Reads a schema from JSON, refusing unknown layout versions: the
+    /// registry's export, or a migration directory's `dbgen.schema.json`
+    /// (whose `dialect`, the one its SQL is written in, is not part of the
+    /// schema and is left out here).
     pub fn from_json(text: &str) -> Result<Schema, crate::Error> {
-        let schema: Schema = serde_json::from_str(text).map_err(crate::Error::SchemaJson)?;
-        if schema.format_version != FORMAT_VERSION {
+        /// [`Schema`]'s layout with the snapshot's `dialect`.
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct File {
+            format_version: u32,
+            #[serde(default, rename = "dialect")]
+            _dialect: Option<String>,
+            tables: Vec<Table>,
+        }
+        let file: File = serde_json::from_str(text).map_err(crate::Error::SchemaJson)?;
+        if file.format_version != FORMAT_VERSION {
             return Err(crate::Error::SchemaVersion {
-                found: schema.format_version,
+                found: file.format_version,
                 supported: FORMAT_VERSION,
             });
         }
-        let schema = Schema::new(schema.tables);
+        let schema = Schema::new(file.tables);
         schema.check().map_err(crate::Error::InvalidSchema)?;
         Ok(schema)
     }
