@@ -26,6 +26,33 @@ pub const fn check_timestamp<T: TimestampField>() {}
 /// Checks that the soft-delete field is `Option<timestamp>`.
 pub const fn check_soft_delete<T: SoftDeleteField>() {}
 
+/// Whether a field with an explicit `type = "..."`, whose codec is `codec`,
+/// is bound and read as a column of `ty` holds its values; the derive fails to compile
+/// with its message, naming the field and the types that fit, when it is
+/// not. A field bound as another representation is refused by PostgreSQL
+/// when written or by MariaDB when read, while SQLite takes anything: it
+/// would fail in production only.
+pub const fn fits<T>(codec: &Codec<T>, ty: ColumnType) -> bool {
+    let column = match ty {
+        ColumnType::Varchar(_) | ColumnType::Char(_) | ColumnType::Text => Kind::String,
+        ColumnType::Decimal { .. } => Kind::Decimal,
+        ColumnType::SmallInt => Kind::I16,
+        ColumnType::Integer => Kind::I32,
+        ColumnType::BigInt => Kind::I64,
+        ColumnType::Real => Kind::F32,
+        ColumnType::Double => Kind::F64,
+        ColumnType::Boolean => Kind::Bool,
+        ColumnType::Date => Kind::Date,
+        ColumnType::Time => Kind::Time,
+        ColumnType::Timestamp => Kind::DateTime,
+        ColumnType::TimestampTz => Kind::DateTimeUtc,
+        ColumnType::Uuid => Kind::Uuid,
+        ColumnType::Json => Kind::Json,
+        ColumnType::Binary | ColumnType::Varbinary(_) => Kind::Bytes,
+    };
+    codec.column.2 as u8 == column as u8
+}
+
 /// How one field becomes a column: its `(type, nullable, kind)` and its two
 /// conversions, as plain data. The derive reads one `Codec` per field (the
 /// only place a field's type is checked against [`SqlType`], so an unmapped

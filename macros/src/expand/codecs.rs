@@ -85,15 +85,28 @@ impl Codecs {
     /// mapping is reported there.
     pub fn definition(&self, model: &Model) -> TokenStream {
         let roles = Roles::of(model);
-        let (types, values): (Vec<TokenStream>, Vec<TokenStream>) =
-            model.columns().map(|f| codec(f, roles.of_field(f))).unzip();
+        let mut consts = TokenStream::new();
+        let (types, values): (Vec<TokenStream>, Vec<TokenStream>) = model
+            .columns()
+            .enumerate()
+            .map(|(i, f)| {
+                let (ty, value) = codec(f, roles.of_field(f));
+                if f.attrs.ty.is_none() {
+                    return (ty, value);
+                }
+                // A codec of its own, which `schema::type_checks` reads.
+                let name = typed_codec(i);
+                consts.extend(quote!(const #name: #ty = #value;));
+                (ty, quote!(#name))
+            })
+            .unzip();
         let ty = self
             .tree
             .render(&types, &tuple, &|parts| quote!(__d::Group<(#(#parts,)*)>));
         let value = self
             .tree
             .render(&values, &tuple, &|parts| quote!(__d::Group((#(#parts,)*))));
-        quote!(static CODECS: #ty = #value;)
+        quote!(#consts static CODECS: #ty = #value;)
     }
 
     /// The expression turning `self`'s columns into values.
@@ -114,6 +127,12 @@ impl Codecs {
     pub fn pattern(&self, bindings: &[TokenStream]) -> TokenStream {
         self.tree.render(bindings, &tuple, &tuple)
     }
+}
+
+/// The name of the codec constant of column `index`, a field with a
+/// `type = "..."` (which `schema::type_checks` checks against it).
+pub fn typed_codec(index: usize) -> proc_macro2::Ident {
+    quote::format_ident!("__T{}", index)
 }
 
 /// A column's codec type and value (through the short names imported by

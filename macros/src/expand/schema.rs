@@ -174,23 +174,79 @@ impl<'m> Roles<'m> {
     }
 }
 
-/// Assertions that time-role fields with an explicit `type` hold a time
-/// (the others are checked by their codec), spanned on the field's type.
+/// Assertions on fields with an explicit `type` (or `size`): time-role
+/// fields hold a time, spanned on the field's type (the others are checked
+/// by their codec), and a field with `type = "..."` is bound as its column
+/// holds values, spanned on the attribute.
 pub fn type_checks(model: &Model) -> TokenStream {
     let roles = Roles::of(model);
     let mut checks = TokenStream::new();
-    for field in model.columns().filter(|f| f.explicit_type.is_some()) {
-        let function = match roles.of_field(field) {
-            Some(Role::SoftDelete) => quote!(check_soft_delete),
-            Some(Role::Timestamp) => quote!(check_timestamp),
-            None => continue,
+    for (i, field) in model.columns().enumerate() {
+        let Some(explicit) = field.explicit_type else {
+            continue;
         };
         let ty = field.ty;
-        checks.extend(quote_spanned!(field.ty_span()=>
-            const _: () = __d::#function::<#ty>();
+        let function = match roles.of_field(field) {
+            Some(Role::SoftDelete) => Some(quote!(check_soft_delete)),
+            Some(Role::Timestamp) => Some(quote!(check_timestamp)),
+            None => None,
+        };
+        if let Some(function) = function {
+            checks.extend(quote_spanned!(field.ty_span()=>
+                const _: () = __d::#function::<#ty>();
+            ));
+        }
+        // `size` gives a `String` varchar and a `Vec<u8>` varbinary: they
+        // fit by construction.
+        let Some(text) = &field.attrs.ty else {
+            continue;
+        };
+        let (values, rust) = fitting(explicit);
+        let message = format!(
+            "`type = \"{}\"` does not fit field `{}`: the column holds {values}, and the field's type is written and read as another kind of value; make the field {rust} (or `Option` of it), or leave `type` out so that the column follows the field's type",
+            text.as_str(),
+            field.rust_name,
+        );
+        let span = text.span();
+        let column = column_type_literal(explicit);
+        // Read from the field's codec, which has the type's bound: a type
+        // without `ColumnValue` is reported there, once.
+        let codec = super::codecs::typed_codec(i);
+        checks.extend(quote_spanned!(span=>
+            const _: () = if !__d::fits(&#codec, #column) {
+                ::core::panic!("{}", #message)
+            };
         ));
     }
     checks
+}
+
+/// What a column of `ty` holds, and the Rust types written and read as
+/// such, for the message of a field that is not one of them.
+fn fitting(ty: ColumnType) -> (&'static str, &'static str) {
+    match ty {
+        ColumnType::Varchar(_) | ColumnType::Char(_) | ColumnType::Text => ("text", "`String`"),
+        ColumnType::Decimal { .. } => ("a decimal", "`rust_decimal::Decimal`"),
+        ColumnType::SmallInt => ("a 16-bit integer", "`i16`, `i8` or `u8`"),
+        ColumnType::Integer => ("a 32-bit integer", "`i32` or `u16`"),
+        ColumnType::BigInt => ("a 64-bit integer", "`i64` or `u32`"),
+        ColumnType::Real => ("a 32-bit float", "`f32`"),
+        ColumnType::Double => ("a 64-bit float", "`f64`"),
+        ColumnType::Boolean => ("a boolean", "`bool`"),
+        ColumnType::Date => ("a date", "`chrono::NaiveDate` or `time::Date`"),
+        ColumnType::Time => ("a time of day", "`chrono::NaiveTime` or `time::Time`"),
+        ColumnType::Timestamp => (
+            "a date and time without a time zone",
+            "`chrono::NaiveDateTime` or `time::PrimitiveDateTime`",
+        ),
+        ColumnType::TimestampTz => (
+            "an instant (a date and time in UTC)",
+            "`chrono::DateTime<Utc>` or `time::OffsetDateTime`",
+        ),
+        ColumnType::Uuid => ("a UUID", "`uuid::Uuid`"),
+        ColumnType::Json => ("JSON", "`serde_json::Value` or `sqlx::types::Json<T>`"),
+        ColumnType::Binary | ColumnType::Varbinary(_) => ("bytes", "`Vec<u8>`"),
+    }
 }
 
 fn column_type_literal(ty: ColumnType) -> TokenStream {
