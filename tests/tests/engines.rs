@@ -1333,3 +1333,153 @@ async fn sqlite_changes_the_case_of_a_table_name() {
         assert_eq!(rows, i64::from(what != "replace"), "{what}");
     }
 }
+
+/// A nullable column with a default becoming NOT NULL on a table holding
+/// NULLs: the rows holding NULL take the default (Django's and Rails'
+/// backfill), the others keep their values, lint has nothing to report on
+/// the statement, and the down migration allows NULL again. Without a
+/// default the change fails, and lint says it would.
+async fn backfill_on<C, DB>(dialect: Dialect, conn: &mut C)
+where
+    for<'c> &'c mut C: sqlx::Executor<'c, Database = DB>,
+    DB: sqlx::Database,
+    String: sqlx::Type<DB> + for<'r> sqlx::Decode<'r, DB>,
+    usize: sqlx::ColumnIndex<DB::Row>,
+{
+    use sqlx::Row;
+    let run = |sql: String| sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
+    let q = |name: &str| dialect.quote(name);
+    let nullable = || {
+        table("orders")
+            .col("status", Ty::Varchar(20), true)
+            .col("code", Ty::Integer, true)
+    };
+    let before = schema(vec![nullable()]);
+    let after = schema(vec![
+        nullable()
+            .edit("status", |c| {
+                c.nullable = false;
+                c.set_default(Some("'active'".into()));
+            })
+            .edit("code", |c| {
+                c.nullable = false;
+                c.set_default(Some("7".into()));
+            }),
+    ]);
+    let create = render(dialect, &Schema::default(), &before);
+    run(create.up).execute(&mut *conn).await.expect("the table");
+    run(format!(
+        "INSERT INTO {t} ({s}, {c}) VALUES (NULL, NULL); INSERT INTO {t} ({s}, {c}) VALUES ('paid', 3)",
+        t = q("orders"),
+        s = q("status"),
+        c = q("code"),
+    ))
+    .execute(&mut *conn)
+    .await
+    .expect("rows");
+    let migration = render(dialect, &before, &after);
+    let findings = dbgen::lint::lint_sql(dialect, "up.sql", &migration.up).expect("lints");
+    assert!(
+        !findings.iter().any(|f| f.code == "DD101"),
+        "{dialect}: {findings:?}\n{}",
+        migration.up
+    );
+    assert!(
+        migration.down.contains("cannot tell those rows apart"),
+        "{dialect}:\n{}",
+        migration.down
+    );
+    run(migration.up.clone())
+        .execute(&mut *conn)
+        .await
+        .unwrap_or_else(|e| panic!("{dialect}: up on rows holding NULL: {e}\n{}", migration.up));
+    let select = format!(
+        "SELECT {s}, CAST({c} AS CHAR(10)) FROM {t} ORDER BY {c}",
+        t = q("orders"),
+        s = q("status"),
+        c = q("code"),
+    );
+    let select = if dialect == Dialect::Postgres {
+        select.replace("CHAR(10)", "VARCHAR(10)")
+    } else {
+        select
+    };
+    let rows: Vec<(String, String)> = run(select)
+        .fetch_all(&mut *conn)
+        .await
+        .expect("rows")
+        .iter()
+        .map(|row| {
+            let text = |i: usize| row.try_get::<String, usize>(i).expect("text");
+            (text(0), text(1))
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("paid".to_string(), "3".to_string()),
+            ("active".to_string(), "7".to_string())
+        ],
+        "{dialect}"
+    );
+    run(migration.down.clone())
+        .execute(&mut *conn)
+        .await
+        .unwrap_or_else(|e| panic!("{dialect}: down: {e}\n{}", migration.down));
+    run(format!(
+        "INSERT INTO {} ({}) VALUES (NULL)",
+        q("orders"),
+        q("status")
+    ))
+    .execute(&mut *conn)
+    .await
+    .unwrap_or_else(|e| panic!("{dialect}: NULL after the down migration: {e}"));
+
+    // Without a default, the rows holding NULL stop the change.
+    let strict = schema(vec![nullable().edit("status", |c| c.nullable = false)]);
+    let migration = render(dialect, &before, &strict);
+    assert!(
+        run(migration.up.clone()).execute(&mut *conn).await.is_err(),
+        "{dialect}: NOT NULL without a default on a NULL row\n{}",
+        migration.up
+    );
+    let findings = dbgen::lint::lint_sql(dialect, "up.sql", &migration.up).expect("lints");
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.class == dbgen::lint::Class::DataDependent),
+        "{dialect}: {findings:?}"
+    );
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn sqlite_backfills_a_column_made_not_null() {
+    let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:")
+        .await
+        .expect("in-memory SQLite");
+    backfill_on(Dialect::Sqlite, &mut conn).await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn postgres_backfills_a_column_made_not_null() {
+    let Some((db, mut conn)) =
+        server::<sqlx::PgConnection>(Engine::Postgres, "dbgen_backfill").await
+    else {
+        return;
+    };
+    backfill_on(Dialect::Postgres, &mut conn).await;
+    drop(conn);
+    db.drop_db().await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn mariadb_backfills_a_column_made_not_null() {
+    let Some((db, mut conn)) =
+        server::<sqlx::MySqlConnection>(Engine::MariaDb, "dbgen_backfill").await
+    else {
+        return;
+    };
+    backfill_on(Dialect::MySql, &mut conn).await;
+    drop(conn);
+    db.drop_db().await;
+}

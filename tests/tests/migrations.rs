@@ -703,6 +703,10 @@ fn lint_reads_each_fixture_as_its_change() {
             "alter_column_not_null",
             ["DD101", "DD102", "DD105", "DD102"],
         ),
+        (
+            "alter_column_not_null_with_default",
+            ["", "DD102", "DD105", "DD102"],
+        ),
         ("alter_column_default", ["", "DD102", "DD105", ""]),
         ("alter_column_comment", ["", "DD102", "", ""]),
         ("add_unique_index", ["DD104"; 4]),

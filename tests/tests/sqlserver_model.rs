@@ -659,6 +659,14 @@ impl Db {
                 return Ok(());
             }
         }
+        if r.word("UPDATE") {
+            // A backfill: changes rows only, of a column that must exist.
+            let table = r.ident()?;
+            r.expect("SET")?;
+            let column = r.ident()?;
+            self.column(&table, &column)?;
+            return Ok(());
+        }
         if r.word("EXEC") {
             if r.word("SYS") {
                 r.punct('.');

@@ -264,6 +264,26 @@ pub trait Ddl {
 
     fn alter_column(&self, table: &str, from: &Column, to: &Column) -> Result<Statements, Error>;
 
+    /// The column's default as this dialect writes it.
+    fn default_expr<'c>(&self, column: &'c Column) -> Option<&'c str> {
+        column.default()
+    }
+
+    /// Before a nullable column with a default becomes NOT NULL: `UPDATE t
+    /// SET c = <default> WHERE c IS NULL`. The rows holding NULL take the
+    /// default, as existing rows take it when a column is added, where the
+    /// change would otherwise fail on them (as Django's and Rails' do).
+    fn backfill(&self, table: &str, from: &Column, to: &Column) -> Result<Option<String>, Error> {
+        let Some(default) = backfill_default(self, from, to) else {
+            return Ok(None);
+        };
+        let column = self.ident(&to.name)?;
+        Ok(Some(format!(
+            "UPDATE {} SET {column} = {default} WHERE {column} IS NULL",
+            self.ident(table)?
+        )))
+    }
+
     fn index_where(&self, table: &Table, index: &Index) -> Result<Option<String>, Error> {
         Ok(
             match (&index.predicate, index.live_rows, &table.soft_delete) {
@@ -461,6 +481,23 @@ pub fn index_named<'t>(table: &'t Table, name: &str) -> Result<&'t Index, Error>
 /// A `-- dbgen:nolint` line that leaves `codes` out of `lint`'s findings
 /// for `statement`, saying why: for statements dbgen writes that read as
 /// riskier than they are.
+/// The default a nullable column `from` gives its NULLs as it becomes the
+/// NOT NULL column `to` ([`Ddl::backfill`]), as `ddl` writes it.
+pub fn backfill_default<'c, D: Ddl + ?Sized>(
+    ddl: &D,
+    from: &Column,
+    to: &'c Column,
+) -> Option<&'c str> {
+    (from.nullable && !to.nullable)
+        .then(|| ddl.default_expr(to))
+        .flatten()
+}
+
+/// Why the statement making a column NOT NULL after its backfill does not
+/// fail on NULLs (lint's DD101).
+pub const BACKFILLED: &str =
+    "the UPDATE before it gives the rows holding NULL the column's default";
+
 pub fn nolint(codes: &str, why: &str, statement: String) -> String {
     format!("-- {NOLINT} {codes}: {}\n{statement}", one_line(why))
 }

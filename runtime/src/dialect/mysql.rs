@@ -137,12 +137,14 @@ impl Ddl for MySql {
         )])
     }
 
-    fn alter_column(&self, table: &str, _from: &Column, to: &Column) -> Result<Statements, Error> {
-        Ok(vec![format!(
+    fn alter_column(&self, table: &str, from: &Column, to: &Column) -> Result<Statements, Error> {
+        let mut out: Statements = self.backfill(table, from, to)?.into_iter().collect();
+        out.push(format!(
             "ALTER TABLE {} MODIFY COLUMN {}",
             self.ident(table)?,
             self.column_def(table, to, None)?
-        )])
+        ));
+        Ok(out)
     }
 
     /// No partial indexes: a live-rows unique index keys on an invisible

@@ -255,8 +255,21 @@ impl Sqlite {
             ),
         };
         if !copy.is_empty() {
-            let sources: Result<Vec<String>, Error> =
-                copy.iter().map(|(s, _)| self.ident(s)).collect();
+            // A nullable column with a default that becomes NOT NULL gives
+            // its NULLs the default (`Ddl::backfill` on the other engines).
+            let sources: Result<Vec<String>, Error> = copy
+                .iter()
+                .map(|(s, t)| {
+                    let source = self.ident(s)?;
+                    let columns = from.column(s).zip(to.column(t));
+                    Ok(
+                        match columns.and_then(|(f, t)| super::ddl::backfill_default(self, f, t)) {
+                            Some(default) => format!("COALESCE({source}, {default})"),
+                            None => source,
+                        },
+                    )
+                })
+                .collect();
             let targets: Result<Vec<String>, Error> =
                 copy.iter().map(|(_, t)| self.ident(t)).collect();
             out.push(drops(format!(

@@ -187,6 +187,10 @@ impl Ddl for SqlServer {
         ])
     }
 
+    fn default_expr<'c>(&self, column: &'c Column) -> Option<&'c str> {
+        Self::default_sql(column)
+    }
+
     fn alter_column(&self, table: &str, from: &Column, to: &Column) -> Result<Statements, Error> {
         if from.auto_increment != to.auto_increment {
             return Err(Error::Unsupported(format!(
@@ -194,7 +198,7 @@ impl Ddl for SqlServer {
                 to.name
             )));
         }
-        let mut out = Vec::new();
+        let mut out: Statements = self.backfill(table, from, to)?.into_iter().collect();
         let default_name = self.ident(&Self::default_name(table, &to.name))?;
         // A default constraint blocks `ALTER COLUMN` to another type (a
         // length, precision or scale of the same type it allows): it is

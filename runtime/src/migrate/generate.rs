@@ -72,6 +72,18 @@ pub fn generate(
             other => format!("table `{}`", other.table()),
         })
         .collect();
+    // Columns whose NULLs the up migration replaces by their default.
+    let filled: Vec<String> = kept
+        .iter()
+        .filter_map(|c| match c {
+            Change::AlterColumn { table, from, to }
+                if from.nullable && !to.nullable && to.default().is_some() =>
+            {
+                Some(format!("`{table}.{}`", to.name))
+            }
+            _ => None,
+        })
+        .collect();
     let up_plan = plan_split(current, desired, kept, skipped, dialect);
     for change in &up_plan.skipped {
         notes.push(format!(
@@ -99,14 +111,19 @@ pub fn generate(
     };
     let down_changes = diff(&after_up, &back, &DiffOptions::default()).changes;
     let down_plan = plan(&after_up, &back, down_changes, dialect, &Policy::default());
-    let down_notes: Vec<String> = if losses.is_empty() {
-        Vec::new()
-    } else {
-        vec![format!(
+    let mut down_notes: Vec<String> = Vec::new();
+    if !losses.is_empty() {
+        down_notes.push(format!(
             "WARNING: the up migration drops {}; this down migration recreates the structure but cannot restore the data.",
             losses.join(", ")
-        )]
-    };
+        ));
+    }
+    if !filled.is_empty() {
+        down_notes.push(format!(
+            "WARNING: the up migration gives the NULLs of {} the column's default; this down migration allows NULL again but cannot tell those rows apart.",
+            filled.join(", ")
+        ));
+    }
     let up = render(&up_plan, dialect, current, desired, &notes)?;
     let down = render(&down_plan, dialect, &after_up, &back, &down_notes)?;
     Ok(Generated {

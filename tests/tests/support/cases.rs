@@ -220,6 +220,13 @@ pub fn cases() -> Vec<Case> {
             schema(vec![users()]),
         ),
         case(
+            "alter_column_not_null_with_default",
+            schema(vec![table("users").col("email", Ty::Varchar(255), true)]),
+            schema(vec![
+                users().edit("email", |c| c.set_default(Some("'unknown'".into()))),
+            ]),
+        ),
+        case(
             "alter_column_default",
             schema(vec![users()]),
             schema(vec![
