@@ -9,7 +9,7 @@ use proc_macro2::Span;
 use crate::attrs::{closest, flag_span};
 use crate::ctxt::Ctxt;
 use crate::ir::{Field, Model, PrimaryKey, type_name};
-use crate::shared::logical::FkAction;
+use crate::shared::logical::{ColumnType, FkAction};
 use crate::shared::names::check_identifier;
 
 /// Rust types whose column is an integer without a `type = "..."`.
@@ -30,6 +30,7 @@ pub fn check(cx: &mut Ctxt, model: &Model) {
     check_primary_key(cx, model);
     check_auto_increment(cx, model);
     check_type_conflicts(cx, model);
+    check_defaults(cx, model);
     check_soft_delete(cx, model);
     check_timestamps(cx, model);
     check_indexes(cx, model);
@@ -409,5 +410,183 @@ impl Field<'_> {
     /// The span of the field's type.
     pub fn ty_span(&self) -> Span {
         syn::spanned::Spanned::span(self.ty)
+    }
+}
+
+/// SQL words a default may be on its own: constants and the time and user
+/// functions called without parentheses.
+const DEFAULT_WORDS: &[&str] = &[
+    "TRUE",
+    "FALSE",
+    "NULL",
+    "CURRENT_TIMESTAMP",
+    "CURRENT_DATE",
+    "CURRENT_TIME",
+    "LOCALTIME",
+    "LOCALTIMESTAMP",
+    "CURRENT_USER",
+    "SESSION_USER",
+];
+
+/// What a default's SQL is, as far as the rule below needs to know.
+#[derive(Debug, PartialEq)]
+enum DefaultSql<'a> {
+    /// `'text'` (quotes doubled inside), with its text.
+    Text(String),
+    /// `12`, `-1.5`, `2e3`.
+    Number,
+    /// A bare word, upper-cased.
+    Word(String),
+    /// Anything else: a call, an operator, a parenthesized expression.
+    Expression(&'a str),
+}
+
+fn classify(sql: &str) -> DefaultSql<'_> {
+    let sql = sql.trim();
+    if let Some(inner) = sql
+        .strip_prefix('\'')
+        .and_then(|rest| rest.strip_suffix('\''))
+        .filter(|inner| !inner.replace("''", "").contains('\''))
+    {
+        return DefaultSql::Text(inner.replace("''", "'"));
+    }
+    if is_number(sql) {
+        return DefaultSql::Number;
+    }
+    let mut chars = sql.chars();
+    if chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    {
+        return DefaultSql::Word(sql.to_ascii_uppercase());
+    }
+    DefaultSql::Expression(sql)
+}
+
+/// A decimal number literal, signed, with an optional exponent.
+fn is_number(text: &str) -> bool {
+    let text = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let (mantissa, exponent) = match text.split_once(['e', 'E']) {
+        Some((m, e)) => (m, Some(e.strip_prefix(['-', '+']).unwrap_or(e))),
+        None => (text, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let mantissa = match mantissa.split_once('.') {
+        Some((whole, fraction)) => {
+            (digits(whole) || digits(fraction))
+                && (whole.is_empty() || digits(whole))
+                && (fraction.is_empty() || digits(fraction))
+        }
+        None => digits(mantissa),
+    };
+    mantissa && exponent.is_none_or(digits)
+}
+
+/// What a column holds, for checking its default: from `type = "..."`,
+/// else from a built-in Rust type's name.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Holds {
+    Boolean,
+    Number,
+    Other,
+}
+
+fn holds(field: &Field) -> Holds {
+    if let Some(ty) = field.explicit_type {
+        return match ty {
+            ColumnType::Boolean => Holds::Boolean,
+            ColumnType::SmallInt
+            | ColumnType::Integer
+            | ColumnType::BigInt
+            | ColumnType::Real
+            | ColumnType::Double
+            | ColumnType::Decimal { .. } => Holds::Number,
+            _ => Holds::Other,
+        };
+    }
+    match type_name(field.option_inner.unwrap_or(field.ty)).as_deref() {
+        Some("bool") => Holds::Boolean,
+        Some("i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "f32" | "f64" | "Decimal") => {
+            Holds::Number
+        }
+        _ => Holds::Other,
+    }
+}
+
+/// Rule: a `default` is SQL the engines take for the column. SQLite takes
+/// nearly anything (a bare word becomes text), while PostgreSQL and
+/// MySQL refuse the table: a mistake here would fail in production only.
+/// - A bare word other than a SQL constant names a column (PostgreSQL:
+///   "cannot use column reference in DEFAULT expression"): text is quoted.
+/// - A boolean's default is `true` or `false` (PostgreSQL refuses `1`,
+///   MySQL a quoted word).
+/// - A number's default is a number (PostgreSQL and MySQL refuse `'x'`
+///   and `true`).
+fn check_defaults(cx: &mut Ctxt, model: &Model) {
+    for field in model.columns() {
+        let Some(default) = &field.attrs.default else {
+            continue;
+        };
+        let holds = holds(field);
+        let problem = match classify(default) {
+            DefaultSql::Word(word) if !DEFAULT_WORDS.contains(&word.as_str()) => Some(format!(
+                "`default = \"{}\"` is SQL, where a bare word names a column; for the text, quote it: `default = \"'{}'\"`",
+                default.as_str(),
+                default.trim()
+            )),
+            DefaultSql::Number | DefaultSql::Text(_) if holds == Holds::Boolean => Some(format!(
+                "`default = \"{}\"` on boolean column `{}`: write `default = \"true\"` or `default = \"false\"` (PostgreSQL refuses a number here, and MySQL a quoted word)",
+                default.as_str(),
+                field.column
+            )),
+            DefaultSql::Word(word)
+                if holds == Holds::Number && (word == "TRUE" || word == "FALSE") =>
+            {
+                Some(format!(
+                    "`default = \"{}\"` on numeric column `{}`: write a number, e.g. `default = \"{}\"`",
+                    default.as_str(),
+                    field.column,
+                    u8::from(word == "TRUE")
+                ))
+            }
+            DefaultSql::Text(text) if holds == Holds::Number && !is_number(text.trim()) => {
+                Some(format!(
+                    "`default = \"{}\"` on numeric column `{}` is text that is not a number; write a number without quotes, e.g. `default = \"0\"`",
+                    default.as_str(),
+                    field.column
+                ))
+            }
+            _ => None,
+        };
+        if let Some(problem) = problem {
+            cx.error(default.span(), problem);
+        }
+    }
+}
+
+#[cfg(test)]
+mod default_tests {
+    use super::{DefaultSql, classify, is_number};
+
+    #[test]
+    fn defaults_are_told_apart() {
+        assert_eq!(classify("'active'"), DefaultSql::Text("active".into()));
+        assert_eq!(classify(" 'it''s' "), DefaultSql::Text("it's".into()));
+        assert_eq!(classify("''"), DefaultSql::Text(String::new()));
+        assert_eq!(classify("active"), DefaultSql::Word("ACTIVE".into()));
+        assert_eq!(
+            classify("current_timestamp"),
+            DefaultSql::Word("CURRENT_TIMESTAMP".into())
+        );
+        assert_eq!(classify("-1.5"), DefaultSql::Number);
+        assert_eq!(classify("now()"), DefaultSql::Expression("now()"));
+        assert_eq!(classify("'a' || 'b'"), DefaultSql::Expression("'a' || 'b'"));
+        for number in ["0", "-7", "+3", "1.5", ".5", "5.", "2e3", "1.5E-2"] {
+            assert!(is_number(number), "{number}");
+        }
+        for other in ["", "-", ".", "e3", "1e", "1.2.3", "0x10", "1_000"] {
+            assert!(!is_number(other), "{other}");
+        }
     }
 }
