@@ -72,6 +72,9 @@ pub enum Error {
     /// The dialect cannot express a change.
     #[error("unsupported: {0}")]
     Unsupported(String),
+    /// A check or index predicate reads a column its table does not have.
+    #[error("{0}")]
+    Expression(String),
     /// A `diff.skip` entry names no kind of drop.
     #[error(
         "`{0}` in diff.skip is not a kind of drop; diff.skip takes drop_table, drop_column, drop_index, drop_foreign_key and drop_check (a skipped addition, rename or alteration would leave the database without what the models need)"

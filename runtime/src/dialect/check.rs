@@ -81,7 +81,7 @@ fn is_do_block(s: &str) -> bool {
     rest.starts_with('$') && rest.ends_with('$')
 }
 
-fn grammar(dialect: Dialect) -> Box<dyn Grammar> {
+pub(super) fn grammar(dialect: Dialect) -> Box<dyn Grammar> {
     match dialect {
         Dialect::Postgres => Box::new(PostgreSqlDialect {}),
         Dialect::MySql => Box::new(MySqlDialect {}),

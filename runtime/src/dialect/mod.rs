@@ -6,6 +6,8 @@ mod blocks;
 #[cfg(feature = "sql-check")]
 mod check;
 mod ddl;
+#[cfg(feature = "sql-check")]
+mod expressions;
 mod mysql;
 mod namespace;
 mod postgres;
@@ -42,6 +44,8 @@ pub(crate) fn check_target(
     schema: &crate::schema::Schema,
 ) -> Result<(), crate::Error> {
     namespace::check_shared_names(dialect, schema)?;
+    #[cfg(feature = "sql-check")]
+    expressions::check_expressions(dialect, schema)?;
     dialect.ddl().check_schema(schema)
 }
 
