@@ -72,6 +72,17 @@ pub enum Error {
     /// The dialect cannot express a change.
     #[error("unsupported: {0}")]
     Unsupported(String),
+    /// A value longer than its column holds.
+    #[error(
+        "a value of `{table}.{column}` has {found} {unit}, and the column holds at most {max}; PostgreSQL and MySQL refuse it (SQLite would keep it): shorten the value, or make the column longer"
+    )]
+    TooLong {
+        table: String,
+        column: String,
+        found: usize,
+        max: u32,
+        unit: &'static str,
+    },
     /// A check or index predicate reads a column its table does not have.
     #[error("{0}")]
     Expression(String),

@@ -32,6 +32,8 @@ pub struct Account {
     pub handle: String,
     pub settings: Typed<Settings>,
     pub tags: Option<Typed<Vec<String>>>,
+    #[column(size = 4)]
+    pub badge: Option<Vec<u8>>,
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -85,6 +87,7 @@ where
             limits: vec![1, 2],
         }),
         tags: Some(Typed(vec!["a\"b".into(), "ü".into()])),
+        badge: Some(vec![1, 2, 3, 4]),
         created_at: None,
         updated_at: None,
         deleted_at: None,
@@ -226,6 +229,91 @@ where
     );
 }
 
+/// Values as long as their column holds are stored, on every engine, in
+/// characters as PostgreSQL and MySQL count them; longer ones are refused
+/// by dbgen on every engine (SQLite would keep them), and nothing is
+/// written: no row, no audit row, no change.
+async fn lengths<DB>(engine: Engine, db: &sqlx::Pool<DB>)
+where
+    DB: dbgen::Driver,
+{
+    let account = |n: u128, handle: String| Account {
+        id: Uuid::from_u128(1000 + n),
+        handle,
+        settings: Typed(Settings {
+            theme: "dark".into(),
+            api_key: "k".into(),
+            limits: Vec::new(),
+        }),
+        tags: None,
+        badge: None,
+        created_at: None,
+        updated_at: None,
+        deleted_at: None,
+    };
+    let logged = |db, id| async move { logged(db, "accounts", id).await.len() };
+    // 50 two-byte characters: 100 bytes, 50 characters.
+    let full = account(1, "é".repeat(50)).insert(db).await.unwrap();
+    let found = Account::find(db, full.id).await.unwrap().unwrap();
+    assert_eq!(found.handle.chars().count(), 50, "{engine:?}");
+
+    let long = account(2, "é".repeat(51)).insert(db).await;
+    assert!(
+        matches!(
+            &long,
+            Err(dbgen::Error::TooLong {
+                found: 51,
+                max: 50,
+                ..
+            })
+        ),
+        "{engine:?}: {long:?}"
+    );
+    assert!(
+        Account::find(db, Uuid::from_u128(1002))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(logged(db, Uuid::from_u128(1002)).await, 0, "{engine:?}");
+
+    let mut changed = full.clone();
+    changed.badge = Some(vec![0; 5]);
+    let refused = changed.update(db).await;
+    assert!(
+        matches!(
+            &refused,
+            Err(dbgen::Error::TooLong {
+                found: 5,
+                max: 4,
+                unit: "bytes",
+                ..
+            })
+        ),
+        "{engine:?}: {refused:?}"
+    );
+    assert_eq!(
+        Account::find(db, full.id).await.unwrap().unwrap(),
+        full,
+        "{engine:?}"
+    );
+    assert_eq!(logged(db, full.id).await, 1, "{engine:?}: the CREATE only");
+
+    let batch = vec![account(3, "ok".into()), account(4, "x".repeat(51))];
+    let refused = Account::insert_many(db, batch, 10).await;
+    assert!(
+        matches!(refused, Err(dbgen::Error::TooLong { .. })),
+        "{engine:?}"
+    );
+    assert!(
+        Account::find(db, Uuid::from_u128(1003))
+            .await
+            .unwrap()
+            .is_none(),
+        "{engine:?}"
+    );
+}
+
 async fn suite<DB>(engine: Engine, db: sqlx::Pool<DB>)
 where
     DB: dbgen::Driver,
@@ -242,6 +330,7 @@ where
     .await;
     typed_json(engine, &db).await;
     time_types(engine, &db).await;
+    lengths(engine, &db).await;
 }
 
 on_every_engine!("dbgen_types", suite => postgres_other_types, mariadb_other_types, sqlite_other_types);

@@ -3,6 +3,7 @@
 
 use std::sync::{Mutex, OnceLock};
 
+use crate::Error;
 use crate::audit::redact;
 use crate::audit::write::json_member;
 use crate::dialect::Dialect;
@@ -36,6 +37,8 @@ pub struct Meta {
     pub json_members: Vec<String>,
     /// Decimal columns and the digits after the point they keep.
     scales: Vec<(usize, u32)>,
+    /// Columns of a bounded length: `(index, length, counted in bytes)`.
+    lengths: Vec<(usize, u32, bool)>,
     /// Per dialect, worked out on first use: every column name quoted, and
     /// `SELECT <all columns> FROM <table>`.
     quoted: [OnceLock<Quoted>; Dialect::COUNT],
@@ -104,9 +107,22 @@ impl Meta {
                 _ => None,
             })
             .collect();
+        let lengths = table
+            .columns
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| match c.ty {
+                crate::schema::ColumnType::Varchar(n) | crate::schema::ColumnType::Char(n) => {
+                    Some((i, n, false))
+                }
+                crate::schema::ColumnType::Varbinary(n) => Some((i, n, true)),
+                _ => None,
+            })
+            .collect();
         Meta {
             json_members,
             scales,
+            lengths,
             table,
             kinds,
             key,
@@ -125,12 +141,35 @@ impl Meta {
     /// MySQL store it (half away from zero: 1.005 in `decimal(10,2)` is
     /// 1.01), so the row a write returns and its audit row hold what the
     /// database holds, and SQLite (which keeps any scale) holds the same.
-    pub fn fit(&self, row: &mut [Value]) {
+    ///
+    /// A text longer than its `varchar(n)`/`char(n)` column (in characters,
+    /// as PostgreSQL and MySQL count them) or bytes longer than their
+    /// `varbinary(n)` column is refused, on every engine: PostgreSQL and
+    /// MySQL refuse it, and SQLite, which enforces no length, would keep
+    /// it, so code tested on SQLite would fail in production only.
+    pub fn fit(&self, row: &mut [Value]) -> Result<(), Error> {
+        for &(i, max, bytes) in &self.lengths {
+            let found = match row.get(i) {
+                Some(Value::String(s)) if !bytes && s.len() > max as usize => s.chars().count(),
+                Some(Value::Bytes(b)) if bytes => b.len(),
+                _ => continue,
+            };
+            if found > max as usize {
+                return Err(Error::TooLong {
+                    table: self.name().to_string(),
+                    column: self.column(i).to_string(),
+                    found,
+                    max,
+                    unit: if bytes { "bytes" } else { "characters" },
+                });
+            }
+        }
         for &(i, scale) in &self.scales {
             if let Some(value) = row.get_mut(i) {
                 value.round_to(scale);
             }
         }
+        Ok(())
     }
 
     /// The table name.

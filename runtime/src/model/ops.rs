@@ -610,7 +610,7 @@ pub async fn insert<DB: Driver>(
     let mut rows = rows;
     stamp_new(meta, &mut rows);
     for row in rows.iter_mut() {
-        meta.fit(row);
+        meta.fit(row)?;
     }
     let batch = batch.clamp(1, rows_per_statement(DB::DIALECT, meta));
     // PostgreSQL writes the audit rows in the INSERT's own statement: for
@@ -742,7 +742,7 @@ pub async fn update<DB: Driver>(
     if let Some(i) = meta.updated_at {
         row[i] = meta.now(i);
     }
-    meta.fit(&mut row);
+    meta.fit(&mut row)?;
     let key = key_of(meta, &row);
     // The UPDATE of the live row with `key`, when no old values are needed.
     let plain = |row: &[Value]| {
