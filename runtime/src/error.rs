@@ -83,6 +83,17 @@ pub enum Error {
         max: u32,
         unit: &'static str,
     },
+    /// A decimal with more digits before the point than its column holds.
+    #[error(
+        "`{table}.{column}` is decimal({precision},{scale}), which holds {precision} digits with {scale} after the point; {value} does not fit, and PostgreSQL and MySQL refuse it (SQLite would keep it)"
+    )]
+    OutOfRange {
+        table: String,
+        column: String,
+        value: String,
+        precision: u32,
+        scale: u32,
+    },
     /// A check or index predicate reads a column its table does not have.
     #[error("{0}")]
     Expression(String),

@@ -75,6 +75,21 @@ impl Value {
         let _ = scale;
     }
 
+    /// Whether a decimal has more than `digits` digits before the point
+    /// (its column, `decimal(p,s)`, holds `p - s`).
+    pub(crate) fn exceeds_integer_digits(&self, digits: u32) -> bool {
+        #[cfg(feature = "rust_decimal")]
+        if let Value::Decimal(d) = self {
+            // A `Decimal` holds under 8e28: 29 digits never overflow.
+            return 10i128
+                .checked_pow(digits)
+                .and_then(|limit| rust_decimal::Decimal::try_from_i128_with_scale(limit, 0).ok())
+                .is_some_and(|limit| d.abs().trunc() >= limit);
+        }
+        let _ = digits;
+        false
+    }
+
     /// The value as the databases keep it: a time or date-time cut to the
     /// microsecond, PostgreSQL's and MySQL's precision. SQLite, which would
     /// keep nanoseconds as text, is held to it too, so that the three

@@ -34,6 +34,8 @@ pub struct Account {
     pub tags: Option<Typed<Vec<String>>>,
     #[column(size = 4)]
     pub badge: Option<Vec<u8>>,
+    #[column(type = "decimal(6,2)")]
+    pub balance: Option<rust_decimal::Decimal>,
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
     pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -88,6 +90,7 @@ where
         }),
         tags: Some(Typed(vec!["a\"b".into(), "ü".into()])),
         badge: Some(vec![1, 2, 3, 4]),
+        balance: None,
         created_at: None,
         updated_at: None,
         deleted_at: None,
@@ -247,6 +250,7 @@ where
         }),
         tags: None,
         badge: None,
+        balance: None,
         created_at: None,
         updated_at: None,
         deleted_at: None,
@@ -298,6 +302,35 @@ where
         "{engine:?}"
     );
     assert_eq!(logged(db, full.id).await, 1, "{engine:?}: the CREATE only");
+
+    // decimal(6,2) holds four digits before the point, after rounding.
+    let money = |text: &str| Some(text.parse::<rust_decimal::Decimal>().unwrap());
+    let mut rich = full.clone();
+    rich.balance = money("9999.994");
+    rich.update(db).await.unwrap();
+    let found = Account::find(db, full.id).await.unwrap().unwrap();
+    assert_eq!(found.balance, money("9999.99"), "{engine:?}");
+    for value in ["9999.995", "-10000", "123456"] {
+        let mut richer = found.clone();
+        richer.balance = money(value);
+        let refused = richer.update(db).await;
+        assert!(
+            matches!(
+                &refused,
+                Err(dbgen::Error::OutOfRange {
+                    precision: 6,
+                    scale: 2,
+                    ..
+                })
+            ),
+            "{engine:?} {value}: {refused:?}"
+        );
+    }
+    assert_eq!(
+        Account::find(db, full.id).await.unwrap().unwrap(),
+        found,
+        "{engine:?}"
+    );
 
     let batch = vec![account(3, "ok".into()), account(4, "x".repeat(51))];
     let refused = Account::insert_many(db, batch, 10).await;

@@ -35,8 +35,8 @@ pub struct Meta {
     pub omittable: Vec<usize>,
     /// `"<column>": `, the start of each column's member in JSON text.
     pub json_members: Vec<String>,
-    /// Decimal columns and the digits after the point they keep.
-    scales: Vec<(usize, u32)>,
+    /// Decimal columns: `(index, precision, scale)`.
+    scales: Vec<(usize, u32, u32)>,
     /// Columns of a bounded length: `(index, length, counted in bytes)`.
     lengths: Vec<(usize, u32, bool)>,
     /// Per dialect, worked out on first use: every column name quoted, and
@@ -103,7 +103,9 @@ impl Meta {
             .iter()
             .enumerate()
             .filter_map(|(i, c)| match c.ty {
-                crate::schema::ColumnType::Decimal { scale, .. } => Some((i, u32::from(scale))),
+                crate::schema::ColumnType::Decimal { precision, scale } => {
+                    Some((i, u32::from(precision), u32::from(scale)))
+                }
                 _ => None,
             })
             .collect();
@@ -164,9 +166,18 @@ impl Meta {
                 });
             }
         }
-        for &(i, scale) in &self.scales {
+        for &(i, precision, scale) in &self.scales {
             if let Some(value) = row.get_mut(i) {
                 value.round_to(scale);
+                if value.exceeds_integer_digits(precision.saturating_sub(scale)) {
+                    return Err(Error::OutOfRange {
+                        table: self.name().to_string(),
+                        column: self.column(i).to_string(),
+                        value: value.to_key_text(),
+                        precision,
+                        scale,
+                    });
+                }
             }
         }
         Ok(())
