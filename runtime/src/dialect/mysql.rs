@@ -107,7 +107,20 @@ impl Ddl for MySql {
         }
         if let Some(default) = column.default() {
             def.push_str(" DEFAULT ");
-            def.push_str(default);
+            // MySQL 8 takes a default for a TEXT, BLOB or JSON column only
+            // as an expression, in parentheses, even a literal one (error
+            // 1101); MariaDB takes either.
+            let expression = matches!(
+                column.ty,
+                ColumnType::Text | ColumnType::Binary | ColumnType::Json
+            ) && !default.trim_start().starts_with('(');
+            if expression {
+                def.push('(');
+                def.push_str(default);
+                def.push(')');
+            } else {
+                def.push_str(default);
+            }
         }
         if let Some(comment) = column.comment() {
             def.push_str(" COMMENT ");
