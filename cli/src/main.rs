@@ -183,12 +183,6 @@ fn dialect_of_url(url: &str, source: &str) -> Result<Dialect, CliError> {
     })
 }
 
-/// The dialect from a flag, else the env's `dialect`, else its URL's scheme,
-/// else SQLite (the embedded default).
-pub fn resolve_dialect(flag: Option<&str>, env: Option<&EnvConfig>) -> Result<Dialect, CliError> {
-    Ok(configured_dialect(flag, env)?.unwrap_or(Dialect::Sqlite))
-}
-
 /// The dialect `--dialect`, the environment's `dialect` or its URL name;
 /// `None` when none of them is given.
 pub fn configured_dialect(
