@@ -102,6 +102,36 @@ fn diff_edit_rename_and_validate() {
         );
     }
 
+    // Git keeps the files' bytes (no CRLF on a Windows checkout, which
+    // would change every sum).
+    let attributes = std::fs::read_to_string(dir.join("migrations/.gitattributes"))
+        .expect("the directory's .gitattributes");
+    assert_eq!(attributes, dbgen::migrate::GITATTRIBUTES);
+    let up_name = migration_files(&dir)
+        .into_iter()
+        .find(|n| n.ends_with(".up.sql"))
+        .expect("an up file");
+    // A repository of its own, so git reads the directory's attributes
+    // wherever the tests run.
+    let init = Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(&dir)
+        .status()
+        .expect("git init");
+    assert!(init.success());
+    let checked = Command::new("git")
+        .args(["check-attr", "text", "--"])
+        .arg(format!("migrations/{up_name}"))
+        .current_dir(&dir)
+        .output()
+        .expect("git check-attr");
+    assert!(
+        text(&checked.stdout).ends_with(": text: unset\n"),
+        "{}{}",
+        text(&checked.stdout),
+        text(&checked.stderr)
+    );
+
     // Second diff: nothing to do, nothing written.
     let before = migration_files(&dir);
     let second = cargo_dbgen(&dir, &["diff"]);

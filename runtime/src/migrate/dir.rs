@@ -16,6 +16,17 @@ pub const SUM_FILE: &str = "dbgen.sum";
 /// The schema snapshot: the offline baseline of the next diff.
 pub const SNAPSHOT_FILE: &str = "dbgen.schema.json";
 
+/// The directory's `.gitattributes`: git keeps the files' bytes as they
+/// are. A checkout that turned LF into CRLF (`core.autocrlf` on Windows)
+/// would change every sum: `dbgen.sum` would no longer match, and sqlx
+/// would refuse to run, finding the checksum of an applied migration
+/// changed.
+pub const GITATTRIBUTES: &str = "# Written by dbgen: migrations keep their bytes on every checkout, so that\n\
+# dbgen.sum and sqlx's checksums match on every machine.\n\
+*.sql -text\n\
+dbgen.sum -text\n\
+dbgen.schema.json -text\n";
+
 /// One migration: a version with its up and down files.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Migration {
@@ -326,6 +337,7 @@ impl MigrationDir {
                 });
             }
         }
+        self.write_gitattributes()?;
         self.write(&file_name(&up_path), up)?;
         if let Err(e) = self.write(&file_name(&down_path), down) {
             // An up file without its down would make the directory invalid.
@@ -333,6 +345,15 @@ impl MigrationDir {
             return Err(e);
         }
         Ok((up_path, down_path))
+    }
+
+    /// Writes [`GITATTRIBUTES`] into the directory unless it has a
+    /// `.gitattributes` of its own.
+    fn write_gitattributes(&self) -> Result<(), Error> {
+        if self.path.join(".gitattributes").exists() {
+            return Ok(());
+        }
+        self.write(".gitattributes", GITATTRIBUTES)
     }
 
     /// Writes `name` whole or not at all: the text goes to a temporary file

@@ -6,6 +6,6 @@ mod dir;
 mod generate;
 mod sum;
 
-pub use dir::{Migration, MigrationDir, SNAPSHOT_FILE, SUM_FILE, clean_name};
+pub use dir::{GITATTRIBUTES, Migration, MigrationDir, SNAPSHOT_FILE, SUM_FILE, clean_name};
 pub use generate::{Generated, generate, snapshot};
 pub use sum::{SumError, SumFile};
