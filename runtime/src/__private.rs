@@ -26,12 +26,12 @@ pub const fn check_timestamp<T: TimestampField>() {}
 /// Checks that the soft-delete field is `Option<timestamp>`.
 pub const fn check_soft_delete<T: SoftDeleteField>() {}
 
-/// Whether a field with an explicit `type = "..."`, whose codec is `codec`,
-/// is bound and read as a column of `ty` holds its values; the derive fails to compile
-/// with its message, naming the field and the types that fit, when it is
-/// not. A field bound as another representation is refused by PostgreSQL
-/// when written or by MariaDB when read, while SQLite takes anything: it
-/// would fail in production only.
+/// Whether a field with an explicit `type = "..."`, whose codec is
+/// `codec`, is bound and read as a column of `ty` holds its values. When
+/// it is not, the derive fails to compile with its message, naming the
+/// field and the types that fit: a field bound as another representation
+/// is refused by PostgreSQL when written or by MariaDB when read, while
+/// SQLite takes anything, so it would fail in production only.
 pub const fn fits<T>(codec: &Codec<T>, ty: ColumnType) -> bool {
     let column = match ty {
         ColumnType::Varchar(_) | ColumnType::Char(_) | ColumnType::Text => Kind::String,

@@ -526,25 +526,21 @@ async fn sqlite_runs_every_case() {
 
 #[tokio::test(flavor = "current_thread")]
 async fn postgres_runs_every_case() {
-    let Some((db, mut conn)) =
-        server::<sqlx::PgConnection>(Engine::Postgres, "dbgen_engines").await
-    else {
-        return;
-    };
-    assert_eq!(
-        run_cases(Dialect::Postgres, &mut conn, cases()).await,
-        Vec::<&str>::new(),
-        "changes the catalog does not show"
-    );
-    assert_eq!(
-        run_cases_filled(Dialect::Postgres, &mut conn, cases()).await,
-        failing_on_data(Dialect::Postgres)
-    );
-    let cases = cases();
-    run_chain(Dialect::Postgres, &mut conn, &cases, history(cases.len())).await;
-    live_rows_unique(Dialect::Postgres, &mut conn).await;
-    drop(conn);
-    db.drop_db().await;
+    on_server::<sqlx::PgConnection>(Engine::Postgres, "dbgen_engines", async |conn| {
+        assert_eq!(
+            run_cases(Dialect::Postgres, &mut *conn, cases()).await,
+            Vec::<&str>::new(),
+            "changes the catalog does not show"
+        );
+        assert_eq!(
+            run_cases_filled(Dialect::Postgres, &mut *conn, cases()).await,
+            failing_on_data(Dialect::Postgres)
+        );
+        let cases = cases();
+        run_chain(Dialect::Postgres, &mut *conn, &cases, history(cases.len())).await;
+        live_rows_unique(Dialect::Postgres, &mut *conn).await;
+    })
+    .await;
 }
 
 /// Random edits of random schemas (`support::random`), each up, down and
@@ -568,25 +564,18 @@ where
 
 #[tokio::test(flavor = "current_thread")]
 async fn postgres_runs_random_cases() {
-    let Some((db, mut conn)) = server::<sqlx::PgConnection>(Engine::Postgres, "dbgen_random").await
-    else {
-        return;
-    };
-    run_random(Dialect::Postgres, &mut conn).await;
-    drop(conn);
-    db.drop_db().await;
+    on_server::<sqlx::PgConnection>(Engine::Postgres, "dbgen_random", async |conn| {
+        run_random(Dialect::Postgres, &mut *conn).await;
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "current_thread")]
 async fn mariadb_runs_random_cases() {
-    let Some((db, mut conn)) =
-        server::<sqlx::MySqlConnection>(Engine::MariaDb, "dbgen_random").await
-    else {
-        return;
-    };
-    run_random(Dialect::MySql, &mut conn).await;
-    drop(conn);
-    db.drop_db().await;
+    on_server::<sqlx::MySqlConnection>(Engine::MariaDb, "dbgen_random", async |conn| {
+        run_random(Dialect::MySql, &mut *conn).await;
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -597,26 +586,22 @@ async fn sqlite_runs_random_cases() {
 
 #[tokio::test(flavor = "current_thread")]
 async fn mariadb_runs_every_case() {
-    let Some((db, mut conn)) =
-        server::<sqlx::MySqlConnection>(Engine::MariaDb, "dbgen_engines").await
-    else {
-        return;
-    };
-    // DATETIME(6) holds both kinds of timestamp.
-    assert_eq!(
-        run_cases(Dialect::MySql, &mut conn, cases()).await,
-        ["alter_soft_delete_column_type"],
-        "changes the catalog does not show"
-    );
-    assert_eq!(
-        run_cases_filled(Dialect::MySql, &mut conn, cases()).await,
-        failing_on_data(Dialect::MySql)
-    );
-    let cases = cases();
-    run_chain(Dialect::MySql, &mut conn, &cases, history(cases.len())).await;
-    live_rows_unique(Dialect::MySql, &mut conn).await;
-    drop(conn);
-    db.drop_db().await;
+    on_server::<sqlx::MySqlConnection>(Engine::MariaDb, "dbgen_engines", async |conn| {
+        // DATETIME(6) holds both kinds of timestamp.
+        assert_eq!(
+            run_cases(Dialect::MySql, &mut *conn, cases()).await,
+            ["alter_soft_delete_column_type"],
+            "changes the catalog does not show"
+        );
+        assert_eq!(
+            run_cases_filled(Dialect::MySql, &mut *conn, cases()).await,
+            failing_on_data(Dialect::MySql)
+        );
+        let cases = cases();
+        run_chain(Dialect::MySql, &mut *conn, &cases, history(cases.len())).await;
+        live_rows_unique(Dialect::MySql, &mut *conn).await;
+    })
+    .await;
 }
 
 /// A database of its own on server `engine` and a connection to it, or
@@ -628,6 +613,22 @@ async fn server<C: sqlx::Connection>(engine: Engine, prefix: &str) -> Option<(Te
         .await
         .expect("connect to the test database");
     Some((db, conn))
+}
+
+/// Runs `body` on a connection to a database of its own on server
+/// `engine`, then drops the database; says it is skipped when the server
+/// does not answer (see `TestDb`).
+async fn on_server<C: sqlx::Connection>(
+    engine: Engine,
+    prefix: &str,
+    body: impl AsyncFnOnce(&mut C),
+) {
+    let Some((db, mut conn)) = server::<C>(engine, prefix).await else {
+        return;
+    };
+    body(&mut conn).await;
+    drop(conn);
+    db.drop_db().await;
 }
 
 /// An in-memory SQLite database with foreign keys on, holding `schema`
@@ -900,121 +901,117 @@ async fn sqlite_adds_a_column_with_its_foreign_key_in_place() {
 /// dbgen writes for it; the server's verdict must be dbgen's.
 #[tokio::test(flavor = "current_thread")]
 async fn mariadb_and_dbgen_agree_on_the_largest_row() {
-    let Some((db, mut conn)) =
-        server::<sqlx::MySqlConnection>(Engine::MariaDb, "dbgen_rowsize").await
-    else {
-        return;
-    };
-    let mut rng = Rng(seed());
-    let types = [
-        Ty::SmallInt,
-        Ty::Integer,
-        Ty::BigInt,
-        Ty::Real,
-        Ty::Double,
-        Ty::Decimal {
-            precision: 19,
-            scale: 4,
-        },
-        Ty::Decimal {
-            precision: 5,
-            scale: 5,
-        },
-        Ty::Boolean,
-        Ty::Char(20),
-        Ty::Uuid,
-        Ty::Text,
-        Ty::Json,
-        Ty::Binary,
-        Ty::Varbinary(300),
-        Ty::Varbinary(7),
-        Ty::Date,
-        Ty::Time,
-        Ty::Timestamp,
-        Ty::TimestampTz,
-    ];
-    let (mut accepted, mut refused) = (0, 0);
-    for round in 0..40 {
-        let mut t = table(&format!("rows_{round}"));
-        for c in 0..rng.below(12) {
-            t = t.col(
-                &format!("c{c}"),
-                types[rng.below(types.len())],
-                rng.below(2) == 0,
+    on_server::<sqlx::MySqlConnection>(Engine::MariaDb, "dbgen_rowsize", async |conn| {
+        let mut rng = Rng(seed());
+        let types = [
+            Ty::SmallInt,
+            Ty::Integer,
+            Ty::BigInt,
+            Ty::Real,
+            Ty::Double,
+            Ty::Decimal {
+                precision: 19,
+                scale: 4,
+            },
+            Ty::Decimal {
+                precision: 5,
+                scale: 5,
+            },
+            Ty::Boolean,
+            Ty::Char(20),
+            Ty::Uuid,
+            Ty::Text,
+            Ty::Json,
+            Ty::Binary,
+            Ty::Varbinary(300),
+            Ty::Varbinary(7),
+            Ty::Date,
+            Ty::Time,
+            Ty::Timestamp,
+            Ty::TimestampTz,
+        ];
+        let (mut accepted, mut refused) = (0, 0);
+        for round in 0..40 {
+            let mut t = table(&format!("rows_{round}"));
+            for c in 0..rng.below(12) {
+                t = t.col(
+                    &format!("c{c}"),
+                    types[rng.below(types.len())],
+                    rng.below(2) == 0,
+                );
+            }
+            if rng.below(2) == 0 {
+                t = t
+                    .soft_delete()
+                    .col("code", Ty::Varchar(10), false)
+                    .index(&["code"], true);
+            }
+            // Most of the rest in one long column: the sum lands within a few
+            // bytes of the limit either side.
+            let fill = 16_383 - rng.below(60) as u32 - if rng.below(3) == 0 { 100 } else { 0 };
+            t = t.col("fill", Ty::Varchar(fill), rng.below(2) == 0);
+            let schema_ = schema(vec![t]);
+            let verdict = generate(
+                &Schema::default(),
+                &schema_,
+                Dialect::MySql,
+                &Policy::default(),
             );
-        }
-        if rng.below(2) == 0 {
-            t = t
-                .soft_delete()
-                .col("code", Ty::Varchar(10), false)
-                .index(&["code"], true);
-        }
-        // Most of the rest in one long column: the sum lands within a few
-        // bytes of the limit either side.
-        let fill = 16_383 - rng.below(60) as u32 - if rng.below(3) == 0 { 100 } else { 0 };
-        t = t.col("fill", Ty::Varchar(fill), rng.below(2) == 0);
-        let schema_ = schema(vec![t]);
-        let verdict = generate(
-            &Schema::default(),
-            &schema_,
-            Dialect::MySql,
-            &Policy::default(),
-        );
-        // The SQL the server is asked to run: dbgen's, or, when dbgen
-        // refuses, the same table rendered without the row check (the fill
-        // column as text, then changed to its varchar).
-        let created = match &verdict {
-            Ok(generated) => sqlx::raw_sql(sqlx::AssertSqlSafe(generated.up.clone()))
-                .execute(&mut conn)
-                .await
-                .map(|_| ()),
-            Err(_) => {
-                let mut text = schema_.clone();
-                let fill_at = text.tables[0].columns.len() - 1;
-                text.tables[0].columns.to_mut()[fill_at].ty = Ty::Text;
-                let up = render(Dialect::MySql, &Schema::default(), &text).up;
-                sqlx::raw_sql(sqlx::AssertSqlSafe(up))
-                    .execute(&mut conn)
+            // The SQL the server is asked to run: dbgen's, or, when dbgen
+            // refuses, the same table rendered without the row check (the fill
+            // column as text, then changed to its varchar).
+            let created = match &verdict {
+                Ok(generated) => sqlx::raw_sql(sqlx::AssertSqlSafe(generated.up.clone()))
+                    .execute(&mut *conn)
                     .await
-                    .expect("the table with a text column");
-                let nullable = if text.tables[0].columns[fill_at].nullable {
-                    ""
-                } else {
-                    " NOT NULL"
-                };
-                sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-                    "ALTER TABLE `rows_{round}` MODIFY COLUMN `fill` VARCHAR({fill}){nullable}"
-                )))
-                .execute(&mut conn)
-                .await
-                .map(|_| ())
+                    .map(|_| ()),
+                Err(_) => {
+                    let mut text = schema_.clone();
+                    let fill_at = text.tables[0].columns.len() - 1;
+                    text.tables[0].columns.to_mut()[fill_at].ty = Ty::Text;
+                    let up = render(Dialect::MySql, &Schema::default(), &text).up;
+                    sqlx::raw_sql(sqlx::AssertSqlSafe(up))
+                        .execute(&mut *conn)
+                        .await
+                        .expect("the table with a text column");
+                    let nullable = if text.tables[0].columns[fill_at].nullable {
+                        ""
+                    } else {
+                        " NOT NULL"
+                    };
+                    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                        "ALTER TABLE `rows_{round}` MODIFY COLUMN `fill` VARCHAR({fill}){nullable}"
+                    )))
+                    .execute(&mut *conn)
+                    .await
+                    .map(|_| ())
+                }
+            };
+            match (&verdict, created) {
+                (Ok(_), Ok(())) => accepted += 1,
+                (Err(dbgen::Error::Unsupported(message)), Err(sqlx::Error::Database(e)))
+                    if e.code().as_deref() == Some("42000") && message.contains("bytes") =>
+                {
+                    refused += 1;
+                }
+                (verdict, created) => panic!(
+                    "round {round}: dbgen {verdict:?}, MariaDB {created:?}\n{:#?}",
+                    schema_.tables[0].columns
+                ),
             }
-        };
-        match (&verdict, created) {
-            (Ok(_), Ok(())) => accepted += 1,
-            (Err(dbgen::Error::Unsupported(message)), Err(sqlx::Error::Database(e)))
-                if e.code().as_deref() == Some("42000") && message.contains("bytes") =>
-            {
-                refused += 1;
-            }
-            (verdict, created) => panic!(
-                "round {round}: dbgen {verdict:?}, MariaDB {created:?}\n{:#?}",
-                schema_.tables[0].columns
-            ),
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "DROP TABLE IF EXISTS `rows_{round}`"
+            )))
+            .execute(&mut *conn)
+            .await
+            .expect("drop");
         }
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-            "DROP TABLE IF EXISTS `rows_{round}`"
-        )))
-        .execute(&mut conn)
-        .await
-        .expect("drop");
-    }
-    assert!(
-        accepted > 5 && refused > 5,
-        "{accepted} accepted, {refused} refused"
-    );
-    drop(conn);
-    db.drop_db().await;
+        assert!(
+            accepted > 5 && refused > 5,
+            "{accepted} accepted, {refused} refused"
+        );
+    })
+    .await;
 }
 
 /// Comments with quotes, backslashes (a trailing one too), `%` and line
@@ -1061,22 +1058,18 @@ where
 
 #[tokio::test(flavor = "current_thread")]
 async fn comments_round_trip_on_mariadb() {
-    let Some((db, mut conn)) =
-        server::<sqlx::MySqlConnection>(Engine::MariaDb, "dbgen_comments").await
-    else {
-        return;
-    };
-    comments_round_trip(
-        Dialect::MySql,
-        &mut conn,
-        "SELECT CAST(table_comment AS CHAR) FROM information_schema.tables \
-         WHERE table_schema = DATABASE() AND table_name = '{table}' \
-         UNION ALL SELECT CAST(column_comment AS CHAR) FROM information_schema.columns \
-         WHERE table_schema = DATABASE() AND table_name = '{table}' AND column_name = 'body'",
-    )
+    on_server::<sqlx::MySqlConnection>(Engine::MariaDb, "dbgen_comments", async |conn| {
+        comments_round_trip(
+            Dialect::MySql,
+            &mut *conn,
+            "SELECT CAST(table_comment AS CHAR) FROM information_schema.tables \
+             WHERE table_schema = DATABASE() AND table_name = '{table}' \
+             UNION ALL SELECT CAST(column_comment AS CHAR) FROM information_schema.columns \
+             WHERE table_schema = DATABASE() AND table_name = '{table}' AND column_name = 'body'",
+        )
+        .await;
+    })
     .await;
-    drop(conn);
-    db.drop_db().await;
 }
 
 /// MySQL and MariaDB keep 2048 characters of a table comment and 1024 of
@@ -1084,68 +1077,60 @@ async fn comments_round_trip_on_mariadb() {
 /// characters). dbgen refuses a longer one, as the server does.
 #[tokio::test(flavor = "current_thread")]
 async fn mariadb_and_dbgen_agree_on_comment_lengths() {
-    let Some((db, mut conn)) =
-        server::<sqlx::MySqlConnection>(Engine::MariaDb, "dbgen_comment_len").await
-    else {
-        return;
-    };
-    for (n, (table_chars, column_chars)) in
-        [(2048, 1024), (2049, 1), (1, 1025)].into_iter().enumerate()
-    {
-        let (table_comment, column_comment) = ("é".repeat(table_chars), "é".repeat(column_chars));
-        let name = format!("long_{n}");
-        let t = table(&name)
-            .comment(&table_comment)
-            .col("body", Ty::Text, true)
-            .edit("body", |c| {
-                c.set_comment(Some(column_comment.clone().into()))
-            });
-        let verdict = generate(
-            &Schema::default(),
-            &schema(vec![t]),
-            Dialect::MySql,
-            &Policy::default(),
-        );
-        let by_hand = format!(
-            "CREATE TABLE `{name}_hand` (`body` LONGTEXT COMMENT '{column_comment}') COMMENT = '{table_comment}'"
-        );
-        let server = sqlx::raw_sql(sqlx::AssertSqlSafe(by_hand))
-            .execute(&mut conn)
-            .await;
-        assert_eq!(
-            verdict.is_ok(),
-            server.is_ok(),
-            "{table_chars}/{column_chars}: dbgen {:?}, server {:?}",
-            verdict.as_ref().err(),
-            server.as_ref().err()
-        );
-        if let Ok(generated) = verdict {
-            sqlx::raw_sql(sqlx::AssertSqlSafe(generated.up))
-                .execute(&mut conn)
-                .await
-                .expect("dbgen's table");
+    on_server::<sqlx::MySqlConnection>(Engine::MariaDb, "dbgen_comment_len", async |conn| {
+        for (n, (table_chars, column_chars)) in
+            [(2048, 1024), (2049, 1), (1, 1025)].into_iter().enumerate()
+        {
+            let (table_comment, column_comment) = ("é".repeat(table_chars), "é".repeat(column_chars));
+            let name = format!("long_{n}");
+            let t = table(&name)
+                .comment(&table_comment)
+                .col("body", Ty::Text, true)
+                .edit("body", |c| {
+                    c.set_comment(Some(column_comment.clone().into()))
+                });
+            let verdict = generate(
+                &Schema::default(),
+                &schema(vec![t]),
+                Dialect::MySql,
+                &Policy::default(),
+            );
+            let by_hand = format!(
+                "CREATE TABLE `{name}_hand` (`body` LONGTEXT COMMENT '{column_comment}') COMMENT = '{table_comment}'"
+            );
+            let server = sqlx::raw_sql(sqlx::AssertSqlSafe(by_hand))
+                .execute(&mut *conn)
+                .await;
+            assert_eq!(
+                verdict.is_ok(),
+                server.is_ok(),
+                "{table_chars}/{column_chars}: dbgen {:?}, server {:?}",
+                verdict.as_ref().err(),
+                server.as_ref().err()
+            );
+            if let Ok(generated) = verdict {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(generated.up))
+                    .execute(&mut *conn)
+                    .await
+                    .expect("dbgen's table");
+            }
         }
-    }
-    drop(conn);
-    db.drop_db().await;
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "current_thread")]
 async fn comments_round_trip_on_postgres() {
-    let Some((db, mut conn)) =
-        server::<sqlx::PgConnection>(Engine::Postgres, "dbgen_comments").await
-    else {
-        return;
-    };
-    comments_round_trip(
-        Dialect::Postgres,
-        &mut conn,
-        "SELECT obj_description('\"{table}\"'::regclass, 'pg_class') \
-         UNION ALL SELECT col_description('\"{table}\"'::regclass, 2)",
-    )
+    on_server::<sqlx::PgConnection>(Engine::Postgres, "dbgen_comments", async |conn| {
+        comments_round_trip(
+            Dialect::Postgres,
+            &mut *conn,
+            "SELECT obj_description('\"{table}\"'::regclass, 'pg_class') \
+             UNION ALL SELECT col_description('\"{table}\"'::regclass, 2)",
+        )
+        .await;
+    })
     .await;
-    drop(conn);
-    db.drop_db().await;
 }
 
 /// Random schemas of two tables whose table and index names are drawn
@@ -1249,25 +1234,18 @@ async fn sqlite_and_dbgen_agree_on_shared_names() {
 
 #[tokio::test(flavor = "current_thread")]
 async fn postgres_and_dbgen_agree_on_shared_names() {
-    let Some((db, mut conn)) = server::<sqlx::PgConnection>(Engine::Postgres, "dbgen_names").await
-    else {
-        return;
-    };
-    shared_names_agree(Dialect::Postgres, &mut conn).await;
-    drop(conn);
-    db.drop_db().await;
+    on_server::<sqlx::PgConnection>(Engine::Postgres, "dbgen_names", async |conn| {
+        shared_names_agree(Dialect::Postgres, &mut *conn).await;
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "current_thread")]
 async fn mariadb_and_dbgen_agree_on_shared_names() {
-    let Some((db, mut conn)) =
-        server::<sqlx::MySqlConnection>(Engine::MariaDb, "dbgen_names").await
-    else {
-        return;
-    };
-    shared_names_agree(Dialect::MySql, &mut conn).await;
-    drop(conn);
-    db.drop_db().await;
+    on_server::<sqlx::MySqlConnection>(Engine::MariaDb, "dbgen_names", async |conn| {
+        shared_names_agree(Dialect::MySql, &mut *conn).await;
+    })
+    .await;
 }
 
 /// SQLite compares table names ignoring case. A rename that changes only
@@ -1462,24 +1440,16 @@ async fn sqlite_backfills_a_column_made_not_null() {
 
 #[tokio::test(flavor = "current_thread")]
 async fn postgres_backfills_a_column_made_not_null() {
-    let Some((db, mut conn)) =
-        server::<sqlx::PgConnection>(Engine::Postgres, "dbgen_backfill").await
-    else {
-        return;
-    };
-    backfill_on(Dialect::Postgres, &mut conn).await;
-    drop(conn);
-    db.drop_db().await;
+    on_server::<sqlx::PgConnection>(Engine::Postgres, "dbgen_backfill", async |conn| {
+        backfill_on(Dialect::Postgres, &mut *conn).await;
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "current_thread")]
 async fn mariadb_backfills_a_column_made_not_null() {
-    let Some((db, mut conn)) =
-        server::<sqlx::MySqlConnection>(Engine::MariaDb, "dbgen_backfill").await
-    else {
-        return;
-    };
-    backfill_on(Dialect::MySql, &mut conn).await;
-    drop(conn);
-    db.drop_db().await;
+    on_server::<sqlx::MySqlConnection>(Engine::MariaDb, "dbgen_backfill", async |conn| {
+        backfill_on(Dialect::MySql, &mut *conn).await;
+    })
+    .await;
 }

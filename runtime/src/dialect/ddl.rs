@@ -478,9 +478,6 @@ pub fn index_named<'t>(table: &'t Table, name: &str) -> Result<&'t Index, Error>
         })
 }
 
-/// A `-- dbgen:nolint` line that leaves `codes` out of `lint`'s findings
-/// for `statement`, saying why: for statements dbgen writes that read as
-/// riskier than they are.
 /// The default a nullable column `from` gives its NULLs as it becomes the
 /// NOT NULL column `to` ([`Ddl::backfill`]), as `ddl` writes it.
 pub fn backfill_default<'c, D: Ddl + ?Sized>(
@@ -498,6 +495,9 @@ pub fn backfill_default<'c, D: Ddl + ?Sized>(
 pub const BACKFILLED: &str =
     "the UPDATE before it gives the rows holding NULL the column's default";
 
+/// A `-- dbgen:nolint` line that leaves `codes` out of `lint`'s findings
+/// for `statement`, saying why: for statements dbgen writes that read as
+/// riskier than they are.
 pub fn nolint(codes: &str, why: &str, statement: String) -> String {
     format!("-- {NOLINT} {codes}: {}\n{statement}", one_line(why))
 }

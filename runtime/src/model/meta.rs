@@ -148,7 +148,8 @@ impl Meta {
     /// as PostgreSQL and MySQL count them) or bytes longer than their
     /// `varbinary(n)` column is refused, on every engine: PostgreSQL and
     /// MySQL refuse it, and SQLite, which enforces no length, would keep
-    /// it, so code tested on SQLite would fail in production only.
+    /// it, so code tested on SQLite would fail in production only. So is a
+    /// decimal with more digits before the point than its column holds.
     pub fn fit(&self, row: &mut [Value]) -> Result<(), Error> {
         for &(i, max, bytes) in &self.lengths {
             let found = match row.get(i) {
