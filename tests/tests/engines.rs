@@ -631,6 +631,35 @@ async fn on_server<C: sqlx::Connection>(
     db.drop_db().await;
 }
 
+/// Three tests running `$body(dialect, conn)`: on an in-memory SQLite
+/// database with foreign keys on, and on a PostgreSQL and a MariaDB
+/// database of their own ([`on_server`]).
+macro_rules! on_each_engine {
+    ($prefix:literal, $body:ident => $sqlite:ident, $postgres:ident, $mariadb:ident) => {
+        #[tokio::test(flavor = "current_thread")]
+        async fn $sqlite() {
+            let mut conn = sqlite_with(&Schema::default(), "").await;
+            $body(Dialect::Sqlite, &mut conn).await;
+        }
+
+        #[tokio::test(flavor = "current_thread")]
+        async fn $postgres() {
+            on_server::<sqlx::PgConnection>(Engine::Postgres, $prefix, async |conn| {
+                $body(Dialect::Postgres, conn).await
+            })
+            .await;
+        }
+
+        #[tokio::test(flavor = "current_thread")]
+        async fn $mariadb() {
+            on_server::<sqlx::MySqlConnection>(Engine::MariaDb, $prefix, async |conn| {
+                $body(Dialect::MySql, conn).await
+            })
+            .await;
+        }
+    };
+}
+
 /// An in-memory SQLite database with foreign keys on, holding `schema`
 /// and the rows `rows` inserts.
 async fn sqlite_with(schema: &Schema, rows: &str) -> sqlx::SqliteConnection {
@@ -1226,27 +1255,10 @@ where
     );
 }
 
-#[tokio::test(flavor = "current_thread")]
-async fn sqlite_and_dbgen_agree_on_shared_names() {
-    let mut conn = sqlite_with(&Schema::default(), "").await;
-    shared_names_agree(Dialect::Sqlite, &mut conn).await;
-}
-
-#[tokio::test(flavor = "current_thread")]
-async fn postgres_and_dbgen_agree_on_shared_names() {
-    on_server::<sqlx::PgConnection>(Engine::Postgres, "dbgen_names", async |conn| {
-        shared_names_agree(Dialect::Postgres, &mut *conn).await;
-    })
-    .await;
-}
-
-#[tokio::test(flavor = "current_thread")]
-async fn mariadb_and_dbgen_agree_on_shared_names() {
-    on_server::<sqlx::MySqlConnection>(Engine::MariaDb, "dbgen_names", async |conn| {
-        shared_names_agree(Dialect::MySql, &mut *conn).await;
-    })
-    .await;
-}
+on_each_engine!("dbgen_names", shared_names_agree =>
+    sqlite_and_dbgen_agree_on_shared_names,
+    postgres_and_dbgen_agree_on_shared_names,
+    mariadb_and_dbgen_agree_on_shared_names);
 
 /// SQLite compares table names ignoring case. A rename that changes only
 /// the case goes through another name (a plain rename is refused: "there
@@ -1430,26 +1442,7 @@ where
     );
 }
 
-#[tokio::test(flavor = "current_thread")]
-async fn sqlite_backfills_a_column_made_not_null() {
-    let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:")
-        .await
-        .expect("in-memory SQLite");
-    backfill_on(Dialect::Sqlite, &mut conn).await;
-}
-
-#[tokio::test(flavor = "current_thread")]
-async fn postgres_backfills_a_column_made_not_null() {
-    on_server::<sqlx::PgConnection>(Engine::Postgres, "dbgen_backfill", async |conn| {
-        backfill_on(Dialect::Postgres, &mut *conn).await;
-    })
-    .await;
-}
-
-#[tokio::test(flavor = "current_thread")]
-async fn mariadb_backfills_a_column_made_not_null() {
-    on_server::<sqlx::MySqlConnection>(Engine::MariaDb, "dbgen_backfill", async |conn| {
-        backfill_on(Dialect::MySql, &mut *conn).await;
-    })
-    .await;
-}
+on_each_engine!("dbgen_backfill", backfill_on =>
+    sqlite_backfills_a_column_made_not_null,
+    postgres_backfills_a_column_made_not_null,
+    mariadb_backfills_a_column_made_not_null);
