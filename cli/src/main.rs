@@ -100,6 +100,20 @@ fn run(cli: Cli) -> Result<(), CliError> {
     let package = project::locate(cli.manifest_path.as_deref())?;
     load_dotenv(&package.dir.join(".env"));
     let config = Config::load(&package.dir)?;
+    // A dbgen.toml beside the workspace's Cargo.toml is not this package's:
+    // its environments would be silently left out.
+    let elsewhere = package.workspace_root.join(config::FILE_NAME);
+    if package.workspace_root != package.dir
+        && elsewhere.is_file()
+        && !package.dir.join(config::FILE_NAME).is_file()
+    {
+        eprintln!(
+            "note: {} is not read: dbgen reads {} from the package's folder, {}; move it there",
+            elsewhere.display(),
+            config::FILE_NAME,
+            package.dir.display()
+        );
+    }
     let cx = Context { package, config };
     match &cli.command {
         Command::Diff(args) => diff::run(&cx, args),

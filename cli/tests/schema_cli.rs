@@ -432,3 +432,54 @@ fn output_that_cannot_be_written_is_an_io_error_with_a_hint() {
         "{stderr}"
     );
 }
+
+/// A dbgen.toml beside the workspace's Cargo.toml is not the package's:
+/// cargo dbgen says so instead of leaving its environments out silently.
+#[test]
+fn a_workspace_level_dbgen_toml_is_named_as_unread() {
+    let root = workspace()
+        .join("target")
+        .join("dbgen-cli-tests")
+        .join("ws_config");
+    let files = [
+        (
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"app\"]\nresolver = \"3\"\n",
+        ),
+        ("dbgen.toml", "[env.dev]\ndialect = \"postgres\"\n"),
+        (
+            "app/Cargo.toml",
+            "[package]\nname = \"app\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n",
+        ),
+        ("app/src/lib.rs", ""),
+    ];
+    for (path, content) in files {
+        let path = root.join(path);
+        let _ = std::fs::create_dir_all(path.parent().expect("a parent"));
+        std::fs::write(&path, content).expect("written");
+    }
+    let output = cargo_dbgen(&root.join("app"), &["validate"]);
+    let stderr = text(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("ws_config/dbgen.toml is not read") && stderr.contains("move it there"),
+        "{stderr}"
+    );
+    // The package's own file is read, and nothing is said.
+    std::fs::write(
+        root.join("app/dbgen.toml"),
+        "[env.dev]\ndialect = \"postgres\"\n",
+    )
+    .expect("written");
+    let output = cargo_dbgen(&root.join("app"), &["validate"]);
+    assert!(
+        text(&output.stdout).contains("postgres SQL valid"),
+        "{}",
+        text(&output.stdout)
+    );
+    assert!(
+        !text(&output.stderr).contains("is not read"),
+        "{}",
+        text(&output.stderr)
+    );
+}
