@@ -25,6 +25,10 @@ pub struct Config {
 pub struct SchemaConfig {
     /// A binary target of the package whose `main` calls `dbgen::loader::main()`.
     pub bin: Option<String>,
+    /// Features of the package to build its models with (models behind
+    /// `#[cfg(feature = "...")]` or an optional `dbgen`).
+    #[serde(default)]
+    pub features: Vec<String>,
 }
 
 /// One environment (`[env.dev]`, `[env.prod]`).

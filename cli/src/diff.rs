@@ -27,6 +27,17 @@ pub fn run(cx: &Context, args: &DiffArgs) -> Result<(), CliError> {
     env.dir.check_sum().map_err(CliError::Directory)?;
     let current = env.dir.snapshot().map_err(CliError::Directory)?;
     let desired = crate::loader::load_schema(&cx.package, &cx.config)?;
+    // No model at all, over a directory that has tables: the models were
+    // not built (behind a feature, an optional dbgen), far likelier than
+    // every table meant to go.
+    if desired.tables.is_empty() && !current.tables.is_empty() {
+        return Err(CliError::Usage(format!(
+            "package `{}` defines no model, and the migrations in {} create {} table(s): this diff would drop them all; if the models are behind a cargo feature, name it in dbgen.toml ([schema] features = [\"...\"]); to drop every table, write the migration by hand (`cargo dbgen new drop_all`)",
+            cx.package.name,
+            env.dir.path().display(),
+            current.tables.len()
+        )));
+    }
     let generated = dbgen::migrate::generate(&current, &desired, env.dialect, &env.policy)?;
     for note in &generated.notes {
         eprintln!("note: {note}");

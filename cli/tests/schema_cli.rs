@@ -458,6 +458,8 @@ fn a_workspace_level_dbgen_toml_is_named_as_unread() {
         let _ = std::fs::create_dir_all(path.parent().expect("a parent"));
         std::fs::write(&path, content).expect("written");
     }
+    // A run before this one left the package's own file.
+    let _ = std::fs::remove_file(root.join("app/dbgen.toml"));
     let output = cargo_dbgen(&root.join("app"), &["validate"]);
     let stderr = text(&output.stderr);
     assert!(output.status.success(), "{stderr}");
@@ -482,4 +484,36 @@ fn a_workspace_level_dbgen_toml_is_named_as_unread() {
         "{}",
         text(&output.stderr)
     );
+}
+
+/// Models behind a cargo feature: `[schema] features` builds them. A diff
+/// that finds no model over a directory that has tables is refused
+/// (it would drop every table), saying how to name the feature.
+#[test]
+fn models_behind_a_feature() {
+    let dir = scratch_package_with(
+        "featured_models",
+        "\n[features]\ndb = []\n",
+        &[(
+            "src/lib.rs",
+            "#[cfg(feature = \"db\")]\n#[derive(dbgen::Model)]\npub struct Widget {\n    #[column(primary_key)]\n    pub id: i64,\n}\n",
+        )],
+    );
+    let _ = std::fs::remove_dir_all(dir.join("migrations"));
+    std::fs::write(dir.join("dbgen.toml"), "[schema]\nfeatures = [\"db\"]\n").expect("written");
+    let first = cargo_dbgen(&dir, &["diff", "init"]);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let files = || std::fs::read_dir(dir.join("migrations")).map_or(0, |d| d.count());
+    let written = files();
+    assert!(written >= 4, "{written} files");
+
+    std::fs::remove_file(dir.join("dbgen.toml")).expect("removed");
+    let refused = cargo_dbgen(&dir, &["diff"]);
+    let stderr = text(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("defines no model") && stderr.contains("[schema] features"),
+        "{stderr}"
+    );
+    assert_eq!(files(), written, "nothing written");
 }
