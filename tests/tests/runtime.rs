@@ -339,7 +339,7 @@ where
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();
-    assert!(unknown.contains("order by column `sku`"), "{unknown}");
+    assert!(unknown.contains("use column `sku`"), "{unknown}");
     // A fragment with its own placeholder, as GORM's `Where` takes it, is
     // an error that says what to write, on every terminal call.
     let gorm = || Product::query().filter("sku = ?", "B-001".to_string());
@@ -364,6 +364,46 @@ where
             .ok(),
         None,
         "{engine:?}: each fragment is a whole condition"
+    );
+    // filter_in: a column of the table, IN the values bound one by one,
+    // with the scope and the other conditions.
+    let listed = Product::query()
+        .filter_in("sku", ["B-002", "B-001", "no-such-sku", "x' OR '1' = '1"])
+        .order_by("sku", Order::Asc)
+        .fetch_all(pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        listed.iter().map(|p| p.sku.as_str()).collect::<Vec<_>>(),
+        ["B-001", "B-002"],
+        "{engine:?}"
+    );
+    let count = |query: dbgen::Query<Product>| async move { query.count(pool).await };
+    assert_eq!(
+        count(Product::query().filter_in("sku", Vec::<String>::new()))
+            .await
+            .unwrap(),
+        0,
+        "{engine:?}: an empty list matches no row"
+    );
+    assert_eq!(
+        count(
+            Product::query()
+                .filter_in("id", [listed[0].id])
+                .filter_in("sku", ["B-001", "B-002"])
+                .filter("name <> ", "")
+        )
+        .await
+        .unwrap(),
+        1,
+        "{engine:?}"
+    );
+    let unknown = count(Product::query().filter_in("Sku", ["B-001"]))
+        .await
+        .map_err(|e| e.to_string());
+    assert!(
+        matches!(&unknown, Err(m) if m.contains("use column `sku`") && m.contains("filter_in")),
+        "{engine:?}: {unknown:?}"
     );
     // Out-of-range paging is an error or an empty page, the same on every
     // engine, never a panic.

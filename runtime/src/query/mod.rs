@@ -37,6 +37,8 @@ pub struct Query<M> {
 pub(crate) struct Spec {
     scope: Scope,
     filters: Vec<(String, Option<Value>)>,
+    /// `column IN (values)` conditions.
+    lists: Vec<(String, Vec<Value>)>,
     order: Vec<(String, Order)>,
     limit: Option<i64>,
     offset: Option<i64>,
@@ -81,6 +83,22 @@ impl<M: Model> Query<M> {
         self.spec
             .filters
             .push((fragment.into(), Some(value.into_key())));
+        self
+    }
+
+    /// `AND (<column> IN (<values>))`, each value bound:
+    /// `filter_in("status", ["active", "paused"])`, as GORM's
+    /// `Where("status IN ?", list)`. The column is quoted and must be a
+    /// column of the table; an empty list matches no row.
+    pub fn filter_in<V: KeyValue>(
+        mut self,
+        column: impl Into<String>,
+        values: impl IntoIterator<Item = V>,
+    ) -> Self {
+        self.spec.lists.push((
+            column.into(),
+            values.into_iter().map(KeyValue::into_key).collect(),
+        ));
         self
     }
 
@@ -187,12 +205,21 @@ impl<M: Model> Query<M> {
 }
 
 impl Spec {
+    /// The columns of `filter_in` are the table's; the fragments are
+    /// checked as [`Spec::check_fragments`] says.
+    fn check_filters(&self, meta: &Meta) -> Result<(), Error> {
+        for (column, _) in &self.lists {
+            known_column(meta, column, "filter_in")?;
+        }
+        self.check_fragments()
+    }
+
     /// A filter whose fragment ends in its own placeholder (`"status = ?"`,
     /// as GORM's `Where` takes it) would get a second one after it: the
     /// engine's error would name neither. Refused here with what to write.
     /// A `?` after a name is kept: it is PostgreSQL's JSONB key operator
     /// (`data ? $1`).
-    fn check_filters(&self) -> Result<(), Error> {
+    fn check_fragments(&self) -> Result<(), Error> {
         for (fragment, value) in &self.filters {
             let Some(before) = fragment.trim_end().strip_suffix('?') else {
                 continue;
@@ -224,34 +251,31 @@ impl Spec {
             }
             sql.push(")");
         }
+        for (column, values) in &self.lists {
+            if values.is_empty() {
+                sql.push(" AND (1 = 0)");
+                continue;
+            }
+            sql.push(" AND (").ident(column).push(" IN (");
+            for (n, value) in values.iter().enumerate() {
+                if n > 0 {
+                    sql.push(", ");
+                }
+                sql.bind(value.clone());
+            }
+            sql.push("))");
+        }
     }
 
     fn select(&self, meta: &Meta, dialect: Dialect) -> Result<Sql, Error> {
-        self.check_filters()?;
+        self.check_filters(meta)?;
         let mut sql = Sql::new(dialect);
         // The column list, the scope and a filter or two, without regrowing.
         sql.reserve(2, meta.select(dialect).len() + 96);
         select_columns(&mut sql, meta);
         self.push_where(&mut sql, meta);
         for (n, (column, order)) in self.order.iter().enumerate() {
-            if !meta.columns().any(|c| c == column) {
-                // A Rust field named unlike its column, or another case.
-                let meant =
-                    meta.table.columns.iter().find(|c| {
-                        c.field() == column.as_str() || c.name.eq_ignore_ascii_case(column)
-                    });
-                return Err(Error::UnknownColumn {
-                    table: meta.name().to_string(),
-                    column: column.clone(),
-                    hint: meant.map_or_else(String::new, |c| {
-                        format!(
-                            "; order by column `{}` (field `{}`): order_by takes column names",
-                            c.name,
-                            c.field()
-                        )
-                    }),
-                });
-            }
+            known_column(meta, column, "order_by")?;
             sql.push(if n == 0 { " ORDER BY " } else { ", " })
                 .ident(column);
             sql.push(match order {
@@ -339,7 +363,7 @@ impl Spec {
         conn: &mut DB::Connection,
         meta: &Meta,
     ) -> Result<i64, Error> {
-        self.check_filters()?;
+        self.check_filters(meta)?;
         let mut sql = Sql::new(DB::DIALECT);
         sql.push("SELECT COUNT(*) FROM ").ident(meta.name());
         self.push_where(&mut sql, meta);
@@ -351,7 +375,7 @@ impl Spec {
         conn: &mut DB::Connection,
         meta: &Meta,
     ) -> Result<u64, Error> {
-        self.check_filters()?;
+        self.check_filters(meta)?;
         let dialect = DB::DIALECT;
         // A soft delete leaves trashed rows as they are (their deletion
         // time, and no second DELETE in the log).
@@ -426,6 +450,31 @@ impl Spec {
     }
 }
 
+/// Refuses `column` unless it is a column of the table, naming the column
+/// the caller may have meant: a Rust field named unlike its column, or the
+/// name in another case. `method` takes column names.
+fn known_column(meta: &Meta, column: &str, method: &str) -> Result<(), Error> {
+    if meta.columns().any(|c| c == column) {
+        return Ok(());
+    }
+    let meant = meta
+        .table
+        .columns
+        .iter()
+        .find(|c| c.field() == column || c.name.eq_ignore_ascii_case(column));
+    Err(Error::UnknownColumn {
+        table: meta.name().to_string(),
+        column: column.to_string(),
+        hint: meant.map_or_else(String::new, |c| {
+            format!(
+                "; use column `{}` (field `{}`): {method} takes column names",
+                c.name,
+                c.field()
+            )
+        }),
+    })
+}
+
 /// The audit rows of a bulk delete of the rows `old`, whose columns `set`
 /// (the soft-delete marker and `updated_at`) it set.
 fn entries(meta: &Meta, old: &Rows, set: &[(usize, Value)]) -> Vec<Entry> {
@@ -472,17 +521,17 @@ mod tests {
         for fragment in [
             "a = ?", "a >= ? ", "a like ?", "a IN (?", "a IS ?", "f(x, ?",
         ] {
-            assert!(with(fragment).check_filters().is_err(), "{fragment}");
+            assert!(with(fragment).check_fragments().is_err(), "{fragment}");
         }
         // PostgreSQL's JSONB key operator, and fragments without one.
         for fragment in ["data ?", "a = ", "a > ", "note = '?' AND b = "] {
-            assert!(with(fragment).check_filters().is_ok(), "{fragment}");
+            assert!(with(fragment).check_fragments().is_ok(), "{fragment}");
         }
         // A condition without a value may end as it likes.
         let spec = Spec {
             filters: vec![("a = ?".to_string(), None)],
             ..Spec::default()
         };
-        assert!(spec.check_filters().is_ok());
+        assert!(spec.check_fragments().is_ok());
     }
 }
