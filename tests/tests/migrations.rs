@@ -708,6 +708,10 @@ fn lint_reads_each_fixture_as_its_change() {
             "alter_column_not_null_with_default",
             ["", "DD102", "DD105", "DD102"],
         ),
+        (
+            "rename_column_made_not_null_with_default",
+            ["BC102", "BC102 DD102", "DD105 BC102", "BC102 DD102"],
+        ),
         ("alter_column_default", ["", "DD102", "DD105", ""]),
         ("alter_column_comment", ["", "DD102", "", ""]),
         ("add_unique_index", ["DD104"; 4]),

@@ -363,10 +363,44 @@ fn name_list(statement: &[Token], at: usize) -> Vec<String> {
 /// copy (targets) SELECT sources FROM table`, from `at` (after the copy's
 /// name); none if the statement has another shape.
 fn rebuild_copy(statement: &[Token], at: usize) -> Vec<(String, String)> {
-    // Plain names separated by commas, from `at` to the token `end`.
+    // Plain names separated by commas, from `at` to the token `end`. A
+    // source may also be `COALESCE(name, default)`, how a rebuild gives a
+    // column made NOT NULL its default: it copies `name`.
     let names = |mut at: usize, end: &str| {
         let mut out = Vec::new();
         loop {
+            let coalesced = statement.get(at).is_some_and(|t| t.upper() == "COALESCE")
+                && is_punct(statement.get(at + 1), "(");
+            if coalesced {
+                let name = statement.get(at + 2)?;
+                if !matches!(name, Token::Ident(_) | Token::Word(_)) {
+                    return None;
+                }
+                out.push(name.name());
+                // Past the closing parenthesis of the call.
+                let mut depth = 0usize;
+                at += 1;
+                loop {
+                    match statement.get(at)? {
+                        Token::Punct(p) if p == "(" => depth += 1,
+                        Token::Punct(p) if p == ")" => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    at += 1;
+                }
+                at += 1;
+                match statement.get(at)? {
+                    Token::Punct(p) if p == "," => at += 1,
+                    next if next.upper() == end => return Some((out, at + 1)),
+                    _ => return None,
+                }
+                continue;
+            }
             match (statement.get(at), statement.get(at + 1)) {
                 (Some(name @ (Token::Ident(_) | Token::Word(_))), Some(next)) => {
                     out.push(name.name());

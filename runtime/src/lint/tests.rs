@@ -456,8 +456,14 @@ fn a_rebuild_copy_under_another_name_is_a_column_rename() {
         "{:?}",
         messages(Sqlite, &sql)
     );
+    // A column made NOT NULL takes its default in the copy: still a rename.
+    let sql = rebuild(
+        "INSERT INTO \"_dbgen_new_t\" (\"id\", \"b\") SELECT \"id\", COALESCE(\"a\", lower('X')) FROM \"t\"",
+    );
+    assert_eq!(codes(Sqlite, &sql), ["DD105", "BC102"]);
     // Same names, or a copy of another shape: no rename.
     for copy in [
+        "INSERT INTO \"_dbgen_new_t\" (\"id\", \"b\") SELECT \"id\", COALESCE(\"b\", 0) FROM \"t\"",
         "INSERT INTO \"_dbgen_new_t\" (\"id\", \"b\") SELECT \"id\", \"b\" FROM \"t\"",
         "INSERT INTO \"_dbgen_new_t\" SELECT * FROM \"t\"",
         "INSERT INTO \"_dbgen_new_t\" (\"id\", \"b\") SELECT \"id\", upper(\"a\") FROM \"t\"",

@@ -227,6 +227,17 @@ pub fn cases() -> Vec<Case> {
             ]),
         ),
         case(
+            "rename_column_made_not_null_with_default",
+            schema(vec![users().col("nick", Ty::Varchar(40), true)]),
+            schema(vec![users().col("nickname", Ty::Varchar(40), false).edit(
+                "nickname",
+                |c| {
+                    c.set_default(Some("'anon'".into()));
+                    c.set_renamed_from(Some("nick".into()));
+                },
+            )]),
+        ),
+        case(
             "alter_column_default",
             schema(vec![users()]),
             schema(vec![
