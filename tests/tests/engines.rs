@@ -240,14 +240,15 @@ where
             }
             let (mut names, mut values) = (Vec::new(), Vec::new());
             for column in table.columns.iter().filter(|c| !c.auto_increment) {
-                let in_fk = table
-                    .foreign_keys
-                    .iter()
-                    .any(|fk| fk.columns.contains(&column.name));
-                let null = column.nullable
-                    && (in_fk || table.soft_delete.as_deref() == Some(&*column.name));
+                // Every optional column holds NULL (its foreign keys need
+                // no row), so that a change making one required meets the
+                // NULL it must fill or fail on.
                 names.push(q(&column.name));
-                values.push(if null { "NULL" } else { sample(&column.ty) });
+                values.push(if column.nullable {
+                    "NULL"
+                } else {
+                    sample(&column.ty)
+                });
             }
             let sql = if names.is_empty() && dialect != Dialect::MySql {
                 format!("INSERT INTO {} DEFAULT VALUES", q(&table.name))
@@ -281,20 +282,22 @@ struct Failed {
     down: Vec<&'static str>,
 }
 
-/// What fails on tables holding a row: adding a NOT NULL column without a
-/// default, up or in a down that re-creates a dropped column (MariaDB
-/// instead fills the row with the type's implicit default, which lint's
-/// DD103 says), and re-creating a dropped table whose rows another table
-/// referenced (every engine).
+/// What fails on tables holding a row (optional columns holding NULL):
+/// making an optional column required without a default (every engine);
+/// adding a NOT NULL column without a default, up or in a down that
+/// re-creates a dropped column (MariaDB instead fills the row with the
+/// type's implicit default, which lint's DD103 says); and re-creating a
+/// dropped table whose rows another table referenced (every engine).
 fn failing_on_data(dialect: Dialect) -> Failed {
+    let required = ["alter_column_not_null", "alter_checked_and_indexed_columns"];
     if dialect == Dialect::MySql {
         return Failed {
-            up: Vec::new(),
+            up: required.to_vec(),
             down: vec!["drop_referenced_table"],
         };
     }
     Failed {
-        up: vec!["add_column_not_null"],
+        up: [&["add_column_not_null"][..], &required].concat(),
         // Re-creating a dropped NOT NULL column on a filled table.
         down: vec![
             "drop_referenced_table",

@@ -316,6 +316,13 @@ impl Gen {
                     t.cols[i].nullable = !t.cols[i].nullable;
                     if t.cols[i].nullable {
                         t.cols[i].default = None;
+                    } else if self.rng.chance(50) {
+                        // Made required with a default: its NULLs take it.
+                        let ty = t.cols[i].ty;
+                        t.cols[i].default = TYPES
+                            .iter()
+                            .find(|(t2, _)| *t2 == ty)
+                            .and_then(|(_, default)| *default);
                     }
                 }
             }
