@@ -944,6 +944,22 @@ where
         external[0].new_values,
         Some(serde_json::json!({"token": "[REDACTED]", "a": 2}))
     );
+    // A table name longer than the log's column is refused on every
+    // engine, and nothing is logged: cut, it would not find its rows.
+    let long = "t".repeat(101);
+    let refused = AuditLogger::new(pool)
+        .log_create(&long, 1, &serde_json::json!({}))
+        .await;
+    assert!(
+        matches!(&refused, Err(Error::TooLong { column, found: 101, .. }) if column == "entity_type"),
+        "{refused:?}"
+    );
+    assert!(
+        dbgen::audit::history(pool, &long, 1)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 async fn cleanup_by_age<DB: Driver>(pool: &sqlx::Pool<DB>) {

@@ -72,6 +72,18 @@ where
                 v
             })
         };
+        // Cut, a table name would no longer find its rows: refused, as
+        // PostgreSQL and MySQL refuse it (SQLite would keep it).
+        let chars = table.chars().count();
+        if chars > super::write::ENTITY_TYPE_CHARS {
+            return Err(Error::TooLong {
+                table: "audit_logs".into(),
+                column: "entity_type".into(),
+                found: chars,
+                max: super::write::ENTITY_TYPE_CHARS as u32,
+                unit: "characters",
+            });
+        }
         let entry = Entry {
             entity_type: table.to_string(),
             entity_id: super::write::fit(id, super::write::ENTITY_ID_CHARS),

@@ -90,6 +90,9 @@ pub fn key_id<'a>(key: impl IntoIterator<Item = &'a Value>) -> String {
 /// it: a long text key, or a long header a client sends, must not make
 /// the audited change fail ("value too long").
 pub const ENTITY_ID_CHARS: usize = 100;
+/// `entity_type`'s size: a table name from a model is at most 63 bytes,
+/// one given to `AuditLogger` is checked against it.
+pub const ENTITY_TYPE_CHARS: usize = 100;
 pub const USERNAME_CHARS: usize = 255;
 pub const IP_ADDRESS_CHARS: usize = 45;
 pub const REQUEST_ID_CHARS: usize = 100;
@@ -365,6 +368,7 @@ mod tests {
         let table = super::super::table();
         let size = |name: &str| table.columns.iter().find(|c| c.name == name).map(|c| c.ty);
         for (column, chars) in [
+            ("entity_type", ENTITY_TYPE_CHARS),
             ("entity_id", ENTITY_ID_CHARS),
             ("username", USERNAME_CHARS),
             ("ip_address", IP_ADDRESS_CHARS),
