@@ -1112,3 +1112,38 @@ fn an_expression_reading_a_missing_column_is_refused() {
             .unwrap_or_else(|e| panic!("{dialect}: {e}"));
     }
 }
+
+/// Renaming an audited table leaves its audit rows under the old name (the
+/// log is history, not rewritten): the diff says where each part is.
+#[test]
+fn renaming_an_audited_table_says_where_its_history_is() {
+    let audited = |t: T| {
+        let mut table = t.build();
+        table.audit = true;
+        table
+    };
+    let before = Schema::new(vec![audited(table("products"))]);
+    let after = Schema::new(vec![audited(table("items").renamed_from("products"))]);
+    let generated = generate(&before, &after, Dialect::Postgres, &Policy::default()).unwrap();
+    assert!(
+        generated
+            .notes
+            .iter()
+            .any(|n| n.contains("keeps the rows of `products`")
+                && n.contains("history(db, \"items\", id)")),
+        "{:?}",
+        generated.notes
+    );
+    let plain = generate(
+        &schema(vec![table("products")]),
+        &schema(vec![table("items").renamed_from("products")]),
+        Dialect::Postgres,
+        &Policy::default(),
+    )
+    .unwrap();
+    assert!(
+        plain.notes.iter().all(|n| !n.contains("audit log")),
+        "{:?}",
+        plain.notes
+    );
+}

@@ -59,6 +59,16 @@ pub fn generate(
     // planner takes them: the renames to reverse and the data lost.
     let (kept, skipped) = split(current, desired, found.changes, dialect, policy);
     let kinds: Vec<&'static str> = kept.iter().map(Change::kind).collect();
+    // The log keys its rows by table name, and its history is not rewritten.
+    for change in &kept {
+        if let Change::RenameTable { from, to } = change
+            && desired.table(to).is_some_and(|t| t.audit)
+        {
+            notes.push(format!(
+                "the audit log keeps the rows of `{from}` under that name: history(db, \"{to}\", id) returns the changes from this migration on, history(db, \"{from}\", id) the earlier ones"
+            ));
+        }
+    }
     let renames: Vec<Change> = kept
         .iter()
         .filter(|c| matches!(c, Change::RenameTable { .. } | Change::RenameColumn { .. }))
