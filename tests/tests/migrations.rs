@@ -1147,3 +1147,50 @@ fn renaming_an_audited_table_says_where_its_history_is() {
         plain.notes
     );
 }
+
+/// A check that names a column in double quotes, as PostgreSQL and SQLite
+/// quote names, compares a string on MySQL/MariaDB: every insert failed it
+/// there ("Truncated incorrect DECIMAL value: 'price'"). Refused for that
+/// dialect, saying to write the name unquoted; taken by the others.
+#[test]
+fn a_double_quoted_column_in_a_check_is_refused_for_mysql() {
+    let priced = |check: &str| {
+        schema(vec![
+            table("products")
+                .col("price", Ty::Integer, false)
+                .check("chk_products_price", check),
+        ])
+    };
+    let refused = generate(
+        &Schema::default(),
+        &priced("\"price\" > 0"),
+        Dialect::MySql,
+        &Policy::default(),
+    )
+    .err()
+    .map(|e| e.to_string())
+    .unwrap_or_default();
+    assert!(
+        refused.contains("\"price\"") && refused.contains("unquoted"),
+        "{refused}"
+    );
+    for dialect in [Dialect::Postgres, Dialect::Sqlite] {
+        generate(
+            &Schema::default(),
+            &priced("\"price\" > 0"),
+            dialect,
+            &Policy::default(),
+        )
+        .unwrap_or_else(|e| panic!("{dialect}: {e}"));
+    }
+    // Unquoted, and text that names no column, are fine on MySQL.
+    for check in ["price > 0", "price > 0 OR \"cheap\" = 'cheap'"] {
+        generate(
+            &Schema::default(),
+            &priced(check),
+            Dialect::MySql,
+            &Policy::default(),
+        )
+        .unwrap_or_else(|e| panic!("{check}: {e}"));
+    }
+}

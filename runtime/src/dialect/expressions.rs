@@ -7,7 +7,7 @@
 
 use sqlparser::ast::{Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Ident, InTarget};
 use sqlparser::parser::Parser;
-use sqlparser::tokenizer::Token;
+use sqlparser::tokenizer::{Token, Tokenizer};
 
 use super::Dialect;
 use crate::Error;
@@ -23,6 +23,14 @@ pub(crate) fn check_expressions(dialect: Dialect, schema: &Schema) -> Result<(),
             .iter()
             .filter_map(|i| Some(("index", &*i.name, &**i.predicate.as_ref()?)));
         for (kind, name, expr) in checks.chain(predicates) {
+            if dialect == Dialect::MySql
+                && let Some(text) = quoted_column(table, expr)
+            {
+                return Err(Error::Expression(format!(
+                    "{kind} `{name}` of `{}` writes \"{text}\", which MySQL and MariaDB read as the text '{text}', not the column (every row would fail the check: \"Truncated incorrect DECIMAL value\"); write the name unquoted, as every engine reads it",
+                    table.name
+                )));
+            }
             for column in column_names(dialect, expr) {
                 if !has_column(dialect, table, &column) {
                     return Err(Error::Expression(format!(
@@ -41,6 +49,24 @@ pub(crate) fn check_expressions(dialect: Dialect, schema: &Schema) -> Result<(),
         }
     }
     Ok(())
+}
+
+/// A double-quoted text in `expr` that names a column of `table`: quoted
+/// as PostgreSQL and SQLite quote names, it is a string to MySQL.
+fn quoted_column(table: &Table, expr: &str) -> Option<String> {
+    let grammar = super::check::grammar(Dialect::MySql);
+    let tokens = Tokenizer::new(grammar.as_ref(), expr).tokenize().ok()?;
+    tokens.into_iter().find_map(|token| match token {
+        Token::DoubleQuotedString(text)
+            if table
+                .columns
+                .iter()
+                .any(|c| c.name.eq_ignore_ascii_case(&text)) =>
+        {
+            Some(text)
+        }
+        _ => None,
+    })
 }
 
 /// A name an expression reads as a column.

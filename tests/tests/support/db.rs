@@ -65,6 +65,7 @@ pub struct TestDb {
 pub async fn run_on<DB, Fut>(engine: Engine, prefix: &str, body: impl FnOnce(sqlx::Pool<DB>) -> Fut)
 where
     DB: sqlx::Database,
+    for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
     Fut: std::future::Future<Output = ()>,
 {
     let Some(db) = TestDb::create(engine, prefix).await else {
@@ -106,11 +107,31 @@ macro_rules! on_every_engine {
 }
 
 impl TestDb {
-    /// A pool of 8 connections to the test database.
+    /// A pool of 8 connections to the test database. A SQLite connection
+    /// waits up to a minute for the database's lock (sqlx's default is 5
+    /// seconds): on this 2-core VM, with the server tests running beside
+    /// them and every commit synced to disk, the race tests' writers have
+    /// waited longer than that ("database is locked"), which is the
+    /// machine's load, not what they test.
     #[allow(dead_code)] // the runtime benchmark includes this file and sizes its own pools
-    pub async fn pool<DB: sqlx::Database>(&self) -> sqlx::Pool<DB> {
+    pub async fn pool<DB>(&self) -> sqlx::Pool<DB>
+    where
+        DB: sqlx::Database,
+        for<'c> &'c mut DB::Connection: sqlx::Executor<'c, Database = DB>,
+    {
+        let sqlite = self.engine == Engine::Sqlite;
         sqlx::pool::PoolOptions::<DB>::new()
             .max_connections(8)
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if sqlite {
+                        sqlx::raw_sql("PRAGMA busy_timeout = 60000")
+                            .execute(&mut *conn)
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
             .connect(&self.url)
             .await
             .expect("connect to the test database")
