@@ -437,6 +437,8 @@ enum DefaultSql<'a> {
     Number,
     /// A bare word, upper-cased.
     Word(String),
+    /// `"text"`: a name to PostgreSQL, text to MySQL and SQLite.
+    DoubleQuoted,
     /// Anything else: a call, an operator, a parenthesized expression.
     Expression(&'a str),
 }
@@ -449,6 +451,9 @@ fn classify(sql: &str) -> DefaultSql<'_> {
         .filter(|inner| !inner.replace("''", "").contains('\''))
     {
         return DefaultSql::Text(inner.replace("''", "'"));
+    }
+    if sql.len() >= 2 && sql.starts_with('"') && sql.ends_with('"') {
+        return DefaultSql::DoubleQuoted;
     }
     if is_number(sql) {
         return DefaultSql::Number;
@@ -530,6 +535,11 @@ fn check_defaults(cx: &mut Ctxt, model: &Model) {
         };
         let holds = holds(field);
         let problem = match classify(default) {
+            DefaultSql::DoubleQuoted => Some(format!(
+                "`default = \"{}\"` is in double quotes, which name a column to PostgreSQL (\"cannot use column reference in DEFAULT expression\") and are text to MySQL and SQLite; write text in single quotes: `default = \"'{}'\"`",
+                default.as_str().replace('"', "\\\""),
+                default.trim().trim_matches('"')
+            )),
             DefaultSql::Word(word) if !DEFAULT_WORDS.contains(&word.as_str()) => Some(format!(
                 "`default = \"{}\"` is SQL, where a bare word names a column; for the text, quote it: `default = \"'{}'\"`",
                 default.as_str(),
@@ -575,6 +585,7 @@ mod default_tests {
         assert_eq!(classify(" 'it''s' "), DefaultSql::Text("it's".into()));
         assert_eq!(classify("''"), DefaultSql::Text(String::new()));
         assert_eq!(classify("active"), DefaultSql::Word("ACTIVE".into()));
+        assert_eq!(classify("\"active\""), DefaultSql::DoubleQuoted);
         assert_eq!(
             classify("current_timestamp"),
             DefaultSql::Word("CURRENT_TIMESTAMP".into())

@@ -14,6 +14,8 @@ pub struct Order {
     pub quantity: i32,
     #[column(default = "'pending'")]
     pub fine: String,
+    #[column(default = "\"pending\"")]
+    pub quoted: String,
     #[column(default = "CURRENT_TIMESTAMP")]
     pub placed_at: chrono::NaiveDateTime,
 }
