@@ -104,6 +104,17 @@ impl Dialect {
         }
     }
 
+    /// The most values one statement can bind: SQLite's default
+    /// `SQLITE_MAX_VARIABLE_NUMBER` (32 766), PostgreSQL's and MySQL's
+    /// 16-bit parameter count, SQL Server's 2 100.
+    pub(crate) const fn max_parameters(self) -> usize {
+        match self {
+            Dialect::Sqlite => 32_766,
+            Dialect::Postgres | Dialect::MySql => 65_535,
+            Dialect::SqlServer => 2_100,
+        }
+    }
+
     /// The dialect a database URL speaks, from its scheme.
     pub fn from_url(url: &str) -> Result<Dialect, crate::Error> {
         let scheme = url.split(':').next().unwrap_or_default();

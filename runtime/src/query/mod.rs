@@ -207,9 +207,26 @@ impl<M: Model> Query<M> {
 impl Spec {
     /// The columns of `filter_in` are the table's; the fragments are
     /// checked as [`Spec::check_fragments`] says.
-    fn check_filters(&self, meta: &Meta) -> Result<(), Error> {
+    fn check_filters(&self, meta: &Meta, dialect: Dialect) -> Result<(), Error> {
         for (column, _) in &self.lists {
             known_column(meta, column, "filter_in")?;
+        }
+        // A list past the engine's parameter limit fails there with each
+        // engine's own words (PostgreSQL's driver, MySQL and SQLite all
+        // differ, and SQLite's limit is half the others'): one error here
+        // that names the lists.
+        let listed: usize = self.lists.iter().map(|(_, values)| values.len()).sum();
+        let limit = dialect.max_parameters() - ops::BESIDES_ROWS;
+        if listed + self.filters.len() > limit {
+            let columns: Vec<String> = self
+                .lists
+                .iter()
+                .map(|(column, values)| format!("`{column}` ({} values)", values.len()))
+                .collect();
+            return Err(Error::Bind(format!(
+                "filter_in on {} binds more values than one statement takes on {dialect} (at most {limit} here); split the list and run one query per part",
+                columns.join(", ")
+            )));
         }
         self.check_fragments()
     }
@@ -268,7 +285,7 @@ impl Spec {
     }
 
     fn select(&self, meta: &Meta, dialect: Dialect) -> Result<Sql, Error> {
-        self.check_filters(meta)?;
+        self.check_filters(meta, dialect)?;
         let mut sql = Sql::new(dialect);
         // The column list, the scope and a filter or two, without regrowing.
         sql.reserve(2, meta.select(dialect).len() + 96);
@@ -363,7 +380,7 @@ impl Spec {
         conn: &mut DB::Connection,
         meta: &Meta,
     ) -> Result<i64, Error> {
-        self.check_filters(meta)?;
+        self.check_filters(meta, DB::DIALECT)?;
         let mut sql = Sql::new(DB::DIALECT);
         sql.push("SELECT COUNT(*) FROM ").ident(meta.name());
         self.push_where(&mut sql, meta);
@@ -375,7 +392,7 @@ impl Spec {
         conn: &mut DB::Connection,
         meta: &Meta,
     ) -> Result<u64, Error> {
-        self.check_filters(meta)?;
+        self.check_filters(meta, DB::DIALECT)?;
         let dialect = DB::DIALECT;
         // A soft delete leaves trashed rows as they are (their deletion
         // time, and no second DELETE in the log).
