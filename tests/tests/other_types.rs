@@ -2,7 +2,8 @@
 //! engine: `sqlx::types::Json<T>` of a user's struct (plain and optional),
 //! a UUID key, and the `time` crate's four date and time types, timestamps
 //! and the soft-delete marker included. Read back as written, logged with
-//! secrets inside the typed JSON hidden.
+//! secrets inside the typed JSON hidden. Text, decimal and date values
+//! past a column's or an engine's limits.
 
 #![allow(clippy::panic, clippy::expect_used, clippy::unwrap_used)]
 
@@ -54,6 +55,16 @@ pub struct Event {
     pub created_at: OffsetDateTime,
     pub updated_at: Option<OffsetDateTime>,
     pub deleted_at: Option<OffsetDateTime>,
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "deadlines", audit)]
+pub struct Deadline {
+    #[column(primary_key)]
+    pub id: i64,
+    pub due: chrono::NaiveDate,
+    pub at: Option<chrono::NaiveDateTime>,
+    pub utc: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 async fn logged<DB: dbgen::Driver>(
@@ -347,6 +358,85 @@ where
     );
 }
 
+/// Dates past year 9999 are kept by PostgreSQL and SQLite. MySQL's DATE
+/// and DATETIME end there, and MariaDB stored such a date as a zero date
+/// that read back as NULL, from a NOT NULL column too: dbgen refuses it
+/// there, and nothing is written.
+async fn far_dates<DB>(engine: Engine, db: &sqlx::Pool<DB>)
+where
+    DB: dbgen::Driver,
+{
+    let near = chrono::NaiveDate::from_ymd_opt(9999, 12, 31).unwrap();
+    let far = chrono::NaiveDate::from_ymd_opt(10_000, 1, 1).unwrap();
+    let at = |d: chrono::NaiveDate| d.and_hms_micro_opt(23, 59, 59, 999_999).unwrap();
+    let kept = Deadline {
+        id: 1,
+        due: near,
+        at: Some(at(near)),
+        utc: Some(at(near).and_utc()),
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    assert_eq!(
+        Deadline::find(db, 1).await.unwrap(),
+        Some(kept.clone()),
+        "{engine:?}"
+    );
+    let attempts = [
+        Deadline {
+            id: 2,
+            due: far,
+            ..kept.clone()
+        },
+        Deadline {
+            id: 2,
+            at: Some(at(far)),
+            ..kept.clone()
+        },
+        Deadline {
+            id: 2,
+            utc: Some(at(far).and_utc()),
+            ..kept.clone()
+        },
+    ];
+    for (n, row) in attempts.into_iter().enumerate() {
+        let mut changed = row.clone();
+        changed.id = 1;
+        let inserted = row.clone().insert(db).await;
+        let updated = changed.update(db).await;
+        if engine == Engine::MariaDb {
+            for refused in [inserted.map(|_| ()), updated.map(|_| ())] {
+                assert!(
+                    matches!(&refused, Err(dbgen::Error::Bind(m)) if m.contains("up to year 9999")),
+                    "{n}: {refused:?}"
+                );
+            }
+            assert_eq!(Deadline::find(db, 2).await.unwrap(), None, "{n}");
+            assert_eq!(
+                Deadline::find(db, 1).await.unwrap(),
+                Some(kept.clone()),
+                "{n}"
+            );
+            assert_eq!(
+                logged(db, "deadlines", 1).await.len(),
+                1,
+                "{n}: the CREATE only"
+            );
+        } else {
+            inserted.unwrap();
+            updated.unwrap();
+            assert_eq!(
+                Deadline::find(db, 2).await.unwrap(),
+                Some(row),
+                "{engine:?} {n}"
+            );
+            Deadline::delete_by_id(db, 2).await.unwrap();
+            kept.clone().update(db).await.unwrap();
+        }
+    }
+}
+
 async fn suite<DB>(engine: Engine, db: sqlx::Pool<DB>)
 where
     DB: dbgen::Driver,
@@ -357,6 +447,7 @@ where
         vec![
             Account::table().clone(),
             Event::table().clone(),
+            Deadline::table().clone(),
             AuditLog::table().clone(),
         ],
     )
@@ -364,6 +455,7 @@ where
     typed_json(engine, &db).await;
     time_types(engine, &db).await;
     lengths(engine, &db).await;
+    far_dates(engine, &db).await;
 }
 
 on_every_engine!("dbgen_types", suite => postgres_other_types, mariadb_other_types, sqlite_other_types);

@@ -20,6 +20,7 @@ impl Driver for MySql {
     }
 
     fn bind_ref(args: &mut Self::Arguments, value: &Value) -> Result<(), Error> {
+        past_year_9999(value)?;
         bind_value!(args, value,
             uuid: |u| u.hyphenated().to_string(), String,
             decimal: |d| d, Decimal,
@@ -37,6 +38,26 @@ impl Driver for MySql {
         rows_affected: r.rows_affected(),
         last_insert_id: i64::try_from(r.last_insert_id()).ok().filter(|id| *id != 0),
     });
+}
+
+/// A date after year 9999 is refused: DATE and DATETIME end there, and
+/// MariaDB stores such a value, sent in the binary protocol, as a zero
+/// date that reads back as NULL (a NOT NULL column included), where
+/// PostgreSQL and SQLite keep it. Years before 0 are refused by sqlx.
+fn past_year_9999(value: &Value) -> Result<(), Error> {
+    use chrono::Datelike;
+    let date = match value {
+        Value::Date(d) => *d,
+        Value::DateTime(t) => t.date(),
+        Value::DateTimeUtc(t) => t.date_naive(),
+        _ => return Ok(()),
+    };
+    if date.year() <= 9999 {
+        return Ok(());
+    }
+    Err(Error::Bind(format!(
+        "{date}: MySQL and MariaDB hold dates up to year 9999 (DATE and DATETIME end there), and would store this one as a zero date; keep dates within it"
+    )))
 }
 
 #[cfg(feature = "rust_decimal")]
