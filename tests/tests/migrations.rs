@@ -293,6 +293,52 @@ fn mysql_refuses_a_varchar_longer_than_it_stores() {
     }
 }
 
+/// A text primary key, or a plain index over a text column and another,
+/// is refused for MySQL and MariaDB with what to change, and taken by the
+/// other dialects that key text (`mariadb_and_dbgen_agree_on_key_lengths`
+/// holds the rule to the server's). A one-column index over text is
+/// MariaDB's to key on a prefix.
+#[test]
+fn mysql_refuses_keys_over_text() {
+    use dbgen::dialect::Dialect;
+    let slugs = || {
+        table("slugs")
+            .col("slug", Ty::Text, false)
+            .col("n", Ty::Integer, false)
+    };
+    let cases = [
+        (
+            slugs().key(&["slug"]),
+            Some("the primary key of `slugs` has `slug`"),
+        ),
+        (
+            slugs().index(&["slug", "n"], false),
+            Some("index `idx_slugs_slug_n` of `slugs` has `slug`"),
+        ),
+        (slugs().index(&["slug"], false), None),
+        (slugs().index(&["slug", "n"], true), None),
+    ];
+    for (t, refused) in cases {
+        let after = schema(vec![t]);
+        let mysql = generate(
+            &Schema::default(),
+            &after,
+            Dialect::MySql,
+            &Policy::default(),
+        );
+        match refused {
+            Some(what) => assert!(
+                matches!(&mysql, Err(dbgen::Error::Unsupported(m)) if m.contains(what) && m.contains("give the field a `size`")),
+                "{mysql:?}"
+            ),
+            None => assert!(mysql.is_ok(), "{mysql:?}"),
+        }
+        for dialect in [Dialect::Postgres, Dialect::Sqlite] {
+            assert!(generate(&Schema::default(), &after, dialect, &Policy::default()).is_ok());
+        }
+    }
+}
+
 /// MySQL and MariaDB refuse a check on a column that a foreign key changes
 /// (error 1901): the diff names the check and the key. A key that only
 /// restricts, or a check on another column, is taken.

@@ -55,6 +55,7 @@ impl Ddl for MySql {
     fn check_schema(&self, schema: &crate::schema::Schema) -> Result<(), Error> {
         for table in &schema.tables {
             check_row_size(table)?;
+            check_keys(table)?;
             check_comments(table)?;
             // InnoDB has no SET DEFAULT: MySQL refuses the key, MariaDB
             // takes it and drops the action (the key then restricts).
@@ -343,6 +344,85 @@ fn column_bytes(ty: ColumnType) -> usize {
         ColumnType::Date => 3,
         ColumnType::Time => 6,
     }
+}
+
+/// The most bytes InnoDB keys on (`innodb_large_prefix`, the default
+/// `DYNAMIC` rows): a primary key or a multi-column index past it is
+/// refused (error 1071).
+const MAX_KEY_BYTES: usize = 3072;
+
+/// The bytes a column of `ty` takes in an InnoDB key: its value's longest
+/// encoding, without a length prefix. `None` for `TEXT`, `BLOB` and `JSON`,
+/// which are keyed only up to a prefix length.
+fn key_bytes(ty: ColumnType) -> Option<usize> {
+    match ty {
+        ColumnType::Text | ColumnType::Json | ColumnType::Binary => None,
+        ColumnType::Varchar(n) => Some(4 * n as usize),
+        ColumnType::Varbinary(n) => Some(n as usize),
+        other => Some(column_bytes(other)),
+    }
+}
+
+/// The keys MySQL and MariaDB refuse, found when the migration is written
+/// rather than when it runs (SQLite and PostgreSQL take them all):
+/// - a primary key over a `text` or `binary` column (error 1170: keyed
+///   only with a prefix length, which a key cannot take), or over more
+///   than [`MAX_KEY_BYTES`] (error 1071);
+/// - a plain index over several columns, under the same rules. MariaDB
+///   keys a one-column index on a prefix of a longer value, and enforces
+///   a long unique index with a hash, so both are left to it.
+fn check_keys(table: &Table) -> Result<(), Error> {
+    let keys = table
+        .primary_key
+        .iter()
+        .map(|pk| {
+            (
+                true,
+                format!("the primary key of `{}`", table.name),
+                &pk.columns,
+            )
+        })
+        .chain(
+            table
+                .indexes
+                .iter()
+                .filter(|index| !index.unique && index.columns.len() > 1)
+                .map(|index| {
+                    (
+                        false,
+                        format!("index `{}` of `{}`", index.name, table.name),
+                        &index.columns,
+                    )
+                }),
+        );
+    for (primary, what, columns) in keys {
+        let mut total = 0;
+        for name in columns.iter() {
+            let Some(column) = table.column(name) else {
+                continue;
+            };
+            let Some(bytes) = key_bytes(column.ty) else {
+                let why = if primary {
+                    "a primary key cannot take one (error 1170)"
+                } else {
+                    "MariaDB takes all its 3072 bytes for it, leaving none for the index's other columns (error 1071; MySQL: error 1170)"
+                };
+                return Err(Error::Unsupported(format!(
+                    "{what} has `{}`, a `{}` column: MySQL and MariaDB key such a column only on a prefix, and {why}; give the field a `size` (a varchar: {} characters at most for the whole key in utf8mb4)",
+                    column.name,
+                    column.ty,
+                    MAX_KEY_BYTES / 4
+                )));
+            };
+            total += bytes;
+        }
+        if total > MAX_KEY_BYTES {
+            return Err(Error::Unsupported(format!(
+                "{what} takes {total} bytes on MySQL and MariaDB (utf8mb4: four bytes a character of every varchar and char column), over the {MAX_KEY_BYTES} InnoDB keys (error 1071): give its columns smaller sizes"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// MySQL and MariaDB refuse a `VARCHAR` over [`MAX_VARCHAR`] characters
