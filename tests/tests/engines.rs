@@ -893,16 +893,17 @@ async fn sqlite_adds_a_column_with_its_foreign_key_in_place() {
 
 /// MySQL and MariaDB key at most 3072 bytes, and a `TEXT` or `BLOB` column
 /// only on a prefix: a primary key or a plain index over several columns
-/// past that is refused (errors 1071 and 1170), where PostgreSQL and SQLite
-/// take it. `diff` refuses the same keys, and no other: random keys over
-/// random column types, each added by hand to a table dbgen created; the
+/// past that is refused (errors 1071 and 1170), and so is a foreign key
+/// (InnoDB indexes its columns whole), where PostgreSQL and SQLite take
+/// them. `diff` refuses the same keys, and no other: random keys over
+/// random column types, each added by hand to tables dbgen created; the
 /// server's verdict must be dbgen's.
 #[tokio::test(flavor = "current_thread")]
 async fn mariadb_and_dbgen_agree_on_key_lengths() {
     on_server::<sqlx::MySqlConnection>(Engine::MariaDb, "dbgen_keylen", async |conn| {
         let mut rng = Rng(seed());
         let (mut accepted, mut refused) = (0, 0);
-        for round in 0..60 {
+        for round in 0..80 {
             let name = format!("keys_{round}");
             let mut base = table(&name).key(&["id"]);
             let mut columns = Vec::new();
@@ -930,55 +931,96 @@ async fn mariadb_and_dbgen_agree_on_key_lengths() {
                 .map(|c| format!("`{c}`"))
                 .collect::<Vec<_>>()
                 .join(", ");
-            let (keyed, statement) = match rng.below(3) {
-                0 => (
-                    table(&name).key(&["id"]).key(&listed),
-                    format!("ALTER TABLE `{name}` DROP PRIMARY KEY, ADD PRIMARY KEY ({quoted})"),
-                ),
+            // The tables as dbgen is asked to write them, the same without
+            // the key (created first, by dbgen's SQL), and the statement that
+            // adds the key by hand.
+            let child = format!("{name}_child");
+            let (keyed, bare, statement) = match rng.below(4) {
+                0 => {
+                    let mut keyed = table(&name).key(&["id"]).key(&listed).0;
+                    keyed.columns = base.0.columns.clone();
+                    (
+                        vec![keyed],
+                        vec![base.0],
+                        format!("ALTER TABLE `{name}` DROP PRIMARY KEY, ADD PRIMARY KEY ({quoted})"),
+                    )
+                }
                 1 => (
-                    T(base.0.clone()).index(&listed, false),
+                    vec![T(base.0.clone()).index(&listed, false).0],
+                    vec![base.0],
                     format!("CREATE INDEX `i_{name}` ON `{name}` ({quoted})"),
                 ),
-                _ => (
-                    T(base.0.clone()).index(&listed, true),
+                2 => (
+                    vec![T(base.0.clone()).index(&listed, true).0],
+                    vec![base.0],
                     format!("CREATE UNIQUE INDEX `u_{name}` ON `{name}` ({quoted})"),
                 ),
+                _ => {
+                    // A foreign key to a unique index over the same columns.
+                    let parent = T(base.0.clone()).index(&listed, true).0;
+                    let mut plain = table(&child).key(&["id"]).0;
+                    plain.columns = base.0.columns.clone();
+                    let mut referencing = plain.clone();
+                    referencing.foreign_keys = vec![dbgen::schema::ForeignKey {
+                        name: format!("f_{name}").into(),
+                        columns: listed.iter().map(|c| c.to_string().into()).collect::<Vec<_>>().into(),
+                        ref_table: name.clone().into(),
+                        ref_columns: listed.iter().map(|c| c.to_string().into()).collect::<Vec<_>>().into(),
+                        on_delete: dbgen::schema::FkAction::NoAction,
+                        on_update: dbgen::schema::FkAction::NoAction,
+                    }]
+                    .into();
+                    (
+                        vec![parent.clone(), referencing],
+                        vec![parent, plain],
+                        format!("ALTER TABLE `{child}` ADD CONSTRAINT `f_{name}` FOREIGN KEY ({quoted}) REFERENCES `{name}` ({quoted})"),
+                    )
+                }
             };
-            // The keyed table has the same columns as the base one.
-            let mut keyed = keyed.0;
-            keyed.columns = base.0.columns.clone();
             let verdict = generate(
                 &Schema::default(),
-                &schema(vec![T(keyed.clone())]),
+                &schema(keyed.iter().cloned().map(T).collect()),
                 Dialect::MySql,
                 &Policy::default(),
             );
-            let up = render(Dialect::MySql, &Schema::default(), &schema(vec![base])).up;
+            let up = render(
+                Dialect::MySql,
+                &Schema::default(),
+                &schema(bare.into_iter().map(T).collect()),
+            )
+            .up;
             sqlx::raw_sql(sqlx::AssertSqlSafe(up))
                 .execute(&mut *conn)
                 .await
-                .expect("the table without the key");
+                .expect("the tables without the key");
             let keyed_on_server = sqlx::raw_sql(sqlx::AssertSqlSafe(statement.clone()))
                 .execute(&mut *conn)
                 .await
                 .map(|_| ());
+            // The server's error number, or InnoDB's errno for a foreign key.
+            let same_reason = |message: &str, e: &sqlx::mysql::MySqlDatabaseError| {
+                message.contains(&format!("error {}", e.number()))
+                    || (e.message().contains("errno: 150") && message.contains("errno 150"))
+            };
             match (&verdict, &keyed_on_server) {
                 (Ok(_), Ok(())) => accepted += 1,
                 (Err(dbgen::Error::Unsupported(message)), Err(sqlx::Error::Database(e)))
                     if e.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>()
-                        .is_some_and(|e| message.contains(&format!("error {}", e.number()))) =>
+                        .is_some_and(|e| same_reason(message, e)) =>
                 {
                     refused += 1;
                 }
                 (verdict, server) => panic!(
                     "round {round}: dbgen {verdict:?}, MariaDB {server:?}\n{statement}\n{:#?}",
-                    keyed.columns
+                    keyed[0].columns
                 ),
             }
-            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP TABLE `{name}`")))
-                .execute(&mut *conn)
-                .await
-                .expect("drop");
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "DROP TABLE IF EXISTS `{child}`; DROP TABLE `{name}`"
+            )))
+            .execute(&mut *conn)
+            .await
+            .expect("drop");
         }
         assert!(
             accepted > 5 && refused > 5,

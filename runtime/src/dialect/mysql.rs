@@ -363,6 +363,17 @@ fn key_bytes(ty: ColumnType) -> Option<usize> {
     }
 }
 
+/// Which kind of key [`check_keys`] looks at.
+#[derive(Clone, Copy)]
+enum Key {
+    Primary,
+    Index,
+    Foreign,
+}
+
+/// Why InnoDB refuses a foreign key over columns it cannot key in full.
+const FOREIGN_KEY_INDEX: &str = "InnoDB needs a whole-value index over a foreign key's columns on both sides (error 1071 for the index it makes, or errno 150, \"Foreign key constraint is incorrectly formed\")";
+
 /// The keys MySQL and MariaDB refuse, found when the migration is written
 /// rather than when it runs (SQLite and PostgreSQL take them all):
 /// - a primary key over a `text` or `binary` column (error 1170: keyed
@@ -370,42 +381,36 @@ fn key_bytes(ty: ColumnType) -> Option<usize> {
 ///   than [`MAX_KEY_BYTES`] (error 1071);
 /// - a plain index over several columns, under the same rules. MariaDB
 ///   keys a one-column index on a prefix of a longer value, and enforces
-///   a long unique index with a hash, so both are left to it.
+///   a long unique index with a hash, so both are left to it;
+/// - a foreign key under a primary key's rules (its columns have the
+///   referenced columns' types, so one side stands for both).
 fn check_keys(table: &Table) -> Result<(), Error> {
-    let keys = table
-        .primary_key
+    let primary = table.primary_key.iter().map(|pk| {
+        let what = format!("the primary key of `{}`", table.name);
+        (Key::Primary, what, &pk.columns)
+    });
+    let indexes = table
+        .indexes
         .iter()
-        .map(|pk| {
-            (
-                true,
-                format!("the primary key of `{}`", table.name),
-                &pk.columns,
-            )
-        })
-        .chain(
-            table
-                .indexes
-                .iter()
-                .filter(|index| !index.unique && index.columns.len() > 1)
-                .map(|index| {
-                    (
-                        false,
-                        format!("index `{}` of `{}`", index.name, table.name),
-                        &index.columns,
-                    )
-                }),
-        );
-    for (primary, what, columns) in keys {
+        .filter(|index| !index.unique && index.columns.len() > 1)
+        .map(|index| {
+            let what = format!("index `{}` of `{}`", index.name, table.name);
+            (Key::Index, what, &index.columns)
+        });
+    let foreign = table.foreign_keys.iter().map(|fk| {
+        let what = format!("foreign key `{}` of `{}`", fk.name, table.name);
+        (Key::Foreign, what, &fk.columns)
+    });
+    for (key, what, columns) in primary.chain(indexes).chain(foreign) {
         let mut total = 0;
-        for name in columns.iter() {
-            let Some(column) = table.column(name) else {
-                continue;
-            };
+        for column in columns.iter().filter_map(|name| table.column(name)) {
             let Some(bytes) = key_bytes(column.ty) else {
-                let why = if primary {
-                    "a primary key cannot take one (error 1170)"
-                } else {
-                    "MariaDB takes all its 3072 bytes for it, leaving none for the index's other columns (error 1071; MySQL: error 1170)"
+                let why = match key {
+                    Key::Primary => "a primary key cannot take one (error 1170)",
+                    Key::Index => {
+                        "MariaDB takes all its 3072 bytes for it, leaving none for the index's other columns (error 1071; MySQL: error 1170)"
+                    }
+                    Key::Foreign => FOREIGN_KEY_INDEX,
                 };
                 return Err(Error::Unsupported(format!(
                     "{what} has `{}`, a `{}` column: MySQL and MariaDB key such a column only on a prefix, and {why}; give the field a `size` (a varchar: {} characters at most for the whole key in utf8mb4)",
@@ -417,8 +422,12 @@ fn check_keys(table: &Table) -> Result<(), Error> {
             total += bytes;
         }
         if total > MAX_KEY_BYTES {
+            let why = match key {
+                Key::Foreign => FOREIGN_KEY_INDEX,
+                Key::Primary | Key::Index => "error 1071",
+            };
             return Err(Error::Unsupported(format!(
-                "{what} takes {total} bytes on MySQL and MariaDB (utf8mb4: four bytes a character of every varchar and char column), over the {MAX_KEY_BYTES} InnoDB keys (error 1071): give its columns smaller sizes"
+                "{what} takes {total} bytes on MySQL and MariaDB (utf8mb4: four bytes a character of every varchar and char column), over the {MAX_KEY_BYTES} InnoDB keys ({why}): give its columns smaller sizes"
             )));
         }
     }
