@@ -20,6 +20,18 @@ pub struct Package {
     pub bins: Vec<String>,
     /// How the package gets `dbgen`, as a Cargo.toml dependency value.
     pub dbgen_dependency: Option<String>,
+    /// The workspace's crates the package depends on (directly or through
+    /// other members) that depend on `dbgen`: where models may live that the
+    /// package's own code never names, so the loader links them too.
+    pub model_crates: Vec<ModelCrate>,
+}
+
+/// A workspace member the loader links besides the package.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelCrate {
+    pub name: String,
+    /// Folder holding its Cargo.toml.
+    pub dir: PathBuf,
 }
 
 #[derive(Deserialize)]
@@ -46,6 +58,8 @@ struct Dependency {
     req: String,
     path: Option<PathBuf>,
     registry: Option<String>,
+    #[serde(default)]
+    optional: bool,
 }
 
 #[derive(Deserialize)]
@@ -99,10 +113,20 @@ pub fn locate(manifest: Option<&Path>) -> Result<Package, CliError> {
                 manifest_path.display()
             ))
         })?;
-    let dbgen_dependency = package
-        .dependencies
-        .iter()
-        .find(|d| d.name == "dbgen" && d.kind.is_none())
+    let model_crates = model_crates(&metadata.packages, package);
+    // The package's own `dbgen`, else the one of a crate of models it uses.
+    let dbgen_dependency = std::iter::once(package)
+        .chain(model_crates.iter().filter_map(|m| {
+            metadata
+                .packages
+                .iter()
+                .find(|p| p.manifest_path.parent() == Some(m.dir.as_path()))
+        }))
+        .find_map(|p| {
+            p.dependencies
+                .iter()
+                .find(|d| d.name == "dbgen" && d.kind.is_none())
+        })
         .map(dependency_spec);
     Ok(Package {
         name: package.name.clone(),
@@ -124,7 +148,51 @@ pub fn locate(manifest: Option<&Path>) -> Result<Package, CliError> {
             .map(|t| t.name.clone())
             .collect(),
         dbgen_dependency,
+        model_crates,
     })
+}
+
+/// The workspace members (`members`, as `cargo metadata --no-deps` lists
+/// them) that `package` reaches through normal, non-optional path
+/// dependencies and that depend on `dbgen` themselves, in the order found.
+/// A crate only some of the package's code names (its binary, say) would
+/// otherwise not be linked into the loader, and its models not be seen.
+fn model_crates(members: &[MetaPackage], package: &MetaPackage) -> Vec<ModelCrate> {
+    let uses_dbgen = |p: &MetaPackage| {
+        p.dependencies
+            .iter()
+            .any(|d| d.name == "dbgen" && d.kind.is_none())
+    };
+    let mut found: Vec<ModelCrate> = Vec::new();
+    let mut seen = vec![package.manifest_path.clone()];
+    let mut queue = vec![package];
+    while let Some(next) = queue.pop() {
+        for dep in next
+            .dependencies
+            .iter()
+            .filter(|d| d.kind.is_none() && !d.optional)
+        {
+            let Some(dir) = &dep.path else { continue };
+            let Some(member) = members
+                .iter()
+                .find(|m| m.manifest_path.parent() == Some(dir.as_path()))
+            else {
+                continue;
+            };
+            if seen.contains(&member.manifest_path) {
+                continue;
+            }
+            seen.push(member.manifest_path.clone());
+            if uses_dbgen(member) {
+                found.push(ModelCrate {
+                    name: member.name.clone(),
+                    dir: dir.clone(),
+                });
+            }
+            queue.push(member);
+        }
+    }
+    found
 }
 
 /// A Cargo.toml dependency value selecting the same `dbgen` the package

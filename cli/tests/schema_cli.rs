@@ -435,6 +435,87 @@ fn output_that_cannot_be_written_is_an_io_error_with_a_hint() {
 
 /// A dbgen.toml beside the workspace's Cargo.toml is not the package's:
 /// cargo dbgen says so instead of leaving its environments out silently.
+/// Models in a workspace crate the package reaches only through another
+/// member, and that nothing in the package's lib names (its binary does,
+/// say), are linked and listed, with the features the package's
+/// dependency turns on; the package itself need not depend on dbgen. A
+/// package with no model at all says so on stderr.
+#[test]
+fn models_in_workspace_crates_the_package_uses() {
+    let root = workspace()
+        .join("target")
+        .join("dbgen-cli-tests")
+        .join("ws_models");
+    let runtime = workspace()
+        .join("runtime")
+        .canonicalize()
+        .unwrap_or_default();
+    let profiles = std::fs::read_to_string(workspace().join("Cargo.toml"))
+        .ok()
+        .and_then(|t| t.find("[profile.").map(|i| t[i..].to_string()))
+        .unwrap_or_default();
+    let package = |name: &str, deps: &str| {
+        format!(
+            "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n{deps}"
+        )
+    };
+    let files = [
+        (
+            "Cargo.toml".to_string(),
+            format!("[workspace]\nmembers = [\"models\", \"services\", \"app\", \"empty\"]\nresolver = \"3\"\n\n{profiles}"),
+        ),
+        (
+            "models/Cargo.toml".to_string(),
+            format!(
+                "{}\n[features]\nmore = []\n",
+                package("models", &format!("dbgen = {{ path = {runtime:?} }}\n"))
+            ),
+        ),
+        (
+            "models/src/lib.rs".to_string(),
+            "mod hidden {\n    #[derive(dbgen::Model)]\n    #[model(table = \"ws_widgets\")]\n    pub struct Widget {\n        #[column(primary_key)]\n        pub id: i64,\n    }\n\n    #[cfg(feature = \"more\")]\n    #[derive(dbgen::Model)]\n    #[model(table = \"ws_gadgets\")]\n    pub struct Gadget {\n        #[column(primary_key)]\n        pub id: i64,\n    }\n}\n".to_string(),
+        ),
+        (
+            "services/Cargo.toml".to_string(),
+            package("services", "models = { path = \"../models\", features = [\"more\"] }\n"),
+        ),
+        ("services/src/lib.rs".to_string(), String::new()),
+        (
+            "app/Cargo.toml".to_string(),
+            package("app", "services = { path = \"../services\" }\n"),
+        ),
+        ("app/src/lib.rs".to_string(), String::new()),
+        (
+            "empty/Cargo.toml".to_string(),
+            package("empty", &format!("dbgen = {{ path = {runtime:?} }}\n")),
+        ),
+        ("empty/src/lib.rs".to_string(), String::new()),
+    ];
+    for (path, content) in &files {
+        let path = root.join(path);
+        let _ = std::fs::create_dir_all(path.parent().expect("a parent"));
+        if std::fs::read_to_string(&path).is_ok_and(|old| &old == content) {
+            continue;
+        }
+        std::fs::write(&path, content).expect("written");
+    }
+    let _ = std::fs::copy(workspace().join("Cargo.lock"), root.join("Cargo.lock"));
+    let output = cargo_dbgen(&root.join("app"), &["schema", "--format", "json"]);
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(
+        stdout.contains("\"name\": \"ws_widgets\"") && stdout.contains("\"name\": \"ws_gadgets\""),
+        "{stdout}"
+    );
+    let output = cargo_dbgen(&root.join("empty"), &["schema", "--format", "json"]);
+    let stderr = text(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("no model is linked into package `empty`"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn a_workspace_level_dbgen_toml_is_named_as_unread() {
     let root = workspace()
