@@ -455,7 +455,23 @@ where
         .await
         .unwrap();
     assert!(far.is_empty() && total > 0, "{total}");
-    assert_eq!(dbgen::audit::cleanup(pool, u32::MAX).await.unwrap(), 0);
+    // Past the calendar, or before year 1 (MySQL binds no such date).
+    for days in [u32::MAX, 1_000_000] {
+        assert_eq!(
+            dbgen::audit::cleanup(pool, days).await.unwrap(),
+            0,
+            "{engine:?} {days}"
+        );
+    }
+    // Time bounds outside years 1 to 9999 (MySQL's) select as the
+    // calendar's ends do, on every engine.
+    let everything = AuditFilter {
+        start: Some(chrono::DateTime::<chrono::Utc>::MIN_UTC),
+        end: Some(chrono::DateTime::<chrono::Utc>::MAX_UTC),
+        ..AuditFilter::default()
+    };
+    let (_, all) = dbgen::audit::logs(pool, &everything, 1, 10).await.unwrap();
+    assert_eq!(all, total, "{engine:?}");
     assert_eq!(
         Product::query()
             .where_sql("input_tokens > 0")

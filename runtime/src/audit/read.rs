@@ -45,13 +45,24 @@ impl AuditFilter {
             query = query.filter("action = ", v.clone());
         }
         if let Some(v) = self.start {
-            query = query.filter("created_at >= ", v);
+            query = query.filter("created_at >= ", within_years(v));
         }
         if let Some(v) = self.end {
-            query = query.filter("created_at < ", v);
+            query = query.filter("created_at < ", within_years(v));
         }
         query
     }
+}
+
+/// A time bound as every engine takes it: within years 1 to 9999 (MySQL's
+/// DATETIME; sqlx refuses earlier years there, and dbgen later ones).
+/// Every audit row's time is inside, so a bound outside selects the same.
+fn within_years(t: DateTime<Utc>) -> DateTime<Utc> {
+    // 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z.
+    let first = DateTime::from_timestamp(-62_135_596_800, 0).unwrap_or(DateTime::<Utc>::MIN_UTC);
+    let last =
+        DateTime::from_timestamp(253_402_300_799, 999_999_000).unwrap_or(DateTime::<Utc>::MAX_UTC);
+    t.clamp(first, last)
 }
 
 /// One page (1-based) of matching rows, newest first, and how many match
@@ -114,8 +125,8 @@ where
 {
     AuditLog::query()
         .filter("user_id = ", user_id)
-        .filter("created_at >= ", since)
-        .filter("created_at < ", until)
+        .filter("created_at >= ", within_years(since))
+        .filter("created_at < ", within_years(until))
         .order_by("created_at", Order::Asc)
         .order_by("id", Order::Asc)
         .fetch_all(db)
@@ -129,11 +140,11 @@ where
     A::Database: Driver,
 {
     // An age beyond the calendar's range: no row is that old.
-    let Some(cutoff) =
-        Utc::now().checked_sub_signed(chrono::Duration::days(i64::from(older_than_days)))
-    else {
-        return Ok(0);
-    };
+    let cutoff = within_years(
+        Utc::now()
+            .checked_sub_signed(chrono::Duration::days(i64::from(older_than_days)))
+            .unwrap_or(DateTime::<Utc>::MIN_UTC),
+    );
     let mut sql = Sql::new(<A::Database as Driver>::DIALECT);
     sql.push("DELETE FROM ")
         .ident("audit_logs")
