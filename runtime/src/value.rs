@@ -58,6 +58,19 @@ pub enum Value {
 }
 
 impl Value {
+    /// About how many bytes the value takes in a statement: a text's or
+    /// bytes' length, a JSON value's text (escapes not counted), 16 for the
+    /// rest. Keeps MySQL statements under the server's packet limit
+    /// ([`Dialect::statement_bytes`](crate::dialect::Dialect::statement_bytes)).
+    pub(crate) fn wire_bytes(&self) -> usize {
+        match self {
+            Value::String(s) | Value::Invalid(s) => s.len(),
+            Value::Bytes(b) => b.len(),
+            Value::Json(j) => json_bytes(j),
+            _ => 16,
+        }
+    }
+
     /// A decimal with more than `scale` digits after the point, rounded to
     /// `scale` half away from zero (as PostgreSQL and MySQL store it in a
     /// column of that scale); any other value as it is.
@@ -615,6 +628,24 @@ mod time_types {
                 i128::from(t.timestamp()) * 1_000_000_000 + i128::from(t.timestamp_subsec_nanos());
             time::OffsetDateTime::from_unix_timestamp_nanos(nanos)
                 .map_err(|e| ValueError(format!("{t} is not a `time::OffsetDateTime`: {e}")))
+        }
+    }
+}
+
+/// About how long `value` is as JSON text (escapes not counted).
+pub(crate) fn json_bytes(value: &serde_json::Value) -> usize {
+    use serde_json::Value as J;
+    match value {
+        J::Null => 4,
+        J::Bool(_) => 5,
+        J::Number(_) => 20,
+        J::String(s) => s.len() + 2,
+        J::Array(items) => 2 + items.iter().map(|v| json_bytes(v) + 1).sum::<usize>(),
+        J::Object(members) => {
+            2 + members
+                .iter()
+                .map(|(k, v)| k.len() + 4 + json_bytes(v))
+                .sum::<usize>()
         }
     }
 }

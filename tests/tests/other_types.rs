@@ -10,7 +10,7 @@
 mod support;
 
 use dbgen::Model;
-use dbgen::audit::AuditLog;
+use dbgen::audit::{AuditFilter, AuditLog};
 use serde_json::{Value as Json, json};
 use sqlx::types::Json as Typed;
 use support::db::Engine;
@@ -65,6 +65,14 @@ pub struct Deadline {
     pub due: chrono::NaiveDate,
     pub at: Option<chrono::NaiveDateTime>,
     pub utc: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "notes", audit)]
+pub struct Note {
+    #[column(primary_key)]
+    pub id: i64,
+    pub body: String,
 }
 
 async fn logged<DB: dbgen::Driver>(
@@ -437,6 +445,44 @@ where
     }
 }
 
+/// A batch and a bulk delete of about 20 MB, more than MariaDB takes in
+/// one statement (`max_allowed_packet`, 16 MiB by default: it refused the
+/// INSERT and closed the connection), where PostgreSQL and SQLite took
+/// it. Every row is stored and logged, then deleted and logged.
+async fn large_batches<DB>(engine: Engine, db: &sqlx::Pool<DB>)
+where
+    DB: dbgen::Driver,
+{
+    let rows: Vec<Note> = (0..1000)
+        .map(|i| Note {
+            id: 0,
+            body: format!("{i:04}{}", "x".repeat(20_000)),
+        })
+        .collect();
+    let stored = Note::insert_many(db, rows, 1000).await.unwrap();
+    assert_eq!(stored.len(), 1000, "{engine:?}");
+    assert_eq!(Note::query().count(db).await.unwrap(), 1000, "{engine:?}");
+    let created = AuditFilter {
+        entity_type: Some("notes".into()),
+        action: Some("CREATE".into()),
+        ..AuditFilter::default()
+    };
+    let (_, logged) = dbgen::audit::logs(db, &created, 1, 1).await.unwrap();
+    assert_eq!(logged, 1000, "{engine:?}");
+    let last = Note::find(db, stored[999].id).await.unwrap().unwrap();
+    assert!(
+        last.body.starts_with("0999") && last.body.len() == 20_004,
+        "{engine:?}"
+    );
+    assert_eq!(Note::query().delete(db).await.unwrap(), 1000, "{engine:?}");
+    let deleted = AuditFilter {
+        action: Some("DELETE".into()),
+        ..created
+    };
+    let (_, logged) = dbgen::audit::logs(db, &deleted, 1, 1).await.unwrap();
+    assert_eq!(logged, 1000, "{engine:?}");
+}
+
 async fn suite<DB>(engine: Engine, db: sqlx::Pool<DB>)
 where
     DB: dbgen::Driver,
@@ -448,6 +494,7 @@ where
             Account::table().clone(),
             Event::table().clone(),
             Deadline::table().clone(),
+            Note::table().clone(),
             AuditLog::table().clone(),
         ],
     )
@@ -456,6 +503,7 @@ where
     time_types(engine, &db).await;
     lengths(engine, &db).await;
     far_dates(engine, &db).await;
+    large_batches(engine, &db).await;
 }
 
 on_every_engine!("dbgen_types", suite => postgres_other_types, mariadb_other_types, sqlite_other_types);

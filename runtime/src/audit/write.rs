@@ -46,6 +46,15 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// About how many bytes the entry takes in a statement.
+    fn bytes(&self) -> usize {
+        let json = |v: &Option<serde_json::Value>| v.as_ref().map_or(0, crate::value::json_bytes);
+        64 + self.entity_type.len()
+            + self.entity_id.len()
+            + json(&self.old_values)
+            + json(&self.new_values)
+    }
+
     /// An entry for the row `values` of `meta`'s table.
     pub fn new(meta: &Meta, values: &[Value], action: Action) -> Entry {
         Entry {
@@ -183,6 +192,30 @@ pub async fn write_with<DB: Driver>(
         return Ok(());
     }
     let dialect = DB::DIALECT;
+    // Where the engine limits a statement's size, the rows go in
+    // statements of about that much (a bulk change of many large rows).
+    if let Some(max) = dialect.statement_bytes()
+        && entries.len() > 1
+    {
+        let sizes: Vec<usize> = entries.iter().map(Entry::bytes).collect();
+        if sizes.iter().sum::<usize>() > max {
+            let mut entries = entries.into_iter();
+            let mut sizes = sizes.into_iter().peekable();
+            while sizes.peek().is_some() {
+                let (mut count, mut bytes) = (0, 0);
+                while let Some(&size) = sizes.peek() {
+                    if count > 0 && bytes + size > max {
+                        break;
+                    }
+                    (count, bytes) = (count + 1, bytes + size);
+                    sizes.next();
+                }
+                let part: Vec<Entry> = entries.by_ref().take(count).collect();
+                Box::pin(write_with::<DB>(conn, part, context)).await?;
+            }
+            return Ok(());
+        }
+    }
     let mut sql = Sql::new(dialect);
     sql.push(insert_into(dialect)).push(" ");
     let shared = shared_values(context);

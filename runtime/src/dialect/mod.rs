@@ -115,6 +115,19 @@ impl Dialect {
         }
     }
 
+    /// About how many bytes of values dbgen puts in one statement, where the
+    /// engine limits a statement's size: MySQL and MariaDB refuse a packet
+    /// over `max_allowed_packet` (4 MiB by default in MySQL 5.7, 16 MiB in
+    /// MariaDB, 64 MiB in MySQL 8) and close the connection. A batch is cut
+    /// into statements of about this much; a single larger row still goes
+    /// alone.
+    pub(crate) const fn statement_bytes(self) -> Option<usize> {
+        match self {
+            Dialect::MySql => Some(2 << 20),
+            Dialect::Postgres | Dialect::Sqlite | Dialect::SqlServer => None,
+        }
+    }
+
     /// The dialect a database URL speaks, from its scheme.
     pub fn from_url(url: &str) -> Result<Dialect, crate::Error> {
         let scheme = url.split(':').next().unwrap_or_default();

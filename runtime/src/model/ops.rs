@@ -637,12 +637,21 @@ pub async fn insert<DB: Driver>(
     }
     // One statement is atomic on its own: no BEGIN/COMMIT round trips (and
     // no audit rows of its own to write, so it is the one group).
-    if rows.len() <= batch && (!meta.table.audit || inline_audit) && one_group(meta, &rows) {
+    let fits = DB::DIALECT
+        .statement_bytes()
+        .is_none_or(|max| rows.iter().map(row_bytes).sum::<usize>() <= max);
+    if rows.len() <= batch && fits && (!meta.table.audit || inline_audit) && one_group(meta, &rows)
+    {
         return insert_group::<DB>(conn, meta, rows).await;
     }
     let mut tx = begin::<DB>(conn).await?;
     let stored = insert_chunks::<DB>(&mut tx, meta, rows, batch).await;
     finish(tx, stored).await.map(Stored::Values)
+}
+
+/// About how many bytes `row`'s values take in a statement.
+fn row_bytes(row: &[Value]) -> usize {
+    row.iter().map(Value::wire_bytes).sum()
 }
 
 /// Whether every row leaves out the same columns (and so goes in one
@@ -670,8 +679,24 @@ async fn insert_chunks<DB: Driver>(
     // then the rows moved into them.
     let mut groups: Vec<(usize, bool)> = Vec::new(); // (rows, ends a chunk)
     let mut previous: Option<&[Value]> = None;
-    for (n, row) in rows.iter().enumerate() {
-        let chunk_start = n % batch == 0;
+    // A chunk ends after `batch` rows, or where the engine limits a
+    // statement's size, before the row that would pass the limit.
+    let max_bytes = DB::DIALECT.statement_bytes();
+    let (mut in_chunk, mut chunk_bytes) = (0, 0);
+    for row in rows.iter() {
+        let bytes = if max_bytes.is_some() {
+            row_bytes(row)
+        } else {
+            0
+        };
+        let chunk_start = in_chunk == 0
+            || in_chunk == batch
+            || max_bytes.is_some_and(|max| chunk_bytes + bytes > max);
+        if chunk_start {
+            (in_chunk, chunk_bytes) = (0, 0);
+        }
+        in_chunk += 1;
+        chunk_bytes += bytes;
         let same = !chunk_start && previous.is_some_and(|p| same_omitted(meta, p, row));
         previous = Some(row);
         match groups.last_mut() {
