@@ -586,14 +586,14 @@ impl<R> Stored<R> {
     }
 }
 
-/// The most rows one INSERT of `meta`'s table can carry: each binds up to
-/// one value per column, and an engine takes at most so many placeholders
-/// in a statement (SQLite 32 766, PostgreSQL and MySQL 65 535), less a few
-/// an audited statement binds besides the rows ([`BESIDES_ROWS`]).
 /// How many values a statement over rows may bind besides them: a query's
 /// filters, an audited change's marker and audit values.
 pub(crate) const BESIDES_ROWS: usize = 64;
 
+/// The most rows one INSERT of `meta`'s table can carry: each binds up to
+/// one value per column, and an engine takes at most so many placeholders
+/// in a statement (SQLite 32 766, PostgreSQL and MySQL 65 535), less a few
+/// an audited statement binds besides the rows ([`BESIDES_ROWS`]).
 fn rows_per_statement(dialect: Dialect, meta: &Meta) -> usize {
     ((dialect.max_parameters() - BESIDES_ROWS) / meta.kinds.len().max(1)).max(1)
 }
