@@ -98,7 +98,9 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), CliError> {
     let package = project::locate(cli.manifest_path.as_deref())?;
-    load_dotenv(&package.dir.join(".env"));
+    if let Some(path) = nearest_dotenv(&package.dir, &package.workspace_root) {
+        load_dotenv(&path);
+    }
     let config = Config::load(&package.dir)?;
     // A dbgen.toml beside the workspace's Cargo.toml is not this package's:
     // its environments would be silently left out.
@@ -125,7 +127,21 @@ fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
-/// Loads `.env` next to the package: it provides `env:` variables. Its
+/// The `.env` in the package's folder, else in the nearest folder above it
+/// up to the workspace root, as sqlx-cli and dotenvy look for it from the
+/// current folder up: a workspace keeps one `.env` at its root.
+fn nearest_dotenv(
+    package: &std::path::Path,
+    workspace: &std::path::Path,
+) -> Option<std::path::PathBuf> {
+    package
+        .ancestors()
+        .take_while(|dir| *dir == package || dir.starts_with(workspace))
+        .map(|dir| dir.join(".env"))
+        .find(|path| path.is_file())
+}
+
+/// Loads the `.env` found for the package: it provides `env:` variables. Its
 /// absence is fine. A file that cannot be read is a warning, not an error:
 /// most verbs read no variable, and the one that needs a variable missing
 /// says so. The warning names the line, never its text (it may hold a

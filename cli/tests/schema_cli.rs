@@ -516,6 +516,51 @@ fn models_in_workspace_crates_the_package_uses() {
     );
 }
 
+/// A `.env` at the workspace's root provides `env:` variables to a member
+/// package that has none of its own (sqlx-cli finds it the same way); the
+/// package's own `.env` comes first.
+#[test]
+fn the_workspace_dotenv_is_read_when_the_package_has_none() {
+    let root = workspace()
+        .join("target")
+        .join("dbgen-cli-tests")
+        .join("ws_dotenv");
+    let files = [
+        (
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"app\"]\nresolver = \"3\"\n",
+        ),
+        (".env", "DBGEN_TEST_WS_DOTENV_URL=postgres://app@db/app\n"),
+        (
+            "app/Cargo.toml",
+            "[package]\nname = \"app\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n",
+        ),
+        ("app/src/lib.rs", ""),
+        (
+            "app/dbgen.toml",
+            "[env.dev]\nurl = \"env:DBGEN_TEST_WS_DOTENV_URL\"\n",
+        ),
+    ];
+    for (path, content) in files {
+        let path = root.join(path);
+        let _ = std::fs::create_dir_all(path.parent().expect("a parent"));
+        std::fs::write(&path, content).expect("written");
+    }
+    let _ = std::fs::remove_file(root.join("app/.env"));
+    let output = cargo_dbgen(&root.join("app"), &["validate"]);
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(stdout.contains("postgres SQL valid"), "{stdout}");
+    std::fs::write(
+        root.join("app/.env"),
+        "DBGEN_TEST_WS_DOTENV_URL=mysql://app@db/app\n",
+    )
+    .expect("written");
+    let output = cargo_dbgen(&root.join("app"), &["validate"]);
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("mysql SQL valid"), "{stdout}");
+}
+
 #[test]
 fn a_workspace_level_dbgen_toml_is_named_as_unread() {
     let root = workspace()
