@@ -365,6 +365,18 @@ where
         None,
         "{engine:?}: each fragment is a whole condition"
     );
+    // A `None` compared with `=` or `<>` matches no row on any engine:
+    // refused, saying to write IS NULL.
+    for fragment in ["status = ", "status <> ", "status !="] {
+        let refused = Product::query()
+            .filter(fragment, None::<String>)
+            .count(pool)
+            .await;
+        assert!(
+            matches!(&refused, Err(Error::Bind(m)) if m.contains("where_sql(\"status IS NULL\")")),
+            "{engine:?} {fragment}: {refused:?}"
+        );
+    }
     // filter_in: a column of the table, IN the values bound one by one,
     // with the scope and the other conditions.
     let listed = Product::query()

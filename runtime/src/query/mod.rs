@@ -238,6 +238,20 @@ impl Spec {
     /// (`data ? $1`).
     fn check_fragments(&self) -> Result<(), Error> {
         for (fragment, value) in &self.filters {
+            // `x = NULL` is never true: a `None` compared this way matched
+            // no row, silently.
+            if let Some(Value::Null(_)) = value {
+                let head = fragment.trim_end();
+                let compared = ["=", "<>", "!=", "<", ">"]
+                    .iter()
+                    .any(|op| head.ends_with(op));
+                if compared {
+                    let column = head.trim_end_matches(['=', '<', '>', '!']).trim_end();
+                    return Err(Error::Bind(format!(
+                        "the filter `{fragment}` compares with NULL (a `None`), which no row equals; for rows without a value write `where_sql(\"{column} IS NULL\")`, or `IS NOT NULL` for rows with one"
+                    )));
+                }
+            }
             let Some(before) = fragment.trim_end().strip_suffix('?') else {
                 continue;
             };
