@@ -64,18 +64,25 @@ fn check_column_names(cx: &mut Ctxt, model: &Model) {
     }
 }
 
-/// Rule: two fields may not map to one column.
+/// Rule: two fields may not map to one column. Names that differ in ASCII
+/// case only are one column to SQLite, MySQL and SQL Server, which compare
+/// column names ignoring case (PostgreSQL alone would take both).
 fn check_duplicate_columns(cx: &mut Ctxt, model: &Model) {
-    let mut seen: BTreeMap<&str, &Field> = BTreeMap::new();
+    let mut seen: BTreeMap<String, &Field> = BTreeMap::new();
     for field in model.columns() {
-        if let Some(first) = seen.insert(&field.column, field) {
-            cx.error(
-                field.column_span,
+        if let Some(first) = seen.insert(field.column.to_ascii_lowercase(), field) {
+            let message = if first.column == field.column {
                 format!(
                     "fields `{}` and `{}` both map to column `{}`; give one of them another #[column(name = \"...\")]",
                     first.ident, field.ident, field.column
-                ),
-            );
+                )
+            } else {
+                format!(
+                    "fields `{}` and `{}` map to columns `{}` and `{}`, one column to SQLite, MySQL and SQL Server, which compare column names ignoring case; give one of them another #[column(name = \"...\")]",
+                    first.ident, field.ident, first.column, field.column
+                )
+            };
+            cx.error(field.column_span, message);
         }
     }
 }
