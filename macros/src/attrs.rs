@@ -332,7 +332,7 @@ impl Keys {
         let key = key.trim_start_matches("r#").to_string();
         if !self.known.contains(&key.as_str()) {
             self.unknown = true;
-            let hint = match closest(&key, self.known.iter().copied()) {
+            let hint = match crate::shared::names::closest(&key, self.known.iter().copied()) {
                 Some(near) => format!("did you mean `{near}`?"),
                 None => format!("expected one of: {}", self.known.join(", ")),
             };
@@ -708,41 +708,4 @@ fn names(meta: &ParseNestedMeta, errors: &mut Errors) -> syn::Result<NameList> {
 fn peek_last(input: ParseStream) -> bool {
     let fork = input.fork();
     fork.parse::<TokenTree>().is_ok() && fork.is_empty()
-}
-
-/// The candidate nearest to `name` by edit distance, if any is close.
-pub fn closest<'c>(name: &str, candidates: impl Iterator<Item = &'c str>) -> Option<String> {
-    candidates
-        .map(|c| (edit_distance(name, c), c))
-        .filter(|(d, c)| *d <= (c.len().max(name.len()) / 3).max(1))
-        .min()
-        .map(|(_, c)| c.to_string())
-}
-
-/// Edit distance counting a swap of two neighbours as one edit
-/// (`tabel` is one edit from `table`).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let width = b.len() + 1;
-    let mut d = vec![0usize; (a.len() + 1) * width];
-    for (i, row) in d.chunks_mut(width).enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d.iter_mut().take(width).enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[(i - 1) * width + j] + 1)
-                .min(d[i * width + j - 1] + 1)
-                .min(d[(i - 1) * width + j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[(i - 2) * width + j - 2] + 1);
-            }
-            d[i * width + j] = best;
-        }
-    }
-    d[a.len() * width + b.len()]
 }

@@ -6,11 +6,12 @@ use std::collections::BTreeMap;
 
 use proc_macro2::Span;
 
-use crate::attrs::{closest, flag_span};
+use crate::attrs::flag_span;
 use crate::ctxt::Ctxt;
 use crate::ir::{Field, Model, PrimaryKey, type_name};
 use crate::shared::logical::{ColumnType, FkAction};
 use crate::shared::names::check_identifier;
+use crate::shared::names::closest;
 
 /// Rust types whose column is an integer without a `type = "..."`.
 const INTEGER_TYPES: &[&str] = &["i8", "i16", "i32", "i64", "u8", "u16", "u32"];

@@ -339,6 +339,48 @@ fn mysql_refuses_keys_over_text() {
     }
 }
 
+/// A foreign key to a table no model defines gets a note when it is added
+/// (the table must exist first; SQLite would take the key until a row is
+/// written), with the model table meant when the name is a near miss.
+#[test]
+fn a_key_to_a_table_no_model_defines_is_noted() {
+    use dbgen::dialect::Dialect;
+    use dbgen::schema::FkAction::NoAction;
+    let after = schema(vec![
+        users(),
+        table("posts")
+            .col("author_id", Ty::BigInt, false)
+            .col("account_id", Ty::BigInt, false)
+            .col("editor_id", Ty::BigInt, false)
+            .fk("author_id", "usres", NoAction)
+            .fk("account_id", "accounts", NoAction)
+            .fk("editor_id", "users", NoAction),
+    ]);
+    for dialect in [Dialect::Postgres, Dialect::Sqlite] {
+        let notes = generate(&Schema::default(), &after, dialect, &Policy::default())
+            .expect("renders")
+            .notes;
+        let about = |table: &str| {
+            notes
+                .iter()
+                .filter(|n| n.contains(&format!("references `{table}`, which no model defines")))
+                .collect::<Vec<_>>()
+        };
+        assert!(
+            matches!(about("usres").as_slice(), [n] if n.contains("did you mean `users`?")),
+            "{notes:?}"
+        );
+        assert!(
+            matches!(about("accounts").as_slice(), [n] if !n.contains("did you mean")),
+            "{notes:?}"
+        );
+        assert!(about("users").is_empty(), "{notes:?}");
+        // Once the key exists, the next diff says nothing of it.
+        let again = generate(&after, &after, dialect, &Policy::default()).expect("renders");
+        assert!(again.notes.is_empty(), "{:?}", again.notes);
+    }
+}
+
 /// MySQL and MariaDB refuse a check on a column that a foreign key changes
 /// (error 1901): the diff names the check and the key. A key that only
 /// restricts, or a check on another column, is taken.

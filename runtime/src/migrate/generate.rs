@@ -69,6 +69,31 @@ pub fn generate(
             ));
         }
     }
+    // A key to a table no model defines is to the user's own table, or a
+    // typo, which SQLite takes until a row is written and PostgreSQL
+    // refuses when the migration runs.
+    for change in &kept {
+        let (table, keys) = match change {
+            Change::CreateTable(t) => (t.name.as_ref(), t.foreign_keys.as_ref()),
+            Change::AddForeignKey { table, fk } => (table.as_str(), std::slice::from_ref(fk)),
+            _ => continue,
+        };
+        for fk in keys
+            .iter()
+            .filter(|fk| desired.table(&fk.ref_table).is_none())
+        {
+            let near = crate::schema::names::closest(
+                &fk.ref_table,
+                desired.tables.iter().map(|t| t.name.as_ref()),
+            )
+            .map(|t| format!("; did you mean `{t}`?"))
+            .unwrap_or_default();
+            notes.push(format!(
+                "foreign key `{}` of `{table}` references `{}`, which no model defines: it must exist before this migration runs (a hand-written migration creates it){near}",
+                fk.name, fk.ref_table
+            ));
+        }
+    }
     let renames: Vec<Change> = kept
         .iter()
         .filter(|c| matches!(c, Change::RenameTable { .. } | Change::RenameColumn { .. }))
