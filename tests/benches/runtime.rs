@@ -277,9 +277,22 @@ fn hand_sql(dialect: Dialect, table: &str, batches: &[usize]) -> HandSql {
     let insert_into = format!("INSERT INTO {} ({}) VALUES ", q(table), list(&columns));
     HandSql {
         insert: format!("{insert_into}{}{returning}", values(1)),
+        // MySQL/MariaDB: the keys of a batch are LAST_INSERT_ID() and the
+        // session's increment apart, read in the INSERT's round trip, as
+        // dbgen reads them (a compound statement).
         insert_many: batches
             .iter()
-            .map(|&b| (b, format!("{insert_into}{}{returning}", values(b))))
+            .map(|&b| {
+                let insert = format!("{insert_into}{}{returning}", values(b));
+                let text = if dialect == Dialect::MySql && b > 1 {
+                    format!(
+                        "BEGIN NOT ATOMIC {insert}; SELECT CAST(LAST_INSERT_ID() AS SIGNED), CAST(@@SESSION.auto_increment_increment AS SIGNED); END"
+                    )
+                } else {
+                    insert
+                };
+                (b, text)
+            })
             .collect(),
         update: format!(
             "UPDATE {} SET {} = {}, {} = {}, {} = {}, {} = {} WHERE {} = {} AND {} IS NULL",
@@ -373,12 +386,17 @@ macro_rules! hand {
                         })
                         .collect()
                 } else {
-                    let done = query.execute(pool).await.unwrap();
-                    let first = last_id(&done);
+                    let (first, step) = if sql.starts_with("BEGIN NOT ATOMIC") {
+                        use sqlx::Row;
+                        let keys = query.fetch_one(pool).await.unwrap();
+                        (keys.get::<i64, _>(0), keys.get::<i64, _>(1))
+                    } else {
+                        (last_id(&query.execute(pool).await.unwrap()), 1)
+                    };
                     rows.into_iter()
                         .enumerate()
                         .map(|(n, mut row)| {
-                            row.id = first + n as i64;
+                            row.id = first + n as i64 * step;
                             row.created_at = Some(at);
                             row.updated_at = Some(at);
                             row

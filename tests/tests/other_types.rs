@@ -507,3 +507,55 @@ where
 }
 
 on_every_engine!("dbgen_types", suite => postgres_other_types, mariadb_other_types, sqlite_other_types);
+
+/// Generated keys of a MariaDB batch when `auto_increment_increment` is not
+/// 1, as on a Galera cluster (the cluster's size, with each node's own
+/// offset). The keys came back as consecutive from the first, so rows and
+/// their audit rows carried other rows' keys. Each row must come back with
+/// its own key, and its audit row name it.
+async fn galera_keys(pool: sqlx::Pool<sqlx::MySql>) {
+    let mut conn = pool.acquire().await.unwrap();
+    sqlx::raw_sql("SET SESSION auto_increment_increment = 3, auto_increment_offset = 2")
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    support::create_tables(
+        &pool,
+        vec![Note::table().clone(), AuditLog::table().clone()],
+    )
+    .await;
+    let rows: Vec<Note> = (0..5)
+        .map(|i| Note {
+            id: 0,
+            body: format!("note {i}"),
+        })
+        .collect();
+    let stored = Note::insert_many(&mut *conn, rows, 100).await.unwrap();
+    for note in &stored {
+        let found = Note::find(&mut *conn, note.id).await.unwrap();
+        assert_eq!(found.as_ref(), Some(note), "{stored:?}");
+        let logged = dbgen::audit::history(&mut *conn, "notes", note.id)
+            .await
+            .unwrap();
+        assert!(
+            matches!(logged.as_slice(), [log] if log.new_values.as_ref().and_then(|v| v.get("body")) == Some(&Json::from(note.body.clone()))),
+            "{logged:?}"
+        );
+    }
+    let ids: Vec<i64> = stored.iter().map(|n| n.id).collect();
+    assert!(ids.windows(2).all(|w| w[1] - w[0] == 3), "{ids:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mariadb_batch_keys_with_an_increment() {
+    support::db::run_on::<sqlx::MySql, _>(Engine::MariaDb, "dbgen_incr", galera_keys).await;
+    assert!(!dbgen::__private::compound_statements_refused());
+}
+
+/// The same as MySQL reads them: `LAST_INSERT_ID()` and the session's
+/// increment (MySQL has no `INSERT … RETURNING`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mariadb_batch_keys_with_an_increment_as_on_mysql() {
+    dbgen::__private::refuse_compound_statements();
+    support::db::run_on::<sqlx::MySql, _>(Engine::MariaDb, "dbgen_incrm", galera_keys).await;
+}

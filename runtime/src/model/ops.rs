@@ -343,16 +343,85 @@ async fn insert_kept<DB: Driver>(
     rows: &Rows,
     included: &[usize],
 ) -> Result<crate::driver::Done, Error> {
+    let text = insert_text(DB::DIALECT, meta, included, rows.len(), false)?;
+    DB::execute(conn, text, bound::<DB>(rows, included)?).await
+}
+
+/// MySQL/MariaDB: inserts `rows` (more than one) whose key `k` the
+/// database generates; returns the keys, in the rows' order.
+///
+/// They are `LAST_INSERT_ID()` (the first row's) and the next ones
+/// `auto_increment_increment` apart: 1 by default, but the cluster's size
+/// on Galera, where taking them as consecutive gave the rows (and their
+/// audit rows) other rows' keys. MariaDB reads both in the INSERT's own
+/// round trip (a compound statement: one row back, where `RETURNING` sends
+/// one per inserted row); MySQL, which has no compound statements outside
+/// stored programs, in a second one.
+async fn generated_keys<DB: Driver>(
+    conn: &mut DB::Connection,
+    meta: &Meta,
+    rows: &Rows,
+    included: &[usize],
+    k: usize,
+) -> Result<Vec<Value>, Error> {
+    const KEYS: &str = "SELECT CAST(LAST_INSERT_ID() AS SIGNED), CAST(@@SESSION.auto_increment_increment AS SIGNED)";
+    let mut answer = None;
+    if compound::available() {
+        let insert = insert_text(DB::DIALECT, meta, included, rows.len(), false)?;
+        let text = format!("BEGIN NOT ATOMIC {insert}; {KEYS}; END");
+        match DB::fetch_optional(conn, text, bound::<DB>(rows, included)?).await {
+            Ok(row) => answer = Some(row),
+            // A server without compound statements ran nothing.
+            Err(e) if compound::refused(&e) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let row = match answer {
+        Some(row) => row,
+        None => {
+            let insert = insert_text(DB::DIALECT, meta, included, rows.len(), false)?;
+            DB::execute(conn, insert, bound::<DB>(rows, included)?).await?;
+            DB::fetch_optional(conn, KEYS.to_string(), DB::Arguments::default()).await?
+        }
+    };
+    let read = |at: usize| match row.as_ref().map(|row| DB::decode(row, at, Kind::I64)) {
+        Some(Ok(Value::I64(n))) => Ok(n),
+        Some(Err(e)) => Err(e),
+        _ => Err(Error::Decode(format!(
+            "the INSERT into `{}` returned no generated key",
+            meta.name()
+        ))),
+    };
+    let (first, step) = (read(0)?, read(1)?.max(1));
+    Ok((0..rows.len())
+        .map(|n| {
+            let n = i64::try_from(n).unwrap_or(i64::MAX);
+            key_value(meta, k, first.saturating_add(n.saturating_mul(step)))
+        })
+        .collect())
+}
+
+/// The included values of `rows`, bound in order (by reference: the rows
+/// are returned as sent).
+fn bound<DB: Driver>(rows: &Rows, included: &[usize]) -> Result<DB::Arguments, Error> {
     let mut args = DB::Arguments::default();
     let count = rows.len() * included.len();
     sqlx::Arguments::reserve(&mut args, count, count * 16);
-    let text = insert_text(DB::DIALECT, meta, included, rows.len(), false)?;
     for row in rows.iter() {
         for &i in included {
             DB::bind_ref(&mut args, &row[i])?;
         }
     }
-    DB::execute(conn, text, args).await
+    Ok(args)
+}
+
+/// A generated key `id` as the value of key column `k`.
+fn key_value(meta: &Meta, k: usize, id: i64) -> Value {
+    match meta.kinds[k] {
+        Kind::I32 => Value::I32(i32::try_from(id).unwrap_or(i32::MAX)),
+        Kind::I16 => Value::I16(i16::try_from(id).unwrap_or(i16::MAX)),
+        _ => Value::I64(id),
+    }
 }
 
 /// `INSERT INTO t (included) VALUES (...), ...` for `rows` rows (and
@@ -525,22 +594,24 @@ async fn insert_group<DB: Driver>(
         return Ok(Stored::Rows(DB::fetch_all(conn, text, args).await?));
     }
     // MySQL/MariaDB: the rows are returned as sent, so their values are
-    // bound in place. The generated keys are consecutive from
-    // LAST_INSERT_ID() for one multi-row INSERT; columns filled by
-    // defaults are read back.
-    let done = insert_kept::<DB>(conn, meta, &rows, &included).await?;
+    // bound in place, with the keys the database generated; columns filled
+    // by defaults are read back.
+    let generated = meta.auto_key.filter(|k| !included.contains(k));
     let mut rows = rows;
-    if let (Some(k), Some(first_id)) = (meta.auto_key, done.last_insert_id)
-        && included.len() < meta.kinds.len()
-        && !included.contains(&k)
-    {
-        for (n, row) in rows.iter_mut().enumerate() {
-            let id = first_id.saturating_add(i64::try_from(n).unwrap_or(i64::MAX));
-            row[k] = match meta.kinds[k] {
-                Kind::I32 => Value::I32(i32::try_from(id).unwrap_or(i32::MAX)),
-                Kind::I16 => Value::I16(i16::try_from(id).unwrap_or(i16::MAX)),
-                _ => Value::I64(id),
-            };
+    match generated {
+        Some(k) if rows.len() > 1 => {
+            let ids = generated_keys::<DB>(conn, meta, &rows, &included, k).await?;
+            for (row, id) in rows.iter_mut().zip(ids) {
+                row[k] = id;
+            }
+        }
+        _ => {
+            let done = insert_kept::<DB>(conn, meta, &rows, &included).await?;
+            if let (Some(k), Some(id)) = (generated, done.last_insert_id)
+                && let Some(row) = rows.iter_mut().next()
+            {
+                row[k] = key_value(meta, k, id);
+            }
         }
     }
     // Omitted columns other than the key and a NULL soft-delete column
