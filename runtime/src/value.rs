@@ -29,6 +29,37 @@ pub enum Kind {
     Decimal,
 }
 
+impl Kind {
+    /// The kind, for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Bool => "boolean",
+            Kind::I16 => "16-bit integer",
+            Kind::I32 => "32-bit integer",
+            Kind::I64 => "64-bit integer",
+            Kind::F32 => "32-bit float",
+            Kind::F64 => "64-bit float",
+            Kind::String => "text",
+            Kind::Bytes => "bytes",
+            Kind::Json => "JSON",
+            Kind::Date => "date",
+            Kind::Time => "time",
+            Kind::DateTime => "date-time",
+            Kind::DateTimeUtc => "date-time with time zone",
+            Kind::Uuid => "UUID",
+            Kind::Decimal => "decimal",
+        }
+    }
+
+    /// Whether a value of kind `value` compares with a column of this kind
+    /// on every engine: the same kind, or two widths of integer or of float.
+    pub(crate) fn takes(self, value: Kind) -> bool {
+        let integer = |k| matches!(k, Kind::I16 | Kind::I32 | Kind::I64);
+        let float = |k| matches!(k, Kind::F32 | Kind::F64);
+        self == value || (integer(self) && integer(value)) || (float(self) && float(value))
+    }
+}
+
 /// One column value.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -175,25 +206,33 @@ impl Value {
     pub fn kind_name(&self) -> &'static str {
         match self {
             Value::Null(_) => "NULL",
-            Value::Bool(_) => "boolean",
-            Value::I16(_) => "16-bit integer",
-            Value::I32(_) => "32-bit integer",
-            Value::I64(_) => "64-bit integer",
-            Value::F32(_) => "32-bit float",
-            Value::F64(_) => "64-bit float",
-            Value::String(_) => "text",
-            Value::Bytes(_) => "bytes",
-            Value::Json(_) => "JSON",
-            Value::Date(_) => "date",
-            Value::Time(_) => "time",
-            Value::DateTime(_) => "date-time",
-            Value::DateTimeUtc(_) => "date-time with time zone",
-            #[cfg(feature = "uuid")]
-            Value::Uuid(_) => "UUID",
-            #[cfg(feature = "rust_decimal")]
-            Value::Decimal(_) => "decimal",
             Value::Invalid(_) => "invalid",
+            other => other.kind().map_or("invalid", Kind::name),
         }
+    }
+
+    /// The kind of a value that is not NULL (nor invalid).
+    pub(crate) fn kind(&self) -> Option<Kind> {
+        Some(match self {
+            Value::Null(_) | Value::Invalid(_) => return None,
+            Value::Bool(_) => Kind::Bool,
+            Value::I16(_) => Kind::I16,
+            Value::I32(_) => Kind::I32,
+            Value::I64(_) => Kind::I64,
+            Value::F32(_) => Kind::F32,
+            Value::F64(_) => Kind::F64,
+            Value::String(_) => Kind::String,
+            Value::Bytes(_) => Kind::Bytes,
+            Value::Json(_) => Kind::Json,
+            Value::Date(_) => Kind::Date,
+            Value::Time(_) => Kind::Time,
+            Value::DateTime(_) => Kind::DateTime,
+            Value::DateTimeUtc(_) => Kind::DateTimeUtc,
+            #[cfg(feature = "uuid")]
+            Value::Uuid(_) => Kind::Uuid,
+            #[cfg(feature = "rust_decimal")]
+            Value::Decimal(_) => Kind::Decimal,
+        })
     }
 
     /// An integer as `kind`'s width when it fits (`find(pool, 5)` on a

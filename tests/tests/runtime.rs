@@ -365,6 +365,33 @@ where
         None,
         "{engine:?}: each fragment is a whole condition"
     );
+    // A key of another type: SQLite compared a text "1" with the integer
+    // key and found the row, PostgreSQL refused the statement. Refused on
+    // every engine; another width of integer is the key.
+    let text_key = Product::find(pool, "1").await;
+    assert!(
+        matches!(&text_key, Err(Error::Bind(m)) if m.contains("the key of `rt_products` (`id`) is a 64-bit integer column, and the value given is text")),
+        "{engine:?}: {text_key:?}"
+    );
+    assert!(
+        matches!(
+            Product::delete_by_id(pool, 1.5f64).await,
+            Err(Error::Bind(_))
+        ),
+        "{engine:?}"
+    );
+    let first = Product::query()
+        .order_by("id", Order::Asc)
+        .fetch_optional(pool)
+        .await
+        .unwrap()
+        .unwrap();
+    let narrow = i32::try_from(first.id).unwrap();
+    assert_eq!(
+        Product::find(pool, narrow).await.unwrap().map(|p| p.id),
+        Some(first.id),
+        "{engine:?}"
+    );
     // A `None` compared with `=` or `<>` matches no row on any engine:
     // refused, saying to write IS NULL.
     for fragment in ["status = ", "status <> ", "status !="] {

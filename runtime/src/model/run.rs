@@ -82,7 +82,22 @@ fn single_key(def: &'static ModelDef, id: Value) -> Result<Vec<Value>, Error> {
             meta.name()
         )));
     }
-    Ok(vec![id.into_kind(meta.kinds[meta.key[0]])])
+    let column = meta.key[0];
+    let kind = meta.kinds[column];
+    let id = id.into_kind(kind);
+    // SQLite compares a text `"5"` with an integer key (and finds the row);
+    // PostgreSQL refuses the statement (`bigint = text`): refused here on
+    // every engine, saying which type to pass.
+    if let Some(given) = id.kind().filter(|&given| !kind.takes(given)) {
+        return Err(Error::Bind(format!(
+            "the key of `{}` (`{}`) is a {} column, and the value given is {}; pass the key as its field's type",
+            meta.name(),
+            meta.column(column),
+            kind.name(),
+            given.name()
+        )));
+    }
+    Ok(vec![id])
 }
 
 pub fn insert<'f, 'c, A>(
