@@ -27,6 +27,7 @@ pub(crate) use check::statements;
 pub use check::{SqlProblem, UNCHECKED, check_file, grammar_gap};
 pub use ddl::{DROPS, Ddl, NOLINT, Statements, live_marker};
 pub use mysql::MySql;
+pub(crate) use mysql::mysql8_note;
 pub use postgres::Postgres;
 pub use render::{create_schema, render};
 #[cfg(feature = "sql-check")]

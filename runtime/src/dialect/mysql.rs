@@ -363,6 +363,39 @@ fn key_bytes(ty: ColumnType) -> Option<usize> {
     }
 }
 
+/// What MySQL 8 refuses of an index [`check_keys`] leaves to MariaDB: a
+/// unique index past [`MAX_KEY_BYTES`] or over a `text`/`binary` column
+/// (MariaDB enforces it with a hash), or a one-column index over such a
+/// column (MariaDB keys a prefix). A note for the migration's reader, as
+/// the dialect serves both servers.
+pub(crate) fn mysql8_note(table: &Table, index: &Index) -> Option<String> {
+    if !index.unique && index.columns.len() > 1 {
+        return None;
+    }
+    let mut total = 0;
+    let mut unbounded = None;
+    for column in index.columns.iter().filter_map(|name| table.column(name)) {
+        match key_bytes(column.ty) {
+            Some(bytes) => total += bytes,
+            None => unbounded = unbounded.or(Some(column)),
+        }
+    }
+    let why = match (unbounded, total > MAX_KEY_BYTES && index.unique) {
+        (Some(column), _) => format!("`{}` is a `{}` column (error 1170)", column.name, column.ty),
+        (None, true) => format!("it keys {total} bytes, over {MAX_KEY_BYTES} (error 1071)"),
+        (None, false) => return None,
+    };
+    let how = if index.unique {
+        "MariaDB enforces it with a hash"
+    } else {
+        "MariaDB keys a prefix of the column"
+    };
+    Some(format!(
+        "index `{}` of `{}` is refused by MySQL 8: {why}; {how}. For MySQL 8, give its text columns a `size`",
+        index.name, table.name
+    ))
+}
+
 /// Which kind of key [`check_keys`] looks at.
 #[derive(Clone, Copy)]
 enum Key {

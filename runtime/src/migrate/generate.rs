@@ -69,6 +69,18 @@ pub fn generate(
             ));
         }
     }
+    // What MySQL 8 refuses of the indexes MariaDB takes.
+    if dialect == Dialect::MySql {
+        for change in &kept {
+            if let Change::AddIndex { table, index } = change
+                && let Some(note) = desired
+                    .table(table)
+                    .and_then(|t| crate::dialect::mysql8_note(t, index))
+            {
+                notes.push(note);
+            }
+        }
+    }
     // A key to a table no model defines is to the user's own table, or a
     // typo, which SQLite takes until a row is written and PostgreSQL
     // refuses when the migration runs.
