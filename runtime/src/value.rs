@@ -52,11 +52,14 @@ impl Kind {
     }
 
     /// Whether a value of kind `value` compares with a column of this kind
-    /// on every engine: the same kind, or two widths of integer or of float.
-    pub(crate) fn takes(self, value: Kind) -> bool {
-        let integer = |k| matches!(k, Kind::I16 | Kind::I32 | Kind::I64);
-        let float = |k| matches!(k, Kind::F32 | Kind::F64);
-        self == value || (integer(self) && integer(value)) || (float(self) && float(value))
+    /// on every engine: the same kind, two numbers (integers, floats and
+    /// decimals of any width), or two dates or date-times. PostgreSQL
+    /// refuses the rest (`bigint = text`), which SQLite compares.
+    pub(crate) fn compares(self, value: Kind) -> bool {
+        use Kind as K;
+        let number = |k| matches!(k, K::I16 | K::I32 | K::I64 | K::F32 | K::F64 | K::Decimal);
+        let moment = |k| matches!(k, K::Date | K::DateTime | K::DateTimeUtc);
+        self == value || (number(self) && number(value)) || (moment(self) && moment(value))
     }
 }
 

@@ -374,12 +374,41 @@ where
         "{engine:?}: {text_key:?}"
     );
     assert!(
-        matches!(
-            Product::delete_by_id(pool, 1.5f64).await,
-            Err(Error::Bind(_))
-        ),
+        matches!(Product::delete_by_id(pool, true).await, Err(Error::Bind(_))),
         "{engine:?}"
     );
+    // The same for a filter comparing a column, or a filter_in list; other
+    // numbers compare with a number column on every engine.
+    let refused = [
+        Product::query()
+            .filter("input_tokens = ", "5")
+            .count(pool)
+            .await,
+        Product::query()
+            .filter("\"sku\" <> ", 5i64)
+            .count(pool)
+            .await,
+        Product::query().filter_in("id", ["1"]).count(pool).await,
+    ];
+    for refused in refused {
+        assert!(
+            matches!(&refused, Err(Error::Bind(m)) if m.contains("PostgreSQL refuses them")),
+            "{engine:?}: {refused:?}"
+        );
+    }
+    for taken in [
+        Product::query().filter("price > ", 0i64).count(pool).await,
+        Product::query()
+            .filter("input_tokens >= ", 0.5f64)
+            .count(pool)
+            .await,
+        Product::query()
+            .filter("lower(sku) = ", "b-001")
+            .count(pool)
+            .await,
+    ] {
+        assert!(taken.is_ok(), "{engine:?}: {taken:?}");
+    }
     let first = Product::query()
         .order_by("id", Order::Asc)
         .fetch_optional(pool)

@@ -88,9 +88,9 @@ fn single_key(def: &'static ModelDef, id: Value) -> Result<Vec<Value>, Error> {
     // SQLite compares a text `"5"` with an integer key (and finds the row);
     // PostgreSQL refuses the statement (`bigint = text`): refused here on
     // every engine, saying which type to pass.
-    if let Some(given) = id.kind().filter(|&given| !kind.takes(given)) {
+    if let Some(given) = id.kind().filter(|&given| !kind.compares(given)) {
         return Err(Error::Bind(format!(
-            "the key of `{}` (`{}`) is a {} column, and the value given is {}; pass the key as its field's type",
+            "the key of `{}` (`{}`) is a {} column, and the value given is {}; pass the key as its field's type (SQLite compares the two, PostgreSQL refuses them)",
             meta.name(),
             meta.column(column),
             kind.name(),

@@ -228,7 +228,51 @@ impl Spec {
                 columns.join(", ")
             )));
         }
+        self.check_kinds(meta)?;
         self.check_fragments()
+    }
+
+    /// A value compared with a column of another type (`filter("id = ",
+    /// "5")` on an integer column, `filter_in("id", ["5"])`): SQLite
+    /// compares the two, PostgreSQL refuses the statement (`bigint =
+    /// text`). Refused here on every engine, naming the column. Only
+    /// fragments that are a column and a comparison are read; any other
+    /// SQL is the caller's.
+    fn check_kinds(&self, meta: &Meta) -> Result<(), Error> {
+        let kind_of = |name: &str| {
+            meta.columns()
+                .position(|c| c == name)
+                .map(|i| meta.kinds[i])
+        };
+        let compared = self.filters.iter().filter_map(|(fragment, value)| {
+            let column = compared_column(fragment)?;
+            Some((
+                fragment.as_str(),
+                column,
+                std::slice::from_ref(value.as_ref()?),
+            ))
+        });
+        let listed = self
+            .lists
+            .iter()
+            .map(|(column, values)| (column.as_str(), column.as_str(), values.as_slice()));
+        for (written, column, values) in compared.chain(listed) {
+            let Some(kind) = kind_of(column) else {
+                continue;
+            };
+            if let Some(given) = values
+                .iter()
+                .filter_map(Value::kind)
+                .find(|&given| !kind.compares(given))
+            {
+                return Err(Error::Bind(format!(
+                    "the filter on `{written}` compares column `{column}`, a {} column, with {}; pass a value of its field's type (SQLite compares the two, PostgreSQL refuses them)",
+                    kind.name(),
+                    given.name()
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// A filter whose fragment ends in its own placeholder (`"status = ?"`,
@@ -479,6 +523,20 @@ impl Spec {
         .await;
         finish(tx, result).await
     }
+}
+
+/// The column a fragment compares (`"status = "`, `"\"price\" >= "`), when
+/// it is a bare column name and a comparison operator.
+fn compared_column(fragment: &str) -> Option<&str> {
+    let head = fragment.trim_end();
+    let operator = ["<=", ">=", "<>", "!=", "=", "<", ">"]
+        .iter()
+        .find(|op| head.ends_with(**op))?;
+    let name = head[..head.len() - operator.len()].trim();
+    let unquoted = [('"', '"'), ('`', '`'), ('[', ']')]
+        .iter()
+        .find_map(|&(open, close)| name.strip_prefix(open)?.strip_suffix(close));
+    Some(unquoted.unwrap_or(name))
 }
 
 /// Refuses `column` unless it is a column of the table, naming the column
