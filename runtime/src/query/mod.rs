@@ -17,7 +17,7 @@ use crate::model::rows::Rows;
 use crate::model::run;
 use crate::model::{read_all, read_optional};
 use crate::registry::ModelDef;
-use crate::value::{KeyValue, Value};
+use crate::value::{KeyValue, Kind, Value};
 use crate::{Error, Order};
 use sql::Sql;
 
@@ -245,21 +245,25 @@ impl Spec {
                 .map(|i| meta.kinds[i])
         };
         let compared = self.filters.iter().filter_map(|(fragment, value)| {
-            let column = compared_column(fragment)?;
-            Some((
-                fragment.as_str(),
-                column,
-                std::slice::from_ref(value.as_ref()?),
-            ))
+            let (column, like) = compared_column(fragment)?;
+            let values = std::slice::from_ref(value.as_ref()?);
+            Some((fragment.as_str(), column, like, values))
         });
         let listed = self
             .lists
             .iter()
-            .map(|(column, values)| (column.as_str(), column.as_str(), values.as_slice()));
-        for (written, column, values) in compared.chain(listed) {
+            .map(|(column, values)| (column.as_str(), column.as_str(), false, values.as_slice()));
+        for (written, column, like, values) in compared.chain(listed) {
             let Some(kind) = kind_of(column) else {
                 continue;
             };
+            // PostgreSQL has LIKE for text only (`bigint ~~ text`).
+            if like && kind != Kind::String {
+                return Err(Error::Bind(format!(
+                    "the filter `{written}` matches column `{column}`, a {} column, with LIKE, which PostgreSQL has for text only (SQLite and MySQL turn the column into text); compare it with `=`, `<` or `>`",
+                    kind.name()
+                )));
+            }
             if let Some(given) = values
                 .iter()
                 .filter_map(Value::kind)
@@ -525,18 +529,27 @@ impl Spec {
     }
 }
 
-/// The column a fragment compares (`"status = "`, `"\"price\" >= "`), when
-/// it is a bare column name and a comparison operator.
-fn compared_column(fragment: &str) -> Option<&str> {
+/// The column a fragment compares (`"status = "`, `"\"price\" >= "`,
+/// `"name LIKE "`), when it is a bare column name and a comparison
+/// operator or `[NOT] LIKE`; and whether it is a `LIKE`.
+fn compared_column(fragment: &str) -> Option<(&str, bool)> {
     let head = fragment.trim_end();
-    let operator = ["<=", ">=", "<>", "!=", "=", "<", ">"]
-        .iter()
-        .find(|op| head.ends_with(**op))?;
-    let name = head[..head.len() - operator.len()].trim();
+    let upper = head.to_ascii_uppercase();
+    let (name, like) = if upper.ends_with("LIKE") {
+        let rest = head[..head.len() - 4].trim_end();
+        let not = rest.to_ascii_uppercase().ends_with(" NOT");
+        (if not { &rest[..rest.len() - 4] } else { rest }, true)
+    } else {
+        let operator = ["<=", ">=", "<>", "!=", "=", "<", ">"]
+            .iter()
+            .find(|op| head.ends_with(**op))?;
+        (&head[..head.len() - operator.len()], false)
+    };
+    let name = name.trim();
     let unquoted = [('"', '"'), ('`', '`'), ('[', ']')]
         .iter()
         .find_map(|&(open, close)| name.strip_prefix(open)?.strip_suffix(close));
-    Some(unquoted.unwrap_or(name))
+    Some((unquoted.unwrap_or(name), like))
 }
 
 /// Refuses `column` unless it is a column of the table, naming the column
