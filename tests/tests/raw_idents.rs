@@ -129,6 +129,13 @@ where
         Odd::query().filter("1 = ", 1).count(&pool).await.unwrap(),
         3
     );
+    // A filter naming the field where the column is named otherwise says
+    // which column to write (the engine would say only that none exists).
+    let by_field = Odd::query().filter("code = ", "x").count(&pool).await;
+    assert!(
+        matches!(&by_field, Err(e) if e.to_string().contains("use column `co\"de`]` (field `code`)")),
+        "{engine:?}: {by_field:?}"
+    );
     assert_eq!(
         Odd::query()
             .with_trashed()

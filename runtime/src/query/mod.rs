@@ -255,6 +255,11 @@ impl Spec {
             .map(|(column, values)| (column.as_str(), column.as_str(), false, values.as_slice()));
         for (written, column, like, values) in compared.chain(listed) {
             let Some(kind) = kind_of(column) else {
+                // A Rust field's name where its column is named otherwise:
+                // the engine would say only that the column does not exist.
+                if meta.table.columns.iter().any(|c| c.field() == column) {
+                    known_column(meta, column, "filter")?;
+                }
                 continue;
             };
             // PostgreSQL has LIKE for text only (`bigint ~~ text`).
