@@ -433,6 +433,18 @@ where
         Some(first.id),
         "{engine:?}"
     );
+    // A value bound after IS: SQLite takes it, PostgreSQL and MySQL
+    // refuse the statement.
+    for fragment in ["status IS ", "status is not "] {
+        let refused = Product::query()
+            .filter(fragment, None::<String>)
+            .count(pool)
+            .await;
+        assert!(
+            matches!(&refused, Err(Error::Bind(m)) if m.contains("where_sql(\"status IS NULL\")")),
+            "{engine:?} {fragment}: {refused:?}"
+        );
+    }
     // A `None` compared with `=` or `<>` matches no row on any engine:
     // refused, saying to write IS NULL.
     for fragment in ["status = ", "status <> ", "status !="] {

@@ -291,6 +291,17 @@ impl Spec {
     /// (`data ? $1`).
     fn check_fragments(&self) -> Result<(), Error> {
         for (fragment, value) in &self.filters {
+            // `x IS $1`: SQLite's IS takes any value; PostgreSQL and MySQL
+            // take only NULL, TRUE or FALSE written out (a syntax error).
+            let upper = fragment.trim_end().to_ascii_uppercase();
+            if value.is_some() && (upper.ends_with(" IS") || upper.ends_with(" IS NOT")) {
+                let column = fragment.trim_end();
+                let column =
+                    column[..column.len() - if upper.ends_with(" NOT") { 7 } else { 3 }].trim_end();
+                return Err(Error::Bind(format!(
+                    "the filter `{fragment}` binds a value after IS, which PostgreSQL and MySQL refuse (SQLite takes it); write `where_sql(\"{column} IS NULL\")` (or IS NOT NULL), or compare with `=`"
+                )));
+            }
             // `x = NULL` is never true: a `None` compared this way matched
             // no row, silently.
             if let Some(Value::Null(_)) = value {
