@@ -564,6 +564,19 @@ where
     };
     let (_, all) = dbgen::audit::logs(pool, &everything, 1, 10).await.unwrap();
     assert_eq!(all, total, "{engine:?}");
+    // An action in another case finds what it names on every engine
+    // (MariaDB compared ignoring case; PostgreSQL and SQLite found none).
+    let created = |action: &str| AuditFilter {
+        action: Some(action.to_string()),
+        ..AuditFilter::default()
+    };
+    let (_, upper) = dbgen::audit::logs(pool, &created("CREATE"), 1, 10)
+        .await
+        .unwrap();
+    let (_, lower) = dbgen::audit::logs(pool, &created("create"), 1, 10)
+        .await
+        .unwrap();
+    assert!(upper > 0 && lower == upper, "{engine:?}: {upper} {lower}");
     assert_eq!(
         Product::query()
             .where_sql("input_tokens > 0")

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::Acquire;
 
 use super::AuditLog;
+use super::write::Action;
 use crate::driver::{Driver, arguments};
 use crate::query::sql::Sql;
 use crate::value::Value;
@@ -42,7 +43,20 @@ impl AuditFilter {
             query = query.filter("user_id = ", v);
         }
         if let Some(v) = &self.action {
-            query = query.filter("action = ", v.clone());
+            // As stored (upper case) whatever case it is given in: MariaDB
+            // compares ignoring case and found "create", PostgreSQL and
+            // SQLite found nothing.
+            let known = [
+                Action::Create,
+                Action::Update,
+                Action::Delete,
+                Action::Restore,
+                Action::ForceDelete,
+            ]
+            .into_iter()
+            .map(Action::as_str)
+            .find(|a| a.eq_ignore_ascii_case(v));
+            query = query.filter("action = ", known.map_or_else(|| v.clone(), str::to_string));
         }
         if let Some(v) = self.start {
             query = query.filter("created_at >= ", within_years(v));
