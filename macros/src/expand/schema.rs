@@ -212,11 +212,11 @@ pub fn type_checks(model: &Model) -> TokenStream {
         // Read from the field's codec, which has the type's bound: a type
         // without `ColumnValue` is reported there, once.
         let codec = super::codecs::typed_codec(i);
-        // ok: the generated `panic!` runs only in constant evaluation, at
+        // The generated panic runs only in constant evaluation, at
         // compile time, where it is the derive's error message at `type`.
         checks.extend(quote_spanned!(span=>
             const _: () = if !__d::fits(&#codec, #column) {
-                ::core::panic!("{}", #message)
+                ::core::panic!("{}", #message) // ok: const evaluation only: a compile error at `type`, never a run-time panic
             };
         ));
     }
