@@ -36,15 +36,37 @@ fn scratch_package(name: &str, files: &[(&str, &str)]) -> PathBuf {
     scratch_package_with(name, "", files)
 }
 
+/// The workspace's `[profile.*]` sections, for a scratch manifest.
+fn profiles() -> String {
+    std::fs::read_to_string(workspace().join("Cargo.toml"))
+        .ok()
+        .and_then(|t| t.find("[profile.").map(|i| t[i..].to_string()))
+        .unwrap_or_default()
+}
+
+/// Writes each `(path, content)` under `dir`, folders made as needed. An
+/// unchanged file keeps its mtime, so re-runs rebuild nothing.
+fn write_files<P: AsRef<Path>, C: AsRef<str>>(dir: &Path, files: impl IntoIterator<Item = (P, C)>) {
+    for (path, content) in files {
+        let (path, content) = (dir.join(path), content.as_ref());
+        if let Some(parent) = path.parent() {
+            let _ = std::fs::create_dir_all(parent);
+        }
+        if std::fs::read_to_string(&path).is_ok_and(|old| old == content) {
+            continue;
+        }
+        if let Err(error) = std::fs::write(&path, content) {
+            panic!("writing {}: {error}", path.display());
+        }
+    }
+}
+
 /// [`scratch_package`] with `extra` appended to its manifest (dependencies
 /// first, so `extra` may start with more of them).
 fn scratch_package_with(name: &str, extra: &str, files: &[(&str, &str)]) -> PathBuf {
     let root = workspace();
     let dir = root.join("target").join("dbgen-cli-tests").join(name);
-    let profiles = std::fs::read_to_string(root.join("Cargo.toml"))
-        .ok()
-        .and_then(|t| t.find("[profile.").map(|i| t[i..].to_string()))
-        .unwrap_or_default();
+    let profiles = profiles();
     let manifest = format!(
         "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
          [dependencies]\ndbgen = {{ path = {:?} }}\nchrono = {{ version = \"0.4\", default-features = false, features = [\"std\"] }}\n{extra}\n\
@@ -53,19 +75,7 @@ fn scratch_package_with(name: &str, extra: &str, files: &[(&str, &str)]) -> Path
     );
     let mut all = vec![("Cargo.toml", manifest.as_str())];
     all.extend_from_slice(files);
-    for (path, content) in all {
-        let path = dir.join(path);
-        if let Some(parent) = path.parent() {
-            let _ = std::fs::create_dir_all(parent);
-        }
-        // Unchanged files keep their mtime, so re-runs rebuild nothing.
-        if std::fs::read_to_string(&path).is_ok_and(|old| old == content) {
-            continue;
-        }
-        if let Err(error) = std::fs::write(&path, content) {
-            panic!("writing {}: {error}", path.display());
-        }
-    }
+    write_files(&dir, all);
     let _ = std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"));
     dir
 }
@@ -450,10 +460,7 @@ fn models_in_workspace_crates_the_package_uses() {
         .join("runtime")
         .canonicalize()
         .unwrap_or_default();
-    let profiles = std::fs::read_to_string(workspace().join("Cargo.toml"))
-        .ok()
-        .and_then(|t| t.find("[profile.").map(|i| t[i..].to_string()))
-        .unwrap_or_default();
+    let profiles = profiles();
     let package = |name: &str, deps: &str| {
         format!(
             "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\n{deps}"
@@ -491,14 +498,7 @@ fn models_in_workspace_crates_the_package_uses() {
         ),
         ("empty/src/lib.rs".to_string(), String::new()),
     ];
-    for (path, content) in &files {
-        let path = root.join(path);
-        let _ = std::fs::create_dir_all(path.parent().expect("a parent"));
-        if std::fs::read_to_string(&path).is_ok_and(|old| &old == content) {
-            continue;
-        }
-        std::fs::write(&path, content).expect("written");
-    }
+    write_files(&root, files);
     let _ = std::fs::copy(workspace().join("Cargo.lock"), root.join("Cargo.lock"));
     let output = cargo_dbgen(&root.join("app"), &["schema", "--format", "json"]);
     let stdout = text(&output.stdout);
@@ -541,11 +541,7 @@ fn the_workspace_dotenv_is_read_when_the_package_has_none() {
             "[env.dev]\nurl = \"env:DBGEN_TEST_WS_DOTENV_URL\"\n",
         ),
     ];
-    for (path, content) in files {
-        let path = root.join(path);
-        let _ = std::fs::create_dir_all(path.parent().expect("a parent"));
-        std::fs::write(&path, content).expect("written");
-    }
+    write_files(&root, files);
     let _ = std::fs::remove_file(root.join("app/.env"));
     let output = cargo_dbgen(&root.join("app"), &["validate"]);
     let stdout = text(&output.stdout);
@@ -579,11 +575,7 @@ fn a_workspace_level_dbgen_toml_is_named_as_unread() {
         ),
         ("app/src/lib.rs", ""),
     ];
-    for (path, content) in files {
-        let path = root.join(path);
-        let _ = std::fs::create_dir_all(path.parent().expect("a parent"));
-        std::fs::write(&path, content).expect("written");
-    }
+    write_files(&root, files);
     // A run before this one left the package's own file.
     let _ = std::fs::remove_file(root.join("app/dbgen.toml"));
     let output = cargo_dbgen(&root.join("app"), &["validate"]);
