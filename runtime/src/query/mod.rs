@@ -245,9 +245,14 @@ impl Spec {
                 .map(|i| meta.kinds[i])
         };
         let compared = self.filters.iter().filter_map(|(fragment, value)| {
-            let (column, like) = compared_column(fragment)?;
+            let (head, operator) = split_operator(fragment)?;
+            let like = match operator {
+                Operator::Compare => false,
+                Operator::Like => true,
+                Operator::Is => return None,
+            };
             let values = std::slice::from_ref(value.as_ref()?);
-            Some((fragment.as_str(), column, like, values))
+            Some((fragment.as_str(), unquoted(head), like, values))
         });
         let listed = self
             .lists
@@ -291,30 +296,23 @@ impl Spec {
     /// (`data ? $1`).
     fn check_fragments(&self) -> Result<(), Error> {
         for (fragment, value) in &self.filters {
-            // `x IS $1`: SQLite's IS takes any value; PostgreSQL and MySQL
-            // take only NULL, TRUE or FALSE written out (a syntax error).
-            let upper = fragment.trim_end().to_ascii_uppercase();
-            if value.is_some() && (upper.ends_with(" IS") || upper.ends_with(" IS NOT")) {
-                let column = fragment.trim_end();
-                let column =
-                    column[..column.len() - if upper.ends_with(" NOT") { 7 } else { 3 }].trim_end();
-                return Err(Error::Bind(format!(
-                    "the filter `{fragment}` binds a value after IS, which PostgreSQL and MySQL refuse (SQLite takes it); write `where_sql(\"{column} IS NULL\")` (or IS NOT NULL), or compare with `=`"
-                )));
-            }
-            // `x = NULL` is never true: a `None` compared this way matched
-            // no row, silently.
-            if let Some(Value::Null(_)) = value {
-                let head = fragment.trim_end();
-                let compared = ["=", "<>", "!=", "<", ">"]
-                    .iter()
-                    .any(|op| head.ends_with(op));
-                if compared {
-                    let column = head.trim_end_matches(['=', '<', '>', '!']).trim_end();
+            match (value, split_operator(fragment)) {
+                // `x IS $1`: SQLite's IS takes any value; PostgreSQL and
+                // MySQL take only NULL, TRUE or FALSE written out (a syntax
+                // error).
+                (Some(_), Some((column, Operator::Is))) => {
+                    return Err(Error::Bind(format!(
+                        "the filter `{fragment}` binds a value after IS, which PostgreSQL and MySQL refuse (SQLite takes it); write `where_sql(\"{column} IS NULL\")` (or IS NOT NULL), or compare with `=`"
+                    )));
+                }
+                // `x = NULL` is never true: a `None` compared this way
+                // matched no row, silently.
+                (Some(Value::Null(_)), Some((column, Operator::Compare))) => {
                     return Err(Error::Bind(format!(
                         "the filter `{fragment}` compares with NULL (a `None`), which no row equals; for rows without a value write `where_sql(\"{column} IS NULL\")`, or `IS NOT NULL` for rows with one"
                     )));
                 }
+                _ => {}
             }
             let Some(before) = fragment.trim_end().strip_suffix('?') else {
                 continue;
@@ -545,27 +543,47 @@ impl Spec {
     }
 }
 
-/// The column a fragment compares (`"status = "`, `"\"price\" >= "`,
-/// `"name LIKE "`), when it is a bare column name and a comparison
-/// operator or `[NOT] LIKE`; and whether it is a `LIKE`.
-fn compared_column(fragment: &str) -> Option<(&str, bool)> {
-    let head = fragment.trim_end();
-    let upper = head.to_ascii_uppercase();
-    let (name, like) = if upper.ends_with("LIKE") {
-        let rest = head[..head.len() - 4].trim_end();
-        let not = rest.to_ascii_uppercase().ends_with(" NOT");
-        (if not { &rest[..rest.len() - 4] } else { rest }, true)
-    } else {
-        let operator = ["<=", ">=", "<>", "!=", "=", "<", ">"]
-            .iter()
-            .find(|op| head.ends_with(**op))?;
-        (&head[..head.len() - operator.len()], false)
+/// How a filter's fragment ends, before the bound value.
+#[derive(Clone, Copy)]
+enum Operator {
+    /// `=`, `<>`, `!=`, `<`, `>`, `<=`, `>=`.
+    Compare,
+    /// `LIKE` or `NOT LIKE`.
+    Like,
+    /// `IS` or `IS NOT`.
+    Is,
+}
+
+/// What a fragment holds before its trailing operator (`"status"` of
+/// `"status = "`), and the operator, when it ends in one of [`Operator`]'s.
+fn split_operator(fragment: &str) -> Option<(&str, Operator)> {
+    let text = fragment.trim_end();
+    let upper = text.to_ascii_uppercase();
+    let ends = |word: &str| {
+        upper
+            .ends_with(word)
+            .then(|| text[..text.len() - word.len()].trim_end())
     };
-    let name = name.trim();
-    let unquoted = [('"', '"'), ('`', '`'), ('[', ']')]
+    // `IS NOT`, `NOT LIKE`: the NOT belongs to the operator.
+    if let Some(head) = ends(" IS NOT").or_else(|| ends(" IS")) {
+        return Some((head, Operator::Is));
+    }
+    if let Some(head) = ends(" NOT LIKE").or_else(|| ends(" LIKE")) {
+        return Some((head, Operator::Like));
+    }
+    ["<=", ">=", "<>", "!=", "=", "<", ">"]
         .iter()
-        .find_map(|&(open, close)| name.strip_prefix(open)?.strip_suffix(close));
-    Some((unquoted.unwrap_or(name), like))
+        .find_map(|op| ends(op))
+        .map(|head| (head, Operator::Compare))
+}
+
+/// A column name without its quotes (`"price"`, `` `price` ``, `[price]`).
+fn unquoted(name: &str) -> &str {
+    let name = name.trim();
+    [('"', '"'), ('`', '`'), ('[', ']')]
+        .iter()
+        .find_map(|&(open, close)| name.strip_prefix(open)?.strip_suffix(close))
+        .unwrap_or(name)
 }
 
 /// Refuses `column` unless it is a column of the table, naming the column
