@@ -179,11 +179,39 @@ pub async fn write<DB: Driver>(
     write_with::<DB>(conn, entries, current().as_ref()).await
 }
 
-/// Writes `entries` in one statement with an explicit context: one row as
-/// plain VALUES; several rows as one JSON array parameter expanded by the
-/// engine (`jsonb_array_elements`, `JSON_TABLE`, `json_each`), so the
-/// statement has a dozen parameters whatever the batch size.
+/// Writes `entries` with an explicit context, in one statement (on
+/// MySQL/MariaDB, in statements of about 2 MiB each): one row as plain
+/// VALUES; several rows as one JSON array parameter expanded by the engine
+/// (`jsonb_array_elements`, `JSON_TABLE`, `json_each`), so the statement
+/// has a dozen parameters whatever the batch size.
 pub async fn write_with<DB: Driver>(
+    conn: &mut DB::Connection,
+    entries: Vec<Entry>,
+    context: Option<&AuditContext>,
+) -> Result<(), Error> {
+    // Where the engine limits a statement's size, the rows go in
+    // statements of about that much (a bulk change of many large rows).
+    let max = match DB::DIALECT.statement_bytes() {
+        Some(max) if entries.len() > 1 => max,
+        _ => return write_statement::<DB>(conn, entries, context).await,
+    };
+    let mut sized = entries.into_iter().map(|e| (e.bytes(), e)).peekable();
+    while sized.peek().is_some() {
+        let (mut part, mut bytes) = (Vec::new(), 0);
+        while let Some((size, entry)) =
+            sized.next_if(|&(size, _)| part.is_empty() || bytes + size <= max)
+        {
+            bytes += size;
+            part.push(entry);
+        }
+        write_statement::<DB>(conn, part, context).await?;
+    }
+    Ok(())
+}
+
+/// Writes `entries` in one statement: one row as plain VALUES; several
+/// rows as one JSON array parameter expanded by the engine.
+async fn write_statement<DB: Driver>(
     conn: &mut DB::Connection,
     entries: Vec<Entry>,
     context: Option<&AuditContext>,
@@ -192,30 +220,6 @@ pub async fn write_with<DB: Driver>(
         return Ok(());
     }
     let dialect = DB::DIALECT;
-    // Where the engine limits a statement's size, the rows go in
-    // statements of about that much (a bulk change of many large rows).
-    if let Some(max) = dialect.statement_bytes()
-        && entries.len() > 1
-    {
-        let sizes: Vec<usize> = entries.iter().map(Entry::bytes).collect();
-        if sizes.iter().sum::<usize>() > max {
-            let mut entries = entries.into_iter();
-            let mut sizes = sizes.into_iter().peekable();
-            while sizes.peek().is_some() {
-                let (mut count, mut bytes) = (0, 0);
-                while let Some(&size) = sizes.peek() {
-                    if count > 0 && bytes + size > max {
-                        break;
-                    }
-                    (count, bytes) = (count + 1, bytes + size);
-                    sizes.next();
-                }
-                let part: Vec<Entry> = entries.by_ref().take(count).collect();
-                Box::pin(write_with::<DB>(conn, part, context)).await?;
-            }
-            return Ok(());
-        }
-    }
     let mut sql = Sql::new(dialect);
     sql.push(insert_into(dialect)).push(" ");
     let shared = shared_values(context);

@@ -372,18 +372,12 @@ pub(crate) fn mysql8_note(table: &Table, index: &Index) -> Option<String> {
     if !index.unique && index.columns.len() > 1 {
         return None;
     }
-    let mut total = 0;
-    let mut unbounded = None;
-    for column in index.columns.iter().filter_map(|name| table.column(name)) {
-        match key_bytes(column.ty) {
-            Some(bytes) => total += bytes,
-            None => unbounded = unbounded.or(Some(column)),
+    let why = match key_size(table, &index.columns) {
+        Err(column) => format!("`{}` is a `{}` column (error 1170)", column.name, column.ty),
+        Ok(total) if total > MAX_KEY_BYTES && index.unique => {
+            format!("it keys {total} bytes, over {MAX_KEY_BYTES} (error 1071)")
         }
-    }
-    let why = match (unbounded, total > MAX_KEY_BYTES && index.unique) {
-        (Some(column), _) => format!("`{}` is a `{}` column (error 1170)", column.name, column.ty),
-        (None, true) => format!("it keys {total} bytes, over {MAX_KEY_BYTES} (error 1071)"),
-        (None, false) => return None,
+        Ok(_) => return None,
     };
     let how = if index.unique {
         "MariaDB enforces it with a hash"
@@ -394,6 +388,16 @@ pub(crate) fn mysql8_note(table: &Table, index: &Index) -> Option<String> {
         "index `{}` of `{}` is refused by MySQL 8: {why}; {how}. For MySQL 8, give its text columns a `size`",
         index.name, table.name
     ))
+}
+
+/// The bytes InnoDB keys on for `columns` of `table`, or the first of them
+/// it keys only on a prefix (`text`, `binary`, `json`).
+fn key_size<'t>(table: &'t Table, columns: &[crate::schema::Str]) -> Result<usize, &'t Column> {
+    columns
+        .iter()
+        .filter_map(|name| table.column(name))
+        .map(|column| key_bytes(column.ty).ok_or(column))
+        .sum()
 }
 
 /// Which kind of key [`check_keys`] looks at.
@@ -435,9 +439,9 @@ fn check_keys(table: &Table) -> Result<(), Error> {
         (Key::Foreign, what, &fk.columns)
     });
     for (key, what, columns) in primary.chain(indexes).chain(foreign) {
-        let mut total = 0;
-        for column in columns.iter().filter_map(|name| table.column(name)) {
-            let Some(bytes) = key_bytes(column.ty) else {
+        let total = match key_size(table, columns) {
+            Ok(total) => total,
+            Err(column) => {
                 let why = match key {
                     Key::Primary => "a primary key cannot take one (error 1170)",
                     Key::Index => {
@@ -451,9 +455,8 @@ fn check_keys(table: &Table) -> Result<(), Error> {
                     column.ty,
                     MAX_KEY_BYTES / 4
                 )));
-            };
-            total += bytes;
-        }
+            }
+        };
         if total > MAX_KEY_BYTES {
             let why = match key {
                 Key::Foreign => FOREIGN_KEY_INDEX,

@@ -365,9 +365,9 @@ async fn generated_keys<DB: Driver>(
     k: usize,
 ) -> Result<Vec<Value>, Error> {
     const KEYS: &str = "SELECT CAST(LAST_INSERT_ID() AS SIGNED), CAST(@@SESSION.auto_increment_increment AS SIGNED)";
+    let insert = insert_text(DB::DIALECT, meta, included, rows.len(), false)?;
     let mut answer = None;
     if compound::available() {
-        let insert = insert_text(DB::DIALECT, meta, included, rows.len(), false)?;
         let text = format!("BEGIN NOT ATOMIC {insert}; {KEYS}; END");
         match DB::fetch_optional(conn, text, bound::<DB>(rows, included)?).await {
             Ok(row) => answer = Some(row),
@@ -379,7 +379,6 @@ async fn generated_keys<DB: Driver>(
     let row = match answer {
         Some(row) => row,
         None => {
-            let insert = insert_text(DB::DIALECT, meta, included, rows.len(), false)?;
             DB::execute(conn, insert, bound::<DB>(rows, included)?).await?;
             DB::fetch_optional(conn, KEYS.to_string(), DB::Arguments::default()).await?
         }
