@@ -113,27 +113,22 @@ pub fn locate(manifest: Option<&Path>) -> Result<Package, CliError> {
                 manifest_path.display()
             ))
         })?;
-    let model_crates = model_crates(&metadata.packages, package);
+    let linked = model_crates(&metadata.packages, package);
     // The package's own `dbgen`, else the one of a crate of models it uses.
     let dbgen_dependency = std::iter::once(package)
-        .chain(model_crates.iter().filter_map(|m| {
-            metadata
-                .packages
-                .iter()
-                .find(|p| p.manifest_path.parent() == Some(m.dir.as_path()))
-        }))
-        .find_map(|p| {
-            p.dependencies
-                .iter()
-                .find(|d| d.name == "dbgen" && d.kind.is_none())
-        })
+        .chain(linked.iter().copied())
+        .find_map(MetaPackage::dbgen)
         .map(dependency_spec);
+    let model_crates = linked
+        .iter()
+        .map(|member| ModelCrate {
+            name: member.name.clone(),
+            dir: member.dir().to_path_buf(),
+        })
+        .collect();
     Ok(Package {
         name: package.name.clone(),
-        dir: manifest_path
-            .parent()
-            .map(Path::to_path_buf)
-            .unwrap_or_default(),
+        dir: package.dir().to_path_buf(),
         manifest_path: manifest_path.clone(),
         workspace_root: metadata.workspace_root,
         target_dir: metadata.target_directory,
@@ -157,42 +152,45 @@ pub fn locate(manifest: Option<&Path>) -> Result<Package, CliError> {
 /// dependencies and that depend on `dbgen` themselves, in the order found.
 /// A crate only some of the package's code names (its binary, say) would
 /// otherwise not be linked into the loader, and its models not be seen.
-fn model_crates(members: &[MetaPackage], package: &MetaPackage) -> Vec<ModelCrate> {
-    let uses_dbgen = |p: &MetaPackage| {
-        p.dependencies
-            .iter()
-            .any(|d| d.name == "dbgen" && d.kind.is_none())
-    };
-    let mut found: Vec<ModelCrate> = Vec::new();
-    let mut seen = vec![package.manifest_path.clone()];
+fn model_crates<'m>(members: &'m [MetaPackage], package: &'m MetaPackage) -> Vec<&'m MetaPackage> {
+    let mut found = Vec::new();
+    let mut seen = vec![package.manifest_path.as_path()];
     let mut queue = vec![package];
     while let Some(next) = queue.pop() {
-        for dep in next
+        let paths = next
             .dependencies
             .iter()
             .filter(|d| d.kind.is_none() && !d.optional)
-        {
-            let Some(dir) = &dep.path else { continue };
-            let Some(member) = members
-                .iter()
-                .find(|m| m.manifest_path.parent() == Some(dir.as_path()))
-            else {
+            .filter_map(|d| d.path.as_deref());
+        for dir in paths {
+            let Some(member) = members.iter().find(|m| m.dir() == dir) else {
                 continue;
             };
-            if seen.contains(&member.manifest_path) {
+            if seen.contains(&member.manifest_path.as_path()) {
                 continue;
             }
-            seen.push(member.manifest_path.clone());
-            if uses_dbgen(member) {
-                found.push(ModelCrate {
-                    name: member.name.clone(),
-                    dir: dir.clone(),
-                });
+            seen.push(&member.manifest_path);
+            if member.dbgen().is_some() {
+                found.push(member);
             }
             queue.push(member);
         }
     }
     found
+}
+
+impl MetaPackage {
+    /// The folder holding its Cargo.toml.
+    fn dir(&self) -> &Path {
+        self.manifest_path.parent().unwrap_or(Path::new(""))
+    }
+
+    /// Its normal (not dev or build) dependency on `dbgen`.
+    fn dbgen(&self) -> Option<&Dependency> {
+        self.dependencies
+            .iter()
+            .find(|d| d.name == "dbgen" && d.kind.is_none())
+    }
 }
 
 /// A Cargo.toml dependency value selecting the same `dbgen` the package
