@@ -10,8 +10,7 @@ use crate::attrs::flag_span;
 use crate::ctxt::Ctxt;
 use crate::ir::{Field, Model, PrimaryKey, type_name};
 use crate::shared::logical::{ColumnType, FkAction};
-use crate::shared::names::check_identifier;
-use crate::shared::names::closest;
+use crate::shared::names::{check_identifier, closest};
 
 /// Rust types whose column is an integer without a `type = "..."`.
 const INTEGER_TYPES: &[&str] = &["i8", "i16", "i32", "i64", "u8", "u16", "u32"];

@@ -59,52 +59,8 @@ pub fn generate(
     // planner takes them: the renames to reverse and the data lost.
     let (kept, skipped) = split(current, desired, found.changes, dialect, policy);
     let kinds: Vec<&'static str> = kept.iter().map(Change::kind).collect();
-    // The log keys its rows by table name, and its history is not rewritten.
     for change in &kept {
-        if let Change::RenameTable { from, to } = change
-            && desired.table(to).is_some_and(|t| t.audit)
-        {
-            notes.push(format!(
-                "the audit log keeps the rows of `{from}` under that name: history(db, \"{to}\", id) returns the changes from this migration on, history(db, \"{from}\", id) the earlier ones"
-            ));
-        }
-    }
-    // What MySQL 8 refuses of the indexes MariaDB takes.
-    if dialect == Dialect::MySql {
-        for change in &kept {
-            if let Change::AddIndex { table, index } = change
-                && let Some(note) = desired
-                    .table(table)
-                    .and_then(|t| crate::dialect::mysql8_note(t, index))
-            {
-                notes.push(note);
-            }
-        }
-    }
-    // A key to a table no model defines is to the user's own table, or a
-    // typo, which SQLite takes until a row is written and PostgreSQL
-    // refuses when the migration runs.
-    for change in &kept {
-        let (table, keys) = match change {
-            Change::CreateTable(t) => (t.name.as_ref(), t.foreign_keys.as_ref()),
-            Change::AddForeignKey { table, fk } => (table.as_str(), std::slice::from_ref(fk)),
-            _ => continue,
-        };
-        for fk in keys
-            .iter()
-            .filter(|fk| desired.table(&fk.ref_table).is_none())
-        {
-            let near = crate::schema::names::closest(
-                &fk.ref_table,
-                desired.tables.iter().map(|t| t.name.as_ref()),
-            )
-            .map(|t| format!("; did you mean `{t}`?"))
-            .unwrap_or_default();
-            notes.push(format!(
-                "foreign key `{}` of `{table}` references `{}`, which no model defines: it must exist before this migration runs (a hand-written migration creates it){near}",
-                fk.name, fk.ref_table
-            ));
-        }
+        notes.extend(change_notes(change, desired, dialect));
     }
     let renames: Vec<Change> = kept
         .iter()
@@ -238,4 +194,52 @@ fn reverse_hints<'s>(current: &'s Schema, changes: &[Change]) -> Cow<'s, Schema>
         }
     }
     Cow::Owned(schema)
+}
+
+/// What the reader of a migration should know of `change` towards
+/// `desired` in `dialect`, beside its SQL.
+fn change_notes(change: &Change, desired: &Schema, dialect: Dialect) -> Vec<String> {
+    let mut notes = Vec::new();
+    match change {
+        // The log keys its rows by table name, and its history is not
+        // rewritten.
+        Change::RenameTable { from, to } if desired.table(to).is_some_and(|t| t.audit) => {
+            notes.push(format!(
+                "the audit log keeps the rows of `{from}` under that name: history(db, \"{to}\", id) returns the changes from this migration on, history(db, \"{from}\", id) the earlier ones"
+            ));
+        }
+        // What MySQL 8 refuses of the indexes MariaDB takes.
+        Change::AddIndex { table, index } if dialect == Dialect::MySql => {
+            notes.extend(
+                desired
+                    .table(table)
+                    .and_then(|t| crate::dialect::mysql8_note(t, index)),
+            );
+        }
+        _ => {}
+    }
+    // A key to a table no model defines is to the user's own table, or a
+    // typo, which SQLite takes until a row is written and PostgreSQL
+    // refuses when the migration runs.
+    let (table, keys) = match change {
+        Change::CreateTable(t) => (t.name.as_ref(), t.foreign_keys.as_ref()),
+        Change::AddForeignKey { table, fk } => (table.as_str(), std::slice::from_ref(fk)),
+        _ => return notes,
+    };
+    for fk in keys
+        .iter()
+        .filter(|fk| desired.table(&fk.ref_table).is_none())
+    {
+        let near = crate::schema::names::closest(
+            &fk.ref_table,
+            desired.tables.iter().map(|t| t.name.as_ref()),
+        )
+        .map(|t| format!("; did you mean `{t}`?"))
+        .unwrap_or_default();
+        notes.push(format!(
+            "foreign key `{}` of `{table}` references `{}`, which no model defines: it must exist before this migration runs (a hand-written migration creates it){near}",
+            fk.name, fk.ref_table
+        ));
+    }
+    notes
 }
