@@ -46,16 +46,10 @@ impl AuditFilter {
             // As stored (upper case) whatever case it is given in: MariaDB
             // compares ignoring case and found "create", PostgreSQL and
             // SQLite found nothing.
-            let known = [
-                Action::Create,
-                Action::Update,
-                Action::Delete,
-                Action::Restore,
-                Action::ForceDelete,
-            ]
-            .into_iter()
-            .map(Action::as_str)
-            .find(|a| a.eq_ignore_ascii_case(v));
+            let known = Action::ALL
+                .into_iter()
+                .map(Action::as_str)
+                .find(|a| a.eq_ignore_ascii_case(v));
             query = query.filter("action = ", known.map_or_else(|| v.clone(), str::to_string));
         }
         if let Some(v) = self.start {

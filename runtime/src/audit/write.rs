@@ -23,6 +23,15 @@ pub enum Action {
 }
 
 impl Action {
+    /// Every action, in the order SPEC lists them.
+    pub(crate) const ALL: [Action; 5] = [
+        Action::Create,
+        Action::Update,
+        Action::Delete,
+        Action::Restore,
+        Action::ForceDelete,
+    ];
+
     /// As stored in `audit_logs.action`.
     pub fn as_str(self) -> &'static str {
         match self {
