@@ -131,6 +131,120 @@ fn mysql_keeps_foreign_keys_over_a_type_it_writes_alike() {
     assert!(changed.up.contains("ADD CONSTRAINT"), "{}", changed.up);
 }
 
+/// SQL Server's unique index holds one NULL where the other engines hold
+/// any number, so its unique indexes leave out the rows whose key columns
+/// are NULL (`WHERE [c] IS NOT NULL`, with a live-rows filter too). A
+/// filtered index is no foreign key's target there, so a key referencing
+/// a unique column that may be NULL is refused, saying what to do.
+#[test]
+fn sql_server_unique_indexes_leave_out_nulls() {
+    use dbgen::dialect::Dialect::{Postgres, SqlServer};
+    let accounts = || {
+        table("accounts")
+            .col("code", Ty::Varchar(20), true)
+            .col("region", Ty::Varchar(20), false)
+            .col("number", Ty::Varchar(20), false)
+            .index(&["code"], true)
+            .index(&["region", "code"], true)
+            .index(&["number"], true)
+            .index(&["region"], false)
+    };
+    let created = dbgen::dialect::create_schema(
+        &schema(vec![
+            accounts(),
+            users()
+                .soft_delete()
+                .col("phone", Ty::Varchar(40), true)
+                .index(&["phone"], true),
+        ]),
+        SqlServer,
+    )
+    .expect("renders");
+    for index in [
+        "CREATE UNIQUE INDEX [uq_accounts_code] ON [accounts] ([code]) WHERE [code] IS NOT NULL",
+        "CREATE UNIQUE INDEX [uq_accounts_region_code] ON [accounts] ([region], [code]) WHERE [code] IS NOT NULL",
+        "CREATE UNIQUE INDEX [uq_accounts_number] ON [accounts] ([number])",
+        "CREATE INDEX [idx_accounts_region] ON [accounts] ([region])",
+        "CREATE UNIQUE INDEX [uq_users_phone] ON [users] ([phone]) WHERE [deleted_at] IS NULL AND [phone] IS NOT NULL",
+    ] {
+        assert!(created.contains(&format!("{index};")), "{index}\n{created}");
+    }
+    let reference = |column: &str| {
+        let mut posts = table("posts").col("account_code", Ty::Varchar(20), true);
+        posts
+            .0
+            .foreign_keys
+            .to_mut()
+            .push(dbgen::schema::ForeignKey {
+                name: "fk_posts_account_code".into(),
+                columns: vec!["account_code".into()].into(),
+                ref_table: "accounts".into(),
+                ref_columns: vec![column.to_string().into()].into(),
+                on_delete: dbgen::schema::FkAction::NoAction,
+                on_update: dbgen::schema::FkAction::NoAction,
+            });
+        schema(vec![accounts(), posts])
+    };
+    match generate(
+        &schema(vec![]),
+        &reference("code"),
+        SqlServer,
+        &Policy::default(),
+    ) {
+        Err(dbgen::Error::Unsupported(message)) => assert!(
+            message.contains("foreign key `fk_posts_account_code` of `posts`")
+                && message.contains("references `accounts.code`, which may be NULL")
+                && message.contains("make `accounts.code` NOT NULL"),
+            "{message}"
+        ),
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        generate(
+            &schema(vec![]),
+            &reference("code"),
+            Postgres,
+            &Policy::default()
+        )
+        .is_ok()
+    );
+    assert!(
+        generate(
+            &schema(vec![]),
+            &reference("number"),
+            SqlServer,
+            &Policy::default()
+        )
+        .is_ok()
+    );
+    // A nullable key column that grows is in the filter: its unique
+    // indexes go and come back around the change; a plain index stays.
+    let wider = schema(vec![accounts().edit("code", |c| c.ty = Ty::Varchar(40))]);
+    let up = generate(
+        &schema(vec![accounts()]),
+        &wider,
+        SqlServer,
+        &Policy::default(),
+    )
+    .expect("renders")
+    .up;
+    let at = |text: &str| up.find(text).unwrap_or_else(|| panic!("{text}\n{up}"));
+    let alter = at("ALTER COLUMN [code] NVARCHAR(40) NULL");
+    assert!(
+        at("DROP INDEX [uq_accounts_code] ON [accounts]") < alter,
+        "{up}"
+    );
+    assert!(
+        at("DROP INDEX [uq_accounts_region_code] ON [accounts]") < alter,
+        "{up}"
+    );
+    assert!(at("CREATE UNIQUE INDEX [uq_accounts_code]") > alter, "{up}");
+    assert!(
+        !up.contains("[uq_accounts_number]") && !up.contains("[idx_accounts_region]"),
+        "{up}"
+    );
+}
+
 /// SQL Server refuses a foreign key whose action reaches a table twice
 /// from one delete or update (a cycle, or a second path): the diff says
 /// which key and what to do. Keys without actions, and `RESTRICT` (which
@@ -818,6 +932,7 @@ fn lint_reads_each_fixture_as_its_change() {
         ("alter_column_comment", ["", "DD102", "", ""]),
         ("add_unique_index", ["DD104"; 4]),
         ("add_live_rows_unique", ["DD104"; 4]),
+        ("add_nullable_unique", ["DD104 DD104 DD104"; 4]),
         ("drop_index", ["DS103"; 4]),
         ("rename_index", ["BC102"; 4]),
         ("rename_live_rows_unique", ["BC102"; 4]),

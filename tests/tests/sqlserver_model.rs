@@ -1032,6 +1032,9 @@ impl Db {
             if o.kind == Kind::Check {
                 o.columns.sort();
             }
+            // A filter's names, as `named` reads them (a rename keeps
+            // the renamed name's place).
+            o.filter.sort();
         }
         objects.sort();
         (tables, objects, self.comments.clone())

@@ -284,14 +284,10 @@ pub trait Ddl {
         )))
     }
 
+    /// The rows an index holds, as its `WHERE`: the index's own `where`,
+    /// or the live rows of a live-rows index; `None` for every row.
     fn index_where(&self, table: &Table, index: &Index) -> Result<Option<String>, Error> {
-        Ok(
-            match (&index.predicate, index.live_rows, &table.soft_delete) {
-                (Some(predicate), _, _) => Some(predicate.to_string()),
-                (None, true, Some(column)) => Some(format!("{} IS NULL", self.ident(column)?)),
-                _ => None,
-            },
-        )
+        declared_where(self, table, index)
     }
 
     /// Checks that the engine can key an index or primary key (`what`) of
@@ -465,6 +461,22 @@ pub trait Ddl {
 }
 
 /// The index `name` of `table`, which a change needs the definition of.
+/// The `WHERE` an index's definition gives it: its own `where`, or the
+/// soft-delete column `IS NULL` for a live-rows index.
+pub fn declared_where<D: Ddl + ?Sized>(
+    ddl: &D,
+    table: &Table,
+    index: &Index,
+) -> Result<Option<String>, Error> {
+    Ok(
+        match (&index.predicate, index.live_rows, &table.soft_delete) {
+            (Some(predicate), _, _) => Some(predicate.to_string()),
+            (None, true, Some(column)) => Some(format!("{} IS NULL", ddl.ident(column)?)),
+            _ => None,
+        },
+    )
+}
+
 pub fn index_named<'t>(table: &'t Table, name: &str) -> Result<&'t Index, Error> {
     table
         .indexes

@@ -13,7 +13,7 @@ mod namespace;
 mod postgres;
 mod render;
 mod sqlite;
-mod sqlserver;
+pub(crate) mod sqlserver;
 
 #[cfg(feature = "sql-check")]
 pub(crate) use blocks::Blocks;

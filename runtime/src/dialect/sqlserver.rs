@@ -1,7 +1,7 @@
 //! Microsoft SQL Server (T-SQL). DDL only: dbgen has no runtime driver for it.
 
 use super::Dialect;
-use super::ddl::{Ddl, Statements, nolint};
+use super::ddl::{Ddl, Statements, declared_where, nolint};
 use crate::Error;
 use crate::plan::AutoKey;
 use crate::schema::{Column, ColumnType, FkAction, ForeignKey, PrimaryKey, Schema, names};
@@ -87,6 +87,19 @@ impl SqlServer {
         }
         out
     }
+}
+
+/// The key columns whose NULLs SQL Server's `index` on `table` leaves out
+/// (see [`SqlServer`]'s `index_where`): a unique index's nullable ones.
+pub(crate) fn null_filtered<'t>(
+    table: &'t crate::schema::Table,
+    index: &'t crate::schema::Index,
+) -> impl Iterator<Item = &'t Column> + 't {
+    index
+        .columns
+        .iter()
+        .filter_map(|c| table.column(c))
+        .filter(|c| index.unique && c.nullable)
 }
 
 impl Ddl for SqlServer {
@@ -287,7 +300,46 @@ impl Ddl for SqlServer {
                 }
             }
         }
+        for table in &schema.tables {
+            for fk in table.foreign_keys.iter() {
+                let parent = schema.tables.iter().find(|t| t.name == fk.ref_table);
+                let nullable = fk.ref_columns.iter().find_map(|c| {
+                    parent
+                        .and_then(|p| p.column(c))
+                        .filter(|column| column.nullable)
+                });
+                if let Some(column) = nullable {
+                    return Err(Error::Unsupported(format!(
+                        "SQL Server refuses foreign key `{}` of `{}`: it references `{}.{}`, which may be NULL, and a unique index over such a column is filtered on SQL Server (`IS NOT NULL`, so that it holds many NULLs as the other engines do), which no foreign key can reference; make `{}.{}` NOT NULL (a field that is not an `Option`) or reference `{}`'s primary key",
+                        fk.name,
+                        table.name,
+                        fk.ref_table,
+                        column.name,
+                        fk.ref_table,
+                        column.name,
+                        fk.ref_table
+                    )));
+                }
+            }
+        }
         Ok(())
+    }
+
+    /// A unique index holds one NULL on SQL Server, where PostgreSQL,
+    /// MySQL and SQLite hold any number (a row with a NULL in its key is
+    /// never a duplicate there). Its nullable key columns are filtered
+    /// out (`[c] IS NOT NULL`, as EF Core writes it), so a unique `Option`
+    /// field takes any number of rows without a value on every engine.
+    fn index_where(
+        &self,
+        table: &crate::schema::Table,
+        index: &crate::schema::Index,
+    ) -> Result<Option<String>, Error> {
+        let mut conditions: Vec<String> = declared_where(self, table, index)?.into_iter().collect();
+        for column in null_filtered(table, index) {
+            conditions.push(format!("{} IS NOT NULL", self.ident(&column.name)?));
+        }
+        Ok((!conditions.is_empty()).then(|| conditions.join(" AND ")))
     }
 
     /// An index key is at most 1700 bytes: `NVARCHAR(MAX)` and

@@ -8,6 +8,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use crate::dialect::sqlserver::null_filtered;
 use crate::diff::Change;
 use crate::schema::{Column, ColumnType, PrimaryKey, Schema, mentions};
 
@@ -152,7 +153,9 @@ pub fn detach_column_dependents(changes: Vec<Change>, desired: &Schema) -> Vec<C
             .iter()
             .filter(|index| {
                 let keys = |c: &str| index.columns.iter().any(|k| k == c);
-                let filter = |c: &str| index.filters_on(def, c);
+                let filter = |c: &str| {
+                    index.filters_on(def, c) || null_filtered(def, index).any(|n| n.name == c)
+                };
                 unhandled(&index.name)
                     && (blocks(&keys, &|from, to| resized(from, to, true))
                         || blocks(&filter, &|_, _| false))

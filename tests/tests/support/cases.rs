@@ -497,6 +497,30 @@ pub fn cases() -> Vec<Case> {
                     .index(&["group_id", "user_id"], true),
             ]),
         ),
+        // A unique column that may be NULL takes any number of NULLs on
+        // every engine: SQL Server's unique index leaves them out.
+        case(
+            "add_nullable_unique",
+            schema(vec![
+                table("accounts").col("code", Ty::Varchar(20), true).col(
+                    "region",
+                    Ty::Varchar(20),
+                    false,
+                ),
+                users().soft_delete().col("phone", Ty::Varchar(40), true),
+            ]),
+            schema(vec![
+                table("accounts")
+                    .col("code", Ty::Varchar(20), true)
+                    .col("region", Ty::Varchar(20), false)
+                    .index(&["code"], true)
+                    .index(&["region", "code"], true),
+                users()
+                    .soft_delete()
+                    .col("phone", Ty::Varchar(40), true)
+                    .index(&["phone"], true),
+            ]),
+        ),
         // Defaults follow their table and column (SQL Server names them).
         case(
             "rename_with_defaults",
