@@ -31,6 +31,15 @@ pub(crate) fn check_expressions(dialect: Dialect, schema: &Schema) -> Result<(),
                     table.name
                 )));
             }
+            if dialect == Dialect::SqlServer
+                && kind == "index"
+                && let Some(part) = parse(dialect, expr).as_ref().and_then(unfiltered)
+            {
+                return Err(Error::Expression(format!(
+                    "index `{name}` of `{}` has `where = \"{expr}\"`, and SQL Server's filtered index takes no `{part}` (\"Incorrect WHERE clause for filtered index\"): it takes a column compared with a constant (`=`, `<>`, `<`, `>`, `<=`, `>=`), `IS [NOT] NULL` and `IN` of constants, joined by `AND`; write the predicate so, or leave the index without `where` for SQL Server",
+                    table.name
+                )));
+            }
             for column in column_names(dialect, expr) {
                 if !has_column(dialect, table, &column) {
                     return Err(Error::Expression(format!(
@@ -92,19 +101,68 @@ fn has_column(dialect: Dialect, table: &Table, column: &Name) -> bool {
 /// or a part of one this walk does not know, reads none: the engine is
 /// left to say what is wrong with it, and nothing valid is refused.
 fn column_names(dialect: Dialect, expr: &str) -> Vec<Name> {
+    let mut names = Vec::new();
+    if let Some(parsed) = parse(dialect, expr) {
+        walk(&parsed, &mut names);
+    }
+    names
+}
+
+/// `expr` parsed as one whole expression of `dialect`.
+fn parse(dialect: Dialect, expr: &str) -> Option<Expr> {
     let grammar = super::check::grammar(dialect);
-    let parsed = Parser::new(grammar.as_ref())
+    Parser::new(grammar.as_ref())
         .try_with_sql(expr)
         .and_then(|mut parser| {
             let parsed = parser.parse_expr()?;
             parser.expect_token(&Token::EOF)?;
             Ok(parsed)
-        });
-    let mut names = Vec::new();
-    if let Ok(parsed) = parsed {
-        walk(&parsed, &mut names);
+        })
+        .ok()
+}
+
+/// The first part of `expr` that SQL Server's filtered index refuses in
+/// its `WHERE` (error 10609), whose grammar is: conjuncts joined by `AND`,
+/// each a column compared with a constant, `IS [NOT] NULL`, or `IN` of
+/// constants. A constant may be compared with the column from either
+/// side, and any part may be in parentheses.
+fn unfiltered(expr: &Expr) -> Option<&Expr> {
+    use sqlparser::ast::BinaryOperator as Op;
+    fn column(expr: &Expr) -> bool {
+        match expr {
+            Expr::Identifier(_) | Expr::CompoundIdentifier(_) => true,
+            Expr::Nested(e) => column(e),
+            _ => false,
+        }
     }
-    names
+    fn constant(expr: &Expr) -> bool {
+        match expr {
+            Expr::Value(_) => true,
+            Expr::UnaryOp { expr, .. } | Expr::Nested(expr) => constant(expr),
+            _ => false,
+        }
+    }
+    match expr {
+        Expr::Nested(e) => unfiltered(e),
+        Expr::BinaryOp {
+            left,
+            op: Op::And,
+            right,
+        } => unfiltered(left).or_else(|| unfiltered(right)),
+        Expr::BinaryOp {
+            left,
+            op: Op::Eq | Op::NotEq | Op::Lt | Op::LtEq | Op::Gt | Op::GtEq,
+            right,
+        } if (column(left) && constant(right)) || (constant(left) && column(right)) => None,
+        Expr::IsNull(e) | Expr::IsNotNull(e) if column(e) => None,
+        Expr::In {
+            expr,
+            target: InTarget::List(list),
+            negated: false,
+            ..
+        } if column(expr) && list.iter().all(constant) => None,
+        _ => Some(expr),
+    }
 }
 
 fn name(ident: &Ident) -> Name {
@@ -214,7 +272,7 @@ fn walk(expr: &Expr, names: &mut Vec<Name>) {
 
 #[cfg(test)]
 mod tests {
-    use super::{Name, column_names};
+    use super::{Name, column_names, parse, unfiltered};
     use crate::dialect::Dialect;
 
     fn read(dialect: Dialect, expr: &str) -> Vec<String> {
@@ -257,5 +315,38 @@ mod tests {
         // Not parsed: nothing to say.
         assert!(read(pg, "'unterminated").is_empty());
         assert!(read(pg, "a > 0 b").is_empty());
+    }
+
+    #[test]
+    fn what_a_sql_server_filtered_index_takes() {
+        let refused = |expr: &str| {
+            let parsed = parse(Dialect::SqlServer, expr).expect("parses");
+            unfiltered(&parsed).map(ToString::to_string)
+        };
+        for taken in [
+            "deleted_at IS NULL",
+            "[qty] > 0 AND [qty] <= 10",
+            "(status = 'active') AND (code IS NOT NULL)",
+            "status IN ('a', 'b') AND -1 < qty",
+            "kind <> N'x' AND t.amount != 2.5",
+        ] {
+            assert_eq!(refused(taken), None, "{taken}");
+        }
+        for (expr, part) in [
+            (
+                "status = 'a' OR status = 'b'",
+                "status = 'a' OR status = 'b'",
+            ),
+            ("qty > 0 AND NOT archived = 1", "NOT archived = 1"),
+            ("lower(code) = 'x'", "lower(code) = 'x'"),
+            ("qty BETWEEN 1 AND 3", "qty BETWEEN 1 AND 3"),
+            ("code LIKE 'a%'", "code LIKE 'a%'"),
+            ("status NOT IN ('a')", "status NOT IN ('a')"),
+            ("low < high", "low < high"),
+        ] {
+            assert_eq!(refused(expr).as_deref(), Some(part), "{expr}");
+        }
+        // Unparsed: left to the engine.
+        assert_eq!(parse(Dialect::SqlServer, "a > 0 b"), None);
     }
 }
