@@ -1272,6 +1272,42 @@ async fn mariadb_and_dbgen_agree_on_comment_lengths() {
     .await;
 }
 
+/// MySQL and MariaDB take `CHAR` up to 255 characters (error 1074 past
+/// it); dbgen refuses what the server refuses, and its table is created.
+#[tokio::test(flavor = "current_thread")]
+async fn mariadb_and_dbgen_agree_on_char_lengths() {
+    on_server::<sqlx::MySqlConnection>(Engine::MariaDb, "dbgen_char_len", async |conn| {
+        for n in [1, 255, 256, 300] {
+            let name = format!("chars_{n}");
+            let verdict = generate(
+                &Schema::default(),
+                &schema(vec![table(&name).col("code", Ty::Char(n), false)]),
+                Dialect::MySql,
+                &Policy::default(),
+            );
+            let server = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "CREATE TABLE `{name}_hand` (`code` CHAR({n}) NOT NULL) DEFAULT CHARSET = utf8mb4"
+            )))
+            .execute(&mut *conn)
+            .await;
+            assert_eq!(
+                verdict.is_ok(),
+                server.is_ok(),
+                "char({n}): dbgen {:?}, server {:?}",
+                verdict.as_ref().err(),
+                server.as_ref().err()
+            );
+            if let Ok(generated) = verdict {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(generated.up))
+                    .execute(&mut *conn)
+                    .await
+                    .expect("dbgen's table");
+            }
+        }
+    })
+    .await;
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn comments_round_trip_on_postgres() {
     on_server::<sqlx::PgConnection>(Engine::Postgres, "dbgen_comments", async |conn| {

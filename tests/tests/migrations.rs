@@ -245,6 +245,133 @@ fn sql_server_unique_indexes_leave_out_nulls() {
     );
 }
 
+/// Lengths each engine takes: MySQL/MariaDB refuse `CHAR` past 255 (error
+/// 1074), SQL Server `NCHAR` past 4000 and `VARBINARY(n)` past 8000 (which
+/// it writes as `VARBINARY(MAX)`, as it writes long text `NVARCHAR(MAX)`),
+/// and no SQL Server index keys a `(MAX)` column. An index or primary key
+/// that may key more than SQL Server's 1700 bytes (900 for the clustered
+/// primary key) is created with a warning there and refuses the rows
+/// whose key is longer: a note.
+#[test]
+fn lengths_each_engine_takes() {
+    use dbgen::dialect::Dialect::{MySql, Postgres, SqlServer, Sqlite};
+    let with = |ty: Ty| schema(vec![table("t").col("c", ty, false)]);
+    let refused = |dialect, ty: Ty| match generate(
+        &Schema::default(),
+        &with(ty),
+        dialect,
+        &Policy::default(),
+    ) {
+        Err(dbgen::Error::Unsupported(message)) => message,
+        other => panic!("{dialect:?} {ty}: {other:?}"),
+    };
+    let message = refused(MySql, Ty::Char(256));
+    assert!(
+        message.contains("`t.c` is `char(256)`; MySQL and MariaDB take at most char(255)"),
+        "{message}"
+    );
+    let message = refused(SqlServer, Ty::Char(4001));
+    assert!(
+        message.contains("`t.c` is `char(4001)`; SQL Server takes at most nchar(4000)"),
+        "{message}"
+    );
+    for dialect in [Postgres, Sqlite, SqlServer] {
+        assert!(
+            generate(
+                &Schema::default(),
+                &with(Ty::Char(256)),
+                dialect,
+                &Policy::default()
+            )
+            .is_ok()
+        );
+    }
+    assert!(
+        generate(
+            &Schema::default(),
+            &with(Ty::Char(255)),
+            MySql,
+            &Policy::default()
+        )
+        .is_ok()
+    );
+    let up = generate(
+        &Schema::default(),
+        &with(Ty::Varbinary(8001)),
+        SqlServer,
+        &Policy::default(),
+    )
+    .expect("renders")
+    .up;
+    assert!(up.contains("[c] VARBINARY(MAX) NOT NULL"), "{up}");
+    let up = generate(
+        &Schema::default(),
+        &with(Ty::Varbinary(8000)),
+        SqlServer,
+        &Policy::default(),
+    )
+    .expect("renders")
+    .up;
+    assert!(up.contains("[c] VARBINARY(8000) NOT NULL"), "{up}");
+    // No SQL Server key over a (MAX) column, whatever its logical type.
+    for ty in [Ty::Varchar(4001), Ty::Varbinary(8001), Ty::Json] {
+        let indexed = schema(vec![table("t").col("c", ty, false).index(&["c"], false)]);
+        match generate(&Schema::default(), &indexed, SqlServer, &Policy::default()) {
+            Err(dbgen::Error::Unsupported(message)) => assert!(
+                message.contains("SQL Server cannot key `idx_t_c` on `t.c`"),
+                "{message}"
+            ),
+            other => panic!("{ty}: {other:?}"),
+        }
+    }
+    // Key sizes: 2 bytes a character; 900 for the key, 1700 for an index.
+    let keyed = |slug: u32, a: u32, b: u32| {
+        let mut t = table("t")
+            .col("slug", Ty::Varchar(slug), false)
+            .col("a", Ty::Varchar(a), false)
+            .col("b", Ty::Varchar(b), true)
+            .index(&["a", "b"], true);
+        t = t.key(&["slug"]);
+        schema(vec![t])
+    };
+    let notes = |s: &Schema| {
+        generate(&Schema::default(), s, SqlServer, &Policy::default())
+            .expect("renders")
+            .notes
+            .into_iter()
+            .filter(|n| n.contains("on SQL Server (two a character of text)"))
+            .collect::<Vec<_>>()
+    };
+    assert!(notes(&keyed(450, 400, 450)).is_empty());
+    let noted = notes(&keyed(451, 400, 451));
+    assert_eq!(noted.len(), 2, "{noted:?}");
+    assert!(
+        noted.iter().any(
+            |n| n.starts_with("primary key `pk_t` of `t` keys up to 902 bytes")
+                && n.contains("over the 900")
+        ),
+        "{noted:?}"
+    );
+    assert!(
+        noted.iter().any(
+            |n| n.starts_with("index `uq_t_a_b` of `t` keys up to 1702 bytes")
+                && n.contains("over the 1700")
+        ),
+        "{noted:?}"
+    );
+    assert!(
+        generate(
+            &Schema::default(),
+            &keyed(451, 400, 451),
+            Postgres,
+            &Policy::default()
+        )
+        .expect("renders")
+        .notes
+        .is_empty()
+    );
+}
+
 /// SQL Server refuses a foreign key whose action reaches a table twice
 /// from one delete or update (a cycle, or a second path): the diff says
 /// which key and what to do. Keys without actions, and `RESTRICT` (which

@@ -34,6 +34,7 @@ pub use render::{create_schema, render};
 pub(crate) use sqlite::REBUILD_PREFIX;
 pub use sqlite::Sqlite;
 pub use sqlserver::SqlServer;
+pub(crate) use sqlserver::key_size_note;
 
 use crate::schema::ColumnType;
 
@@ -234,6 +235,7 @@ impl Dialect {
             (D::MySql, T::Binary) => "LONGBLOB".into(),
             (D::Sqlite, T::Binary | T::Varbinary(_)) => "BLOB".into(),
             (D::SqlServer, T::Binary) => "VARBINARY(MAX)".into(),
+            (D::SqlServer, T::Varbinary(n)) if n > 8000 => "VARBINARY(MAX)".into(),
             (_, T::Varbinary(n)) => format!("VARBINARY({n})").into(),
         }
     }

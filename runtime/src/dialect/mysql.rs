@@ -314,6 +314,9 @@ impl MySql {
 /// `utf8mb4` (four bytes a character): 65 535 bytes, less the length.
 const MAX_VARCHAR: u32 = 16_383;
 
+/// The longest `CHAR` MySQL and MariaDB take, in characters.
+const MAX_CHAR: u32 = 255;
+
 /// The most bytes a row may take, not counting what `TEXT` and `BLOB`
 /// columns hold (error 1118, "Row size too large").
 const MAX_ROW_BYTES: usize = 65_535;
@@ -471,7 +474,7 @@ fn check_keys(table: &Table) -> Result<(), Error> {
 }
 
 /// MySQL and MariaDB refuse a `VARCHAR` over [`MAX_VARCHAR`] characters
-/// (error 1074) and a row over [`MAX_ROW_BYTES`] (error 1118), counting
+/// or a `CHAR` over [`MAX_CHAR`] (error 1074), and a row over [`MAX_ROW_BYTES`] (error 1118), counting
 /// each live-rows index's generated key column. Found here, the diff names
 /// the table and what to change instead of the migration failing.
 fn check_row_size(table: &Table) -> Result<(), Error> {
@@ -482,6 +485,16 @@ fn check_row_size(table: &Table) -> Result<(), Error> {
     {
         return Err(Error::Unsupported(format!(
             "column `{}.{}` is `{}`; MySQL and MariaDB take at most varchar({MAX_VARCHAR}) in utf8mb4: make it `text` (a String without `size`) or give it a smaller size",
+            table.name, column.name, column.ty
+        )));
+    }
+    if let Some(column) = table
+        .columns
+        .iter()
+        .find(|c| matches!(c.ty, ColumnType::Char(n) if n > MAX_CHAR))
+    {
+        return Err(Error::Unsupported(format!(
+            "column `{}.{}` is `{}`; MySQL and MariaDB take at most char({MAX_CHAR}): make it `varchar(n)` (`#[column(size = n)]`) or `text`",
             table.name, column.name, column.ty
         )));
     }

@@ -89,6 +89,61 @@ impl SqlServer {
     }
 }
 
+/// The longest `NCHAR` SQL Server takes, in characters.
+const MAX_NCHAR: u32 = 4000;
+
+/// The bytes SQL Server keys on for a column of type `ty` (`NVARCHAR` and
+/// `NCHAR` take two a character), or `None` for a type it stores as
+/// `(MAX)`, which no index key holds.
+fn key_bytes(ty: ColumnType) -> Option<usize> {
+    Some(match ty {
+        ColumnType::Text | ColumnType::Json | ColumnType::Binary => return None,
+        ColumnType::Varchar(n) if n > 4000 => return None,
+        ColumnType::Varbinary(n) if n > 8000 => return None,
+        ColumnType::Varchar(n) | ColumnType::Char(n) => 2 * n as usize,
+        ColumnType::Varbinary(n) => n as usize,
+        ColumnType::Boolean => 1,
+        ColumnType::SmallInt => 2,
+        ColumnType::Date => 3,
+        ColumnType::Integer | ColumnType::Real => 4,
+        ColumnType::Time => 5,
+        ColumnType::BigInt | ColumnType::Double | ColumnType::Timestamp => 8,
+        ColumnType::TimestampTz => 10,
+        ColumnType::Uuid => 16,
+        ColumnType::Decimal { precision, .. } => match precision {
+            0..=9 => 5,
+            10..=19 => 9,
+            20..=28 => 13,
+            _ => 17,
+        },
+    })
+}
+
+/// A note when `columns` of `table` may key more bytes than SQL Server's
+/// index keys hold: 900 for a primary key (clustered), 1700 for another
+/// index. SQL Server creates such an index with a warning and refuses the
+/// rows whose key is longer, which the other engines take.
+pub(crate) fn key_size_note(
+    table: &crate::schema::Table,
+    columns: &[crate::schema::Str],
+    name: &str,
+    primary: bool,
+) -> Option<String> {
+    let limit = if primary { 900 } else { 1700 };
+    let total: usize = columns
+        .iter()
+        .filter_map(|c| table.column(c))
+        .filter_map(|c| key_bytes(c.ty))
+        .sum();
+    let what = if primary { "primary key" } else { "index" };
+    (total > limit).then(|| {
+        format!(
+            "{what} `{name}` of `{}` keys up to {total} bytes on SQL Server (two a character of text), over the {limit} it keys: SQL Server creates it with a warning and refuses a row whose key is longer. Give its text columns smaller sizes",
+            table.name
+        )
+    })
+}
+
 /// The key columns whose NULLs SQL Server's `index` on `table` leaves out
 /// (see [`SqlServer`]'s `index_where`): a unique index's nullable ones.
 pub(crate) fn null_filtered<'t>(
@@ -301,6 +356,16 @@ impl Ddl for SqlServer {
             }
         }
         for table in &schema.tables {
+            if let Some(column) = table
+                .columns
+                .iter()
+                .find(|c| matches!(c.ty, ColumnType::Char(n) if n > MAX_NCHAR))
+            {
+                return Err(Error::Unsupported(format!(
+                    "column `{}.{}` is `{}`; SQL Server takes at most nchar({MAX_NCHAR}): make it `varchar(n)` (`#[column(size = n)]`) or `text`",
+                    table.name, column.name, column.ty
+                )));
+            }
             for fk in table.foreign_keys.iter() {
                 let parent = schema.tables.iter().find(|t| t.name == fk.ref_table);
                 let nullable = fk.ref_columns.iter().find_map(|c| {
@@ -342,8 +407,9 @@ impl Ddl for SqlServer {
         Ok((!conditions.is_empty()).then(|| conditions.join(" AND ")))
     }
 
-    /// An index key is at most 1700 bytes: `NVARCHAR(MAX)` and
-    /// `VARBINARY(MAX)` columns cannot be one.
+    /// No index key holds a `(MAX)` column (`NVARCHAR(MAX)`,
+    /// `VARBINARY(MAX)`: text, JSON and binary, and lengths past 4000
+    /// characters or 8000 bytes).
     fn check_key_columns(
         &self,
         table: &crate::schema::Table,
@@ -351,9 +417,9 @@ impl Ddl for SqlServer {
         what: &str,
     ) -> Result<(), Error> {
         for column in columns.iter().filter_map(|c| table.column(c)) {
-            if matches!(column.ty, ColumnType::Text | ColumnType::Binary) {
+            if key_bytes(column.ty).is_none() {
                 return Err(Error::Unsupported(format!(
-                    "SQL Server cannot key `{what}` on `{}.{}`: {} is not a key type; give the field a size (`#[column(size = 255)]`, or `type = \"varchar(n)\"`/`\"varbinary(n)\"`)",
+                    "SQL Server cannot key `{what}` on `{}.{}`: {} is not a key type; give the field a size (`#[column(size = 255)]`, or `type = \"varchar(n)\"`/`\"varbinary(n)\"`, at most 4000 characters or 8000 bytes)",
                     table.name,
                     column.name,
                     self.type_name(column.ty)

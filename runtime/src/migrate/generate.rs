@@ -216,6 +216,30 @@ fn change_notes(change: &Change, desired: &Schema, dialect: Dialect) -> Vec<Stri
                     .and_then(|t| crate::dialect::mysql8_note(t, index)),
             );
         }
+        // What SQL Server keys with a warning, and refuses rows of.
+        Change::AddIndex { table, index } if dialect == Dialect::SqlServer => {
+            notes.extend(desired.table(table).and_then(|t| {
+                crate::dialect::key_size_note(t, &index.columns, &index.name, false)
+            }));
+        }
+        Change::CreateTable(t) if dialect == Dialect::SqlServer => {
+            notes.extend(
+                t.primary_key
+                    .as_ref()
+                    .and_then(|pk| crate::dialect::key_size_note(t, &pk.columns, &pk.name, true)),
+            );
+        }
+        Change::SetPrimaryKey {
+            table,
+            to: Some(pk),
+            ..
+        } if dialect == Dialect::SqlServer => {
+            notes.extend(
+                desired
+                    .table(table)
+                    .and_then(|t| crate::dialect::key_size_note(t, &pk.columns, &pk.name, true)),
+            );
+        }
         _ => {}
     }
     // A key to a table no model defines is to the user's own table, or a
