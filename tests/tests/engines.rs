@@ -1308,6 +1308,148 @@ async fn mariadb_and_dbgen_agree_on_char_lengths() {
     .await;
 }
 
+/// Checks that call a function whose value changes between calls or
+/// sessions: MariaDB refuses the table (error 1901), and dbgen refuses
+/// the same checks, and no other, when it writes a MySQL migration.
+#[tokio::test(flavor = "current_thread")]
+async fn mariadb_and_dbgen_agree_on_functions_in_checks() {
+    on_server::<sqlx::MySqlConnection>(Engine::MariaDb, "dbgen_check_calls", async |conn| {
+        let mut seen = (0, 0);
+        for (n, expr) in [
+            "at <= now()",
+            "at <= CURRENT_TIMESTAMP",
+            "at < current_timestamp(6)",
+            "at <> curdate()",
+            "at IS NULL OR at > utc_timestamp()",
+            "note <> uuid()",
+            "note <> user()",
+            "unix_timestamp() > 0",
+            "rand() < 2",
+            "coalesce(at, sysdate()) IS NOT NULL",
+            "unix_timestamp(at) > 0",
+            "year(at) > 2000",
+            "lower(note) = note",
+            "date_add(at, INTERVAL 1 DAY) > at",
+            "length(note) < 10 AND note NOT LIKE 'now%'",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let name = format!("calls_{n}");
+            let with_check = table(&name)
+                .col("at", Ty::Timestamp, true)
+                .col("note", Ty::Varchar(40), true)
+                .check(&format!("chk_{n}"), expr);
+            let verdict = generate(
+                &Schema::default(),
+                &schema(vec![with_check]),
+                Dialect::MySql,
+                &Policy::default(),
+            );
+            let server = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "CREATE TABLE `{name}_hand` (`at` DATETIME(6), `note` VARCHAR(40), CONSTRAINT `chk_hand_{n}` CHECK ({expr}))"
+            )))
+            .execute(&mut *conn)
+            .await;
+            match (&verdict, &server) {
+                (Err(dbgen::Error::Expression(m)), Err(e)) => {
+                    assert!(m.contains("error 1901") && e.to_string().contains("CHECK"), "{expr}: {m} / {e}");
+                    seen.0 += 1;
+                }
+                (Ok(generated), Ok(_)) => {
+                    sqlx::raw_sql(sqlx::AssertSqlSafe(generated.up.clone()))
+                        .execute(&mut *conn)
+                        .await
+                        .expect("dbgen's table");
+                    seen.1 += 1;
+                }
+                _ => panic!("{expr}: dbgen {:?}, server {:?}", verdict.err(), server.err()),
+            }
+        }
+        assert_eq!(seen, (10, 5));
+    })
+    .await;
+}
+
+/// SQLite takes a check or partial index that calls a date or time
+/// function with `'now'`, then refuses every row written; it refuses a
+/// partial index over `random()` or `CURRENT_TIMESTAMP` when created.
+/// dbgen refuses exactly those when it writes a SQLite migration.
+#[tokio::test(flavor = "current_thread")]
+async fn sqlite_and_dbgen_agree_on_functions_in_checks_and_indexes() {
+    let mut seen = (0, 0);
+    for (n, (expr, index)) in [
+        ("at <= datetime('now')", false),
+        ("at <= date('NOW', '+1 day')", false),
+        ("julianday('now') > 0", false),
+        ("at IS NULL OR at > strftime('%Y', 'now')", true),
+        ("at > datetime('now')", true),
+        ("random() > 0", true),
+        ("at > CURRENT_TIMESTAMP", true),
+        ("at <= CURRENT_TIMESTAMP", false),
+        ("random() <> 0.5", false),
+        ("at <= datetime(at, '+1 day')", false),
+        ("at <= date(at)", true),
+        ("note <> 'now'", true),
+        ("lower(note) = note", true),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let name = format!("calls_{n}");
+        let mut t = table(&name)
+            .col("at", Ty::Timestamp, true)
+            .col("note", Ty::Varchar(40), true);
+        t = if index {
+            t.partial_index(&format!("pix_{n}"), &["note"], expr)
+        } else {
+            t.check(&format!("chk_{n}"), expr)
+        };
+        let verdict = generate(
+            &Schema::default(),
+            &schema(vec![t]),
+            Dialect::Sqlite,
+            &Policy::default(),
+        );
+        let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:")
+            .await
+            .expect("in-memory SQLite");
+        let constraint = if index {
+            format!("); CREATE INDEX \"pix\" ON \"t\" (\"note\") WHERE {expr}")
+        } else {
+            format!(", CHECK ({expr}))")
+        };
+        let server = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            "CREATE TABLE \"t\" (\"at\" TIMESTAMP, \"note\" VARCHAR(40){constraint}; \
+             INSERT INTO \"t\" VALUES ('2000-01-01 00:00:00', 'x')"
+        )))
+        .execute(&mut conn)
+        .await;
+        match (&verdict, &server) {
+            (Err(dbgen::Error::Expression(m)), Err(e)) => {
+                assert!(m.contains("SQLite"), "{expr}: {m} / {e}");
+                seen.0 += 1;
+            }
+            (Ok(generated), Ok(_)) => {
+                sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                    "{} INSERT INTO \"{name}\" (\"at\", \"note\") VALUES ('2000-01-01 00:00:00', 'x')",
+                    generated.up
+                )))
+                .execute(&mut conn)
+                .await
+                .expect("dbgen's table and a row");
+                seen.1 += 1;
+            }
+            _ => panic!(
+                "{expr}: dbgen {:?}, SQLite {:?}",
+                verdict.err(),
+                server.err()
+            ),
+        }
+    }
+    assert_eq!(seen, (7, 6));
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn comments_round_trip_on_postgres() {
     on_server::<sqlx::PgConnection>(Engine::Postgres, "dbgen_comments", async |conn| {

@@ -5,7 +5,9 @@
 //! expression, and fails wherever the table is created from the models:
 //! a new environment, a test database. Found when a migration is written.
 
-use sqlparser::ast::{Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Ident, InTarget};
+use sqlparser::ast::{
+    Expr, FunctionArg, FunctionArgExpr, FunctionArguments, Ident, InTarget, Value,
+};
 use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Token, Tokenizer};
 
@@ -37,6 +39,15 @@ pub(crate) fn check_expressions(dialect: Dialect, schema: &Schema) -> Result<(),
             {
                 return Err(Error::Expression(format!(
                     "index `{name}` of `{}` has `where = \"{expr}\"`, and SQL Server's filtered index takes no `{part}` (\"Incorrect WHERE clause for filtered index\"): it takes a column compared with a constant (`=`, `<>`, `<`, `>`, `<=`, `>=`), `IS [NOT] NULL` and `IN` of constants, joined by `AND`; write the predicate so, or leave the index without `where` for SQL Server",
+                    table.name
+                )));
+            }
+            if let Some((call, why)) = parse(dialect, expr)
+                .as_ref()
+                .and_then(|e| refused_call(dialect, kind == "index", e))
+            {
+                return Err(Error::Expression(format!(
+                    "{kind} `{name}` of `{}` calls `{call}`: {why}; compare with a column or a constant, or keep the rule in the application",
                     table.name
                 )));
             }
@@ -172,12 +183,145 @@ fn name(ident: &Ident) -> Name {
     }
 }
 
+/// Functions whose value changes between calls or sessions, which MySQL
+/// and MariaDB refuse in a check (error 1901; `UNIX_TIMESTAMP` without an
+/// argument only).
+const MYSQL_VOLATILE: &[&str] = &[
+    "benchmark",
+    "connection_id",
+    "curdate",
+    "current_date",
+    "current_time",
+    "current_timestamp",
+    "current_user",
+    "curtime",
+    "database",
+    "found_rows",
+    "get_lock",
+    "is_free_lock",
+    "is_used_lock",
+    "last_insert_id",
+    "lastval",
+    "localtime",
+    "localtimestamp",
+    "nextval",
+    "now",
+    "rand",
+    "release_lock",
+    "row_count",
+    "schema",
+    "session_user",
+    "setval",
+    "sleep",
+    "sysdate",
+    "system_user",
+    "unix_timestamp",
+    "user",
+    "utc_date",
+    "utc_time",
+    "utc_timestamp",
+    "uuid",
+    "uuid_short",
+    "version",
+];
+
+/// SQLite's date and time functions: deterministic unless given `'now'`.
+const SQLITE_TIME: &[&str] = &[
+    "date",
+    "datetime",
+    "julianday",
+    "strftime",
+    "time",
+    "timediff",
+    "unixepoch",
+];
+
+/// SQLite functions a partial index refuses when it is created.
+const SQLITE_VOLATILE: &[&str] = &[
+    "changes",
+    "current_date",
+    "current_time",
+    "current_timestamp",
+    "last_insert_rowid",
+    "random",
+    "randomblob",
+    "total_changes",
+];
+
+/// The first call in `expr` (a check, or a partial index's `where` when
+/// `index`) that `dialect`'s engine refuses there, as written:
+/// - MySQL/MariaDB, in a check: a function of [`MYSQL_VOLATILE`];
+/// - SQLite: a date or time function given `'now'`, which it takes in
+///   the table and refuses on every row written; in an index, also the
+///   functions of [`SQLITE_VOLATILE`].
+///
+/// PostgreSQL refuses such an index itself when the migration runs
+/// (`IMMUTABLE` functions only), and takes such a check. Returns the call
+/// and what the engine does with it.
+fn refused_call(dialect: Dialect, index: bool, expr: &Expr) -> Option<(String, &'static str)> {
+    let mut found = None;
+    visit(expr, &mut |e| {
+        let Expr::Function(function) = e else {
+            return;
+        };
+        let Some(name) = function.name.0.last().and_then(|p| p.as_ident()) else {
+            return;
+        };
+        let name = name.value.to_ascii_lowercase();
+        let args: Vec<&Expr> = match &function.args {
+            FunctionArguments::List(list) => list
+                .args
+                .iter()
+                .filter_map(|arg| match arg {
+                    FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Some(e),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let now = || {
+            args.iter().any(|a| {
+                matches!(a, Expr::Value(v) if matches!(&v.value, Value::SingleQuotedString(t) if t.eq_ignore_ascii_case("now")))
+            })
+        };
+        let why = match dialect {
+            Dialect::MySql
+                if !index
+                    && MYSQL_VOLATILE.contains(&name.as_str())
+                    && (name != "unix_timestamp" || args.is_empty()) =>
+            {
+                "MySQL and MariaDB refuse it in a check (error 1901: its value changes between calls or sessions)"
+            }
+            Dialect::Sqlite if SQLITE_TIME.contains(&name.as_str()) && now() => {
+                "SQLite creates the table or index, then refuses every row written (\"non-deterministic use of ...\")"
+            }
+            Dialect::Sqlite if index && SQLITE_VOLATILE.contains(&name.as_str()) => {
+                "SQLite refuses it in a partial index (\"non-deterministic functions prohibited\")"
+            }
+            _ => return,
+        };
+        if found.is_none() {
+            found = Some((e.to_string(), why));
+        }
+    });
+    found
+}
+
 /// Collects the column names of `expr` (the last part of a qualified
 /// name) into `names`.
 fn walk(expr: &Expr, names: &mut Vec<Name>) {
-    match expr {
+    visit(expr, &mut |e| match e {
         Expr::Identifier(ident) => names.push(name(ident)),
         Expr::CompoundIdentifier(parts) => names.extend(parts.last().map(name)),
+        _ => {}
+    });
+}
+
+/// Calls `f` on `expr` and on each expression inside it that can name a
+/// column or call a function, outside in.
+fn visit(expr: &Expr, f: &mut dyn FnMut(&Expr)) {
+    f(expr);
+    match expr {
         Expr::IsFalse(e)
         | Expr::IsNotFalse(e)
         | Expr::IsTrue(e)
@@ -189,7 +333,7 @@ fn walk(expr: &Expr, names: &mut Vec<Name>) {
         | Expr::Nested(e)
         | Expr::UnaryOp { expr: e, .. }
         | Expr::Cast { expr: e, .. }
-        | Expr::Collate { expr: e, .. } => walk(e, names),
+        | Expr::Collate { expr: e, .. } => visit(e, f),
         Expr::IsDistinctFrom(a, b)
         | Expr::IsNotDistinctFrom(a, b)
         | Expr::BinaryOp {
@@ -221,35 +365,35 @@ fn walk(expr: &Expr, names: &mut Vec<Name>) {
             pattern: b,
             ..
         } => {
-            walk(a, names);
-            walk(b, names);
+            visit(a, f);
+            visit(b, f);
         }
         Expr::Between {
             expr, low, high, ..
         } => {
             for e in [expr, low, high] {
-                walk(e, names);
+                visit(e, f);
             }
         }
         Expr::In { expr, target, .. } => {
-            walk(expr, names);
+            visit(expr, f);
             if let InTarget::List(list) = target {
-                list.iter().for_each(|e| walk(e, names));
+                list.iter().for_each(|e| visit(e, f));
             }
         }
-        Expr::Tuple(list) => list.iter().for_each(|e| walk(e, names)),
+        Expr::Tuple(list) => list.iter().for_each(|e| visit(e, f)),
         Expr::Case {
             operand,
             conditions,
             else_result,
             ..
         } => {
-            operand.iter().for_each(|e| walk(e, names));
+            operand.iter().for_each(|e| visit(e, f));
             for when in conditions {
-                walk(&when.condition, names);
-                walk(&when.result, names);
+                visit(&when.condition, f);
+                visit(&when.result, f);
             }
-            else_result.iter().for_each(|e| walk(e, names));
+            else_result.iter().for_each(|e| visit(e, f));
         }
         Expr::Function(function) => {
             if let FunctionArguments::List(list) = &function.args {
@@ -262,7 +406,7 @@ fn walk(expr: &Expr, names: &mut Vec<Name>) {
                     else {
                         continue;
                     };
-                    walk(e, names);
+                    visit(e, f);
                 }
             }
         }
