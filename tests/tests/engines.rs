@@ -1309,8 +1309,9 @@ async fn mariadb_and_dbgen_agree_on_char_lengths() {
 }
 
 /// Checks that call a function whose value changes between calls or
-/// sessions: MariaDB refuses the table (error 1901), and dbgen refuses
-/// the same checks, and no other, when it writes a MySQL migration.
+/// sessions, or read the auto-increment key: MariaDB refuses the table
+/// (error 1901), and dbgen refuses the same checks, and no other, when
+/// it writes a MySQL migration.
 #[tokio::test(flavor = "current_thread")]
 async fn mariadb_and_dbgen_agree_on_functions_in_checks() {
     on_server::<sqlx::MySqlConnection>(Engine::MariaDb, "dbgen_check_calls", async |conn| {
@@ -1331,6 +1332,9 @@ async fn mariadb_and_dbgen_agree_on_functions_in_checks() {
             "lower(note) = note",
             "date_add(at, INTERVAL 1 DAY) > at",
             "length(note) < 10 AND note NOT LIKE 'now%'",
+            // The auto-increment key, given after checks run.
+            "id > 0",
+            "note <> 'id'",
         ]
         .into_iter()
         .enumerate()
@@ -1347,7 +1351,7 @@ async fn mariadb_and_dbgen_agree_on_functions_in_checks() {
                 &Policy::default(),
             );
             let server = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-                "CREATE TABLE `{name}_hand` (`at` DATETIME(6), `note` VARCHAR(40), CONSTRAINT `chk_hand_{n}` CHECK ({expr}))"
+                "CREATE TABLE `{name}_hand` (`id` BIGINT AUTO_INCREMENT PRIMARY KEY, `at` DATETIME(6), `note` VARCHAR(40), CONSTRAINT `chk_hand_{n}` CHECK ({expr}))"
             )))
             .execute(&mut *conn)
             .await;
@@ -1366,7 +1370,7 @@ async fn mariadb_and_dbgen_agree_on_functions_in_checks() {
                 _ => panic!("{expr}: dbgen {:?}, server {:?}", verdict.err(), server.err()),
             }
         }
-        assert_eq!(seen, (10, 5));
+        assert_eq!(seen, (11, 6));
     })
     .await;
 }

@@ -51,7 +51,20 @@ pub(crate) fn check_expressions(dialect: Dialect, schema: &Schema) -> Result<(),
                     table.name
                 )));
             }
-            for column in column_names(dialect, expr) {
+            let names = column_names(dialect, expr);
+            if dialect == Dialect::MySql
+                && kind == "check"
+                && let Some(key) = table
+                    .columns
+                    .iter()
+                    .find(|c| c.auto_increment && names.iter().any(|n| has_name(dialect, c, n)))
+            {
+                return Err(Error::Expression(format!(
+                    "check `{name}` of `{}` reads `{}`, which is auto-increment: MySQL and MariaDB refuse such a check (error 1901, \"cannot be used in the CHECK clause\"), as the key is given after checks run; leave the key out of the check",
+                    table.name, key.name
+                )));
+            }
+            for column in names {
                 if !has_column(dialect, table, &column) {
                     return Err(Error::Expression(format!(
                         "{kind} `{name}` of `{}` reads `{}`, which the table does not have (its columns: {}); write the expression with the model's column names (a renamed field's column is renamed in it too)",
@@ -99,13 +112,16 @@ struct Name {
 }
 
 fn has_column(dialect: Dialect, table: &Table, column: &Name) -> bool {
-    table.columns.iter().any(|c| {
-        if column.quoted && dialect == Dialect::Postgres {
-            *c.name == column.name
-        } else {
-            c.name.eq_ignore_ascii_case(&column.name)
-        }
-    })
+    table.columns.iter().any(|c| has_name(dialect, c, column))
+}
+
+/// Whether `name`, read from an expression, is `column`'s name.
+fn has_name(dialect: Dialect, column: &crate::schema::Column, name: &Name) -> bool {
+    if name.quoted && dialect == Dialect::Postgres {
+        *column.name == name.name
+    } else {
+        column.name.eq_ignore_ascii_case(&name.name)
+    }
 }
 
 /// The names `expr` reads as columns. An expression that does not parse,
