@@ -12,6 +12,8 @@
 //! - `DROP COLUMN` of a column anything uses; `DROP TABLE` of a table
 //!   another table's foreign key references; dropping the key or unique
 //!   index a foreign key relies on;
+//! - a filtered index created while `QUOTED_IDENTIFIER` is off, as it is
+//!   when a file starts under `sqlcmd`;
 //! - constraint names unique in the database, index names in their table;
 //!   a foreign key needs a key or unfiltered unique index over exactly its
 //!   referenced columns; key columns are NOT NULL and of an indexable type.
@@ -188,6 +190,9 @@ struct Db {
     objects: Vec<Obj>,
     /// `MS_Description` of a table or one of its columns.
     comments: BTreeMap<(String, Option<String>), String>,
+    /// The session's `QUOTED_IDENTIFIER`: off when a file starts, as
+    /// `sqlcmd` runs it; a filtered index needs it on.
+    quoted_identifier: bool,
 }
 
 /// A reader over one statement's tokens.
@@ -575,6 +580,9 @@ impl Db {
             at: 0,
         };
         if r.word("SET") {
+            if r.word("QUOTED_IDENTIFIER") {
+                self.quoted_identifier = r.word("ON");
+            }
             return Ok(());
         }
         if r.word("CREATE") {
@@ -588,6 +596,11 @@ impl Db {
             let table = r.ident()?;
             let columns = r.ident_list()?;
             let filter = if r.word("WHERE") {
+                if !self.quoted_identifier {
+                    return Err(format!(
+                        "CREATE INDEX failed because the following SET options have incorrect settings: 'QUOTED_IDENTIFIER' ({name})"
+                    ));
+                }
                 let expr = r.group(true)?;
                 named(self.columns(&table)?, &expr)
             } else {
@@ -996,6 +1009,7 @@ impl Db {
     /// Runs every statement of a migration file (one per line group, each
     /// ending with `;`; comment lines skipped).
     fn apply(&mut self, sql: &str) -> Result<(), String> {
+        self.quoted_identifier = false;
         let mut statement = String::new();
         for (n, line) in sql.lines().enumerate() {
             if line.starts_with("--") {

@@ -41,7 +41,14 @@ pub fn render(
         }
     }
     let prefix: &[&str] = match dialect {
-        Dialect::SqlServer => &["SET XACT_ABORT ON"],
+        // A filtered index (live rows, a `where`, a unique nullable
+        // column) is created only with `QUOTED_IDENTIFIER` on, which
+        // `sqlcmd` leaves off; `ANSI_NULLS` as SSMS scripts set it.
+        Dialect::SqlServer => &[
+            "SET ANSI_NULLS ON",
+            "SET QUOTED_IDENTIFIER ON",
+            "SET XACT_ABORT ON",
+        ],
         Dialect::Sqlite if rebuilds => &super::sqlite::REBUILD_OPEN,
         _ => &[],
     };
