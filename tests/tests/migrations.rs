@@ -372,6 +372,64 @@ fn lengths_each_engine_takes() {
     );
 }
 
+/// MySQL 8 keeps check names per database, MariaDB (which the engine
+/// tests run) per table: a check named as another table's is noted for
+/// MySQL, when created with its table or added later, and only there.
+#[test]
+fn a_check_named_as_another_tables_is_noted_for_mysql() {
+    use dbgen::dialect::Dialect::{MySql, Postgres};
+    let orders = || table("orders").col("amount", Ty::Integer, false);
+    let refunds = || table("refunds").col("amount", Ty::Integer, false);
+    let clash = |notes: &[String]| {
+        notes
+            .iter()
+            .filter(|n| n.contains("MySQL 8 keeps check names per database"))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    let both = schema(vec![
+        orders().check("positive_amount", "amount > 0"),
+        refunds().check("Positive_Amount", "amount > 0"),
+    ]);
+    let created = generate(&Schema::default(), &both, MySql, &Policy::default()).expect("renders");
+    assert!(!clash(&created.notes).is_empty(), "{:?}", created.notes);
+    let added = generate(
+        &schema(vec![
+            orders().check("positive_amount", "amount > 0"),
+            refunds(),
+        ]),
+        &both,
+        MySql,
+        &Policy::default(),
+    )
+    .expect("renders");
+    assert!(
+        matches!(clash(&added.notes).as_slice(), [n] if n.starts_with("check `Positive_Amount` of `refunds` has the name of a check of `orders`")),
+        "{:?}",
+        added.notes
+    );
+    let apart = schema(vec![
+        orders().check("positive_amount", "amount > 0"),
+        refunds().check("positive_refund", "amount > 0"),
+    ]);
+    assert!(
+        clash(
+            &generate(&Schema::default(), &apart, MySql, &Policy::default())
+                .expect("renders")
+                .notes
+        )
+        .is_empty()
+    );
+    assert!(
+        clash(
+            &generate(&Schema::default(), &both, Postgres, &Policy::default())
+                .expect("renders")
+                .notes
+        )
+        .is_empty()
+    );
+}
+
 /// SQL Server refuses a foreign key whose action reaches a table twice
 /// from one delete or update (a cycle, or a second path): the diff says
 /// which key and what to do. Keys without actions, and `RESTRICT` (which

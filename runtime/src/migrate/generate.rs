@@ -198,6 +198,19 @@ fn reverse_hints<'s>(current: &'s Schema, changes: &[Change]) -> Cow<'s, Schema>
 
 /// What the reader of a migration should know of `change` towards
 /// `desired` in `dialect`, beside its SQL.
+/// A note when check `name` of `table` has the name of another table's
+/// check in `desired`: MySQL 8 keeps check names per database and refuses
+/// the second (error 3822), where MariaDB keeps them per table.
+fn mysql8_check_note(desired: &Schema, table: &str, name: &str) -> Option<String> {
+    let other = desired.tables.iter().find(|t| {
+        *t.name != *table && t.checks.iter().any(|c| c.name.eq_ignore_ascii_case(name))
+    })?;
+    Some(format!(
+        "check `{name}` of `{table}` has the name of a check of `{}`: MySQL 8 keeps check names per database and refuses the second (error 3822, \"Duplicate check constraint name\"); MariaDB takes it. For MySQL 8, give one of them another name",
+        other.name
+    ))
+}
+
 fn change_notes(change: &Change, desired: &Schema, dialect: Dialect) -> Vec<String> {
     let mut notes = Vec::new();
     match change {
@@ -215,6 +228,15 @@ fn change_notes(change: &Change, desired: &Schema, dialect: Dialect) -> Vec<Stri
                     .table(table)
                     .and_then(|t| crate::dialect::mysql8_note(t, index)),
             );
+        }
+        // MySQL 8 keeps check names per database, MariaDB per table.
+        Change::CreateTable(t) if dialect == Dialect::MySql => {
+            for check in t.checks.iter() {
+                notes.extend(mysql8_check_note(desired, &t.name, &check.name));
+            }
+        }
+        Change::AddCheck { table, check } if dialect == Dialect::MySql => {
+            notes.extend(mysql8_check_note(desired, table, &check.name));
         }
         // What SQL Server keys with a warning, and refuses rows of.
         Change::AddIndex { table, index } if dialect == Dialect::SqlServer => {
