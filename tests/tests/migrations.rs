@@ -245,6 +245,29 @@ fn sql_server_unique_indexes_leave_out_nulls() {
     );
 }
 
+/// An index whose drop is skipped (`diff.skip`) and that the plan drops
+/// and adds again around another change is written as the database keeps
+/// it: its filter covers the nullable column the models no longer have.
+#[test]
+fn a_kept_index_is_added_again_as_it_was() {
+    use dbgen::dialect::Dialect::SqlServer;
+    let before = schema(vec![
+        table("accounts")
+            .col("code", Ty::Varchar(20), true)
+            .col("region", Ty::Varchar(20), false)
+            .index(&["code", "region"], true),
+    ]);
+    let after = schema(vec![table("accounts").col("region", Ty::Varchar(20), true)]);
+    let policy = Policy::skipping(Policy::SKIPPABLE.iter().copied()).expect("drop kinds");
+    let up = generate(&before, &after, SqlServer, &policy)
+        .expect("renders")
+        .up;
+    assert!(
+        up.contains("CREATE UNIQUE INDEX [uq_accounts_code_region] ON [accounts] ([code], [region]) WHERE [code] IS NOT NULL AND [region] IS NOT NULL;"),
+        "{up}"
+    );
+}
+
 /// Lengths each engine takes: MySQL/MariaDB refuse `CHAR` past 255 (error
 /// 1074), SQL Server `NCHAR` past 4000 and `VARBINARY(n)` past 8000 (which
 /// it writes as `VARBINARY(MAX)`, as it writes long text `NVARCHAR(MAX)`),

@@ -100,12 +100,12 @@ pub fn generate(
     // migration really leaves it (skipped drops stay). Neither is a copy
     // unless there are hints to strip or renames to reverse, and the diff
     // has said whether either schema has hints, so neither is read again.
-    let after_up = with_skipped_kept(desired, &up_plan.skipped);
+    let target = with_skipped_kept(desired, &up_plan.skipped);
     // Kept drops come from `current`, with its hints.
     let after_up = if desired_hints || (current_hints && !up_plan.skipped.is_empty()) {
-        without_hints(after_up)
+        without_hints(target.clone())
     } else {
-        after_up
+        target.clone()
     };
     let back = if current_hints || !renames.is_empty() {
         reverse_hints(current, &renames)
@@ -127,7 +127,10 @@ pub fn generate(
             filled.join(", ")
         ));
     }
-    let up = render(&up_plan, dialect, current, desired, &notes)?;
+    // Rendered against the state it leads to, kept objects included (an
+    // index the plan adds again may key a column whose drop was skipped),
+    // with the models' hints, which say what each table was.
+    let up = render(&up_plan, dialect, current, &target, &notes)?;
     let down = render(&down_plan, dialect, &after_up, &back, &down_notes)?;
     Ok(Generated {
         kinds,
