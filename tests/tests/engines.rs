@@ -1251,25 +1251,42 @@ async fn mariadb_and_dbgen_agree_on_comment_lengths() {
             let by_hand = format!(
                 "CREATE TABLE `{name}_hand` (`body` LONGTEXT COMMENT '{column_comment}') COMMENT = '{table_comment}'"
             );
-            let server = sqlx::raw_sql(sqlx::AssertSqlSafe(by_hand))
-                .execute(&mut *conn)
-                .await;
-            assert_eq!(
-                verdict.is_ok(),
-                server.is_ok(),
-                "{table_chars}/{column_chars}: dbgen {:?}, server {:?}",
-                verdict.as_ref().err(),
-                server.as_ref().err()
-            );
-            if let Ok(generated) = verdict {
-                sqlx::raw_sql(sqlx::AssertSqlSafe(generated.up))
-                    .execute(&mut *conn)
-                    .await
-                    .expect("dbgen's table");
-            }
+            server_agrees(
+                conn,
+                &format!("{table_chars}/{column_chars}"),
+                verdict,
+                by_hand,
+            )
+            .await;
         }
     })
     .await;
+}
+
+/// Runs `by_hand` on the server, whose verdict must be dbgen's (`verdict`
+/// for the same table); dbgen's migration, when it writes one, runs.
+async fn server_agrees(
+    conn: &mut sqlx::MySqlConnection,
+    what: &str,
+    verdict: Result<Generated, dbgen::Error>,
+    by_hand: String,
+) {
+    let server = sqlx::raw_sql(sqlx::AssertSqlSafe(by_hand))
+        .execute(&mut *conn)
+        .await;
+    assert_eq!(
+        verdict.is_ok(),
+        server.is_ok(),
+        "{what}: dbgen {:?}, server {:?}",
+        verdict.as_ref().err(),
+        server.as_ref().err()
+    );
+    if let Ok(generated) = verdict {
+        sqlx::raw_sql(sqlx::AssertSqlSafe(generated.up))
+            .execute(&mut *conn)
+            .await
+            .expect("dbgen's table");
+    }
 }
 
 /// MySQL and MariaDB take `CHAR` up to 255 characters (error 1074 past
@@ -1285,24 +1302,10 @@ async fn mariadb_and_dbgen_agree_on_char_lengths() {
                 Dialect::MySql,
                 &Policy::default(),
             );
-            let server = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+            let by_hand = format!(
                 "CREATE TABLE `{name}_hand` (`code` CHAR({n}) NOT NULL) DEFAULT CHARSET = utf8mb4"
-            )))
-            .execute(&mut *conn)
-            .await;
-            assert_eq!(
-                verdict.is_ok(),
-                server.is_ok(),
-                "char({n}): dbgen {:?}, server {:?}",
-                verdict.as_ref().err(),
-                server.as_ref().err()
             );
-            if let Ok(generated) = verdict {
-                sqlx::raw_sql(sqlx::AssertSqlSafe(generated.up))
-                    .execute(&mut *conn)
-                    .await
-                    .expect("dbgen's table");
-            }
+            server_agrees(conn, &format!("char({n})"), verdict, by_hand).await;
         }
     })
     .await;

@@ -461,6 +461,38 @@ pub trait Ddl {
 }
 
 /// The index `name` of `table`, which a change needs the definition of.
+/// A longest length an engine takes for a kind of column.
+pub struct Limit {
+    /// The column's length, for the types the limit is about.
+    pub length: fn(crate::schema::ColumnType) -> Option<u32>,
+    pub max: u32,
+    /// The type as the engine spells it.
+    pub spelled: &'static str,
+    /// What to write instead, after the limit in the message.
+    pub instead: &'static str,
+}
+
+/// What to write instead of a `char(n)` longer than the engine takes.
+pub const CHAR_INSTEAD: &str = ": make it `varchar(n)` (`#[column(size = n)]`) or `text`";
+
+/// Refuses the first column of `table` longer than one of `limits`
+/// allows; `engine` says who takes what ("SQL Server takes").
+pub fn check_lengths(table: &Table, engine: &str, limits: &[Limit]) -> Result<(), Error> {
+    for limit in limits {
+        if let Some(column) = table
+            .columns
+            .iter()
+            .find(|c| (limit.length)(c.ty).is_some_and(|n| n > limit.max))
+        {
+            return Err(Error::Unsupported(format!(
+                "column `{}.{}` is `{}`; {engine} at most {}({}){}",
+                table.name, column.name, column.ty, limit.spelled, limit.max, limit.instead
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// The `WHERE` an index's definition gives it: its own `where`, or the
 /// soft-delete column `IS NULL` for a live-rows index.
 pub fn declared_where<D: Ddl + ?Sized>(

@@ -1,7 +1,9 @@
 //! MySQL and MariaDB.
 
 use super::Dialect;
-use super::ddl::{Ddl, Statements, index_named, live_marker, nolint};
+use super::ddl::{
+    CHAR_INSTEAD, Ddl, Limit, Statements, check_lengths, index_named, live_marker, nolint,
+};
 use crate::Error;
 use crate::plan::AutoKey;
 use crate::schema::{Column, ColumnType, ForeignKey, Index, PrimaryKey, Table};
@@ -478,26 +480,30 @@ fn check_keys(table: &Table) -> Result<(), Error> {
 /// each live-rows index's generated key column. Found here, the diff names
 /// the table and what to change instead of the migration failing.
 fn check_row_size(table: &Table) -> Result<(), Error> {
-    if let Some(column) = table
-        .columns
-        .iter()
-        .find(|c| matches!(c.ty, ColumnType::Varchar(n) if n > MAX_VARCHAR))
-    {
-        return Err(Error::Unsupported(format!(
-            "column `{}.{}` is `{}`; MySQL and MariaDB take at most varchar({MAX_VARCHAR}) in utf8mb4: make it `text` (a String without `size`) or give it a smaller size",
-            table.name, column.name, column.ty
-        )));
-    }
-    if let Some(column) = table
-        .columns
-        .iter()
-        .find(|c| matches!(c.ty, ColumnType::Char(n) if n > MAX_CHAR))
-    {
-        return Err(Error::Unsupported(format!(
-            "column `{}.{}` is `{}`; MySQL and MariaDB take at most char({MAX_CHAR}): make it `varchar(n)` (`#[column(size = n)]`) or `text`",
-            table.name, column.name, column.ty
-        )));
-    }
+    check_lengths(
+        table,
+        "MySQL and MariaDB take",
+        &[
+            Limit {
+                length: |ty| match ty {
+                    ColumnType::Varchar(n) => Some(n),
+                    _ => None,
+                },
+                max: MAX_VARCHAR,
+                spelled: "varchar",
+                instead: " in utf8mb4: make it `text` (a String without `size`) or give it a smaller size",
+            },
+            Limit {
+                length: |ty| match ty {
+                    ColumnType::Char(n) => Some(n),
+                    _ => None,
+                },
+                max: MAX_CHAR,
+                spelled: "char",
+                instead: CHAR_INSTEAD,
+            },
+        ],
+    )?;
     let markers = table.indexes.iter().filter(|i| i.live_rows).count();
     let nullable = table.columns.iter().filter(|c| c.nullable).count() + markers;
     let bytes = table

@@ -1,7 +1,7 @@
 //! Microsoft SQL Server (T-SQL). DDL only: dbgen has no runtime driver for it.
 
 use super::Dialect;
-use super::ddl::{Ddl, Statements, declared_where, nolint};
+use super::ddl::{CHAR_INSTEAD, Ddl, Limit, Statements, check_lengths, declared_where, nolint};
 use crate::Error;
 use crate::plan::AutoKey;
 use crate::schema::{Column, ColumnType, FkAction, ForeignKey, PrimaryKey, Schema, names};
@@ -356,16 +356,19 @@ impl Ddl for SqlServer {
             }
         }
         for table in &schema.tables {
-            if let Some(column) = table
-                .columns
-                .iter()
-                .find(|c| matches!(c.ty, ColumnType::Char(n) if n > MAX_NCHAR))
-            {
-                return Err(Error::Unsupported(format!(
-                    "column `{}.{}` is `{}`; SQL Server takes at most nchar({MAX_NCHAR}): make it `varchar(n)` (`#[column(size = n)]`) or `text`",
-                    table.name, column.name, column.ty
-                )));
-            }
+            check_lengths(
+                table,
+                "SQL Server takes",
+                &[Limit {
+                    length: |ty| match ty {
+                        ColumnType::Char(n) => Some(n),
+                        _ => None,
+                    },
+                    max: MAX_NCHAR,
+                    spelled: "nchar",
+                    instead: CHAR_INSTEAD,
+                }],
+            )?;
             for fk in table.foreign_keys.iter() {
                 let parent = schema.tables.iter().find(|t| t.name == fk.ref_table);
                 let nullable = fk.ref_columns.iter().find_map(|c| {
