@@ -1378,6 +1378,45 @@ async fn mariadb_and_dbgen_agree_on_functions_in_checks() {
     .await;
 }
 
+/// What dbgen's MySQL checks rest on: MariaDB stores a check's `||` as
+/// OR or as concatenation by the sql_mode of the session that creates
+/// the table (sqlx's has PIPES_AS_CONCAT, the mariadb client's does
+/// not), and counts `LENGTH` in bytes.
+#[tokio::test(flavor = "current_thread")]
+async fn mariadb_reads_pipes_by_session_and_length_in_bytes() {
+    on_server::<sqlx::MySqlConnection>(Engine::MariaDb, "dbgen_pipes", async |conn| {
+        let mut stored = Vec::new();
+        for (n, mode) in ["STRICT_TRANS_TABLES", "STRICT_TRANS_TABLES,PIPES_AS_CONCAT"]
+            .into_iter()
+            .enumerate()
+        {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "SET SESSION sql_mode = '{mode}'; \
+                 CREATE TABLE `pipes_{n}` (`a` VARCHAR(5), `b` VARCHAR(5), CONSTRAINT `chk_{n}` CHECK (`a` || `b` <> 'xy'))"
+            )))
+            .execute(&mut *conn)
+            .await
+            .expect("the table");
+            let (clause,): (String,) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT CAST(check_clause AS CHAR) FROM information_schema.check_constraints \
+                 WHERE constraint_schema = DATABASE() AND constraint_name = 'chk_{n}'"
+            )))
+            .fetch_one(&mut *conn)
+            .await
+            .expect("the stored check");
+            stored.push(clause);
+        }
+        assert!(stored[0].contains(" or "), "{stored:?}");
+        assert!(stored[1].contains("concat("), "{stored:?}");
+        let (bytes, chars): (i64, i64) = sqlx::query_as("SELECT LENGTH('é'), CHAR_LENGTH('é')")
+            .fetch_one(&mut *conn)
+            .await
+            .expect("the lengths");
+        assert_eq!((bytes, chars), (2, 1));
+    })
+    .await;
+}
+
 /// SQLite takes a check or partial index that calls a date or time
 /// function with `'now'`, then refuses every row written; it refuses a
 /// partial index over `random()` or `CURRENT_TIMESTAMP` when created.

@@ -428,6 +428,49 @@ fn a_check_named_as_another_tables_is_noted_for_mysql() {
     );
 }
 
+/// MySQL and MariaDB store `||` as OR or as concatenation by the session
+/// that runs the migration, where PostgreSQL and SQLite read it as
+/// concatenation: a check writing it is refused for MySQL, saying to
+/// write `concat(...)`. A check calling `LENGTH` (bytes on MySQL,
+/// characters elsewhere) is noted for MySQL.
+#[test]
+fn mysql_reads_checks_otherwise() {
+    use dbgen::dialect::Dialect::{MySql, Postgres, Sqlite};
+    let codes = |expr: &str, dialect| {
+        let after = schema(vec![
+            table("codes")
+                .col("prefix", Ty::Varchar(10), false)
+                .col("code", Ty::Varchar(10), false)
+                .check("chk_code", expr),
+        ]);
+        generate(&Schema::default(), &after, dialect, &Policy::default())
+    };
+    match codes("prefix || code <> ''", MySql) {
+        Err(dbgen::Error::Expression(message)) => assert!(
+            message.contains("check `chk_code` of `codes` writes `prefix || code`")
+                && message.contains("store `||` as OR unless")
+                && message.contains("write concat(...)"),
+            "{message}"
+        ),
+        other => panic!("{other:?}"),
+    }
+    for dialect in [Postgres, Sqlite] {
+        assert!(codes("prefix || code <> ''", dialect).is_ok());
+    }
+    assert!(codes("concat(prefix, code) <> ''", MySql).is_ok());
+    let length = |expr: &str, dialect| {
+        codes(expr, dialect)
+            .expect("renders")
+            .notes
+            .into_iter()
+            .filter(|n| n.contains("calls LENGTH, which MySQL and MariaDB count in bytes"))
+            .count()
+    };
+    assert_eq!(length("length(code) = 3", MySql), 1);
+    assert_eq!(length("char_length(code) = 3", MySql), 0);
+    assert_eq!(length("length(code) = 3", Postgres), 0);
+}
+
 /// SQL Server refuses a foreign key whose action reaches a table twice
 /// from one delete or update (a cycle, or a second path): the diff says
 /// which key and what to do. Keys without actions, and `RESTRICT` (which

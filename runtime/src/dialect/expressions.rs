@@ -42,6 +42,15 @@ pub(crate) fn check_expressions(dialect: Dialect, schema: &Schema) -> Result<(),
                     table.name
                 )));
             }
+            if dialect == Dialect::MySql
+                && kind == "check"
+                && let Some(concat) = parse(dialect, expr).as_ref().and_then(pipes)
+            {
+                return Err(Error::Expression(format!(
+                    "check `{name}` of `{}` writes `{concat}`, and MySQL and MariaDB store `||` as OR unless the sql_mode of the session that runs the migration has PIPES_AS_CONCAT (sqlx sets it, the mysql and mariadb clients do not), so the check would depend on the tool that runs it: write concat(...), which every engine reads as PostgreSQL and SQLite read `||`",
+                    table.name
+                )));
+            }
             if let Some((call, why)) = parse(dialect, expr)
                 .as_ref()
                 .and_then(|e| refused_call(dialect, kind == "index", e))
@@ -321,6 +330,47 @@ fn refused_call(dialect: Dialect, index: bool, expr: &Expr) -> Option<(String, &
         }
     });
     found
+}
+
+/// The first `a || b` in `expr`.
+fn pipes(expr: &Expr) -> Option<String> {
+    let mut found = None;
+    visit(expr, &mut |e| {
+        if found.is_none()
+            && let Expr::BinaryOp {
+                op: sqlparser::ast::BinaryOperator::StringConcat,
+                ..
+            } = e
+        {
+            found = Some(e.to_string());
+        }
+    });
+    found
+}
+
+/// A note when check `expr` (named `name`, of `table`) calls `LENGTH`,
+/// which MySQL and MariaDB count in bytes, where PostgreSQL and SQLite
+/// count characters: a text past ASCII meets another limit there.
+pub(crate) fn byte_length_note(table: &str, name: &str, expr: &str) -> Option<String> {
+    let parsed = parse(Dialect::MySql, expr)?;
+    let mut calls = false;
+    visit(&parsed, &mut |e| {
+        if let Expr::Function(function) = e
+            && function
+                .name
+                .0
+                .last()
+                .and_then(|p| p.as_ident())
+                .is_some_and(|i| i.value.eq_ignore_ascii_case("length"))
+        {
+            calls = true;
+        }
+    });
+    calls.then(|| {
+        format!(
+            "check `{name}` of `{table}` calls LENGTH, which MySQL and MariaDB count in bytes (two to four a character past ASCII), where PostgreSQL and SQLite count characters; CHAR_LENGTH counts characters on MySQL, MariaDB and PostgreSQL"
+        )
+    })
 }
 
 /// Collects the column names of `expr` (the last part of a qualified

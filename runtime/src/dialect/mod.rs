@@ -8,6 +8,8 @@ mod check;
 mod ddl;
 #[cfg(feature = "sql-check")]
 mod expressions;
+#[cfg(feature = "sql-check")]
+pub(crate) use expressions::byte_length_note;
 mod mysql;
 mod namespace;
 mod postgres;

@@ -201,17 +201,26 @@ fn reverse_hints<'s>(current: &'s Schema, changes: &[Change]) -> Cow<'s, Schema>
 
 /// What the reader of a migration should know of `change` towards
 /// `desired` in `dialect`, beside its SQL.
-/// A note when check `name` of `table` has the name of another table's
-/// check in `desired`: MySQL 8 keeps check names per database and refuses
-/// the second (error 3822), where MariaDB keeps them per table.
-fn mysql8_check_note(desired: &Schema, table: &str, name: &str) -> Option<String> {
-    let other = desired.tables.iter().find(|t| {
-        *t.name != *table && t.checks.iter().any(|c| c.name.eq_ignore_ascii_case(name))
-    })?;
-    Some(format!(
-        "check `{name}` of `{table}` has the name of a check of `{}`: MySQL 8 keeps check names per database and refuses the second (error 3822, \"Duplicate check constraint name\"); MariaDB takes it. For MySQL 8, give one of them another name",
-        other.name
-    ))
+/// Notes on check `check` of `table` for MySQL and MariaDB: its name is
+/// another table's check's in `desired` (MySQL 8 keeps check names per
+/// database and refuses the second, error 3822, where MariaDB keeps them
+/// per table); it calls `LENGTH`, which counts bytes there.
+fn mysql_check_notes(desired: &Schema, table: &str, check: &crate::schema::Check) -> Vec<String> {
+    let name = &*check.name;
+    let mut notes = Vec::new();
+    let other = desired
+        .tables
+        .iter()
+        .find(|t| *t.name != *table && t.checks.iter().any(|c| c.name.eq_ignore_ascii_case(name)));
+    if let Some(other) = other {
+        notes.push(format!(
+            "check `{name}` of `{table}` has the name of a check of `{}`: MySQL 8 keeps check names per database and refuses the second (error 3822, \"Duplicate check constraint name\"); MariaDB takes it. For MySQL 8, give one of them another name",
+            other.name
+        ));
+    }
+    #[cfg(feature = "sql-check")]
+    notes.extend(crate::dialect::byte_length_note(table, name, &check.expr));
+    notes
 }
 
 fn change_notes(change: &Change, desired: &Schema, dialect: Dialect) -> Vec<String> {
@@ -235,11 +244,11 @@ fn change_notes(change: &Change, desired: &Schema, dialect: Dialect) -> Vec<Stri
         // MySQL 8 keeps check names per database, MariaDB per table.
         Change::CreateTable(t) if dialect == Dialect::MySql => {
             for check in t.checks.iter() {
-                notes.extend(mysql8_check_note(desired, &t.name, &check.name));
+                notes.extend(mysql_check_notes(desired, &t.name, check));
             }
         }
         Change::AddCheck { table, check } if dialect == Dialect::MySql => {
-            notes.extend(mysql8_check_note(desired, table, &check.name));
+            notes.extend(mysql_check_notes(desired, table, check));
         }
         // What SQL Server keys with a warning, and refuses rows of.
         Change::AddIndex { table, index } if dialect == Dialect::SqlServer => {
