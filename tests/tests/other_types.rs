@@ -3,7 +3,8 @@
 //! a UUID key, and the `time` crate's four date and time types, timestamps
 //! and the soft-delete marker included. Read back as written, logged with
 //! secrets inside the typed JSON hidden. Text, decimal and date values
-//! past a column's or an engine's limits.
+//! past a column's or an engine's limits (SQLite's 15 significant digits
+//! of a decimal among them).
 
 #![allow(clippy::panic, clippy::expect_used, clippy::unwrap_used)]
 
@@ -65,6 +66,15 @@ pub struct Deadline {
     pub due: chrono::NaiveDate,
     pub at: Option<chrono::NaiveDateTime>,
     pub utc: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "ledgers", audit)]
+pub struct Ledger {
+    #[column(primary_key)]
+    pub id: i64,
+    #[column(type = "decimal(30,10)")]
+    pub amount: rust_decimal::Decimal,
 }
 
 #[derive(Model, Debug, Clone, PartialEq)]
@@ -494,6 +504,7 @@ where
             Account::table().clone(),
             Event::table().clone(),
             Deadline::table().clone(),
+            Ledger::table().clone(),
             Note::table().clone(),
             AuditLog::table().clone(),
         ],
@@ -503,7 +514,65 @@ where
     time_types(engine, &db).await;
     lengths(engine, &db).await;
     far_dates(engine, &db).await;
+    long_decimals(engine, &db).await;
     large_batches(engine, &db).await;
+}
+
+/// A `decimal(30,10)` holds 30 digits on PostgreSQL and MySQL. SQLite
+/// turns a decimal into a 64-bit integer or float (15 significant
+/// digits): `1234567890123456.78` was stored as `1.23456789012346e+15`
+/// and read back so, silently. dbgen refuses there what SQLite would
+/// change, and keeps what it holds exactly.
+async fn long_decimals<DB>(engine: Engine, db: &sqlx::Pool<DB>)
+where
+    DB: dbgen::Driver,
+{
+    use rust_decimal::Decimal;
+    let exact = |text: &str| text.parse::<Decimal>().unwrap();
+    let kept = [
+        "123456789012345",
+        "-0.000000000123456789012345",
+        "9223372036854775807",
+        "10000000000000000000",
+        "12345.6789",
+    ];
+    for (n, text) in kept.iter().enumerate() {
+        let id = n as i64 + 1;
+        Ledger {
+            id,
+            amount: exact(text),
+        }
+        .insert(db)
+        .await
+        .unwrap_or_else(|e| panic!("{engine:?} {text}: {e}"));
+        let found = Ledger::find(db, id).await.unwrap().unwrap();
+        assert_eq!(found.amount, exact(text).round_dp(10), "{engine:?} {text}");
+    }
+    let long = [
+        "1234567890123456.78",
+        "12345678901234567890.1234567891",
+        "123456.1234567891",
+    ];
+    for (n, text) in long.iter().enumerate() {
+        let id = n as i64 + 100;
+        let inserted = Ledger {
+            id,
+            amount: exact(text),
+        }
+        .insert(db)
+        .await;
+        if engine == Engine::Sqlite {
+            assert!(
+                matches!(&inserted, Err(dbgen::Error::Bind(m)) if m.contains("SQLite keeps a decimal as a 64-bit integer or float")),
+                "{text}: {inserted:?}"
+            );
+            assert_eq!(Ledger::find(db, id).await.unwrap(), None, "{text}");
+        } else {
+            inserted.unwrap_or_else(|e| panic!("{engine:?} {text}: {e}"));
+            let found = Ledger::find(db, id).await.unwrap().unwrap();
+            assert_eq!(found.amount, exact(text), "{engine:?} {text}");
+        }
+    }
 }
 
 on_every_engine!("dbgen_types", suite => postgres_other_types, mariadb_other_types, sqlite_other_types);

@@ -25,6 +25,10 @@ impl Driver for Sqlite {
                 "NaN cannot be stored in SQLite, which turns it into NULL; use an Option and None for a missing number".into(),
             ));
         }
+        #[cfg(feature = "rust_decimal")]
+        if let Value::Decimal(d) = &value {
+            kept_exactly(d)?;
+        }
         bind_value!(args, value,
             uuid: |u| u, Uuid,
             decimal: |d| d.to_string(), String,
@@ -39,6 +43,29 @@ impl Driver for Sqlite {
         rows_affected: r.rows_affected(),
         last_insert_id: Some(r.last_insert_rowid()),
     });
+}
+
+/// SQLite turns the text of a decimal stored in a NUMERIC column into an
+/// integer, exact within 64 bits, or a 64-bit float, which keeps 15
+/// significant digits: `1234567890123456.78` became
+/// `1.23456789012346e+15`, silently. A decimal it would change is refused.
+#[cfg(feature = "rust_decimal")]
+fn kept_exactly(d: &rust_decimal::Decimal) -> Result<(), Error> {
+    let d = d.normalize();
+    if d.scale() == 0 && i64::try_from(d.mantissa()).is_ok() {
+        return Ok(());
+    }
+    let mut mantissa = d.mantissa().unsigned_abs();
+    while mantissa >= 10 && mantissa % 10 == 0 {
+        mantissa /= 10;
+    }
+    let digits = mantissa.checked_ilog10().map_or(1, |n| n + 1);
+    if digits <= 15 {
+        return Ok(());
+    }
+    Err(Error::Bind(format!(
+        "{d}: SQLite keeps a decimal as a 64-bit integer or float, which holds 15 significant digits, and would change this one's {digits}; round it to 15 significant digits, or keep such values on PostgreSQL or MySQL, which store them exactly"
+    )))
 }
 
 #[cfg(feature = "uuid")]
