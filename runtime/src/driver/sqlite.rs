@@ -56,7 +56,7 @@ fn kept_exactly(d: &rust_decimal::Decimal) -> Result<(), Error> {
         return Ok(());
     }
     let mut mantissa = d.mantissa().unsigned_abs();
-    while mantissa >= 10 && mantissa % 10 == 0 {
+    while mantissa >= 10 && mantissa.is_multiple_of(10) {
         mantissa /= 10;
     }
     let digits = mantissa.checked_ilog10().map_or(1, |n| n + 1);
