@@ -78,6 +78,16 @@ pub struct Ledger {
 }
 
 #[derive(Model, Debug, Clone, PartialEq)]
+#[model(table = "publications")]
+pub struct Publication {
+    #[column(primary_key)]
+    pub id: i64,
+    pub title: String,
+    #[column(default = "CURRENT_TIMESTAMP")]
+    pub published_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[derive(Model, Debug, Clone, PartialEq)]
 #[model(table = "notes", audit)]
 pub struct Note {
     #[column(primary_key)]
@@ -505,6 +515,7 @@ where
             Event::table().clone(),
             Deadline::table().clone(),
             Ledger::table().clone(),
+            Publication::table().clone(),
             Note::table().clone(),
             AuditLog::table().clone(),
         ],
@@ -515,7 +526,58 @@ where
     lengths(engine, &db).await;
     far_dates(engine, &db).await;
     long_decimals(engine, &db).await;
+    time_defaults(engine, &db).await;
     large_batches(engine, &db).await;
+}
+
+/// A date-time the database's `CURRENT_TIMESTAMP` default fills compares
+/// and sorts with the ones dbgen binds. SQLite spelled it otherwise
+/// (`2024-05-01 12:00:00` against `2024-05-01T11:00:00+00:00`), and
+/// compares text: a filter missed the row and an order put it first.
+async fn time_defaults<DB>(engine: Engine, db: &sqlx::Pool<DB>)
+where
+    DB: dbgen::Driver,
+{
+    let filled = Publication {
+        id: 1,
+        title: "filled".into(),
+        published_at: None,
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    let filled_at = filled.published_at.expect("the default");
+    let hour = chrono::Duration::hours(1);
+    assert!(
+        (chrono::Utc::now() - filled_at).abs() < hour,
+        "{engine:?}: {filled_at}"
+    );
+    Publication {
+        id: 2,
+        title: "given".into(),
+        published_at: Some(filled_at - hour),
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    let since = |at: chrono::DateTime<chrono::Utc>| async move {
+        Publication::query()
+            .filter("published_at > ", at)
+            .count(db)
+            .await
+            .unwrap()
+    };
+    assert_eq!(since(filled_at - hour * 2).await, 2, "{engine:?}");
+    assert_eq!(since(filled_at - hour / 2).await, 1, "{engine:?}");
+    let order: Vec<i64> = Publication::query()
+        .order_by("published_at", dbgen::Order::Desc)
+        .fetch_all(db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|p| p.id)
+        .collect();
+    assert_eq!(order, [1, 2], "{engine:?}");
 }
 
 /// A `decimal(30,10)` holds 30 digits on PostgreSQL and MySQL. SQLite

@@ -4,10 +4,14 @@
 use super::Dialect;
 use super::ddl::{Ddl, Statements, alter_rename, index_named, nolint};
 use crate::Error;
-use crate::schema::{Column, ForeignKey, Index, PrimaryKey, Table, names};
+use crate::schema::{Column, ColumnType, ForeignKey, Index, PrimaryKey, Table, names};
 
 /// SQLite DDL.
 pub struct Sqlite;
+
+/// The time now as sqlx writes a `DateTime<Utc>` to SQLite, to the
+/// millisecond: a date-time default that sorts and compares with them.
+pub const UTC_NOW: &str = "(strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now'))";
 
 impl Ddl for Sqlite {
     fn dialect(&self) -> Dialect {
@@ -66,11 +70,29 @@ impl Ddl for Sqlite {
             }
             _ => {}
         }
-        if let Some(default) = column.default() {
+        if let Some(default) = self.default_expr(column) {
             def.push_str(" DEFAULT ");
             def.push_str(default);
         }
         Ok(())
+    }
+
+    /// `CURRENT_TIMESTAMP` on a `timestamptz` column is written as sqlx
+    /// writes a `DateTime<Utc>` (`2024-05-01T12:00:00.123+00:00`, see
+    /// `UTC_NOW`). SQLite's own spelling (`2024-05-01 12:00:00`) sorted
+    /// and compared as text against the values dbgen binds: a row the
+    /// default filled was missed by `filter("published_at > ", t)` and
+    /// ordered before earlier rows.
+    fn default_expr<'c>(&self, column: &'c Column) -> Option<&'c str> {
+        match column.default() {
+            Some(default)
+                if column.ty == ColumnType::TimestampTz
+                    && default.trim().eq_ignore_ascii_case("CURRENT_TIMESTAMP") =>
+            {
+                Some(UTC_NOW)
+            }
+            other => other,
+        }
     }
 
     fn key_inline(&self, table: &Table) -> bool {
