@@ -578,6 +578,74 @@ where
         .map(|p| p.id)
         .collect();
     assert_eq!(order, [1, 2], "{engine:?}");
+    // A date or naive date-time compared with a `DateTime<Utc>` column,
+    // and a `DateTime<Utc>` with a naive one, compare the instants (a date
+    // as its midnight, naive times as UTC) on every engine. SQLite
+    // compared the texts, whose forms differ.
+    let utc = |text: &str| text.parse::<chrono::DateTime<chrono::Utc>>().unwrap();
+    for (id, at) in [(3, "2024-05-01T12:00:00Z"), (4, "2024-05-02T00:00:00Z")] {
+        Publication {
+            id,
+            title: at.into(),
+            published_at: Some(utc(at)),
+        }
+        .insert(db)
+        .await
+        .unwrap();
+    }
+    let day = chrono::NaiveDate::from_ymd_opt(2024, 5, 2).unwrap();
+    let noon = utc("2024-05-01T12:00:00Z").naive_utc();
+    let count = |query: dbgen::Query<Publication>| async move {
+        query.filter_in("id", [3i64, 4]).count(db).await.unwrap()
+    };
+    assert_eq!(
+        count(Publication::query().filter("published_at = ", day)).await,
+        1,
+        "{engine:?}"
+    );
+    assert_eq!(
+        count(Publication::query().filter("published_at <= ", noon)).await,
+        1,
+        "{engine:?}"
+    );
+    assert_eq!(
+        count(Publication::query().filter("published_at >= ", noon)).await,
+        2,
+        "{engine:?}"
+    );
+    assert_eq!(
+        count(Publication::query().filter_in("published_at", [day])).await,
+        1,
+        "{engine:?}"
+    );
+    Deadline {
+        id: 50,
+        due: day,
+        at: Some(noon),
+        utc: None,
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    let deadlines = |query: dbgen::Query<Deadline>| async move {
+        query.filter("id = ", 50i64).count(db).await.unwrap()
+    };
+    assert_eq!(
+        deadlines(Deadline::query().filter("at >= ", noon.and_utc())).await,
+        1,
+        "{engine:?}"
+    );
+    assert_eq!(
+        deadlines(Deadline::query().filter("at > ", noon.and_utc())).await,
+        0,
+        "{engine:?}"
+    );
+    let noon_day = noon.date();
+    assert_eq!(
+        deadlines(Deadline::query().filter("at > ", noon_day)).await,
+        1,
+        "{engine:?}"
+    );
 }
 
 /// A `decimal(30,10)` holds 30 digits on PostgreSQL and MySQL. SQLite

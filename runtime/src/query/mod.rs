@@ -239,11 +239,7 @@ impl Spec {
     /// fragments that are a column and a comparison are read; any other
     /// SQL is the caller's.
     fn check_kinds(&self, meta: &Meta) -> Result<(), Error> {
-        let kind_of = |name: &str| {
-            meta.columns()
-                .position(|c| c == name)
-                .map(|i| meta.kinds[i])
-        };
+        let kind_of = |name: &str| kind_of(meta, name);
         let compared = self.filters.iter().filter_map(|(fragment, value)| {
             let (head, operator) = split_operator(fragment)?;
             let like = match operator {
@@ -340,7 +336,10 @@ impl Spec {
         for (fragment, value) in &self.filters {
             sql.push(" AND (").push(fragment);
             if let Some(value) = value {
-                sql.bind(value.clone());
+                let column = split_operator(fragment)
+                    .filter(|(_, operator)| !matches!(operator, Operator::Is))
+                    .and_then(|(head, _)| kind_of(meta, unquoted(head)));
+                sql.bind(as_column(column, value));
             }
             sql.push(")");
         }
@@ -349,12 +348,13 @@ impl Spec {
                 sql.push(" AND (1 = 0)");
                 continue;
             }
+            let kind = kind_of(meta, column);
             sql.push(" AND (").ident(column).push(" IN (");
             for (n, value) in values.iter().enumerate() {
                 if n > 0 {
                     sql.push(", ");
                 }
-                sql.bind(value.clone());
+                sql.bind(as_column(kind, value));
             }
             sql.push("))");
         }
@@ -589,6 +589,34 @@ fn unquoted(name: &str) -> &str {
 /// Refuses `column` unless it is a column of the table, naming the column
 /// the caller may have meant: a Rust field named unlike its column, or the
 /// name in another case. `method` takes column names.
+/// The kind of `meta`'s column `name`, if it has one of that name.
+fn kind_of(meta: &Meta, name: &str) -> Option<Kind> {
+    meta.columns()
+        .position(|c| c == name)
+        .map(|i| meta.kinds[i])
+}
+
+/// `value` as a filter binds it against a column of kind `column`: a date
+/// or date-time compared with a date-time column of the other kind is
+/// bound as that kind (a date as its midnight, a date-time read in UTC),
+/// which is how PostgreSQL and MySQL compare them in dbgen's UTC
+/// sessions. SQLite compares their texts, whose forms differ (`2024-05-01`,
+/// `2024-05-01 12:00:00`, `2024-05-01T12:00:00+00:00`): a naive time
+/// missed rows of a `DateTime<Utc>` column it was after.
+fn as_column(column: Option<Kind>, value: &Value) -> Value {
+    match (column, value) {
+        (Some(Kind::DateTimeUtc), Value::DateTime(t)) => Value::DateTimeUtc(t.and_utc()),
+        (Some(Kind::DateTimeUtc), Value::Date(d)) => {
+            Value::DateTimeUtc(d.and_time(chrono::NaiveTime::MIN).and_utc())
+        }
+        (Some(Kind::DateTime), Value::DateTimeUtc(t)) => Value::DateTime(t.naive_utc()),
+        (Some(Kind::DateTime), Value::Date(d)) => {
+            Value::DateTime(d.and_time(chrono::NaiveTime::MIN))
+        }
+        _ => value.clone(),
+    }
+}
+
 fn known_column(meta: &Meta, column: &str, method: &str) -> Result<(), Error> {
     if meta.columns().any(|c| c == column) {
         return Ok(());
