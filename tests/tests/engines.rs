@@ -1496,6 +1496,70 @@ async fn sqlite_and_dbgen_agree_on_functions_in_checks_and_indexes() {
     assert_eq!(seen, (7, 6));
 }
 
+/// A text column narrowed below a value it holds: the migration fails
+/// and the value stays whole, on PostgreSQL as on MariaDB (PostgreSQL's
+/// `USING c::VARCHAR(5)` cut it to five characters, silently); once the
+/// values fit, it runs.
+async fn narrowing_keeps_values<C>(dialect: Dialect, conn: &mut C)
+where
+    for<'c> &'c mut C: sqlx::Executor<'c, Database = C::Database>,
+    C: sqlx::Connection,
+    for<'r> String: sqlx::Decode<'r, C::Database> + sqlx::Type<C::Database>,
+    usize: sqlx::ColumnIndex<<C::Database as sqlx::Database>::Row>,
+    <C::Database as sqlx::Database>::Arguments: sqlx::IntoArguments<C::Database>,
+{
+    let codes = |ty: Ty| schema(vec![table("codes").col("code", ty, false)]);
+    let (wide, narrow) = (codes(Ty::Varchar(100)), codes(Ty::Varchar(5)));
+    let run = |sql: String| sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
+    run(render(dialect, &Schema::default(), &wide).up)
+        .execute(&mut *conn)
+        .await
+        .expect("the table");
+    let quote = |name: &str| dialect.quote(name);
+    run(format!(
+        "INSERT INTO {} ({}) VALUES ('abcdefghij')",
+        quote("codes"),
+        quote("code")
+    ))
+    .execute(&mut *conn)
+    .await
+    .expect("a row");
+    let up = render(dialect, &wide, &narrow).up;
+    let refused = run(up.clone()).execute(&mut *conn).await;
+    assert!(refused.is_err(), "{dialect}: {up}");
+    let read = format!("SELECT {} FROM {}", quote("code"), quote("codes"));
+    let (code,): (String,) = sqlx::query_as(sqlx::AssertSqlSafe(read.clone()))
+        .fetch_one(&mut *conn)
+        .await
+        .expect("the row");
+    assert_eq!(code, "abcdefghij", "{dialect}");
+    run(format!(
+        "UPDATE {} SET {} = 'abc'",
+        quote("codes"),
+        quote("code")
+    ))
+    .execute(&mut *conn)
+    .await
+    .expect("a shorter value");
+    run(up).execute(&mut *conn).await.expect("the narrowing");
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn narrowing_keeps_values_on_postgres() {
+    on_server::<sqlx::PgConnection>(Engine::Postgres, "dbgen_narrow", async |conn| {
+        narrowing_keeps_values(Dialect::Postgres, &mut *conn).await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn narrowing_keeps_values_on_mariadb() {
+    on_server::<sqlx::MySqlConnection>(Engine::MariaDb, "dbgen_narrow", async |conn| {
+        narrowing_keeps_values(Dialect::MySql, &mut *conn).await;
+    })
+    .await;
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn comments_round_trip_on_postgres() {
     on_server::<sqlx::PgConnection>(Engine::Postgres, "dbgen_comments", async |conn| {

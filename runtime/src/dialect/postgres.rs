@@ -3,7 +3,7 @@
 use super::Dialect;
 use super::ddl::{Ddl, Statements};
 use crate::Error;
-use crate::schema::{Column, Table};
+use crate::schema::{Column, ColumnType, Table};
 
 /// PostgreSQL DDL.
 pub struct Postgres;
@@ -55,10 +55,13 @@ impl Ddl for Postgres {
         }
         if from.ty != to.ty {
             let ty = self.type_name(to.ty);
-            out.push(format!(
-                "{prefix} TYPE {ty} USING {}::{ty}",
-                self.ident(&to.name)?
-            ));
+            out.push(match to.ty {
+                // PostgreSQL's assignment cast to a bounded text refuses a
+                // longer value ("value too long"), as MySQL does; an
+                // explicit `USING c::VARCHAR(n)` cut it silently.
+                ColumnType::Varchar(_) | ColumnType::Char(_) => format!("{prefix} TYPE {ty}"),
+                _ => format!("{prefix} TYPE {ty} USING {}::{ty}", self.ident(&to.name)?),
+            });
         }
         if from.default() != to.default() {
             out.push(match to.default() {
