@@ -707,6 +707,53 @@ async fn sqlite_rebuild_refuses_rows_that_break_a_new_foreign_key() {
         .expect("the rebuild on consistent rows");
 }
 
+/// A column changed to a number by a SQLite rebuild: SQLite's affinity
+/// keeps a value it cannot convert (`'abc'` stays text in an INTEGER
+/// column, which the helpers then fail to read), where PostgreSQL and
+/// MySQL refuse the change. The rebuild fails and rolls back; once the
+/// values convert, it runs and they are numbers.
+#[tokio::test(flavor = "current_thread")]
+async fn sqlite_rebuild_refuses_values_a_new_type_cannot_read() {
+    let codes = |ty: Ty| schema(vec![table("codes").col("code", ty, true)]);
+    let (before, after) = (codes(Ty::Varchar(10)), codes(Ty::BigInt));
+    let mut conn = sqlite_with(
+        &before,
+        "INSERT INTO codes (code) VALUES ('123'), ('abc'), (NULL);",
+    )
+    .await;
+    let run = |sql: String| sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
+    let up = render(Dialect::Sqlite, &before, &after).up;
+    let error = run(up.clone())
+        .execute(&mut conn)
+        .await
+        .expect_err("'abc' is no integer");
+    assert!(
+        error
+            .to_string()
+            .contains("holds values the new type cannot read"),
+        "{error}"
+    );
+    run("BEGIN; ROLLBACK; PRAGMA foreign_keys = 1".into())
+        .execute(&mut conn)
+        .await
+        .expect("no transaction is left open");
+    let kept: Vec<Option<String>> = sqlx::query_scalar("SELECT code FROM codes ORDER BY id")
+        .fetch_all(&mut conn)
+        .await
+        .expect("the rows");
+    assert_eq!(kept, [Some("123".into()), Some("abc".into()), None]);
+    run("UPDATE codes SET code = '7' WHERE code = 'abc'".into())
+        .execute(&mut conn)
+        .await
+        .expect("a number");
+    run(up).execute(&mut conn).await.expect("the rebuild");
+    let types: Vec<String> = sqlx::query_scalar("SELECT typeof(code) FROM codes ORDER BY id")
+        .fetch_all(&mut conn)
+        .await
+        .expect("the rows");
+    assert_eq!(types, ["integer", "integer", "null"]);
+}
+
 /// Rows a rebuild's copy refuses (NULL in a column made NOT NULL, a
 /// duplicate under a new unique index) fail the copy, which rolls the
 /// file's transaction back: nothing changed, no transaction left open.

@@ -160,7 +160,7 @@ impl Ddl for Sqlite {
 pub(crate) const REBUILD_OPEN: [&str; 3] = [
     "PRAGMA foreign_keys = 0",
     "BEGIN",
-    "CREATE TEMP TABLE \"_dbgen_check\" (\"triggers\" INTEGER CONSTRAINT \"a rebuilt table has triggers, which the rebuild would drop; drop them before this migration and create them after it (SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger')\" CHECK (\"triggers\" = 0), \"violations\" INTEGER CONSTRAINT \"rows break a foreign key after this migration; PRAGMA foreign_key_check lists them\" CHECK (\"violations\" = 0))",
+    "CREATE TEMP TABLE \"_dbgen_check\" (\"triggers\" INTEGER CONSTRAINT \"a rebuilt table has triggers, which the rebuild would drop; drop them before this migration and create them after it (SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger')\" CHECK (\"triggers\" = 0), \"violations\" INTEGER CONSTRAINT \"rows break a foreign key after this migration; PRAGMA foreign_key_check lists them\" CHECK (\"violations\" = 0), \"mistyped\" INTEGER CONSTRAINT \"a column whose type this migration changes holds values the new type cannot read, which SQLite would keep as they are; convert or remove them before this migration\" CHECK (\"mistyped\" = 0))",
 ];
 
 /// What a file with table rebuilds runs after its last statement: the
@@ -175,6 +175,21 @@ pub(crate) const REBUILD_CLOSE: [&str; 4] = [
 /// Prefix of the copy a table rebuild creates, fills and renames to the
 /// table's name (`lint` recognises a rebuild by it).
 pub(crate) const REBUILD_PREFIX: &str = "_dbgen_new_";
+
+/// The storage classes a value of a column of type `ty` may have for the
+/// helpers to read it, where SQLite's affinity can leave another: numbers
+/// and booleans. `None` for the types stored as given.
+fn storage_classes(ty: ColumnType) -> Option<&'static str> {
+    match ty {
+        ColumnType::SmallInt | ColumnType::Integer | ColumnType::BigInt | ColumnType::Boolean => {
+            Some("'integer', 'null'")
+        }
+        ColumnType::Real | ColumnType::Double | ColumnType::Decimal { .. } => {
+            Some("'integer', 'real', 'null'")
+        }
+        _ => None,
+    }
+}
 
 impl Sqlite {
     /// `ALTER TABLE t ADD COLUMN c ... CONSTRAINT fk REFERENCES p (id)`:
@@ -301,6 +316,24 @@ impl Sqlite {
                 sources?.join(", "),
                 self.ident(&from.name)?
             )));
+            // A column changed to a number keeps each value its affinity
+            // cannot convert (`'abc'` in an INTEGER column), which the
+            // helpers then fail to read; PostgreSQL and MySQL refuse the
+            // change. The copy must hold none.
+            for (s, t) in copy {
+                let (Some(before), Some(after)) = (from.column(s), to.column(t)) else {
+                    continue;
+                };
+                let Some(classes) = storage_classes(after.ty).filter(|_| before.ty != after.ty)
+                else {
+                    continue;
+                };
+                out.push(format!(
+                    "INSERT OR ROLLBACK INTO \"_dbgen_check\" (\"mistyped\") SELECT COUNT(*) FROM {} WHERE typeof({}) NOT IN ({classes})",
+                    self.ident(&scratch)?,
+                    self.ident(t)?
+                ));
+            }
         }
         out.push(format!(
             "INSERT OR ROLLBACK INTO \"_dbgen_check\" (\"triggers\") SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = {}",
