@@ -754,6 +754,90 @@ async fn sqlite_rebuild_refuses_values_a_new_type_cannot_read() {
     assert_eq!(types, ["integer", "integer", "null"]);
 }
 
+/// A date or time column that becomes another kind of date or time on
+/// SQLite: its values are rewritten in the form sqlx reads and writes for
+/// the new type (SQLite kept `2024-05-01`, which the helpers could not
+/// read as a date-time, where PostgreSQL and MySQL give its midnight), the
+/// fraction of a second kept. A value SQLite cannot read as a time fails
+/// the file, which rolls back.
+#[tokio::test(flavor = "current_thread")]
+async fn sqlite_rebuild_rewrites_dates_and_times_in_the_new_form() {
+    let events = |day: Ty, at: Ty, utc: Ty, gone: Ty| {
+        schema(vec![
+            table("events")
+                .col("day", day, true)
+                .col("at", at, true)
+                .col("utc", utc, true)
+                .col("gone", gone, true),
+        ])
+    };
+    let before = events(Ty::Date, Ty::Timestamp, Ty::TimestampTz, Ty::Timestamp);
+    let after = events(Ty::TimestampTz, Ty::TimestampTz, Ty::Timestamp, Ty::Date);
+    let rows = "INSERT INTO events (day, at, utc, gone) VALUES \
+        ('2024-05-01', '2024-05-01 12:00:00.123456', '2024-05-01T12:00:00.5+00:00', '2024-05-01 23:59:59'), \
+        (NULL, '2024-05-01 12:00:00', '2024-05-01T12:00:00+00:00', NULL);";
+    let up = render(Dialect::Sqlite, &before, &after).up;
+    let run = |sql: String| sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
+    // A text SQLite cannot read as a time fails the file.
+    let mut conn = sqlite_with(
+        &before,
+        &format!("{rows} INSERT INTO events (day) VALUES ('someday');"),
+    )
+    .await;
+    let error = run(up.clone())
+        .execute(&mut conn)
+        .await
+        .expect_err("'someday' is no date");
+    assert!(
+        error
+            .to_string()
+            .contains("holds values the new type cannot read"),
+        "{error}"
+    );
+    let mut conn = sqlite_with(&before, rows).await;
+    run(up).execute(&mut conn).await.expect("the rebuild");
+    let texts: Vec<(
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    )> = sqlx::query_as("SELECT day, at, utc, gone FROM events ORDER BY id")
+        .fetch_all(&mut conn)
+        .await
+        .expect("the rows");
+    let some = |s: &str| Some(s.to_string());
+    assert_eq!(
+        texts,
+        [
+            (
+                some("2024-05-01T00:00:00+00:00"),
+                some("2024-05-01T12:00:00.123456+00:00"),
+                some("2024-05-01 12:00:00.5"),
+                some("2024-05-01"),
+            ),
+            (
+                None,
+                some("2024-05-01T12:00:00+00:00"),
+                some("2024-05-01 12:00:00"),
+                None
+            ),
+        ]
+    );
+    let read: Vec<(
+        Option<chrono::DateTime<chrono::Utc>>,
+        chrono::DateTime<chrono::Utc>,
+        chrono::NaiveDateTime,
+    )> = sqlx::query_as("SELECT day, at, utc FROM events ORDER BY id")
+        .fetch_all(&mut conn)
+        .await
+        .expect("read as the new types");
+    assert_eq!(read[0].1.timestamp_subsec_micros(), 123_456);
+    assert_eq!(
+        read[0].0.map(|d| d.to_rfc3339()),
+        some("2024-05-01T00:00:00+00:00")
+    );
+}
+
 /// Rows a rebuild's copy refuses (NULL in a column made NOT NULL, a
 /// duplicate under a new unique index) fail the copy, which rolls the
 /// file's transaction back: nothing changed, no transaction left open.

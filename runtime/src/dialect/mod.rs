@@ -14,7 +14,7 @@ mod mysql;
 mod namespace;
 mod postgres;
 mod render;
-mod sqlite;
+pub(crate) mod sqlite;
 pub(crate) mod sqlserver;
 
 #[cfg(feature = "sql-check")]

@@ -176,6 +176,40 @@ pub(crate) const REBUILD_CLOSE: [&str; 4] = [
 /// table's name (`lint` recognises a rebuild by it).
 pub(crate) const REBUILD_PREFIX: &str = "_dbgen_new_";
 
+/// How a rebuild's copy turns a value of a date or time column of type
+/// `from` into the text sqlx reads for type `to` (`None` when the types
+/// are not two different ones of `date`, `timestamp` and `timestamptz`):
+/// a date as its midnight, `2024-05-01 12:00:00.123456` for a naive
+/// date-time, `2024-05-01T12:00:00.123456+00:00` for one in UTC, the
+/// fraction of a second kept as written. SQLite keeps the text as it
+/// was, which the helpers could not read as the new type (a date as a
+/// date-time), or which compared as text with the values they bind.
+#[allow(clippy::type_complexity)]
+pub(crate) fn moment(from: ColumnType, to: ColumnType) -> Option<fn(&str) -> String> {
+    use ColumnType as T;
+    let moment = |ty| matches!(ty, T::Date | T::Timestamp | T::TimestampTz);
+    if from == to || !moment(from) || !moment(to) {
+        return None;
+    }
+    // The fraction of a second after `YYYY-MM-DD HH:MM:SS`, without the
+    // `+00:00` or `Z` of a UTC value.
+    fn fraction(s: &str) -> String {
+        format!(
+            "(CASE WHEN substr({s}, 20, 1) = '.' THEN substr({s}, 20, length({s}) - 19 - (CASE WHEN {s} LIKE '%+00:00' THEN 6 WHEN {s} LIKE '%Z' THEN 1 ELSE 0 END)) ELSE '' END)"
+        )
+    }
+    Some(match to {
+        T::Date => |s| format!("date({s})"),
+        T::Timestamp => |s| format!("strftime('%Y-%m-%d %H:%M:%S', {s}) || {}", fraction(s)),
+        _ => |s| {
+            format!(
+                "strftime('%Y-%m-%dT%H:%M:%S', {s}) || {} || '+00:00'",
+                fraction(s)
+            )
+        },
+    })
+}
+
 /// The storage classes a value of a column of type `ty` may have for the
 /// helpers to read it, where SQLite's affinity can leave another: numbers
 /// and booleans. `None` for the types stored as given.
@@ -297,8 +331,12 @@ impl Sqlite {
             let sources: Result<Vec<String>, Error> = copy
                 .iter()
                 .map(|(s, t)| {
-                    let source = self.ident(s)?;
                     let columns = from.column(s).zip(to.column(t));
+                    let source = self.ident(s)?;
+                    let source = match columns.and_then(|(f, t)| moment(f.ty, t.ty)) {
+                        Some(convert) => convert(&source),
+                        None => source,
+                    };
                     Ok(
                         match columns.and_then(|(f, t)| super::ddl::backfill_default(self, f, t)) {
                             Some(default) => format!("COALESCE({source}, {default})"),
@@ -307,6 +345,19 @@ impl Sqlite {
                     )
                 })
                 .collect();
+            // A date or time that becomes another kind of date or time is
+            // copied in the new kind's form, which SQLite's date functions
+            // need to read: one they cannot read fails the file.
+            for (s, t) in copy {
+                let columns = from.column(s).zip(to.column(t));
+                if columns.and_then(|(f, t)| moment(f.ty, t.ty)).is_some() {
+                    let source = self.ident(s)?;
+                    out.push(format!(
+                        "INSERT OR ROLLBACK INTO \"_dbgen_check\" (\"mistyped\") SELECT COUNT(*) FROM {} WHERE {source} IS NOT NULL AND (typeof({source}) <> 'text' OR julianday({source}) IS NULL)",
+                        self.ident(&from.name)?
+                    ));
+                }
+            }
             let targets: Result<Vec<String>, Error> =
                 copy.iter().map(|(_, t)| self.ident(t)).collect();
             out.push(drops(format!(

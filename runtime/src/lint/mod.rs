@@ -363,57 +363,48 @@ fn name_list(statement: &[Token], at: usize) -> Vec<String> {
 /// copy (targets) SELECT sources FROM table`, from `at` (after the copy's
 /// name); none if the statement has another shape.
 fn rebuild_copy(statement: &[Token], at: usize) -> Vec<(String, String)> {
-    // Plain names separated by commas, from `at` to the token `end`. A
-    // source may also be `COALESCE(name, default)`, how a rebuild gives a
-    // column made NOT NULL its default: it copies `name`.
-    let names = |mut at: usize, end: &str| {
+    // The names of the comma-separated items from `at` to the token `end`
+    // (outside parentheses), and where they end. An item is a name, or one
+    // of the expressions a rebuild copies a name with, whose first quoted
+    // name it is: `COALESCE(name, default)` (a column made NOT NULL gets
+    // its default), `date(name)` and `strftime(format, name) || ...` (a
+    // date or time in its new type's form). Any other item: none.
+    let names = |at: usize, end: &str| {
         let mut out = Vec::new();
-        loop {
-            let coalesced = statement.get(at).is_some_and(|t| t.upper() == "COALESCE")
-                && is_punct(statement.get(at + 1), "(");
-            if coalesced {
-                let name = statement.get(at + 2)?;
-                if !matches!(name, Token::Ident(_) | Token::Word(_)) {
-                    return None;
+        let (mut depth, mut item) = (0usize, at);
+        for i in at.. {
+            let token = statement.get(i)?;
+            let last = match token {
+                Token::Punct(p) if p == "(" => {
+                    depth += 1;
+                    continue;
                 }
-                out.push(name.name());
-                // Past the closing parenthesis of the call.
-                let mut depth = 0usize;
-                at += 1;
-                loop {
-                    match statement.get(at)? {
-                        Token::Punct(p) if p == "(" => depth += 1,
-                        Token::Punct(p) if p == ")" => {
-                            depth -= 1;
-                            if depth == 0 {
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                    at += 1;
+                Token::Punct(p) if p == ")" && depth > 0 => {
+                    depth -= 1;
+                    continue;
                 }
-                at += 1;
-                match statement.get(at)? {
-                    Token::Punct(p) if p == "," => at += 1,
-                    next if next.upper() == end => return Some((out, at + 1)),
-                    _ => return None,
-                }
-                continue;
-            }
-            match (statement.get(at), statement.get(at + 1)) {
-                (Some(name @ (Token::Ident(_) | Token::Word(_))), Some(next)) => {
-                    out.push(name.name());
-                    at += 2;
-                    match next {
-                        Token::Punct(p) if p == "," => {}
-                        _ if next.upper() == end => return Some((out, at)),
-                        _ => return None,
-                    }
+                Token::Punct(p) if p == "," && depth == 0 => false,
+                _ if depth == 0 && token.upper() == end => true,
+                _ => continue,
+            };
+            let tokens = statement.get(item..i)?;
+            let name = match tokens {
+                [name @ (Token::Ident(_) | Token::Word(_))] => name,
+                [call, Token::Punct(open), ..]
+                    if open == "("
+                        && matches!(call.upper().as_str(), "COALESCE" | "DATE" | "STRFTIME") =>
+                {
+                    tokens.iter().find(|t| matches!(t, Token::Ident(_)))?
                 }
                 _ => return None,
+            };
+            out.push(name.name());
+            item = i + 1;
+            if last {
+                return Some((out, i + 1));
             }
         }
+        None
     };
     if !is_punct(statement.get(at), "(") {
         return Vec::new();
