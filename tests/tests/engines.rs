@@ -796,15 +796,12 @@ async fn sqlite_rebuild_rewrites_dates_and_times_in_the_new_form() {
     );
     let mut conn = sqlite_with(&before, rows).await;
     run(up).execute(&mut conn).await.expect("the rebuild");
-    let texts: Vec<(
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-    )> = sqlx::query_as("SELECT day, at, utc, gone FROM events ORDER BY id")
-        .fetch_all(&mut conn)
-        .await
-        .expect("the rows");
+    type Text = Option<String>;
+    let texts: Vec<(Text, Text, Text, Text)> =
+        sqlx::query_as("SELECT day, at, utc, gone FROM events ORDER BY id")
+            .fetch_all(&mut conn)
+            .await
+            .expect("the rows");
     let some = |s: &str| Some(s.to_string());
     assert_eq!(
         texts,
