@@ -835,6 +835,67 @@ async fn sqlite_rebuild_rewrites_dates_and_times_in_the_new_form() {
     );
 }
 
+/// A text column that becomes a `uuid` on SQLite holds the 16 bytes sqlx
+/// reads (SQLite kept the text, which the helpers could not read as a
+/// UUID, where PostgreSQL converts it), and back to text the hyphenated
+/// form. Text that is no UUID fails the file.
+#[tokio::test(flavor = "current_thread")]
+async fn sqlite_rebuild_rewrites_uuids_in_the_new_form() {
+    let tokens = |ty: Ty| schema(vec![table("tokens").col("token", ty, true)]);
+    let (text, uuid) = (tokens(Ty::Varchar(36)), tokens(Ty::Uuid));
+    let rows = "INSERT INTO tokens (token) VALUES \
+        ('550e8400-e29b-41d4-a716-446655440000'), ('550E8400E29B41D4A716446655440001'), (NULL);";
+    let up = render(Dialect::Sqlite, &text, &uuid).up;
+    let run = |sql: String| sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
+    let mut conn = sqlite_with(
+        &text,
+        &format!("{rows} INSERT INTO tokens (token) VALUES ('nope');"),
+    )
+    .await;
+    let error = run(up.clone())
+        .execute(&mut conn)
+        .await
+        .expect_err("'nope' is no UUID");
+    assert!(
+        error
+            .to_string()
+            .contains("holds values the new type cannot read"),
+        "{error}"
+    );
+    let mut conn = sqlite_with(&text, rows).await;
+    run(up).execute(&mut conn).await.expect("the rebuild");
+    let read: Vec<Option<uuid::Uuid>> = sqlx::query_scalar("SELECT token FROM tokens ORDER BY id")
+        .fetch_all(&mut conn)
+        .await
+        .expect("read as UUIDs");
+    let id = |s: &str| Some(s.parse::<uuid::Uuid>().unwrap());
+    assert_eq!(
+        read,
+        [
+            id("550e8400-e29b-41d4-a716-446655440000"),
+            id("550e8400-e29b-41d4-a716-446655440001"),
+            None
+        ]
+    );
+    run(render(Dialect::Sqlite, &uuid, &text).up)
+        .execute(&mut conn)
+        .await
+        .expect("back to text");
+    let back: Vec<Option<String>> = sqlx::query_scalar("SELECT token FROM tokens ORDER BY id")
+        .fetch_all(&mut conn)
+        .await
+        .expect("read as text");
+    let some = |s: &str| Some(s.to_string());
+    assert_eq!(
+        back,
+        [
+            some("550e8400-e29b-41d4-a716-446655440000"),
+            some("550e8400-e29b-41d4-a716-446655440001"),
+            None
+        ]
+    );
+}
+
 /// Rows a rebuild's copy refuses (NULL in a column made NOT NULL, a
 /// duplicate under a new unique index) fail the copy, which rolls the
 /// file's transaction back: nothing changed, no transaction left open.

@@ -176,19 +176,55 @@ pub(crate) const REBUILD_CLOSE: [&str; 4] = [
 /// table's name (`lint` recognises a rebuild by it).
 pub(crate) const REBUILD_PREFIX: &str = "_dbgen_new_";
 
-/// How a rebuild's copy turns a value of a date or time column of type
-/// `from` into the text sqlx reads for type `to` (`None` when the types
-/// are not two different ones of `date`, `timestamp` and `timestamptz`):
-/// a date as its midnight, `2024-05-01 12:00:00.123456` for a naive
-/// date-time, `2024-05-01T12:00:00.123456+00:00` for one in UTC, the
-/// fraction of a second kept as written. SQLite keeps the text as it
-/// was, which the helpers could not read as the new type (a date as a
-/// date-time), or which compared as text with the values they bind.
-#[allow(clippy::type_complexity)]
-pub(crate) fn moment(from: ColumnType, to: ColumnType) -> Option<fn(&str) -> String> {
+/// How a rebuild's copy turns a value of a column of type `from` into
+/// the form sqlx reads and writes for type `to`, where SQLite would keep
+/// it as it was and the helpers could not read it as the new type, or it
+/// would compare as text with the values they bind.
+pub(crate) struct Rewrite {
+    /// The copied value, from the source column's quoted name.
+    pub convert: fn(&str) -> String,
+    /// When a source value cannot be converted (it fails the file), if
+    /// one can be unconvertible.
+    pub unconvertible: Option<fn(&str) -> String>,
+}
+
+/// The [`Rewrite`] from `from` to `to`, if they need one:
+/// - between two different ones of `date`, `timestamp` and `timestamptz`:
+///   a date as its midnight, `2024-05-01 12:00:00.123456` for a naive
+///   date-time, `2024-05-01T12:00:00.123456+00:00` for one in UTC, the
+///   fraction of a second kept as written; a text SQLite cannot read as a
+///   time is unconvertible;
+/// - from text to `uuid`: the 16 bytes sqlx stores (text that is not 32
+///   hex digits, with or without hyphens, is unconvertible), and from
+///   `uuid` to text: the hyphenated lower-case form.
+pub(crate) fn rewrite(from: ColumnType, to: ColumnType) -> Option<Rewrite> {
     use ColumnType as T;
     let moment = |ty| matches!(ty, T::Date | T::Timestamp | T::TimestampTz);
-    if from == to || !moment(from) || !moment(to) {
+    let text = |ty| matches!(ty, T::Varchar(_) | T::Char(_) | T::Text);
+    if from == to {
+        return None;
+    }
+    if text(from) && to == T::Uuid {
+        return Some(Rewrite {
+            convert: |s| format!("unhex(replace({s}, '-', ''))"),
+            unconvertible: Some(|s| {
+                format!(
+                    "{s} IS NOT NULL AND (typeof({s}) <> 'text' OR length(unhex(replace({s}, '-', ''))) IS NOT 16)"
+                )
+            }),
+        });
+    }
+    if from == T::Uuid && text(to) {
+        return Some(Rewrite {
+            convert: |s| {
+                format!(
+                    "lower(CASE WHEN typeof({s}) = 'blob' AND length({s}) = 16 THEN substr(hex({s}), 1, 8) || '-' || substr(hex({s}), 9, 4) || '-' || substr(hex({s}), 13, 4) || '-' || substr(hex({s}), 17, 4) || '-' || substr(hex({s}), 21) ELSE {s} END)"
+                )
+            },
+            unconvertible: None,
+        });
+    }
+    if !moment(from) || !moment(to) {
         return None;
     }
     // The fraction of a second after `YYYY-MM-DD HH:MM:SS`, without the
@@ -198,7 +234,7 @@ pub(crate) fn moment(from: ColumnType, to: ColumnType) -> Option<fn(&str) -> Str
             "(CASE WHEN substr({s}, 20, 1) = '.' THEN substr({s}, 20, length({s}) - 19 - (CASE WHEN {s} LIKE '%+00:00' THEN 6 WHEN {s} LIKE '%Z' THEN 1 ELSE 0 END)) ELSE '' END)"
         )
     }
-    Some(match to {
+    let convert: fn(&str) -> String = match to {
         T::Date => |s| format!("date({s})"),
         T::Timestamp => |s| format!("strftime('%Y-%m-%d %H:%M:%S', {s}) || {}", fraction(s)),
         _ => |s| {
@@ -207,6 +243,12 @@ pub(crate) fn moment(from: ColumnType, to: ColumnType) -> Option<fn(&str) -> Str
                 fraction(s)
             )
         },
+    };
+    Some(Rewrite {
+        convert,
+        unconvertible: Some(|s| {
+            format!("{s} IS NOT NULL AND (typeof({s}) <> 'text' OR julianday({s}) IS NULL)")
+        }),
     })
 }
 
@@ -333,8 +375,8 @@ impl Sqlite {
                 .map(|(s, t)| {
                     let columns = from.column(s).zip(to.column(t));
                     let source = self.ident(s)?;
-                    let source = match columns.and_then(|(f, t)| moment(f.ty, t.ty)) {
-                        Some(convert) => convert(&source),
+                    let source = match columns.and_then(|(f, t)| rewrite(f.ty, t.ty)) {
+                        Some(rewrite) => (rewrite.convert)(&source),
                         None => source,
                     };
                     Ok(
@@ -345,16 +387,18 @@ impl Sqlite {
                     )
                 })
                 .collect();
-            // A date or time that becomes another kind of date or time is
-            // copied in the new kind's form, which SQLite's date functions
-            // need to read: one they cannot read fails the file.
+            // A value rewritten in its new type's form must convert: one
+            // that does not fails the file.
             for (s, t) in copy {
                 let columns = from.column(s).zip(to.column(t));
-                if columns.and_then(|(f, t)| moment(f.ty, t.ty)).is_some() {
-                    let source = self.ident(s)?;
+                let unconvertible = columns
+                    .and_then(|(f, t)| rewrite(f.ty, t.ty))
+                    .and_then(|rewrite| rewrite.unconvertible);
+                if let Some(unconvertible) = unconvertible {
                     out.push(format!(
-                        "INSERT OR ROLLBACK INTO \"_dbgen_check\" (\"mistyped\") SELECT COUNT(*) FROM {} WHERE {source} IS NOT NULL AND (typeof({source}) <> 'text' OR julianday({source}) IS NULL)",
-                        self.ident(&from.name)?
+                        "INSERT OR ROLLBACK INTO \"_dbgen_check\" (\"mistyped\") SELECT COUNT(*) FROM {} WHERE {}",
+                        self.ident(&from.name)?,
+                        unconvertible(&self.ident(s)?)
                     ));
                 }
             }

@@ -368,7 +368,8 @@ fn rebuild_copy(statement: &[Token], at: usize) -> Vec<(String, String)> {
     // of the expressions a rebuild copies a name with, whose first quoted
     // name it is: `COALESCE(name, default)` (a column made NOT NULL gets
     // its default), `date(name)` and `strftime(format, name) || ...` (a
-    // date or time in its new type's form). Any other item: none.
+    // date or time in its new type's form), `unhex(...)` and `lower(...)`
+    // (a UUID as bytes or as text). Any other item: none.
     let names = |at: usize, end: &str| {
         let mut out = Vec::new();
         let (mut depth, mut item) = (0usize, at);
@@ -392,7 +393,10 @@ fn rebuild_copy(statement: &[Token], at: usize) -> Vec<(String, String)> {
                 [name @ (Token::Ident(_) | Token::Word(_))] => name,
                 [call, Token::Punct(open), ..]
                     if open == "("
-                        && matches!(call.upper().as_str(), "COALESCE" | "DATE" | "STRFTIME") =>
+                        && matches!(
+                            call.upper().as_str(),
+                            "COALESCE" | "DATE" | "STRFTIME" | "UNHEX" | "LOWER"
+                        ) =>
                 {
                     tokens.iter().find(|t| matches!(t, Token::Ident(_)))?
                 }

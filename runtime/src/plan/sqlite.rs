@@ -147,13 +147,14 @@ fn without_unseen_changes(changes: Vec<Change>) -> Vec<Change> {
     let pairs = super::renamed_foreign_keys(&changes);
     let unseen = |change: &Change| match change {
         // A date-time that becomes one in UTC, or back, is the same type
-        // to SQLite, but its values are rewritten in the new type's form.
+        // to SQLite, but its values are rewritten in the new type's form
+        // (`dialect::sqlite::rewrite`).
         Change::AlterColumn { table, from, to } => {
             let (mut from, mut to) = (from.clone(), to.clone());
             from.set_comment(None);
             to.set_comment(None);
             super::writes_alike(&Sqlite, table, &from, &to)
-                && crate::dialect::sqlite::moment(from.ty, to.ty).is_none()
+                && crate::dialect::sqlite::rewrite(from.ty, to.ty).is_none()
         }
         _ => false,
     };
