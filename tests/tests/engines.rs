@@ -896,6 +896,46 @@ async fn sqlite_rebuild_rewrites_uuids_in_the_new_form() {
     );
 }
 
+/// A text column that becomes `json` on SQLite (both text to it, so the
+/// change wrote nothing) must hold JSON, as PostgreSQL and MySQL check
+/// when they convert it: text that is not fails the file, which the
+/// helpers could not have read.
+#[tokio::test(flavor = "current_thread")]
+async fn sqlite_rebuild_checks_text_that_becomes_json() {
+    let notes = |ty: Ty| schema(vec![table("notes").col("body", ty, true)]);
+    let (text, json) = (notes(Ty::Text), notes(Ty::Json));
+    let up = render(Dialect::Sqlite, &text, &json).up;
+    assert!(up.contains("json_valid"), "{up}");
+    let run = |sql: String| sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
+    let rows = "INSERT INTO notes (body) VALUES ('{\"a\": [1, 2]}'), (NULL);";
+    let mut conn = sqlite_with(
+        &text,
+        &format!("{rows} INSERT INTO notes (body) VALUES ('not json');"),
+    )
+    .await;
+    let error = run(up.clone())
+        .execute(&mut conn)
+        .await
+        .expect_err("'not json' is no JSON");
+    assert!(
+        error
+            .to_string()
+            .contains("holds values the new type cannot read"),
+        "{error}"
+    );
+    let mut conn = sqlite_with(&text, rows).await;
+    run(up).execute(&mut conn).await.expect("the rebuild");
+    let read: Vec<Option<sqlx::types::Json<serde_json::Value>>> =
+        sqlx::query_scalar("SELECT body FROM notes ORDER BY id")
+            .fetch_all(&mut conn)
+            .await
+            .expect("read as JSON");
+    assert_eq!(
+        read[0].as_ref().map(|j| j.0.clone()),
+        Some(serde_json::json!({"a": [1, 2]}))
+    );
+}
+
 /// Rows a rebuild's copy refuses (NULL in a column made NOT NULL, a
 /// duplicate under a new unique index) fail the copy, which rolls the
 /// file's transaction back: nothing changed, no transaction left open.

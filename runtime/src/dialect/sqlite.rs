@@ -196,7 +196,9 @@ pub(crate) struct Rewrite {
 ///   time is unconvertible;
 /// - from text to `uuid`: the 16 bytes sqlx stores (text that is not 32
 ///   hex digits, with or without hyphens, is unconvertible), and from
-///   `uuid` to text: the hyphenated lower-case form.
+///   `uuid` to text: the hyphenated lower-case form;
+/// - from text to `json`: the text, which must be JSON (SQLite stores
+///   both as text, so the change was no migration at all there).
 pub(crate) fn rewrite(from: ColumnType, to: ColumnType) -> Option<Rewrite> {
     use ColumnType as T;
     let moment = |ty| matches!(ty, T::Date | T::Timestamp | T::TimestampTz);
@@ -212,6 +214,12 @@ pub(crate) fn rewrite(from: ColumnType, to: ColumnType) -> Option<Rewrite> {
                     "{s} IS NOT NULL AND (typeof({s}) <> 'text' OR length(unhex(replace({s}, '-', ''))) IS NOT 16)"
                 )
             }),
+        });
+    }
+    if text(from) && to == T::Json {
+        return Some(Rewrite {
+            convert: |s| s.to_string(),
+            unconvertible: Some(|s| format!("{s} IS NOT NULL AND json_valid({s}) = 0")),
         });
     }
     if from == T::Uuid && text(to) {
