@@ -754,6 +754,33 @@ async fn sqlite_rebuild_refuses_values_a_new_type_cannot_read() {
     assert_eq!(types, ["integer", "integer", "null"]);
 }
 
+/// Migrates `before` to `after` on SQLite holding `rows`: with `bad` too,
+/// the file must fail, as holding values the new type cannot read; with
+/// `rows` alone it must run. Returns the migrated connection.
+async fn converted(
+    before: &Schema,
+    after: &Schema,
+    rows: &str,
+    bad: &str,
+) -> sqlx::SqliteConnection {
+    let up = render(Dialect::Sqlite, before, after).up;
+    let run = |sql: String| sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
+    let mut conn = sqlite_with(before, &format!("{rows} {bad}")).await;
+    let error = run(up.clone())
+        .execute(&mut conn)
+        .await
+        .expect_err("a value the new type cannot read");
+    assert!(
+        error
+            .to_string()
+            .contains("holds values the new type cannot read"),
+        "{bad}: {error}"
+    );
+    let mut conn = sqlite_with(before, rows).await;
+    run(up).execute(&mut conn).await.expect("the rebuild");
+    conn
+}
+
 /// A date or time column that becomes another kind of date or time on
 /// SQLite: its values are rewritten in the form sqlx reads and writes for
 /// the new type (SQLite kept `2024-05-01`, which the helpers could not
@@ -776,26 +803,13 @@ async fn sqlite_rebuild_rewrites_dates_and_times_in_the_new_form() {
     let rows = "INSERT INTO events (day, at, utc, gone) VALUES \
         ('2024-05-01', '2024-05-01 12:00:00.123456', '2024-05-01T12:00:00.5+00:00', '2024-05-01 23:59:59'), \
         (NULL, '2024-05-01 12:00:00', '2024-05-01T12:00:00+00:00', NULL);";
-    let up = render(Dialect::Sqlite, &before, &after).up;
-    let run = |sql: String| sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
-    // A text SQLite cannot read as a time fails the file.
-    let mut conn = sqlite_with(
+    let mut conn = converted(
         &before,
-        &format!("{rows} INSERT INTO events (day) VALUES ('someday');"),
+        &after,
+        rows,
+        "INSERT INTO events (day) VALUES ('someday');",
     )
     .await;
-    let error = run(up.clone())
-        .execute(&mut conn)
-        .await
-        .expect_err("'someday' is no date");
-    assert!(
-        error
-            .to_string()
-            .contains("holds values the new type cannot read"),
-        "{error}"
-    );
-    let mut conn = sqlite_with(&before, rows).await;
-    run(up).execute(&mut conn).await.expect("the rebuild");
     type Text = Option<String>;
     let texts: Vec<(Text, Text, Text, Text)> =
         sqlx::query_as("SELECT day, at, utc, gone FROM events ORDER BY id")
@@ -845,25 +859,14 @@ async fn sqlite_rebuild_rewrites_uuids_in_the_new_form() {
     let (text, uuid) = (tokens(Ty::Varchar(36)), tokens(Ty::Uuid));
     let rows = "INSERT INTO tokens (token) VALUES \
         ('550e8400-e29b-41d4-a716-446655440000'), ('550E8400E29B41D4A716446655440001'), (NULL);";
-    let up = render(Dialect::Sqlite, &text, &uuid).up;
-    let run = |sql: String| sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
-    let mut conn = sqlite_with(
+    let mut conn = converted(
         &text,
-        &format!("{rows} INSERT INTO tokens (token) VALUES ('nope');"),
+        &uuid,
+        rows,
+        "INSERT INTO tokens (token) VALUES ('nope');",
     )
     .await;
-    let error = run(up.clone())
-        .execute(&mut conn)
-        .await
-        .expect_err("'nope' is no UUID");
-    assert!(
-        error
-            .to_string()
-            .contains("holds values the new type cannot read"),
-        "{error}"
-    );
-    let mut conn = sqlite_with(&text, rows).await;
-    run(up).execute(&mut conn).await.expect("the rebuild");
+    let run = |sql: String| sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
     let read: Vec<Option<uuid::Uuid>> = sqlx::query_scalar("SELECT token FROM tokens ORDER BY id")
         .fetch_all(&mut conn)
         .await
@@ -906,25 +909,14 @@ async fn sqlite_rebuild_checks_text_that_becomes_json() {
     let (text, json) = (notes(Ty::Text), notes(Ty::Json));
     let up = render(Dialect::Sqlite, &text, &json).up;
     assert!(up.contains("json_valid"), "{up}");
-    let run = |sql: String| sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
     let rows = "INSERT INTO notes (body) VALUES ('{\"a\": [1, 2]}'), (NULL);";
-    let mut conn = sqlite_with(
+    let mut conn = converted(
         &text,
-        &format!("{rows} INSERT INTO notes (body) VALUES ('not json');"),
+        &json,
+        rows,
+        "INSERT INTO notes (body) VALUES ('not json');",
     )
     .await;
-    let error = run(up.clone())
-        .execute(&mut conn)
-        .await
-        .expect_err("'not json' is no JSON");
-    assert!(
-        error
-            .to_string()
-            .contains("holds values the new type cannot read"),
-        "{error}"
-    );
-    let mut conn = sqlite_with(&text, rows).await;
-    run(up).execute(&mut conn).await.expect("the rebuild");
     let read: Vec<Option<sqlx::types::Json<serde_json::Value>>> =
         sqlx::query_scalar("SELECT body FROM notes ORDER BY id")
             .fetch_all(&mut conn)
