@@ -1760,6 +1760,56 @@ where
     }
 }
 
+/// A date or time column that becomes another kind on PostgreSQL keeps
+/// its instants whatever the zone of the session that runs the migration
+/// (a `psql` with the server's `TimeZone`): naive times are UTC, as dbgen
+/// reads and writes them. A cast read them in the session's zone, and
+/// moved each by its offset (four hours in New York in May).
+#[tokio::test(flavor = "current_thread")]
+async fn postgres_time_changes_keep_instants_in_any_session_zone() {
+    on_server::<sqlx::PgConnection>(Engine::Postgres, "dbgen_zones", async |conn| {
+        let events = |at: Ty, day: Ty, utc: Ty, stamp: Ty| {
+            schema(vec![
+                table("events")
+                    .col("at", at, true)
+                    .col("day", day, true)
+                    .col("utc", utc, true)
+                    .col("stamp", stamp, true),
+            ])
+        };
+        let before = events(Ty::Timestamp, Ty::Date, Ty::TimestampTz, Ty::TimestampTz);
+        let after = events(Ty::TimestampTz, Ty::TimestampTz, Ty::Timestamp, Ty::Date);
+        let run = |sql: String| sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
+        run(render(Dialect::Postgres, &Schema::default(), &before).up)
+            .execute(&mut *conn)
+            .await
+            .expect("the table");
+        run("INSERT INTO events (at, day, utc, stamp) VALUES ('2024-05-01 12:00:00', '2024-05-01', '2024-05-01 12:00:00+00', '2024-05-01 02:00:00+00')".into())
+            .execute(&mut *conn)
+            .await
+            .expect("a row");
+        run(format!(
+            "SET TIME ZONE 'America/New_York'; {} SET TIME ZONE 'UTC';",
+            render(Dialect::Postgres, &before, &after).up
+        ))
+        .execute(&mut *conn)
+        .await
+        .expect("the migration");
+        let (at, day, utc, stamp): (String, String, String, String) = sqlx::query_as(
+            "SELECT at::TEXT, day::TEXT, utc::TEXT, stamp::TEXT FROM events",
+        )
+        .persistent(false)
+        .fetch_one(&mut *conn)
+        .await
+        .expect("the row");
+        assert_eq!(
+            (at.as_str(), day.as_str(), utc.as_str(), stamp.as_str()),
+            ("2024-05-01 12:00:00+00", "2024-05-01 00:00:00+00", "2024-05-01 12:00:00", "2024-05-01")
+        );
+    })
+    .await;
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn narrowing_keeps_values_on_postgres() {
     on_server::<sqlx::PgConnection>(Engine::Postgres, "dbgen_narrow", async |conn| {

@@ -55,12 +55,26 @@ impl Ddl for Postgres {
         }
         if from.ty != to.ty {
             let ty = self.type_name(to.ty);
-            out.push(match to.ty {
+            let column = self.ident(&to.name)?;
+            out.push(match (from.ty, to.ty) {
                 // PostgreSQL's assignment cast to a bounded text refuses a
                 // longer value ("value too long"), as MySQL does; an
                 // explicit `USING c::VARCHAR(n)` cut it silently.
-                ColumnType::Varchar(_) | ColumnType::Char(_) => format!("{prefix} TYPE {ty}"),
-                _ => format!("{prefix} TYPE {ty} USING {}::{ty}", self.ident(&to.name)?),
+                (_, ColumnType::Varchar(_) | ColumnType::Char(_)) => format!("{prefix} TYPE {ty}"),
+                // Between a naive time and one with a zone, the naive one
+                // is UTC, as dbgen reads and writes it: a cast would read
+                // it in the zone of the session that runs the migration.
+                (ColumnType::Timestamp, ColumnType::TimestampTz)
+                | (ColumnType::TimestampTz, ColumnType::Timestamp) => {
+                    format!("{prefix} TYPE {ty} USING {column} AT TIME ZONE 'UTC'")
+                }
+                (ColumnType::Date, ColumnType::TimestampTz) => {
+                    format!("{prefix} TYPE {ty} USING {column}::TIMESTAMP AT TIME ZONE 'UTC'")
+                }
+                (ColumnType::TimestampTz, _) => {
+                    format!("{prefix} TYPE {ty} USING ({column} AT TIME ZONE 'UTC')::{ty}")
+                }
+                _ => format!("{prefix} TYPE {ty} USING {column}::{ty}"),
             });
         }
         if from.default() != to.default() {
