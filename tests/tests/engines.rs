@@ -1810,6 +1810,83 @@ async fn postgres_time_changes_keep_instants_in_any_session_zone() {
     .await;
 }
 
+/// A default of the time now fills a date-time column with the time in
+/// UTC, as dbgen reads it, whatever the zone of the session that inserts
+/// the row (a client other than dbgen, or the migration backfilling a
+/// filled table): PostgreSQL's naive columns and MariaDB's gave the
+/// session's local time. `zone` is the statement setting the session to
+/// New York's summer offset.
+async fn now_defaults_are_utc<C>(dialect: Dialect, conn: &mut C, zone: &str)
+where
+    for<'c> &'c mut C: sqlx::Executor<'c, Database = C::Database>,
+    C: sqlx::Connection,
+    for<'r> i64: sqlx::Decode<'r, C::Database> + sqlx::Type<C::Database>,
+    usize: sqlx::ColumnIndex<<C::Database as sqlx::Database>::Row>,
+    <C::Database as sqlx::Database>::Arguments: sqlx::IntoArguments<C::Database>,
+{
+    let now = |name: &str, ty: Ty, default: &str| {
+        let mut column = dbgen::schema::Column::new(name, ty, true);
+        column.set_default(Some(default.to_string().into()));
+        column
+    };
+    let stamps = schema(vec![
+        table("stamps")
+            .col("note", Ty::Varchar(10), true)
+            .column(now("at", Ty::Timestamp, "CURRENT_TIMESTAMP"))
+            .column(now("utc", Ty::TimestampTz, "CURRENT_TIMESTAMP")),
+    ]);
+    let run = |sql: String| sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
+    run(format!(
+        "{zone}; {} INSERT INTO {} ({}) VALUES ('x')",
+        render(dialect, &Schema::default(), &stamps).up,
+        dialect.quote("stamps"),
+        dialect.quote("note")
+    ))
+    .execute(&mut *conn)
+    .await
+    .expect("a row the defaults fill");
+    // Seconds from the time now in UTC, as the server counts them.
+    let offsets = match dialect {
+        Dialect::Postgres => {
+            "SELECT CAST(EXTRACT(EPOCH FROM (at - (now() AT TIME ZONE 'UTC'))) AS BIGINT), \
+             CAST(EXTRACT(EPOCH FROM (utc - now())) AS BIGINT) FROM stamps"
+        }
+        _ => {
+            "SELECT TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(), at), \
+              TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(), utc) FROM stamps"
+        }
+    };
+    let (at, utc): (i64, i64) = sqlx::query_as(offsets)
+        .fetch_one(&mut *conn)
+        .await
+        .expect("the row");
+    assert!(
+        at.abs() < 60 && utc.abs() < 60,
+        "{dialect}: {at} s and {utc} s from now in UTC"
+    );
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn now_defaults_are_utc_on_postgres() {
+    on_server::<sqlx::PgConnection>(Engine::Postgres, "dbgen_utc_now", async |conn| {
+        now_defaults_are_utc(
+            Dialect::Postgres,
+            &mut *conn,
+            "SET TIME ZONE 'America/New_York'",
+        )
+        .await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn now_defaults_are_utc_on_mariadb() {
+    on_server::<sqlx::MySqlConnection>(Engine::MariaDb, "dbgen_utc_now", async |conn| {
+        now_defaults_are_utc(Dialect::MySql, &mut *conn, "SET time_zone = '-04:00'").await;
+    })
+    .await;
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn narrowing_keeps_values_on_postgres() {
     on_server::<sqlx::PgConnection>(Engine::Postgres, "dbgen_narrow", async |conn| {

@@ -91,7 +91,7 @@ pub trait Ddl {
         if !column.nullable {
             def.push_str(" NOT NULL");
         }
-        if let Some(default) = column.default() {
+        if let Some(default) = self.default_expr(column) {
             def.push_str(" DEFAULT ");
             def.push_str(default);
         }
@@ -491,6 +491,36 @@ pub fn check_lengths(table: &Table, engine: &str, limits: &[Limit]) -> Result<()
         }
     }
     Ok(())
+}
+
+/// A default of the time now (`CURRENT_TIMESTAMP`, `CURRENT_DATE`,
+/// `CURRENT_TIME`, in any case) as `dialect` writes it for a column of
+/// type `ty` so that it is the time in UTC, whatever the zone of the
+/// session that inserts the row or runs the migration: dbgen reads and
+/// writes naive times as UTC, where those give the session's local time
+/// on PostgreSQL (columns without a zone), MySQL and SQL Server (which
+/// has no `CURRENT_DATE` or `CURRENT_TIME` at all). `None`: written as
+/// given (a `timestamptz` on PostgreSQL holds the instant; SQLite's are
+/// UTC).
+pub fn utc_now(dialect: Dialect, ty: ColumnType, default: &str) -> Option<&'static str> {
+    use ColumnType as T;
+    use Dialect as D;
+    let now = default.trim().to_ascii_uppercase();
+    Some(match (dialect, ty, now.as_str()) {
+        (D::Postgres, T::Timestamp, "CURRENT_TIMESTAMP") => {
+            "(CURRENT_TIMESTAMP AT TIME ZONE 'UTC')"
+        }
+        (D::Postgres, T::Date, "CURRENT_DATE") => "((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')::DATE)",
+        (D::Postgres, T::Time, "CURRENT_TIME") => "((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')::TIME)",
+        (D::MySql, T::Timestamp | T::TimestampTz, "CURRENT_TIMESTAMP") => "(UTC_TIMESTAMP(6))",
+        (D::MySql, T::Date, "CURRENT_DATE") => "(UTC_DATE())",
+        (D::MySql, T::Time, "CURRENT_TIME") => "(UTC_TIME(6))",
+        (D::SqlServer, T::Timestamp, "CURRENT_TIMESTAMP") => "SYSUTCDATETIME()",
+        (D::SqlServer, T::TimestampTz, "CURRENT_TIMESTAMP") => "SYSDATETIMEOFFSET()",
+        (D::SqlServer, T::Date, "CURRENT_DATE") => "CAST(SYSUTCDATETIME() AS DATE)",
+        (D::SqlServer, T::Time, "CURRENT_TIME") => "CAST(SYSUTCDATETIME() AS TIME)",
+        _ => return None,
+    })
 }
 
 /// The `WHERE` an index's definition gives it: its own `where`, or the

@@ -42,6 +42,11 @@ impl Ddl for MySql {
         Dialect::MySql
     }
 
+    fn default_expr<'c>(&self, column: &'c Column) -> Option<&'c str> {
+        let default = column.default()?;
+        Some(super::ddl::utc_now(Dialect::MySql, column.ty, default).unwrap_or(default))
+    }
+
     /// A string literal (a comment): MySQL and MariaDB read a backslash
     /// as an escape unless `NO_BACKSLASH_ESCAPES` is set (sqlx does not
     /// set it), so `C:\temp` would be stored with a tab and a trailing
@@ -108,7 +113,7 @@ impl Ddl for MySql {
         if column.auto_increment {
             def.push_str(" AUTO_INCREMENT");
         }
-        if let Some(default) = column.default() {
+        if let Some(default) = self.default_expr(column) {
             def.push_str(" DEFAULT ");
             // MySQL 8 takes a default for a TEXT, BLOB or JSON column only
             // as an expression, in parentheses, even a literal one (error

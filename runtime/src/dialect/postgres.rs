@@ -43,6 +43,11 @@ impl Ddl for Postgres {
         Ok(out)
     }
 
+    fn default_expr<'c>(&self, column: &'c Column) -> Option<&'c str> {
+        let default = column.default()?;
+        Some(super::ddl::utc_now(Dialect::Postgres, column.ty, default).unwrap_or(default))
+    }
+
     fn alter_column(&self, table: &str, from: &Column, to: &Column) -> Result<Statements, Error> {
         let prefix = format!(
             "ALTER TABLE {} ALTER COLUMN {}",
@@ -77,8 +82,10 @@ impl Ddl for Postgres {
                 _ => format!("{prefix} TYPE {ty} USING {column}::{ty}"),
             });
         }
-        if from.default() != to.default() {
-            out.push(match to.default() {
+        // As written: the same default may read otherwise for the new type
+        // (the time now, see `ddl::utc_now`).
+        if self.default_expr(from) != self.default_expr(to) {
+            out.push(match self.default_expr(to) {
                 Some(default) => format!("{prefix} SET DEFAULT {default}"),
                 None => format!("{prefix} DROP DEFAULT"),
             });

@@ -17,13 +17,13 @@ impl SqlServer {
 
     /// The column's default as T-SQL takes it: `BIT` has no `true` and
     /// `false`, which a default written for the other engines uses, so
-    /// they are `1` and `0`.
+    /// they are `1` and `0`; the time now is UTC (`ddl::utc_now`).
     fn default_sql(column: &Column) -> Option<&str> {
         let default = column.default()?;
         Some(match column.ty {
             ColumnType::Boolean if default.trim().eq_ignore_ascii_case("true") => "1",
             ColumnType::Boolean if default.trim().eq_ignore_ascii_case("false") => "0",
-            _ => default,
+            ty => super::ddl::utc_now(Dialect::SqlServer, ty, default).unwrap_or(default),
         })
     }
 
