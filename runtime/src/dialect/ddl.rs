@@ -499,9 +499,12 @@ pub fn check_lengths(table: &Table, engine: &str, limits: &[Limit]) -> Result<()
 /// session that inserts the row or runs the migration: dbgen reads and
 /// writes naive times as UTC, where those give the session's local time
 /// on PostgreSQL (columns without a zone), MySQL and SQL Server (which
-/// has no `CURRENT_DATE` or `CURRENT_TIME` at all). `None`: written as
-/// given (a `timestamptz` on PostgreSQL holds the instant; SQLite's are
-/// UTC).
+/// has no `CURRENT_DATE` or `CURRENT_TIME` at all). SQLite's are UTC, but
+/// its `CURRENT_TIMESTAMP` (`2024-05-01 12:00:00`) sorted and compared as
+/// text against the `DateTime<Utc>` values sqlx writes
+/// (`2024-05-01T12:00:00.123+00:00`), so a `timestamptz` default is
+/// written in their form, to the millisecond. `None`: written as given
+/// (a `timestamptz` on PostgreSQL holds the instant).
 pub fn utc_now(dialect: Dialect, ty: ColumnType, default: &str) -> Option<&'static str> {
     use ColumnType as T;
     use Dialect as D;
@@ -519,6 +522,9 @@ pub fn utc_now(dialect: Dialect, ty: ColumnType, default: &str) -> Option<&'stat
         (D::SqlServer, T::TimestampTz, "CURRENT_TIMESTAMP") => "SYSDATETIMEOFFSET()",
         (D::SqlServer, T::Date, "CURRENT_DATE") => "CAST(SYSUTCDATETIME() AS DATE)",
         (D::SqlServer, T::Time, "CURRENT_TIME") => "CAST(SYSUTCDATETIME() AS TIME)",
+        (D::Sqlite, T::TimestampTz, "CURRENT_TIMESTAMP") => {
+            "(strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now'))"
+        }
         _ => return None,
     })
 }

@@ -9,10 +9,6 @@ use crate::schema::{Column, ColumnType, ForeignKey, Index, PrimaryKey, Table, na
 /// SQLite DDL.
 pub struct Sqlite;
 
-/// The time now as sqlx writes a `DateTime<Utc>` to SQLite, to the
-/// millisecond: a date-time default that sorts and compares with them.
-pub const UTC_NOW: &str = "(strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now'))";
-
 impl Ddl for Sqlite {
     fn dialect(&self) -> Dialect {
         Dialect::Sqlite
@@ -77,22 +73,9 @@ impl Ddl for Sqlite {
         Ok(())
     }
 
-    /// `CURRENT_TIMESTAMP` on a `timestamptz` column is written as sqlx
-    /// writes a `DateTime<Utc>` (`2024-05-01T12:00:00.123+00:00`, see
-    /// `UTC_NOW`). SQLite's own spelling (`2024-05-01 12:00:00`) sorted
-    /// and compared as text against the values dbgen binds: a row the
-    /// default filled was missed by `filter("published_at > ", t)` and
-    /// ordered before earlier rows.
     fn default_expr<'c>(&self, column: &'c Column) -> Option<&'c str> {
-        match column.default() {
-            Some(default)
-                if column.ty == ColumnType::TimestampTz
-                    && default.trim().eq_ignore_ascii_case("CURRENT_TIMESTAMP") =>
-            {
-                Some(UTC_NOW)
-            }
-            other => other,
-        }
+        let default = column.default()?;
+        Some(super::ddl::utc_now(Dialect::Sqlite, column.ty, default).unwrap_or(default))
     }
 
     fn key_inline(&self, table: &Table) -> bool {
