@@ -264,9 +264,11 @@ pub trait Ddl {
 
     fn alter_column(&self, table: &str, from: &Column, to: &Column) -> Result<Statements, Error>;
 
-    /// The column's default as this dialect writes it.
+    /// The column's default as this dialect writes it: as the model
+    /// gives it, the time now in UTC ([`utc_now`]).
     fn default_expr<'c>(&self, column: &'c Column) -> Option<&'c str> {
-        column.default()
+        let default = column.default()?;
+        Some(utc_now(self.dialect(), column.ty, default).unwrap_or(default))
     }
 
     /// Before a nullable column with a default becomes NOT NULL: `UPDATE t

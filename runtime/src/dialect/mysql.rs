@@ -42,11 +42,6 @@ impl Ddl for MySql {
         Dialect::MySql
     }
 
-    fn default_expr<'c>(&self, column: &'c Column) -> Option<&'c str> {
-        let default = column.default()?;
-        Some(super::ddl::utc_now(Dialect::MySql, column.ty, default).unwrap_or(default))
-    }
-
     /// A string literal (a comment): MySQL and MariaDB read a backslash
     /// as an escape unless `NO_BACKSLASH_ESCAPES` is set (sqlx does not
     /// set it), so `C:\temp` would be stored with a tab and a trailing

@@ -43,11 +43,6 @@ impl Ddl for Postgres {
         Ok(out)
     }
 
-    fn default_expr<'c>(&self, column: &'c Column) -> Option<&'c str> {
-        let default = column.default()?;
-        Some(super::ddl::utc_now(Dialect::Postgres, column.ty, default).unwrap_or(default))
-    }
-
     fn alter_column(&self, table: &str, from: &Column, to: &Column) -> Result<Statements, Error> {
         let prefix = format!(
             "ALTER TABLE {} ALTER COLUMN {}",

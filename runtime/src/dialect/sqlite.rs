@@ -73,11 +73,6 @@ impl Ddl for Sqlite {
         Ok(())
     }
 
-    fn default_expr<'c>(&self, column: &'c Column) -> Option<&'c str> {
-        let default = column.default()?;
-        Some(super::ddl::utc_now(Dialect::Sqlite, column.ty, default).unwrap_or(default))
-    }
-
     fn key_inline(&self, table: &Table) -> bool {
         table
             .primary_key

@@ -241,14 +241,9 @@ impl Spec {
     fn check_kinds(&self, meta: &Meta) -> Result<(), Error> {
         let kind_of = |name: &str| kind_of(meta, name);
         let compared = self.filters.iter().filter_map(|(fragment, value)| {
-            let (head, operator) = split_operator(fragment)?;
-            let like = match operator {
-                Operator::Compare => false,
-                Operator::Like => true,
-                Operator::Is => return None,
-            };
+            let (column, like) = compared_column(fragment)?;
             let values = std::slice::from_ref(value.as_ref()?);
-            Some((fragment.as_str(), unquoted(head), like, values))
+            Some((fragment.as_str(), column, like, values))
         });
         let listed = self
             .lists
@@ -336,9 +331,7 @@ impl Spec {
         for (fragment, value) in &self.filters {
             sql.push(" AND (").push(fragment);
             if let Some(value) = value {
-                let column = split_operator(fragment)
-                    .filter(|(_, operator)| !matches!(operator, Operator::Is))
-                    .and_then(|(head, _)| kind_of(meta, unquoted(head)));
+                let column = compared_column(fragment).and_then(|(c, _)| kind_of(meta, c));
                 sql.bind(as_column(column, value));
             }
             sql.push(")");
@@ -589,6 +582,19 @@ fn unquoted(name: &str) -> &str {
 /// Refuses `column` unless it is a column of the table, naming the column
 /// the caller may have meant: a Rust field named unlike its column, or the
 /// name in another case. `method` takes column names.
+/// The column a filter's fragment compares its value with (`"status = "`,
+/// `"\"sku\" LIKE "`), and whether with `LIKE`; `None` for any other SQL
+/// and for `IS`, which binds no compared value.
+fn compared_column(fragment: &str) -> Option<(&str, bool)> {
+    let (head, operator) = split_operator(fragment)?;
+    let like = match operator {
+        Operator::Compare => false,
+        Operator::Like => true,
+        Operator::Is => return None,
+    };
+    Some((unquoted(head), like))
+}
+
 /// The kind of `meta`'s column `name`, if it has one of that name.
 fn kind_of(meta: &Meta, name: &str) -> Option<Kind> {
     meta.columns()
