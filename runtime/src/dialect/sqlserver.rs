@@ -96,10 +96,11 @@ const MAX_NCHAR: u32 = 4000;
 /// `NCHAR` take two a character), or `None` for a type it stores as
 /// `(MAX)`, which no index key holds.
 fn key_bytes(ty: ColumnType) -> Option<usize> {
+    if Dialect::SqlServer.type_name(ty).ends_with("(MAX)") {
+        return None;
+    }
     Some(match ty {
         ColumnType::Text | ColumnType::Json | ColumnType::Binary => return None,
-        ColumnType::Varchar(n) if n > 4000 => return None,
-        ColumnType::Varbinary(n) if n > 8000 => return None,
         ColumnType::Varchar(n) | ColumnType::Char(n) => 2 * n as usize,
         ColumnType::Varbinary(n) => n as usize,
         ColumnType::Boolean => 1,
