@@ -849,6 +849,77 @@ async fn sqlite_rebuild_rewrites_dates_and_times_in_the_new_form() {
     );
 }
 
+/// A text column that becomes a date, time or date-time on SQLite holds
+/// its values in the form sqlx reads and writes for the new type (SQLite
+/// kept the text as written, which compared as text with the values the
+/// helpers bind): a text with an offset as the instant it names, in UTC,
+/// the fraction of a second kept. A text SQLite cannot read as a time
+/// fails the file.
+#[tokio::test(flavor = "current_thread")]
+async fn sqlite_rebuild_rewrites_texts_that_become_times() {
+    let events = |utc: Ty, at: Ty, day: Ty, clock: Ty| {
+        schema(vec![
+            table("events")
+                .col("utc", utc, true)
+                .col("at", at, true)
+                .col("day", day, true)
+                .col("clock", clock, true),
+        ])
+    };
+    let before = events(Ty::Text, Ty::Varchar(40), Ty::Text, Ty::Text);
+    let after = events(Ty::TimestampTz, Ty::Timestamp, Ty::Date, Ty::Time);
+    let rows = "INSERT INTO events (utc, at, day, clock) VALUES \
+        ('2024-05-01 12:00:00', '2024-05-01T12:00:00.25+02:00', '2024-05-01 12:00:00', '12:00'), \
+        ('2024-05-01T23:30:00.123456-04:00', '2024-05-01 12:00:00Z', '2024-05-01', '2024-05-01 12:00:00.5'), \
+        (NULL, NULL, NULL, NULL);";
+    let mut conn = converted(
+        &before,
+        &after,
+        rows,
+        "INSERT INTO events (clock) VALUES ('noon');",
+    )
+    .await;
+    type Text = Option<String>;
+    let texts: Vec<(Text, Text, Text, Text)> =
+        sqlx::query_as("SELECT utc, at, day, clock FROM events ORDER BY id")
+            .fetch_all(&mut conn)
+            .await
+            .expect("the rows");
+    let some = |s: &str| Some(s.to_string());
+    assert_eq!(
+        texts,
+        [
+            (
+                some("2024-05-01T12:00:00+00:00"),
+                some("2024-05-01 10:00:00.25"),
+                some("2024-05-01"),
+                some("12:00:00"),
+            ),
+            (
+                some("2024-05-02T03:30:00.123456+00:00"),
+                some("2024-05-01 12:00:00"),
+                some("2024-05-01"),
+                some("12:00:00.5"),
+            ),
+            (None, None, None, None),
+        ]
+    );
+    let read: Vec<(
+        Option<chrono::DateTime<chrono::Utc>>,
+        Option<chrono::NaiveDateTime>,
+        Option<chrono::NaiveDate>,
+        Option<chrono::NaiveTime>,
+    )> = sqlx::query_as("SELECT utc, at, day, clock FROM events ORDER BY id")
+        .fetch_all(&mut conn)
+        .await
+        .expect("read as the new types");
+    assert_eq!(
+        read[1].0.map(|t| t.timestamp_subsec_micros()),
+        Some(123_456)
+    );
+    assert_eq!(read[1].3.map(|t| t.to_string()), some("12:00:00.500"));
+}
+
 /// A text column that becomes a `uuid` on SQLite holds the 16 bytes sqlx
 /// reads (SQLite kept the text, which the helpers could not read as a
 /// UUID, where PostgreSQL converts it), and back to text the hyphenated
@@ -1806,6 +1877,124 @@ async fn postgres_time_changes_keep_instants_in_any_session_zone() {
             (at.as_str(), day.as_str(), utc.as_str(), stamp.as_str()),
             ("2024-05-01 12:00:00+00", "2024-05-01 00:00:00+00", "2024-05-01 12:00:00", "2024-05-01")
         );
+    })
+    .await;
+}
+
+/// A text column that becomes a date or date-time on PostgreSQL reads each
+/// text as the time it names, whatever the zone of the session that runs
+/// the migration: a text with an offset or a zone's name as that instant
+/// (a naive column or a date keeps it in UTC, as dbgen reads them; a cast
+/// dropped the offset), one without as UTC (a cast read it in the
+/// session's zone). A time of day with AM or PM names no zone.
+#[tokio::test(flavor = "current_thread")]
+async fn postgres_texts_become_the_times_they_name_in_any_session_zone() {
+    on_server::<sqlx::PgConnection>(Engine::Postgres, "dbgen_text_times", async |conn| {
+        let events = |utc: Ty, at: Ty, day: Ty| {
+            schema(vec![
+                table("events")
+                    .col("utc", utc, true)
+                    .col("at", at, true)
+                    .col("day", day, true),
+            ])
+        };
+        let before = events(Ty::Varchar(40), Ty::Text, Ty::Text);
+        let after = events(Ty::TimestampTz, Ty::Timestamp, Ty::Date);
+        let run = |sql: String| sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
+        run(render(Dialect::Postgres, &Schema::default(), &before).up)
+            .execute(&mut *conn)
+            .await
+            .expect("the table");
+        let texts = [
+            "2024-05-01 12:00:00",
+            "2024-05-01T12:00:00.5+02:00",
+            "2024-05-01 12:00:00Z",
+            "2024-05-01 23:30:00-0400",
+            "2024-05-01 12:00:00 Europe/Paris",
+            "2024-05-01 09:00 PM",
+            "2024-05-01",
+        ];
+        for text in texts {
+            sqlx::query("INSERT INTO events (utc, at, day) VALUES ($1, $1, $1)")
+                .bind(text)
+                .execute(&mut *conn)
+                .await
+                .expect("a row");
+        }
+        run(format!(
+            "SET TIME ZONE 'America/New_York'; {} SET TIME ZONE 'UTC';",
+            render(Dialect::Postgres, &before, &after).up
+        ))
+        .execute(&mut *conn)
+        .await
+        .expect("the migration");
+        let rows: Vec<(String, String, String)> =
+            sqlx::query_as("SELECT utc::TEXT, at::TEXT, day::TEXT FROM events ORDER BY id")
+                .persistent(false)
+                .fetch_all(&mut *conn)
+                .await
+                .expect("the rows");
+        let expected = [
+            (
+                "2024-05-01 12:00:00+00",
+                "2024-05-01 12:00:00",
+                "2024-05-01",
+            ),
+            (
+                "2024-05-01 10:00:00.5+00",
+                "2024-05-01 10:00:00.5",
+                "2024-05-01",
+            ),
+            (
+                "2024-05-01 12:00:00+00",
+                "2024-05-01 12:00:00",
+                "2024-05-01",
+            ),
+            (
+                "2024-05-02 03:30:00+00",
+                "2024-05-02 03:30:00",
+                "2024-05-02",
+            ),
+            (
+                "2024-05-01 10:00:00+00",
+                "2024-05-01 10:00:00",
+                "2024-05-01",
+            ),
+            (
+                "2024-05-01 21:00:00+00",
+                "2024-05-01 21:00:00",
+                "2024-05-01",
+            ),
+            (
+                "2024-05-01 00:00:00+00",
+                "2024-05-01 00:00:00",
+                "2024-05-01",
+            ),
+        ];
+        let rows: Vec<_> = rows
+            .iter()
+            .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
+            .collect();
+        assert_eq!(rows, expected);
+        // Back to text, an instant is spelled in UTC (the session's zone
+        // spelled it before).
+        run(format!(
+            "SET TIME ZONE 'America/New_York'; {} SET TIME ZONE 'UTC';",
+            render(Dialect::Postgres, &after, &before).up
+        ))
+        .execute(&mut *conn)
+        .await
+        .expect("the migration back");
+        let texts: Vec<String> = sqlx::query_scalar("SELECT utc FROM events ORDER BY id")
+            .persistent(false)
+            .fetch_all(&mut *conn)
+            .await
+            .expect("the texts");
+        let utc: Vec<_> = expected
+            .iter()
+            .map(|e| e.0.trim_end_matches("+00"))
+            .collect();
+        assert_eq!(texts, utc);
     })
     .await;
 }

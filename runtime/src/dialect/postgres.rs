@@ -44,6 +44,8 @@ impl Ddl for Postgres {
     }
 
     fn alter_column(&self, table: &str, from: &Column, to: &Column) -> Result<Statements, Error> {
+        // A time of day followed by an offset, `Z` or a zone's name.
+        const ZONED: &str = ":[0-9]{2}(:[0-9]{2}(\\.[0-9]*)?)?\\s*([zZ]|[+-][0-9]{1,2}(:?[0-9]{2})?|[A-Za-z][A-Za-z0-9_/+-]*)\\s*$";
         let prefix = format!(
             "ALTER TABLE {} ALTER COLUMN {}",
             self.ident(table)?,
@@ -57,6 +59,12 @@ impl Ddl for Postgres {
             let ty = self.type_name(to.ty);
             let column = self.ident(&to.name)?;
             out.push(match (from.ty, to.ty) {
+                // An instant as text in UTC, as the session's zone would
+                // otherwise spell it; the text is assigned to the bounded
+                // type, which refuses one too long.
+                (ColumnType::TimestampTz, ColumnType::Varchar(_) | ColumnType::Char(_)) => {
+                    format!("{prefix} TYPE {ty} USING ({column} AT TIME ZONE 'UTC')::TEXT")
+                }
                 // PostgreSQL's assignment cast to a bounded text refuses a
                 // longer value ("value too long"), as MySQL does; an
                 // explicit `USING c::VARCHAR(n)` cut it silently.
@@ -73,6 +81,31 @@ impl Ddl for Postgres {
                 }
                 (ColumnType::TimestampTz, _) => {
                     format!("{prefix} TYPE {ty} USING ({column} AT TIME ZONE 'UTC')::{ty}")
+                }
+                // A text becomes the time it names: with its offset or
+                // zone if it has one, else in UTC. A cast would read a
+                // text without one in the session's zone, and a cast to
+                // a naive type would drop the offset of one that has it.
+                (
+                    ColumnType::Varchar(_) | ColumnType::Char(_) | ColumnType::Text,
+                    ColumnType::TimestampTz | ColumnType::Timestamp | ColumnType::Date,
+                ) => {
+                    let zoned = format!(
+                        "{column} ~ '{ZONED}' AND {column} !~* '[0-9]\\s*[ap]\\.?m\\.?\\s*$'"
+                    );
+                    let (with, without) = match to.ty {
+                        ColumnType::TimestampTz => (
+                            format!("{column}::TIMESTAMPTZ"),
+                            format!("{column}::TIMESTAMP AT TIME ZONE 'UTC'"),
+                        ),
+                        _ => (
+                            format!("({column}::TIMESTAMPTZ AT TIME ZONE 'UTC')::{ty}"),
+                            format!("{column}::{ty}"),
+                        ),
+                    };
+                    format!(
+                        "{prefix} TYPE {ty} USING CASE WHEN {zoned} THEN {with} ELSE {without} END"
+                    )
                 }
                 _ => format!("{prefix} TYPE {ty} USING {column}::{ty}"),
             });

@@ -167,11 +167,13 @@ pub(crate) struct Rewrite {
 }
 
 /// The [`Rewrite`] from `from` to `to`, if they need one:
-/// - between two different ones of `date`, `timestamp` and `timestamptz`:
-///   a date as its midnight, `2024-05-01 12:00:00.123456` for a naive
-///   date-time, `2024-05-01T12:00:00.123456+00:00` for one in UTC, the
-///   fraction of a second kept as written; a text SQLite cannot read as a
-///   time is unconvertible;
+/// - between two different ones of `date`, `timestamp` and `timestamptz`,
+///   and from text to one of them or to `time`: a date as its midnight,
+///   `2024-05-01 12:00:00.123456` for a naive date-time,
+///   `2024-05-01T12:00:00.123456+00:00` for one in UTC, `12:00:00.5` for a
+///   time, the fraction of a second kept as written; a text with an offset
+///   is the instant it names, in UTC (as dbgen reads naive times); a text
+///   SQLite cannot read as a time is unconvertible;
 /// - from text to `uuid`: the 16 bytes sqlx stores (text that is not 32
 ///   hex digits, with or without hyphens, is unconvertible), and from
 ///   `uuid` to text: the hyphenated lower-case form;
@@ -210,18 +212,21 @@ pub(crate) fn rewrite(from: ColumnType, to: ColumnType) -> Option<Rewrite> {
             unconvertible: None,
         });
     }
-    if !moment(from) || !moment(to) {
+    let timed = moment(from) && moment(to) || text(from) && (moment(to) || to == T::Time);
+    if !timed {
         return None;
     }
-    // The fraction of a second after `YYYY-MM-DD HH:MM:SS`, without the
-    // `+00:00` or `Z` of a UTC value.
+    // The fraction of a second: the digits after the first `.` (none in
+    // a date), without what follows them (an offset, `Z`).
     fn fraction(s: &str) -> String {
+        let after = format!("substr({s}, instr({s}, '.') + 1)");
         format!(
-            "(CASE WHEN substr({s}, 20, 1) = '.' THEN substr({s}, 20, length({s}) - 19 - (CASE WHEN {s} LIKE '%+00:00' THEN 6 WHEN {s} LIKE '%Z' THEN 1 ELSE 0 END)) ELSE '' END)"
+            "(CASE WHEN instr({s}, '.') > 0 THEN '.' || substr({after}, 1, length({after}) - length(ltrim({after}, '0123456789'))) ELSE '' END)"
         )
     }
     let convert: fn(&str) -> String = match to {
         T::Date => |s| format!("date({s})"),
+        T::Time => |s| format!("strftime('%H:%M:%S', {s}) || {}", fraction(s)),
         T::Timestamp => |s| format!("strftime('%Y-%m-%d %H:%M:%S', {s}) || {}", fraction(s)),
         _ => |s| {
             format!(

@@ -462,7 +462,8 @@ pub fn cases() -> Vec<Case> {
                         },
                         false,
                     )
-                    .col("ratio", Ty::Real, true),
+                    .col("ratio", Ty::Real, true)
+                    .col("seen", Ty::Varchar(40), true),
             ]),
             schema(vec![
                 table("items")
@@ -476,7 +477,8 @@ pub fn cases() -> Vec<Case> {
                         },
                         false,
                     )
-                    .col("ratio", Ty::Double, true),
+                    .col("ratio", Ty::Double, true)
+                    .col("seen", Ty::TimestampTz, true),
             ]),
         ),
         case(
