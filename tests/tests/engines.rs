@@ -1709,6 +1709,78 @@ async fn mariadb_reads_pipes_by_session_and_length_in_bytes() {
     .await;
 }
 
+/// PostgreSQL refuses a partial index whose `where` calls a function
+/// that is not `IMMUTABLE` (the time now, random values, the session's
+/// user or settings), when the migration runs; dbgen refuses the same
+/// predicates, and no other, when it writes a PostgreSQL migration.
+#[tokio::test(flavor = "current_thread")]
+async fn postgres_and_dbgen_agree_on_functions_in_partial_indexes() {
+    on_server::<sqlx::PgConnection>(Engine::Postgres, "dbgen_index_calls", async |conn| {
+        let mut seen = (0, 0);
+        for (n, expr) in [
+            "at <= now()",
+            "at <= CURRENT_TIMESTAMP",
+            "at > CURRENT_DATE",
+            "at > localtimestamp",
+            "at IS NULL OR at > clock_timestamp()",
+            "note <> gen_random_uuid()::text",
+            "random() < 0.5",
+            "note <> current_user",
+            "note <> current_setting('TimeZone')",
+            "age(at) > interval '1 day'",
+            "note <> 'now'",
+            "at > '2024-01-01'",
+            "lower(note) = 'x'",
+            "age(at, '2000-01-01') > interval '1 day'",
+            "length(note) < 10 AND at IS NOT NULL",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let name = format!("calls_{n}");
+            let with_index = table(&name)
+                .col("at", Ty::Timestamp, true)
+                .col("note", Ty::Varchar(40), true)
+                .partial_index(&format!("pix_{n}"), &["note"], expr);
+            let verdict = generate(
+                &Schema::default(),
+                &schema(vec![with_index]),
+                Dialect::Postgres,
+                &Policy::default(),
+            );
+            let server = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "CREATE TABLE \"{name}_hand\" (\"at\" TIMESTAMP, \"note\" VARCHAR(40)); \
+                 CREATE INDEX \"pix_hand_{n}\" ON \"{name}_hand\" (\"note\") WHERE {expr}"
+            )))
+            .execute(&mut *conn)
+            .await;
+            match (&verdict, &server) {
+                (Err(dbgen::Error::Expression(m)), Err(e)) => {
+                    assert!(
+                        m.contains("IMMUTABLE") && e.to_string().contains("IMMUTABLE"),
+                        "{expr}: {m} / {e}"
+                    );
+                    seen.0 += 1;
+                }
+                (Ok(generated), Ok(_)) => {
+                    sqlx::raw_sql(sqlx::AssertSqlSafe(generated.up.clone()))
+                        .execute(&mut *conn)
+                        .await
+                        .expect("dbgen's table");
+                    seen.1 += 1;
+                }
+                _ => panic!(
+                    "{expr}: dbgen {:?}, server {:?}",
+                    verdict.err(),
+                    server.err()
+                ),
+            }
+        }
+        assert_eq!(seen, (10, 5));
+    })
+    .await;
+}
+
 /// SQLite takes a check or partial index that calls a date or time
 /// function with `'now'`, then refuses every row written; it refuses a
 /// partial index over `random()` or `CURRENT_TIMESTAMP` when created.

@@ -276,16 +276,51 @@ const SQLITE_VOLATILE: &[&str] = &[
     "total_changes",
 ];
 
+/// PostgreSQL functions that are not `IMMUTABLE`, which a partial index
+/// refuses when it is created (`age` with one argument only: it counts
+/// from today).
+const POSTGRES_MUTABLE: &[&str] = &[
+    "age",
+    "clock_timestamp",
+    "current_catalog",
+    "current_database",
+    "current_date",
+    "current_role",
+    "current_schema",
+    "current_setting",
+    "current_time",
+    "current_timestamp",
+    "current_user",
+    "currval",
+    "gen_random_uuid",
+    "inet_client_addr",
+    "lastval",
+    "localtime",
+    "localtimestamp",
+    "nextval",
+    "now",
+    "pg_backend_pid",
+    "random",
+    "session_user",
+    "setval",
+    "statement_timestamp",
+    "timeofday",
+    "transaction_timestamp",
+    "user",
+    "uuid_generate_v1",
+    "uuid_generate_v4",
+];
+
 /// The first call in `expr` (a check, or a partial index's `where` when
 /// `index`) that `dialect`'s engine refuses there, as written:
 /// - MySQL/MariaDB, in a check: a function of [`MYSQL_VOLATILE`];
 /// - SQLite: a date or time function given `'now'`, which it takes in
 ///   the table and refuses on every row written; in an index, also the
-///   functions of [`SQLITE_VOLATILE`].
+///   functions of [`SQLITE_VOLATILE`];
+/// - PostgreSQL, in an index: a function of [`POSTGRES_MUTABLE`] (it
+///   takes them in a check).
 ///
-/// PostgreSQL refuses such an index itself when the migration runs
-/// (`IMMUTABLE` functions only), and takes such a check. Returns the call
-/// and what the engine does with it.
+/// Returns the call and what the engine does with it.
 fn refused_call(dialect: Dialect, index: bool, expr: &Expr) -> Option<(String, &'static str)> {
     let mut found = None;
     visit(expr, &mut |e| {
@@ -325,6 +360,13 @@ fn refused_call(dialect: Dialect, index: bool, expr: &Expr) -> Option<(String, &
             }
             Dialect::Sqlite if index && SQLITE_VOLATILE.contains(&name.as_str()) => {
                 "SQLite refuses it in a partial index (\"non-deterministic functions prohibited\")"
+            }
+            Dialect::Postgres
+                if index
+                    && POSTGRES_MUTABLE.contains(&name.as_str())
+                    && (name != "age" || args.len() == 1) =>
+            {
+                "PostgreSQL refuses it in a partial index (\"functions in index predicate must be marked IMMUTABLE\": its value changes between calls or sessions)"
             }
             _ => return,
         };
