@@ -131,6 +131,42 @@ fn mysql_keeps_foreign_keys_over_a_type_it_writes_alike() {
     assert!(changed.up.contains("ADD CONSTRAINT"), "{}", changed.up);
 }
 
+/// A nullable column added with a default holds the default in the rows
+/// the table has, on every engine: SQL Server alone fills them with NULL
+/// (unless `WITH VALUES`), so its migration sets them to the default
+/// after adding the column. A NOT NULL column gets its default there
+/// anyway, and a column without a default stays NULL everywhere.
+#[test]
+fn sql_server_gives_the_rows_a_new_nullable_columns_default() {
+    use dbgen::dialect::Dialect::SqlServer;
+    let mut tier = support::col("tier", Ty::Integer, true);
+    tier.set_default(Some("1".to_string().into()));
+    let mut level = support::col("level", Ty::Integer, false);
+    level.set_default(Some("0".to_string().into()));
+    let before = schema(vec![table("users")]);
+    let after = schema(vec![table("users").column(tier).column(level).col(
+        "note",
+        Ty::Text,
+        true,
+    )]);
+    let up = generate(&before, &after, SqlServer, &Policy::default())
+        .expect("renders")
+        .up;
+    let statements: Vec<&str> = up
+        .lines()
+        .filter(|l| l.starts_with("ALTER") || l.starts_with("UPDATE"))
+        .collect();
+    assert_eq!(
+        statements,
+        [
+            "ALTER TABLE [users] ADD [tier] INTEGER NULL CONSTRAINT [df_users_tier] DEFAULT 1;",
+            "UPDATE [users] SET [tier] = DEFAULT;",
+            "ALTER TABLE [users] ADD [level] INTEGER NOT NULL CONSTRAINT [df_users_level] DEFAULT 0;",
+            "ALTER TABLE [users] ADD [note] NVARCHAR(MAX) NULL;",
+        ]
+    );
+}
+
 /// SQL Server's unique index holds one NULL where the other engines hold
 /// any number, so its unique indexes leave out the rows whose key columns
 /// are NULL (`WHERE [c] IS NOT NULL`, with a live-rows filter too). A

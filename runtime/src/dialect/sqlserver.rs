@@ -211,12 +211,24 @@ impl Ddl for SqlServer {
         Ok(out)
     }
 
+    /// A nullable column with a default is then set to its default in the
+    /// rows the table has: SQL Server fills them with NULL, where the other
+    /// engines (and SQL Server, for a NOT NULL column) give them the
+    /// default. (`ADD ... WITH VALUES` does the same in one statement,
+    /// which SQL parsers other than SQL Server's do not read.)
     fn add_column(&self, table: &str, column: &Column) -> Result<Statements, Error> {
         let mut out = vec![format!(
             "ALTER TABLE {} ADD {}",
             self.ident(table)?,
             self.column_def(table, column, None)?
         )];
+        if column.nullable && column.default().is_some() {
+            out.push(format!(
+                "UPDATE {} SET {} = DEFAULT",
+                self.ident(table)?,
+                self.ident(&column.name)?
+            ));
+        }
         out.extend(self.description(table, Some(&column.name), None, column.comment()));
         Ok(out)
     }

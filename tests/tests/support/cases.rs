@@ -186,11 +186,15 @@ pub fn cases() -> Vec<Case> {
         case(
             "add_column_default",
             schema(vec![users()]),
-            schema(vec![users().column(with_default(
-                "status",
-                Ty::Varchar(20),
-                "'active'",
-            ))]),
+            schema(vec![
+                users()
+                    .column(with_default("status", Ty::Varchar(20), "'active'"))
+                    .column({
+                        let mut tier = with_default("tier", Ty::Integer, "1");
+                        tier.nullable = true;
+                        tier
+                    }),
+            ]),
         ),
         case(
             "add_column_not_null",
