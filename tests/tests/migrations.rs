@@ -167,6 +167,42 @@ fn sql_server_gives_the_rows_a_new_nullable_columns_default() {
     );
 }
 
+/// SQL Server reads a `'...'` literal in the code page of the database's
+/// collation, where `'новый'` is `'?????'`: a default, check or index
+/// filter holding text past ASCII is written with Unicode literals
+/// (`N'...'`) for it, and as written for the other engines.
+#[test]
+fn sql_server_keeps_text_past_ascii_in_defaults_checks_and_filters() {
+    let mut status = support::col("status", Ty::Varchar(20), false);
+    status.set_default(Some("'новый'".to_string().into()));
+    let orders = table("orders")
+        .column(status)
+        .check("chk_orders_status", "status IN ('новый', 'готов', 'done')");
+    for dialect in DIALECTS {
+        // MySQL has no partial index.
+        let orders = match dialect {
+            dbgen::dialect::Dialect::MySql => schema(vec![orders.clone()]),
+            _ => schema(vec![orders.clone().partial_index(
+                "idx_orders_ready",
+                &["status"],
+                "status = 'готов'",
+            )]),
+        };
+        let up = generate(&Schema::default(), &orders, dialect, &Policy::default())
+            .expect("renders")
+            .up;
+        let unicode = dialect == dbgen::dialect::Dialect::SqlServer;
+        for literal in ["'новый'", "'готов'"] {
+            assert_eq!(
+                up.contains(&format!("N{literal}")),
+                unicode,
+                "{dialect:?}: {literal} in\n{up}"
+            );
+        }
+        assert!(up.contains("'done'") && !up.contains("N'done'"), "{up}");
+    }
+}
+
 /// SQL Server's unique index holds one NULL where the other engines hold
 /// any number, so its unique indexes leave out the rows whose key columns
 /// are NULL (`WHERE [c] IS NOT NULL`, with a live-rows filter too). A

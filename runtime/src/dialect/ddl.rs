@@ -93,7 +93,7 @@ pub trait Ddl {
         }
         if let Some(default) = self.default_expr(column) {
             def.push_str(" DEFAULT ");
-            def.push_str(default);
+            def.push_str(&default);
         }
         Ok(())
     }
@@ -266,9 +266,11 @@ pub trait Ddl {
 
     /// The column's default as this dialect writes it: as the model
     /// gives it, the time now in UTC ([`utc_now`]).
-    fn default_expr<'c>(&self, column: &'c Column) -> Option<&'c str> {
+    fn default_expr<'c>(&self, column: &'c Column) -> Option<Cow<'c, str>> {
         let default = column.default()?;
-        Some(utc_now(self.dialect(), column.ty, default).unwrap_or(default))
+        Some(Cow::Borrowed(
+            utc_now(self.dialect(), column.ty, default).unwrap_or(default),
+        ))
     }
 
     /// Before a nullable column with a default becomes NOT NULL: `UPDATE t
@@ -566,7 +568,7 @@ pub fn backfill_default<'c, D: Ddl + ?Sized>(
     ddl: &D,
     from: &Column,
     to: &'c Column,
-) -> Option<&'c str> {
+) -> Option<Cow<'c, str>> {
     (from.nullable && !to.nullable)
         .then(|| ddl.default_expr(to))
         .flatten()

@@ -119,10 +119,10 @@ impl Ddl for MySql {
             ) && !default.trim_start().starts_with('(');
             if expression {
                 def.push('(');
-                def.push_str(default);
+                def.push_str(&default);
                 def.push(')');
             } else {
-                def.push_str(default);
+                def.push_str(&default);
             }
         }
         if let Some(comment) = column.comment() {

@@ -68,7 +68,7 @@ impl Ddl for Sqlite {
         }
         if let Some(default) = self.default_expr(column) {
             def.push_str(" DEFAULT ");
-            def.push_str(default);
+            def.push_str(&default);
         }
         Ok(())
     }

@@ -1,5 +1,7 @@
 //! Microsoft SQL Server (T-SQL). DDL only: dbgen has no runtime driver for it.
 
+use std::borrow::Cow;
+
 use super::Dialect;
 use super::ddl::{CHAR_INSTEAD, Ddl, Limit, Statements, check_lengths, declared_where, nolint};
 use crate::Error;
@@ -18,12 +20,15 @@ impl SqlServer {
     /// The column's default as T-SQL takes it: `BIT` has no `true` and
     /// `false`, which a default written for the other engines uses, so
     /// they are `1` and `0`; the time now is UTC (`ddl::utc_now`).
-    fn default_sql(column: &Column) -> Option<&str> {
+    fn default_sql(column: &Column) -> Option<Cow<'_, str>> {
         let default = column.default()?;
         Some(match column.ty {
-            ColumnType::Boolean if default.trim().eq_ignore_ascii_case("true") => "1",
-            ColumnType::Boolean if default.trim().eq_ignore_ascii_case("false") => "0",
-            ty => super::ddl::utc_now(Dialect::SqlServer, ty, default).unwrap_or(default),
+            ColumnType::Boolean if default.trim().eq_ignore_ascii_case("true") => "1".into(),
+            ColumnType::Boolean if default.trim().eq_ignore_ascii_case("false") => "0".into(),
+            ty => match super::ddl::utc_now(Dialect::SqlServer, ty, default) {
+                Some(now) => now.into(),
+                None => national(default),
+            },
         })
     }
 
@@ -87,6 +92,71 @@ impl SqlServer {
         }
         out
     }
+}
+
+/// `expr` (a default, check or index filter written for every engine)
+/// with each string literal that holds a character past ASCII written as
+/// a Unicode one, `N'...'`. SQL Server reads `'...'` in the code page of
+/// the database's collation (1252 by default), where such a character may
+/// not exist: `'новый'` was stored as `'?????'`, so a default gave that
+/// to every row and a check refused every row holding the real text.
+/// Names in brackets or double quotes, comments and literals already
+/// `N'...'` are kept as they are.
+fn national(expr: &str) -> Cow<'_, str> {
+    if expr.is_ascii() {
+        return Cow::Borrowed(expr);
+    }
+    let mut out = String::with_capacity(expr.len() + 4);
+    let mut rest = expr;
+    // Whether the last character written ends a word (a literal right
+    // after one is `N'...'` or another prefix, kept as written).
+    let mut after_word = false;
+    while let Some(c) = rest.chars().next() {
+        let (token, word) = match c {
+            '\'' => {
+                let end = closing(rest, '\'');
+                let literal = &rest[..end];
+                if !after_word && !literal.is_ascii() {
+                    out.push('N');
+                }
+                (literal, false)
+            }
+            '[' => (&rest[..closing(rest, ']')], false),
+            '"' => (&rest[..closing(rest, '"')], false),
+            '-' if rest.starts_with("--") => {
+                (&rest[..rest.find('\n').unwrap_or(rest.len())], false)
+            }
+            '/' if rest.starts_with("/*") => (
+                &rest[..rest.find("*/").map_or(rest.len(), |i| i + 2)],
+                false,
+            ),
+            c => (
+                &rest[..c.len_utf8()],
+                c.is_alphanumeric() || c == '_' || c == '@' || c == '#',
+            ),
+        };
+        out.push_str(token);
+        after_word = word;
+        rest = &rest[token.len()..];
+    }
+    Cow::Owned(out)
+}
+
+/// The length of the quoted run at the start of `text` (opened by its
+/// first character), up to and with the `close` that ends it, a doubled
+/// `close` standing for one; all of `text` when it is not closed.
+fn closing(text: &str, close: char) -> usize {
+    let mut chars = text.char_indices().skip(1).peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == close {
+            if chars.peek().is_some_and(|&(_, next)| next == close) {
+                chars.next();
+            } else {
+                return i + c.len_utf8();
+            }
+        }
+    }
+    text.len()
 }
 
 /// The longest `NCHAR` SQL Server takes, in characters.
@@ -268,8 +338,16 @@ impl Ddl for SqlServer {
         ])
     }
 
-    fn default_expr<'c>(&self, column: &'c Column) -> Option<&'c str> {
+    fn default_expr<'c>(&self, column: &'c Column) -> Option<Cow<'c, str>> {
         Self::default_sql(column)
+    }
+
+    fn check_clause(&self, check: &crate::schema::Check) -> Result<String, Error> {
+        Ok(format!(
+            "CONSTRAINT {} CHECK ({})",
+            self.ident(&check.name)?,
+            national(&check.expr)
+        ))
     }
 
     fn alter_column(&self, table: &str, from: &Column, to: &Column) -> Result<Statements, Error> {
@@ -416,7 +494,10 @@ impl Ddl for SqlServer {
         table: &crate::schema::Table,
         index: &crate::schema::Index,
     ) -> Result<Option<String>, Error> {
-        let mut conditions: Vec<String> = declared_where(self, table, index)?.into_iter().collect();
+        let mut conditions: Vec<String> = declared_where(self, table, index)?
+            .map(|declared| national(&declared).into_owned())
+            .into_iter()
+            .collect();
         for column in null_filtered(table, index) {
             conditions.push(format!("{} IS NOT NULL", self.ident(&column.name)?));
         }
@@ -528,5 +609,29 @@ impl Ddl for SqlServer {
             .description(table, None, from, to)
             .into_iter()
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::national;
+
+    #[test]
+    fn literals_past_ascii_are_unicode_literals() {
+        for (written, expected) in [
+            ("'active'", "'active'"),
+            ("'новый'", "N'новый'"),
+            (
+                "status IN ('новый', 'done', N'готов')",
+                "status IN (N'новый', 'done', N'готов')",
+            ),
+            ("[état] = 'l''été'", "[état] = N'l''été'"),
+            ("\"naïve\" <> 'x' -- 'ü'\n", "\"naïve\" <> 'x' -- 'ü'\n"),
+            ("note <> /* 'ü' */ 'ü'", "note <> /* 'ü' */ N'ü'"),
+            ("n'é' <> 'é'", "n'é' <> N'é'"),
+            ("name <> 'unclosed é", "name <> N'unclosed é"),
+        ] {
+            assert_eq!(national(written), expected, "{written}");
+        }
     }
 }

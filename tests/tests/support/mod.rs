@@ -32,6 +32,7 @@ pub fn col(name: &str, ty: ColumnType, nullable: bool) -> Column {
 }
 
 /// A table builder.
+#[derive(Clone)]
 pub struct T(pub Table);
 
 pub fn table(name: &str) -> T {
