@@ -203,6 +203,73 @@ fn sql_server_keeps_text_past_ascii_in_defaults_checks_and_filters() {
     }
 }
 
+/// A check or index filter written for the other engines that T-SQL
+/// cannot read is refused when a SQL Server migration is written, saying
+/// what T-SQL writes instead: functions it does not have (`LENGTH`,
+/// `SUBSTR`, `IFNULL`, `NOW`, SQLite's date functions, ...) and `||`.
+/// `TRUE` and `FALSE`, which T-SQL does not have either, are written as
+/// `1` and `0`, as a `BIT` compares. The other dialects take them all.
+#[test]
+fn sql_server_refuses_what_tsql_cannot_read_in_checks() {
+    use dbgen::dialect::Dialect::{Postgres, SqlServer};
+    let with_check = |expr: &str| {
+        schema(vec![
+            table("users")
+                .col("name", Ty::Varchar(40), false)
+                .col("active", Ty::Boolean, false)
+                .check("chk_users_rule", expr),
+        ])
+    };
+    for (expr, instead) in [
+        ("length(name) > 0", "LEN(x)"),
+        ("char_length(name) <= 40", "LEN(x)"),
+        ("substr(name, 1, 1) <> '_'", "SUBSTRING"),
+        ("ifnull(name, '') <> ''", "COALESCE"),
+        ("name <> now()", "SYSUTCDATETIME()"),
+        ("name || 'x' <> 'x'", "concat(...)"),
+    ] {
+        let refused = generate(
+            &Schema::default(),
+            &with_check(expr),
+            SqlServer,
+            &Policy::default(),
+        );
+        match refused {
+            Err(dbgen::Error::Expression(message)) => {
+                assert!(message.contains(instead), "{expr}: {message}")
+            }
+            other => panic!("{expr}: {other:?}"),
+        }
+        let taken = generate(
+            &Schema::default(),
+            &with_check(expr),
+            Postgres,
+            &Policy::default(),
+        );
+        assert!(taken.is_ok(), "{expr}: {taken:?}");
+    }
+    for (expr, written) in [
+        (
+            "len(name) > 0 AND active = true",
+            "CHECK (len(name) > 0 AND active = 1)",
+        ),
+        (
+            "active <> FALSE OR name = 'true'",
+            "CHECK (active <> 0 OR name = 'true')",
+        ),
+    ] {
+        let up = generate(
+            &Schema::default(),
+            &with_check(expr),
+            SqlServer,
+            &Policy::default(),
+        )
+        .expect("renders")
+        .up;
+        assert!(up.contains(written), "{expr}: {up}");
+    }
+}
+
 /// SQL Server's unique index holds one NULL where the other engines hold
 /// any number, so its unique indexes leave out the rows whose key columns
 /// are NULL (`WHERE [c] IS NOT NULL`, with a live-rows filter too). A
@@ -1650,9 +1717,15 @@ fn an_expression_reading_a_missing_column_is_refused() {
                 "{dialect}: {error}"
             );
         }
+        // T-SQL counts characters with LEN; the others have LENGTH.
+        let length = if dialect == Dialect::SqlServer {
+            "len"
+        } else {
+            "length"
+        };
         let fixed = renamed(
             dialect,
-            "amount > 0 AND length(status) < 10",
+            &format!("amount > 0 AND {length}(status) < 10"),
             "status IS NOT NULL",
         );
         generate(&before, &fixed, dialect, &Policy::default())

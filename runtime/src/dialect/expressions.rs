@@ -33,8 +33,13 @@ pub(crate) fn check_expressions(dialect: Dialect, schema: &Schema) -> Result<(),
                     table.name
                 )));
             }
+            // As it is written for the engine (SQL Server's `TRUE` is `1`).
             // An expression sqlparser cannot read is left to the engine.
-            let Some(parsed) = parse(dialect, expr) else {
+            let written = match dialect {
+                Dialect::SqlServer => super::sqlserver::tsql(expr),
+                _ => expr.into(),
+            };
+            let Some(parsed) = parse(dialect, &written) else {
                 continue;
             };
             if dialect == Dialect::SqlServer
@@ -43,6 +48,14 @@ pub(crate) fn check_expressions(dialect: Dialect, schema: &Schema) -> Result<(),
             {
                 return Err(Error::Expression(format!(
                     "index `{name}` of `{}` has `where = \"{expr}\"`, and SQL Server's filtered index takes no `{part}` (\"Incorrect WHERE clause for filtered index\"): it takes a column compared with a constant (`=`, `<>`, `<`, `>`, `<=`, `>=`), `IS [NOT] NULL` and `IN` of constants, joined by `AND`; write the predicate so, or leave the index without `where` for SQL Server",
+                    table.name
+                )));
+            }
+            if dialect == Dialect::SqlServer
+                && let Some(concat) = pipes(&parsed)
+            {
+                return Err(Error::Expression(format!(
+                    "{kind} `{name}` of `{}` writes `{concat}`, and SQL Server before 2025 has no `||` (\"Incorrect syntax near '|'\"): write concat(...), which every engine reads",
                     table.name
                 )));
             }
@@ -57,7 +70,7 @@ pub(crate) fn check_expressions(dialect: Dialect, schema: &Schema) -> Result<(),
             }
             if let Some((call, why)) = refused_call(dialect, kind == "index", &parsed) {
                 return Err(Error::Expression(format!(
-                    "{kind} `{name}` of `{}` calls `{call}`: {why}; compare with a column or a constant, or keep the rule in the application",
+                    "{kind} `{name}` of `{}` calls `{call}`: {why}",
                     table.name
                 )));
             }
@@ -311,6 +324,26 @@ const POSTGRES_MUTABLE: &[&str] = &[
     "uuid_generate_v4",
 ];
 
+/// Functions of the other engines that T-SQL does not have ("... is not a
+/// recognized built-in function name"), with what it has instead.
+const SQLSERVER_MISSING: &[(&str, &str)] = &[
+    ("char_length", "LEN(x), which leaves out trailing spaces"),
+    (
+        "character_length",
+        "LEN(x), which leaves out trailing spaces",
+    ),
+    ("current_date", "CAST(SYSUTCDATETIME() AS DATE)"),
+    ("date", "CAST(x AS DATE)"),
+    ("datetime", "CAST(x AS DATETIME2)"),
+    ("ifnull", "COALESCE(x, y)"),
+    ("julianday", "DATEDIFF"),
+    ("length", "LEN(x), which leaves out trailing spaces"),
+    ("now", "SYSUTCDATETIME()"),
+    ("random", "RAND()"),
+    ("strftime", "FORMAT or CONVERT"),
+    ("substr", "SUBSTRING(x, start, length)"),
+];
+
 /// The first call in `expr` (a check, or a partial index's `where` when
 /// `index`) that `dialect`'s engine refuses there, as written:
 /// - MySQL/MariaDB, in a check: a function of [`MYSQL_VOLATILE`];
@@ -318,12 +351,35 @@ const POSTGRES_MUTABLE: &[&str] = &[
 ///   the table and refuses on every row written; in an index, also the
 ///   functions of [`SQLITE_VOLATILE`];
 /// - PostgreSQL, in an index: a function of [`POSTGRES_MUTABLE`] (it
-///   takes them in a check).
+///   takes them in a check);
+/// - SQL Server: a function of [`SQLSERVER_MISSING`].
 ///
 /// Returns the call and what the engine does with it.
-fn refused_call(dialect: Dialect, index: bool, expr: &Expr) -> Option<(String, &'static str)> {
+fn refused_call(dialect: Dialect, index: bool, expr: &Expr) -> Option<(String, String)> {
     let mut found = None;
     visit(expr, &mut |e| {
+        // Forms sqlparser reads apart from other calls.
+        let missing = match e {
+            Expr::Substring {
+                shorthand: true, ..
+            } => Some("SUBSTRING(x, start, length)"),
+            Expr::Position { .. } => Some("CHARINDEX(needle, x)"),
+            Expr::Extract { .. } => Some("DATEPART(part, x)"),
+            _ => None,
+        };
+        if dialect == Dialect::SqlServer
+            && let Some(instead) = missing
+        {
+            if found.is_none() {
+                found = Some((
+                    e.to_string(),
+                    format!(
+                        "SQL Server has no such function (\"is not a recognized built-in function name\"); T-SQL writes {instead}, or keep the rule in the application"
+                    ),
+                ));
+            }
+            return;
+        }
         let Expr::Function(function) = e else {
             return;
         };
@@ -347,6 +403,19 @@ fn refused_call(dialect: Dialect, index: bool, expr: &Expr) -> Option<(String, &
                 matches!(a, Expr::Value(v) if matches!(&v.value, Value::SingleQuotedString(t) if t.eq_ignore_ascii_case("now")))
             })
         };
+        if dialect == Dialect::SqlServer
+            && let Some((_, instead)) = SQLSERVER_MISSING.iter().find(|(n, _)| *n == name)
+        {
+            if found.is_none() {
+                found = Some((
+                    e.to_string(),
+                    format!(
+                        "SQL Server has no such function (\"is not a recognized built-in function name\"); T-SQL writes {instead}, or keep the rule in the application"
+                    ),
+                ));
+            }
+            return;
+        }
         let why = match dialect {
             Dialect::MySql
                 if !index
@@ -371,7 +440,12 @@ fn refused_call(dialect: Dialect, index: bool, expr: &Expr) -> Option<(String, &
             _ => return,
         };
         if found.is_none() {
-            found = Some((e.to_string(), why));
+            found = Some((
+                e.to_string(),
+                format!(
+                    "{why}; compare with a column or a constant, or keep the rule in the application"
+                ),
+            ));
         }
     });
     found
@@ -493,6 +567,21 @@ fn visit(expr: &Expr, f: &mut dyn FnMut(&Expr)) {
             }
         }
         Expr::Tuple(list) => list.iter().for_each(|e| visit(e, f)),
+        Expr::Substring {
+            expr,
+            substring_from,
+            substring_for,
+            ..
+        } => {
+            visit(expr, f);
+            substring_from.iter().for_each(|e| visit(e, f));
+            substring_for.iter().for_each(|e| visit(e, f));
+        }
+        Expr::Position { expr, r#in } => {
+            visit(expr, f);
+            visit(r#in, f);
+        }
+        Expr::Extract { expr, .. } => visit(expr, f),
         Expr::Case {
             operand,
             conditions,

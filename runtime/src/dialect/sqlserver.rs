@@ -27,7 +27,7 @@ impl SqlServer {
             ColumnType::Boolean if default.trim().eq_ignore_ascii_case("false") => "0".into(),
             ty => match super::ddl::utc_now(Dialect::SqlServer, ty, default) {
                 Some(now) => now.into(),
-                None => national(default),
+                None => tsql(default),
             },
         })
     }
@@ -94,52 +94,67 @@ impl SqlServer {
     }
 }
 
-/// `expr` (a default, check or index filter written for every engine)
-/// with each string literal that holds a character past ASCII written as
-/// a Unicode one, `N'...'`. SQL Server reads `'...'` in the code page of
-/// the database's collation (1252 by default), where such a character may
-/// not exist: `'новый'` was stored as `'?????'`, so a default gave that
-/// to every row and a check refused every row holding the real text.
+/// `expr` (a default, check or index filter written for every engine) as
+/// T-SQL reads it:
+/// - each string literal that holds a character past ASCII is a Unicode
+///   one, `N'...'`. SQL Server reads `'...'` in the code page of the
+///   database's collation (1252 by default), where such a character may
+///   not exist: `'новый'` was stored as `'?????'`, so a default gave that
+///   to every row and a check refused every row holding the real text;
+/// - `TRUE` and `FALSE` are `1` and `0`: T-SQL has no boolean literal
+///   (`active = true` reads `true` as a column), and a `BIT` compares
+///   with the numbers.
+///
 /// Names in brackets or double quotes, comments and literals already
 /// `N'...'` are kept as they are.
-fn national(expr: &str) -> Cow<'_, str> {
-    if expr.is_ascii() {
-        return Cow::Borrowed(expr);
-    }
-    let mut out = String::with_capacity(expr.len() + 4);
+pub(crate) fn tsql(expr: &str) -> Cow<'_, str> {
+    let mut out = String::new();
     let mut rest = expr;
-    // Whether the last character written ends a word (a literal right
-    // after one is `N'...'` or another prefix, kept as written).
+    // Whether the last token written is a word (a literal right after one
+    // is `N'...'` or another prefix, kept as written).
     let mut after_word = false;
     while let Some(c) = rest.chars().next() {
-        let (token, word) = match c {
+        let word = |c: char| c.is_alphanumeric() || matches!(c, '_' | '@' | '#' | '$');
+        let (token, replaced): (&str, Option<Cow<'_, str>>) = match c {
             '\'' => {
-                let end = closing(rest, '\'');
-                let literal = &rest[..end];
-                if !after_word && !literal.is_ascii() {
-                    out.push('N');
-                }
-                (literal, false)
+                let literal = &rest[..closing(rest, '\'')];
+                let unicode = !after_word && !literal.is_ascii();
+                (literal, unicode.then(|| format!("N{literal}").into()))
             }
-            '[' => (&rest[..closing(rest, ']')], false),
-            '"' => (&rest[..closing(rest, '"')], false),
-            '-' if rest.starts_with("--") => {
-                (&rest[..rest.find('\n').unwrap_or(rest.len())], false)
+            '[' => (&rest[..closing(rest, ']')], None),
+            '"' => (&rest[..closing(rest, '"')], None),
+            '-' if rest.starts_with("--") => (&rest[..rest.find('\n').unwrap_or(rest.len())], None),
+            '/' if rest.starts_with("/*") => {
+                (&rest[..rest.find("*/").map_or(rest.len(), |i| i + 2)], None)
             }
-            '/' if rest.starts_with("/*") => (
-                &rest[..rest.find("*/").map_or(rest.len(), |i| i + 2)],
-                false,
-            ),
-            c => (
-                &rest[..c.len_utf8()],
-                c.is_alphanumeric() || c == '_' || c == '@' || c == '#',
-            ),
+            c if word(c) => {
+                let token = &rest[..rest.find(|c| !word(c)).unwrap_or(rest.len())];
+                let literal = match token {
+                    t if t.eq_ignore_ascii_case("true") => Some("1".into()),
+                    t if t.eq_ignore_ascii_case("false") => Some("0".into()),
+                    _ => None,
+                };
+                (token, literal)
+            }
+            c => (&rest[..c.len_utf8()], None),
         };
-        out.push_str(token);
-        after_word = word;
+        if replaced.is_some() && out.is_empty() {
+            out.reserve(expr.len() + 4);
+            out.push_str(&expr[..expr.len() - rest.len()]);
+        }
+        match replaced {
+            Some(replacement) => out.push_str(&replacement),
+            None if !out.is_empty() => out.push_str(token),
+            None => {}
+        }
+        after_word = word(c);
         rest = &rest[token.len()..];
     }
-    Cow::Owned(out)
+    if out.is_empty() {
+        Cow::Borrowed(expr)
+    } else {
+        Cow::Owned(out)
+    }
 }
 
 /// The length of the quoted run at the start of `text` (opened by its
@@ -346,7 +361,7 @@ impl Ddl for SqlServer {
         Ok(format!(
             "CONSTRAINT {} CHECK ({})",
             self.ident(&check.name)?,
-            national(&check.expr)
+            tsql(&check.expr)
         ))
     }
 
@@ -495,7 +510,7 @@ impl Ddl for SqlServer {
         index: &crate::schema::Index,
     ) -> Result<Option<String>, Error> {
         let mut conditions: Vec<String> = declared_where(self, table, index)?
-            .map(|declared| national(&declared).into_owned())
+            .map(|declared| tsql(&declared).into_owned())
             .into_iter()
             .collect();
         for column in null_filtered(table, index) {
@@ -614,10 +629,10 @@ impl Ddl for SqlServer {
 
 #[cfg(test)]
 mod tests {
-    use super::national;
+    use super::tsql;
 
     #[test]
-    fn literals_past_ascii_are_unicode_literals() {
+    fn expressions_are_written_as_tsql_reads_them() {
         for (written, expected) in [
             ("'active'", "'active'"),
             ("'новый'", "N'новый'"),
@@ -630,8 +645,17 @@ mod tests {
             ("note <> /* 'ü' */ 'ü'", "note <> /* 'ü' */ N'ü'"),
             ("n'é' <> 'é'", "n'é' <> N'é'"),
             ("name <> 'unclosed é", "name <> N'unclosed é"),
+            (
+                "active = TRUE OR archived = false",
+                "active = 1 OR archived = 0",
+            ),
+            (
+                "[true] = true AND truest <> 'true'",
+                "[true] = 1 AND truest <> 'true'",
+            ),
+            ("true", "1"),
         ] {
-            assert_eq!(national(written), expected, "{written}");
+            assert_eq!(tsql(written), expected, "{written}");
         }
     }
 }
