@@ -2148,6 +2148,160 @@ async fn now_defaults_are_utc_on_mariadb() {
     .await;
 }
 
+/// Defaults written as a call or an expression, as PostgreSQL takes them,
+/// are taken by every engine and give what they say: the time now in any
+/// of its spellings (`now()`, `CURRENT_TIMESTAMP()`, `LOCALTIMESTAMP`) is
+/// the time in UTC, as `CURRENT_TIMESTAMP` is, whatever the session's
+/// zone (SQLite has no `now()`, and takes a call only in parentheses;
+/// MySQL 8 takes an expression only in parentheses). Returns the seconds
+/// each time default is from the time now in UTC, as the server counts.
+async fn expression_defaults<C>(dialect: Dialect, conn: &mut C, zone: &str)
+where
+    for<'c> &'c mut C: sqlx::Executor<'c, Database = C::Database>,
+    C: sqlx::Connection,
+    for<'r> i64: sqlx::Decode<'r, C::Database> + sqlx::Type<C::Database>,
+    for<'r> String: sqlx::Decode<'r, C::Database> + sqlx::Type<C::Database>,
+    usize: sqlx::ColumnIndex<<C::Database as sqlx::Database>::Row>,
+    <C::Database as sqlx::Database>::Arguments: sqlx::IntoArguments<C::Database>,
+{
+    let with = |name: &str, ty: Ty, default: &str| {
+        let mut column = dbgen::schema::Column::new(name, ty, true);
+        column.set_default(Some(default.to_string().into()));
+        column
+    };
+    let times = [
+        ("at", Ty::Timestamp, "now()"),
+        ("utc", Ty::TimestampTz, "NOW()"),
+        ("local", Ty::Timestamp, "LOCALTIMESTAMP"),
+        ("called", Ty::TimestampTz, "current_timestamp()"),
+        ("precise", Ty::Timestamp, "CURRENT_TIMESTAMP(3)"),
+    ];
+    let mut t = table("defaults")
+        .col("note", Ty::Varchar(10), true)
+        .column(with("code", Ty::Varchar(10), "lower('X')"))
+        .column(with("n", Ty::Integer, "(1 + 2)"));
+    for (name, ty, default) in times {
+        t = t.column(with(name, ty, default));
+    }
+    let run = |sql: String| sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
+    run(format!(
+        "{zone}; {} INSERT INTO {} ({}) VALUES ('x')",
+        render(dialect, &Schema::default(), &schema(vec![t])).up,
+        dialect.quote("defaults"),
+        dialect.quote("note")
+    ))
+    .execute(&mut *conn)
+    .await
+    .expect("a row the defaults fill");
+    let (code, n): (String, i64) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {}, CAST({} AS {}) FROM {}",
+        dialect.quote("code"),
+        dialect.quote("n"),
+        if dialect == Dialect::MySql {
+            "SIGNED"
+        } else {
+            "BIGINT"
+        },
+        dialect.quote("defaults")
+    )))
+    .fetch_one(&mut *conn)
+    .await
+    .expect("the row");
+    assert_eq!((code.as_str(), n), ("x", 3), "{dialect}");
+    for (name, _, default) in times {
+        let column = dialect.quote(name);
+        let seconds = match dialect {
+            Dialect::Postgres if name == "utc" || name == "called" => {
+                format!("CAST(EXTRACT(EPOCH FROM ({column} - now())) AS BIGINT)")
+            }
+            Dialect::Postgres => {
+                format!(
+                    "CAST(EXTRACT(EPOCH FROM ({column} - (now() AT TIME ZONE 'UTC'))) AS BIGINT)"
+                )
+            }
+            Dialect::Sqlite => {
+                format!("CAST((julianday({column}) - julianday('now')) * 86400 AS INTEGER)")
+            }
+            _ => format!("TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(), {column})"),
+        };
+        let (off,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT {seconds} FROM {}",
+            dialect.quote("defaults")
+        )))
+        .fetch_one(&mut *conn)
+        .await
+        .expect("the row");
+        assert!(
+            off.abs() < 60,
+            "{dialect}: default {default} is {off} s from now in UTC"
+        );
+    }
+}
+
+/// SQLite's `ADD COLUMN` refuses a default that is not a constant on a
+/// table holding rows ("Cannot add a column with non-constant default"):
+/// a column whose default is the time now in another spelling, or an
+/// expression, is added by a rebuild, which gives the rows the default.
+#[tokio::test(flavor = "current_thread")]
+async fn sqlite_adds_columns_with_expression_defaults_to_a_filled_table() {
+    let with = |name: &str, ty: Ty, default: &str| {
+        let mut column = dbgen::schema::Column::new(name, ty, true);
+        column.set_default(Some(default.to_string().into()));
+        column
+    };
+    let before = schema(vec![table("notes").col("note", Ty::Varchar(10), true)]);
+    let after = schema(vec![
+        table("notes")
+            .col("note", Ty::Varchar(10), true)
+            .column(with("seen", Ty::Timestamp, "now()"))
+            .column(with("code", Ty::Varchar(10), "lower('X')")),
+    ]);
+    let mut conn = sqlite_with(&before, "INSERT INTO notes (note) VALUES ('kept');").await;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(
+        render(Dialect::Sqlite, &before, &after).up,
+    ))
+    .execute(&mut conn)
+    .await
+    .expect("the migration");
+    let (note, code, age): (String, String, i64) = sqlx::query_as(
+        "SELECT note, code, CAST((julianday('now') - julianday(seen)) * 86400 AS INTEGER) FROM notes",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .expect("the row");
+    assert_eq!((note.as_str(), code.as_str()), ("kept", "x"));
+    assert!(age.abs() < 60, "{age}");
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn expression_defaults_on_postgres() {
+    on_server::<sqlx::PgConnection>(Engine::Postgres, "dbgen_expr_defaults", async |conn| {
+        expression_defaults(
+            Dialect::Postgres,
+            &mut *conn,
+            "SET TIME ZONE 'America/New_York'",
+        )
+        .await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn expression_defaults_on_mariadb() {
+    on_server::<sqlx::MySqlConnection>(Engine::MariaDb, "dbgen_expr_defaults", async |conn| {
+        expression_defaults(Dialect::MySql, &mut *conn, "SET time_zone = '-04:00'").await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn expression_defaults_on_sqlite() {
+    let mut conn = sqlx::SqliteConnection::connect("sqlite::memory:")
+        .await
+        .expect("in-memory SQLite");
+    expression_defaults(Dialect::Sqlite, &mut conn, "PRAGMA foreign_keys = 1").await;
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn narrowing_keeps_values_on_postgres() {
     on_server::<sqlx::PgConnection>(Engine::Postgres, "dbgen_narrow", async |conn| {

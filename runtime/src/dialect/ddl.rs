@@ -497,40 +497,133 @@ pub fn check_lengths(table: &Table, engine: &str, limits: &[Limit]) -> Result<()
     Ok(())
 }
 
-/// A default of the time now (`CURRENT_TIMESTAMP`, `CURRENT_DATE`,
-/// `CURRENT_TIME`, in any case) as `dialect` writes it for a column of
-/// type `ty` so that it is the time in UTC, whatever the zone of the
-/// session that inserts the row or runs the migration: dbgen reads and
-/// writes naive times as UTC, where those give the session's local time
-/// on PostgreSQL (columns without a zone), MySQL and SQL Server (which
-/// has no `CURRENT_DATE` or `CURRENT_TIME` at all). SQLite's are UTC, but
-/// its `CURRENT_TIMESTAMP` (`2024-05-01 12:00:00`) sorted and compared as
-/// text against the `DateTime<Utc>` values sqlx writes
-/// (`2024-05-01T12:00:00.123+00:00`), so a `timestamptz` default is
-/// written in their form, to the millisecond. `None`: written as given
-/// (a `timestamptz` on PostgreSQL holds the instant).
+/// What a default of the time now gives: the date and time, the date or
+/// the time of day.
+#[derive(Clone, Copy, PartialEq)]
+enum Now {
+    Timestamp,
+    Date,
+    Time,
+}
+
+/// The time now that `default` is written as, in any of the spellings
+/// the engines have for it, in any case: `CURRENT_TIMESTAMP`, `NOW()`,
+/// `LOCALTIMESTAMP` (each with or without parentheses and a precision),
+/// `CURRENT_DATE`, `CURDATE()`, `CURRENT_TIME`, `CURTIME()`, `LOCALTIME`.
+fn now_of(default: &str) -> Option<Now> {
+    let spelled = default.trim();
+    // A precision or empty parentheses after the name.
+    let name = match spelled.find('(') {
+        Some(open)
+            if spelled.ends_with(')')
+                && spelled[open + 1..spelled.len() - 1]
+                    .trim()
+                    .bytes()
+                    .all(|b| b.is_ascii_digit()) =>
+        {
+            spelled[..open].trim_end()
+        }
+        Some(_) => return None,
+        None => spelled,
+    };
+    let is = |word: &str| name.eq_ignore_ascii_case(word);
+    if is("CURRENT_TIMESTAMP") || is("NOW") || is("LOCALTIMESTAMP") {
+        Some(Now::Timestamp)
+    } else if is("CURRENT_DATE") || is("CURDATE") {
+        Some(Now::Date)
+    } else if is("CURRENT_TIME") || is("CURTIME") || is("LOCALTIME") {
+        Some(Now::Time)
+    } else {
+        None
+    }
+}
+
+/// A default of the time now (see [`now_of`] for its spellings) as
+/// `dialect` writes it for a column of type `ty`, so that it is the time
+/// in UTC, whatever the zone of the session that inserts the row or runs
+/// the migration: dbgen reads and writes naive times as UTC, where those
+/// give the session's local time on PostgreSQL (columns without a zone),
+/// MySQL and SQL Server (which has no `CURRENT_DATE` or `CURRENT_TIME` at
+/// all). SQLite's are UTC, but its `CURRENT_TIMESTAMP`
+/// (`2024-05-01 12:00:00`) sorted and compared as text against the
+/// `DateTime<Utc>` values sqlx writes (`2024-05-01T12:00:00.123+00:00`),
+/// so a `timestamptz` default is written in their form, to the
+/// millisecond. Otherwise the SQL keyword (`CURRENT_TIMESTAMP`, ...),
+/// which every engine reads (SQLite has no `now()`, and PostgreSQL and
+/// SQL Server no `CURRENT_TIMESTAMP()`). `None` for a default that is not
+/// the time now.
 pub fn utc_now(dialect: Dialect, ty: ColumnType, default: &str) -> Option<&'static str> {
     use ColumnType as T;
     use Dialect as D;
-    let now = default.trim().to_ascii_uppercase();
-    Some(match (dialect, ty, now.as_str()) {
-        (D::Postgres, T::Timestamp, "CURRENT_TIMESTAMP") => {
-            "(CURRENT_TIMESTAMP AT TIME ZONE 'UTC')"
-        }
-        (D::Postgres, T::Date, "CURRENT_DATE") => "((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')::DATE)",
-        (D::Postgres, T::Time, "CURRENT_TIME") => "((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')::TIME)",
-        (D::MySql, T::Timestamp | T::TimestampTz, "CURRENT_TIMESTAMP") => "(UTC_TIMESTAMP(6))",
-        (D::MySql, T::Date, "CURRENT_DATE") => "(UTC_DATE())",
-        (D::MySql, T::Time, "CURRENT_TIME") => "(UTC_TIME(6))",
-        (D::SqlServer, T::Timestamp, "CURRENT_TIMESTAMP") => "SYSUTCDATETIME()",
-        (D::SqlServer, T::TimestampTz, "CURRENT_TIMESTAMP") => "SYSDATETIMEOFFSET()",
-        (D::SqlServer, T::Date, "CURRENT_DATE") => "CAST(SYSUTCDATETIME() AS DATE)",
-        (D::SqlServer, T::Time, "CURRENT_TIME") => "CAST(SYSUTCDATETIME() AS TIME)",
-        (D::Sqlite, T::TimestampTz, "CURRENT_TIMESTAMP") => {
+    let now = now_of(default)?;
+    Some(match (dialect, now, ty) {
+        (D::Postgres, Now::Timestamp, T::Timestamp) => "(CURRENT_TIMESTAMP AT TIME ZONE 'UTC')",
+        (D::Postgres, Now::Date, T::Date) => "((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')::DATE)",
+        (D::Postgres, Now::Time, T::Time) => "((CURRENT_TIMESTAMP AT TIME ZONE 'UTC')::TIME)",
+        (D::MySql, Now::Timestamp, T::Timestamp | T::TimestampTz) => "(UTC_TIMESTAMP(6))",
+        (D::MySql, Now::Date, T::Date) => "(UTC_DATE())",
+        (D::MySql, Now::Time, T::Time) => "(UTC_TIME(6))",
+        (D::SqlServer, Now::Timestamp, T::TimestampTz) => "SYSDATETIMEOFFSET()",
+        (D::SqlServer, Now::Timestamp, _) => "SYSUTCDATETIME()",
+        (D::SqlServer, Now::Date, _) => "CAST(SYSUTCDATETIME() AS DATE)",
+        (D::SqlServer, Now::Time, _) => "CAST(SYSUTCDATETIME() AS TIME)",
+        (D::Sqlite, Now::Timestamp, T::TimestampTz) => {
             "(strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now'))"
         }
-        _ => return None,
+        (_, Now::Timestamp, _) => "CURRENT_TIMESTAMP",
+        (_, Now::Date, _) => "CURRENT_DATE",
+        (_, Now::Time, _) => "CURRENT_TIME",
     })
+}
+
+/// Whether `default` is a constant: a number, a string, `NULL`, `TRUE` or
+/// `FALSE`.
+pub fn literal_default(default: &str) -> bool {
+    let d = default.trim();
+    let word = |w: &str| d.eq_ignore_ascii_case(w);
+    // Digits, a point and an exponent (Rust's float syntax also takes
+    // `inf` and `NaN`, which SQL does not).
+    let number = d.parse::<f64>().is_ok()
+        && d.bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'));
+    let string = d.len() >= 2
+        && d.starts_with('\'')
+        && d.ends_with('\'')
+        && !d[1..d.len() - 1].replace("''", "").contains('\'');
+    number || string || word("NULL") || word("TRUE") || word("FALSE")
+}
+
+/// Whether `default` is a literal that SQLite and MySQL take after
+/// `DEFAULT` as it is (`keywords`: also the SQL time-now keywords, which
+/// SQLite takes): a number, a string, `NULL`, `TRUE`, `FALSE`, or an
+/// expression already in parentheses. They take any other expression (a
+/// call, an operation) only in parentheses.
+pub fn bare_default(default: &str, keywords: bool) -> bool {
+    let d = default.trim();
+    let word = |w: &str| d.eq_ignore_ascii_case(w);
+    let parenthesized = d.starts_with('(') && d.ends_with(')') && {
+        // The first parenthesis closes at the end, not before.
+        let mut depth = 0usize;
+        let mut quoted = false;
+        let mut closes_at_end = true;
+        for (i, c) in d.char_indices() {
+            match c {
+                '\'' => quoted = !quoted,
+                '(' if !quoted => depth += 1,
+                ')' if !quoted => {
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 && i + 1 < d.len() {
+                        closes_at_end = false;
+                    }
+                }
+                _ => {}
+            }
+        }
+        closes_at_end
+    };
+    literal_default(d)
+        || parenthesized
+        || (keywords && (word("CURRENT_TIMESTAMP") || word("CURRENT_DATE") || word("CURRENT_TIME")))
 }
 
 /// The `WHERE` an index's definition gives it: its own `where`, or the
@@ -650,4 +743,91 @@ pub fn replace_primary_key<D: Ddl + ?Sized>(
         ));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{bare_default, utc_now};
+    use crate::dialect::Dialect;
+    use crate::schema::ColumnType;
+
+    #[test]
+    fn the_time_now_in_each_spelling_is_written_for_the_dialect() {
+        for spelled in [
+            "CURRENT_TIMESTAMP",
+            "now()",
+            " NOW ( ) ",
+            "current_timestamp(3)",
+            "LOCALTIMESTAMP",
+        ] {
+            for (dialect, ty, written) in [
+                (Dialect::Sqlite, ColumnType::Timestamp, "CURRENT_TIMESTAMP"),
+                (
+                    Dialect::Postgres,
+                    ColumnType::TimestampTz,
+                    "CURRENT_TIMESTAMP",
+                ),
+                (Dialect::MySql, ColumnType::Timestamp, "(UTC_TIMESTAMP(6))"),
+                (
+                    Dialect::SqlServer,
+                    ColumnType::Timestamp,
+                    "SYSUTCDATETIME()",
+                ),
+                (
+                    Dialect::SqlServer,
+                    ColumnType::TimestampTz,
+                    "SYSDATETIMEOFFSET()",
+                ),
+            ] {
+                assert_eq!(
+                    utc_now(dialect, ty, spelled),
+                    Some(written),
+                    "{spelled} {dialect}"
+                );
+            }
+        }
+        for other in [
+            "now() + 1",
+            "nowhere()",
+            "'now'",
+            "CURRENT_TIMESTAMP(x)",
+            "0",
+        ] {
+            assert_eq!(
+                utc_now(Dialect::Postgres, ColumnType::Timestamp, other),
+                None,
+                "{other}"
+            );
+        }
+    }
+
+    #[test]
+    fn expressions_are_told_from_literals() {
+        for bare in [
+            "0",
+            "-1.5",
+            "+2e10",
+            "'it''s'",
+            "NULL",
+            "true",
+            "(1 + 2)",
+            "((a) + (b))",
+            "'('",
+        ] {
+            assert!(bare_default(bare, false), "{bare}");
+        }
+        for expression in [
+            "lower('X')",
+            "1 + 2",
+            "1-2",
+            "(1) + (2)",
+            "'a' || 'b'",
+            "-x",
+            "NaN",
+            "CURRENT_DATE",
+        ] {
+            assert!(!bare_default(expression, false), "{expression}");
+        }
+        assert!(bare_default("current_date", true));
+    }
 }

@@ -27,6 +27,7 @@ use std::str::FromStr;
 pub(crate) use check::statements;
 #[cfg(feature = "sql-check")]
 pub use check::{SqlProblem, UNCHECKED, check_file, grammar_gap};
+pub(crate) use ddl::literal_default;
 pub use ddl::{DROPS, Ddl, NOLINT, Statements, live_marker};
 pub use mysql::MySql;
 pub(crate) use mysql::mysql8_note;

@@ -112,11 +112,13 @@ impl Ddl for MySql {
             def.push_str(" DEFAULT ");
             // MySQL 8 takes a default for a TEXT, BLOB or JSON column only
             // as an expression, in parentheses, even a literal one (error
-            // 1101); MariaDB takes either.
-            let expression = matches!(
-                column.ty,
-                ColumnType::Text | ColumnType::Binary | ColumnType::Json
-            ) && !default.trim_start().starts_with('(');
+            // 1101), and any other expression only in parentheses;
+            // MariaDB takes either.
+            let expression = !super::ddl::bare_default(&default, false)
+                || matches!(
+                    column.ty,
+                    ColumnType::Text | ColumnType::Binary | ColumnType::Json
+                ) && !default.trim_start().starts_with('(');
             if expression {
                 def.push('(');
                 def.push_str(&default);

@@ -67,8 +67,15 @@ impl Ddl for Sqlite {
             _ => {}
         }
         if let Some(default) = self.default_expr(column) {
+            // SQLite takes an expression only in parentheses.
             def.push_str(" DEFAULT ");
-            def.push_str(&default);
+            if super::ddl::bare_default(&default, true) {
+                def.push_str(&default);
+            } else {
+                def.push('(');
+                def.push_str(&default);
+                def.push(')');
+            }
         }
         Ok(())
     }

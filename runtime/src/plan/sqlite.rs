@@ -222,7 +222,8 @@ fn tables_to_rebuild(current: &Schema, changes: &[Change]) -> BTreeSet<String> {
             Change::AddColumn { column, .. } => {
                 (!column.nullable && column.default().is_none())
                     || column.auto_increment
-                    || column.default().is_some_and(|d| !constant_default(d))
+                    || crate::dialect::Ddl::default_expr(&crate::dialect::Sqlite, column)
+                        .is_some_and(|d| !crate::dialect::literal_default(&d))
             }
             // DROP COLUMN fails on key, foreign key and checked columns.
             Change::DropColumn { table, column } => current
@@ -235,16 +236,4 @@ fn tables_to_rebuild(current: &Schema, changes: &[Change]) -> BTreeSet<String> {
         }
     }
     out
-}
-
-/// Whether SQLite's `ADD COLUMN` takes `default` on a table holding rows:
-/// not `CURRENT_TIME`, `CURRENT_DATE`, `CURRENT_TIMESTAMP` or an
-/// expression in parentheses ("Cannot add a column with non-constant
-/// default"), which a rebuild gives each copied row instead.
-fn constant_default(default: &str) -> bool {
-    let default = default.trim();
-    !default.starts_with('(')
-        && !["CURRENT_TIME", "CURRENT_DATE", "CURRENT_TIMESTAMP"]
-            .iter()
-            .any(|word| default.eq_ignore_ascii_case(word))
 }
