@@ -134,7 +134,8 @@ fn mysql_keeps_foreign_keys_over_a_type_it_writes_alike() {
 /// A nullable column added with a default holds the default in the rows
 /// the table has, on every engine: SQL Server alone fills them with NULL
 /// (unless `WITH VALUES`), so its migration sets them to the default
-/// after adding the column. A NOT NULL column gets its default there
+/// after adding the column, in a statement compiled when it runs (the
+/// file is one batch, compiled before the column exists). A NOT NULL column gets its default there
 /// anyway, and a column without a default stays NULL everywhere.
 #[test]
 fn sql_server_gives_the_rows_a_new_nullable_columns_default() {
@@ -154,13 +155,13 @@ fn sql_server_gives_the_rows_a_new_nullable_columns_default() {
         .up;
     let statements: Vec<&str> = up
         .lines()
-        .filter(|l| l.starts_with("ALTER") || l.starts_with("UPDATE"))
+        .filter(|l| l.starts_with("ALTER") || l.starts_with("EXEC"))
         .collect();
     assert_eq!(
         statements,
         [
             "ALTER TABLE [users] ADD [tier] INTEGER NULL CONSTRAINT [df_users_tier] DEFAULT 1;",
-            "UPDATE [users] SET [tier] = DEFAULT;",
+            "EXEC sp_executesql N'UPDATE [users] SET [tier] = DEFAULT';",
             "ALTER TABLE [users] ADD [level] INTEGER NOT NULL CONSTRAINT [df_users_level] DEFAULT 0;",
             "ALTER TABLE [users] ADD [note] NVARCHAR(MAX) NULL;",
         ]

@@ -14,6 +14,9 @@
 //!   index a foreign key relies on;
 //! - a filtered index created while `QUOTED_IDENTIFIER` is off, as it is
 //!   when a file starts under `sqlcmd`;
+//! - a data statement naming a column its table did not have when the
+//!   file started (a file is one batch, compiled before it runs: "Invalid
+//!   column name", error 207), unless run as `EXEC sp_executesql`;
 //! - constraint names unique in the database, index names in their table;
 //!   a foreign key needs a key or unfiltered unique index over exactly its
 //!   referenced columns; key columns are NOT NULL and of an indexable type.
@@ -193,6 +196,13 @@ struct Db {
     /// The session's `QUOTED_IDENTIFIER`: off when a file starts, as
     /// `sqlcmd` runs it; a filtered index needs it on.
     quoted_identifier: bool,
+    /// The columns of each table when the file started: SQL Server
+    /// compiles a file (one batch) before it runs any of it, and a data
+    /// statement naming a column its table did not have then fails the
+    /// whole batch (error 207, "Invalid column name"). A table that did
+    /// not exist is compiled when the statement runs (deferred name
+    /// resolution), and so is `EXEC sp_executesql N'...'`.
+    compiled: BTreeMap<String, Vec<String>>,
 }
 
 /// A reader over one statement's tokens.
@@ -673,17 +683,36 @@ impl Db {
             }
         }
         if r.word("UPDATE") {
-            // A backfill: changes rows only, of a column that must exist.
+            // A backfill: changes rows only, of a column that must exist,
+            // and have existed when the batch was compiled.
             let table = r.ident()?;
             r.expect("SET")?;
             let column = r.ident()?;
             self.column(&table, &column)?;
+            if self
+                .compiled
+                .get(&table)
+                .is_some_and(|columns| !columns.contains(&column))
+            {
+                return Err(format!(
+                    "Invalid column name '{column}' (error 207: the batch was compiled before `{table}` had it)"
+                ));
+            }
             return Ok(());
         }
         if r.word("EXEC") {
             if r.word("SYS") {
                 r.punct('.');
                 return self.extended_property(&mut r);
+            }
+            if r.word("SP_EXECUTESQL") {
+                // Compiled when it runs.
+                let inner = r.string()?;
+                r.done()?;
+                let compiled = std::mem::take(&mut self.compiled);
+                let result = self.run(&inner);
+                self.compiled = compiled;
+                return result;
             }
             r.expect("SP_RENAME")?;
             let from = r.string()?;
@@ -1010,6 +1039,16 @@ impl Db {
     /// ending with `;`; comment lines skipped).
     fn apply(&mut self, sql: &str) -> Result<(), String> {
         self.quoted_identifier = false;
+        self.compiled = self
+            .tables
+            .iter()
+            .map(|(table, columns)| {
+                (
+                    table.clone(),
+                    columns.iter().map(|c| c.name.clone()).collect(),
+                )
+            })
+            .collect();
         let mut statement = String::new();
         for (n, line) in sql.lines().enumerate() {
             if line.starts_with("--") {
@@ -1223,10 +1262,21 @@ fn the_model_refuses_what_sql_server_refuses() {
         "ALTER TABLE [posts] ADD CONSTRAINT [fk_x] FOREIGN KEY ([id]) REFERENCES [users] ([id]) ON DELETE RESTRICT",
         "incorrect syntax",
     );
+    refused(
+        "ALTER TABLE [users] ADD [nick] NVARCHAR(10) NULL;\nUPDATE [users] SET [nick] = 'x'",
+        "Invalid column name 'nick'",
+    );
+    refused(
+        "EXEC sp_rename N'users.score', N'points', N'COLUMN';\nUPDATE [users] SET [points] = 0 WHERE [points] IS NULL",
+        "Invalid column name 'points'",
+    );
     // What SQL Server lets through.
     let mut copy = db.clone();
     copy.apply(
-        "ALTER TABLE [users] ALTER COLUMN [email] NVARCHAR(320) NOT NULL;\n\
+        "ALTER TABLE [users] ADD [nick] NVARCHAR(10) NULL;\n\
+         EXEC sp_executesql N'UPDATE [users] SET [nick] = N''x''';\n\
+         UPDATE [users] SET [age] = 0 WHERE [age] IS NULL;\n\
+         ALTER TABLE [users] ALTER COLUMN [email] NVARCHAR(320) NOT NULL;\n\
          ALTER TABLE [users] ALTER COLUMN [age] INTEGER NOT NULL;\n\
          ALTER TABLE [users] DROP CONSTRAINT [ck_score];\n\
          ALTER TABLE [users] ALTER COLUMN [score] BIGINT NOT NULL;\n\

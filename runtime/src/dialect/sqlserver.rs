@@ -71,6 +71,16 @@ impl SqlServer {
     /// Server reads the object's name as a multi-part name, so each part is
     /// bracketed (a `.` or `]` in a name would otherwise split it); the new
     /// name is taken as written, brackets and all, so it is not.
+    /// `statement`, a data statement, as `EXEC sp_executesql N'...'`, which
+    /// SQL Server compiles when it runs. A file is one batch, compiled
+    /// before any of it runs, and a statement naming a column the file adds
+    /// or renames failed the whole batch there ("Invalid column name",
+    /// error 207); a table it adds or renames is looked up when the
+    /// statement runs, a column is not.
+    fn at_run_time(&self, statement: &str) -> String {
+        format!("EXEC sp_executesql N{}", self.string(statement))
+    }
+
     fn sp_rename(&self, object: &[&str], new_name: &str, kind: Option<&str>) -> String {
         let kind = kind.map(|k| format!(", N'{k}'")).unwrap_or_default();
         format!(
@@ -308,11 +318,11 @@ impl Ddl for SqlServer {
             self.column_def(table, column, None)?
         )];
         if column.nullable && column.default().is_some() {
-            out.push(format!(
+            out.push(self.at_run_time(&format!(
                 "UPDATE {} SET {} = DEFAULT",
                 self.ident(table)?,
                 self.ident(&column.name)?
-            ));
+            )));
         }
         out.extend(self.description(table, Some(&column.name), None, column.comment()));
         Ok(out)
@@ -355,6 +365,19 @@ impl Ddl for SqlServer {
 
     fn default_expr<'c>(&self, column: &'c Column) -> Option<Cow<'c, str>> {
         Self::default_sql(column)
+    }
+
+    /// As every dialect writes it, run as [`SqlServer::at_run_time`]: the
+    /// column may have been renamed earlier in the file.
+    fn backfill(&self, table: &str, from: &Column, to: &Column) -> Result<Option<String>, Error> {
+        let Some(default) = super::ddl::backfill_default(self, from, to) else {
+            return Ok(None);
+        };
+        let column = self.ident(&to.name)?;
+        Ok(Some(self.at_run_time(&format!(
+            "UPDATE {} SET {column} = {default} WHERE {column} IS NULL",
+            self.ident(table)?
+        ))))
     }
 
     fn check_clause(&self, check: &crate::schema::Check) -> Result<String, Error> {
