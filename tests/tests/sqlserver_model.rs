@@ -14,6 +14,8 @@
 //!   index a foreign key relies on;
 //! - a filtered index created while `QUOTED_IDENTIFIER` is off, as it is
 //!   when a file starts under `sqlcmd`;
+//! - a change outside the file's transaction (dbgen's files: with
+//!   `XACT_ABORT ON`, an error rolls back only what a transaction holds);
 //! - a data statement naming a column its table did not have when the
 //!   file started (a file is one batch, compiled before it runs: "Invalid
 //!   column name", error 207), unless run as `EXEC sp_executesql`;
@@ -203,6 +205,12 @@ struct Db {
     /// not exist is compiled when the statement runs (deferred name
     /// resolution), and so is `EXEC sp_executesql N'...'`.
     compiled: BTreeMap<String, Vec<String>>,
+    /// Inside `BEGIN TRANSACTION`: with `XACT_ABORT ON`, an error rolls
+    /// back every statement since.
+    transaction: bool,
+    /// Whether every change must be inside a transaction (dbgen's files:
+    /// a change outside one stays when a later statement fails).
+    atomic: bool,
 }
 
 /// A reader over one statement's tokens.
@@ -594,6 +602,29 @@ impl Db {
                 self.quoted_identifier = r.word("ON");
             }
             return Ok(());
+        }
+        if r.word("BEGIN") {
+            r.expect("TRANSACTION")?;
+            r.done()?;
+            if self.transaction {
+                return Err("a transaction inside the file's transaction".into());
+            }
+            self.transaction = true;
+            return Ok(());
+        }
+        if r.word("COMMIT") {
+            r.expect("TRANSACTION")?;
+            r.done()?;
+            if !self.transaction {
+                return Err("The COMMIT TRANSACTION request has no corresponding BEGIN TRANSACTION (error 3902)".into());
+            }
+            self.transaction = false;
+            return Ok(());
+        }
+        if self.atomic && !self.transaction {
+            return Err(
+                "a change outside a transaction: it stays if a later statement fails".into(),
+            );
         }
         if r.word("CREATE") {
             let unique = r.word("UNIQUE");
@@ -1063,6 +1094,9 @@ impl Db {
                     .map_err(|e| format!("line {}: {e}\n  in: {}", n + 1, text.trim()))?;
             }
         }
+        if self.transaction {
+            return Err("the file leaves its transaction open".into());
+        }
         Ok(())
     }
 
@@ -1135,7 +1169,10 @@ fn multipart(text: &str) -> Result<Vec<String>, String> {
 
 fn fresh(schema: &Schema) -> Db {
     let sql = create_schema(schema, Dialect::SqlServer).unwrap_or_else(|e| panic!("creates: {e}"));
-    let mut db = Db::default();
+    let mut db = Db {
+        atomic: true,
+        ..Db::default()
+    };
     db.apply(&sql)
         .unwrap_or_else(|e| panic!("the model refuses dbgen's CREATE: {e}\n{sql}"));
     db
@@ -1269,6 +1306,17 @@ fn the_model_refuses_what_sql_server_refuses() {
     refused(
         "EXEC sp_rename N'users.score', N'points', N'COLUMN';\nUPDATE [users] SET [points] = 0 WHERE [points] IS NULL",
         "Invalid column name 'points'",
+    );
+    refused("COMMIT TRANSACTION", "error 3902");
+    refused("BEGIN TRANSACTION", "leaves its transaction open");
+    let mut atomic = Db {
+        atomic: true,
+        ..db.clone()
+    };
+    let outside = atomic.apply("SET XACT_ABORT ON;\nDROP INDEX [uq_users_email] ON [users];\n");
+    assert!(
+        outside.is_err_and(|e| e.contains("outside a transaction")),
+        "a change outside the file's transaction"
     );
     // What SQL Server lets through.
     let mut copy = db.clone();

@@ -43,19 +43,23 @@ pub fn render(
     let prefix: &[&str] = match dialect {
         // A filtered index (live rows, a `where`, a unique nullable
         // column) is created only with `QUOTED_IDENTIFIER` on, which
-        // `sqlcmd` leaves off; `ANSI_NULLS` as SSMS scripts set it.
+        // `sqlcmd` leaves off; `ANSI_NULLS` as SSMS scripts set it. The
+        // file is one transaction, which `XACT_ABORT` rolls back on the
+        // first error: without one, the statements before it stayed
+        // (sqlcmd and SSMS commit each statement on its own).
         Dialect::SqlServer => &[
             "SET ANSI_NULLS ON",
             "SET QUOTED_IDENTIFIER ON",
             "SET XACT_ABORT ON",
+            "BEGIN TRANSACTION",
         ],
         Dialect::Sqlite if rebuilds => &super::sqlite::REBUILD_OPEN,
         _ => &[],
     };
-    let suffix: &[&str] = if rebuilds {
-        &super::sqlite::REBUILD_CLOSE
-    } else {
-        &[]
+    let suffix: &[&str] = match dialect {
+        Dialect::SqlServer => &["COMMIT TRANSACTION"],
+        Dialect::Sqlite if rebuilds => &super::sqlite::REBUILD_CLOSE,
+        _ => &[],
     };
     let detached = detached_drops(plan, before, after);
     // Each statement goes into the file as soon as it is rendered, so the
