@@ -781,6 +781,29 @@ async fn converted(
     conn
 }
 
+type Texts = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+/// [`converted`], then the four values `select` reads, as SQLite stores
+/// them.
+async fn converted_texts(
+    (before, after): (&Schema, &Schema),
+    rows: &str,
+    bad: &str,
+    select: &'static str,
+) -> (sqlx::SqliteConnection, Vec<Texts>) {
+    let mut conn = converted(before, after, rows, bad).await;
+    let texts = sqlx::query_as(select)
+        .fetch_all(&mut conn)
+        .await
+        .expect("the rows");
+    (conn, texts)
+}
+
 /// A date or time column that becomes another kind of date or time on
 /// SQLite: its values are rewritten in the form sqlx reads and writes for
 /// the new type (SQLite kept `2024-05-01`, which the helpers could not
@@ -803,19 +826,13 @@ async fn sqlite_rebuild_rewrites_dates_and_times_in_the_new_form() {
     let rows = "INSERT INTO events (day, at, utc, gone) VALUES \
         ('2024-05-01', '2024-05-01 12:00:00.123456', '2024-05-01T12:00:00.5+00:00', '2024-05-01 23:59:59'), \
         (NULL, '2024-05-01 12:00:00', '2024-05-01T12:00:00+00:00', NULL);";
-    let mut conn = converted(
-        &before,
-        &after,
+    let (mut conn, texts) = converted_texts(
+        (&before, &after),
         rows,
         "INSERT INTO events (day) VALUES ('someday');",
+        "SELECT day, at, utc, gone FROM events ORDER BY id",
     )
     .await;
-    type Text = Option<String>;
-    let texts: Vec<(Text, Text, Text, Text)> =
-        sqlx::query_as("SELECT day, at, utc, gone FROM events ORDER BY id")
-            .fetch_all(&mut conn)
-            .await
-            .expect("the rows");
     let some = |s: &str| Some(s.to_string());
     assert_eq!(
         texts,
@@ -872,19 +889,13 @@ async fn sqlite_rebuild_rewrites_texts_that_become_times() {
         ('2024-05-01 12:00:00', '2024-05-01T12:00:00.25+02:00', '2024-05-01 12:00:00', '12:00'), \
         ('2024-05-01T23:30:00.123456-04:00', '2024-05-01 12:00:00Z', '2024-05-01', '2024-05-01 12:00:00.5'), \
         (NULL, NULL, NULL, NULL);";
-    let mut conn = converted(
-        &before,
-        &after,
+    let (mut conn, texts) = converted_texts(
+        (&before, &after),
         rows,
         "INSERT INTO events (clock) VALUES ('noon');",
+        "SELECT utc, at, day, clock FROM events ORDER BY id",
     )
     .await;
-    type Text = Option<String>;
-    let texts: Vec<(Text, Text, Text, Text)> =
-        sqlx::query_as("SELECT utc, at, day, clock FROM events ORDER BY id")
-            .fetch_all(&mut conn)
-            .await
-            .expect("the rows");
     let some = |s: &str| Some(s.to_string());
     assert_eq!(
         texts,
@@ -2075,86 +2086,14 @@ async fn postgres_texts_become_the_times_they_name_in_any_session_zone() {
 /// UTC, as dbgen reads it, whatever the zone of the session that inserts
 /// the row (a client other than dbgen, or the migration backfilling a
 /// filled table): PostgreSQL's naive columns and MariaDB's gave the
-/// session's local time. `zone` is the statement setting the session to
-/// New York's summer offset.
-async fn now_defaults_are_utc<C>(dialect: Dialect, conn: &mut C, zone: &str)
-where
-    for<'c> &'c mut C: sqlx::Executor<'c, Database = C::Database>,
-    C: sqlx::Connection,
-    for<'r> i64: sqlx::Decode<'r, C::Database> + sqlx::Type<C::Database>,
-    usize: sqlx::ColumnIndex<<C::Database as sqlx::Database>::Row>,
-    <C::Database as sqlx::Database>::Arguments: sqlx::IntoArguments<C::Database>,
-{
-    let now = |name: &str, ty: Ty, default: &str| {
-        let mut column = dbgen::schema::Column::new(name, ty, true);
-        column.set_default(Some(default.to_string().into()));
-        column
-    };
-    let stamps = schema(vec![
-        table("stamps")
-            .col("note", Ty::Varchar(10), true)
-            .column(now("at", Ty::Timestamp, "CURRENT_TIMESTAMP"))
-            .column(now("utc", Ty::TimestampTz, "CURRENT_TIMESTAMP")),
-    ]);
-    let run = |sql: String| sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
-    run(format!(
-        "{zone}; {} INSERT INTO {} ({}) VALUES ('x')",
-        render(dialect, &Schema::default(), &stamps).up,
-        dialect.quote("stamps"),
-        dialect.quote("note")
-    ))
-    .execute(&mut *conn)
-    .await
-    .expect("a row the defaults fill");
-    // Seconds from the time now in UTC, as the server counts them.
-    let offsets = match dialect {
-        Dialect::Postgres => {
-            "SELECT CAST(EXTRACT(EPOCH FROM (at - (now() AT TIME ZONE 'UTC'))) AS BIGINT), \
-             CAST(EXTRACT(EPOCH FROM (utc - now())) AS BIGINT) FROM stamps"
-        }
-        _ => {
-            "SELECT TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(), at), \
-              TIMESTAMPDIFF(SECOND, UTC_TIMESTAMP(), utc) FROM stamps"
-        }
-    };
-    let (at, utc): (i64, i64) = sqlx::query_as(offsets)
-        .fetch_one(&mut *conn)
-        .await
-        .expect("the row");
-    assert!(
-        at.abs() < 60 && utc.abs() < 60,
-        "{dialect}: {at} s and {utc} s from now in UTC"
-    );
-}
-
-#[tokio::test(flavor = "current_thread")]
-async fn now_defaults_are_utc_on_postgres() {
-    on_server::<sqlx::PgConnection>(Engine::Postgres, "dbgen_utc_now", async |conn| {
-        now_defaults_are_utc(
-            Dialect::Postgres,
-            &mut *conn,
-            "SET TIME ZONE 'America/New_York'",
-        )
-        .await;
-    })
-    .await;
-}
-
-#[tokio::test(flavor = "current_thread")]
-async fn now_defaults_are_utc_on_mariadb() {
-    on_server::<sqlx::MySqlConnection>(Engine::MariaDb, "dbgen_utc_now", async |conn| {
-        now_defaults_are_utc(Dialect::MySql, &mut *conn, "SET time_zone = '-04:00'").await;
-    })
-    .await;
-}
-
-/// Defaults written as a call or an expression, as PostgreSQL takes them,
-/// are taken by every engine and give what they say: the time now in any
-/// of its spellings (`now()`, `CURRENT_TIMESTAMP()`, `LOCALTIMESTAMP`) is
-/// the time in UTC, as `CURRENT_TIMESTAMP` is, whatever the session's
-/// zone (SQLite has no `now()`, and takes a call only in parentheses;
-/// MySQL 8 takes an expression only in parentheses). Returns the seconds
-/// each time default is from the time now in UTC, as the server counts.
+/// session's local time. So does each of its other spellings (`now()`,
+/// `CURRENT_TIMESTAMP()`, `LOCALTIMESTAMP`, ...), which not every engine
+/// has (SQLite has no `now()`). Defaults written as a call or an
+/// expression are taken by every engine and give what they say (SQLite
+/// takes a call only in parentheses, MySQL 8 an expression). `zone` is
+/// the statement setting the session to New York's summer offset; each
+/// time default must be within a minute of the time now in UTC, as the
+/// server counts.
 async fn expression_defaults<C>(dialect: Dialect, conn: &mut C, zone: &str)
 where
     for<'c> &'c mut C: sqlx::Executor<'c, Database = C::Database>,
@@ -2170,6 +2109,8 @@ where
         column
     };
     let times = [
+        ("stamp", Ty::Timestamp, "CURRENT_TIMESTAMP"),
+        ("instant", Ty::TimestampTz, "CURRENT_TIMESTAMP"),
         ("at", Ty::Timestamp, "now()"),
         ("utc", Ty::TimestampTz, "NOW()"),
         ("local", Ty::Timestamp, "LOCALTIMESTAMP"),
@@ -2211,7 +2152,7 @@ where
     for (name, _, default) in times {
         let column = dialect.quote(name);
         let seconds = match dialect {
-            Dialect::Postgres if name == "utc" || name == "called" => {
+            Dialect::Postgres if matches!(name, "instant" | "utc" | "called") => {
                 format!("CAST(EXTRACT(EPOCH FROM ({column} - now())) AS BIGINT)")
             }
             Dialect::Postgres => {

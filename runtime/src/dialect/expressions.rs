@@ -358,19 +358,34 @@ const SQLSERVER_MISSING: &[(&str, &str)] = &[
 fn refused_call(dialect: Dialect, index: bool, expr: &Expr) -> Option<(String, String)> {
     let mut found = None;
     visit(expr, &mut |e| {
-        // Forms sqlparser reads apart from other calls.
-        let missing = match e {
-            Expr::Substring {
-                shorthand: true, ..
-            } => Some("SUBSTRING(x, start, length)"),
-            Expr::Position { .. } => Some("CHARINDEX(needle, x)"),
-            Expr::Extract { .. } => Some("DATEPART(part, x)"),
+        if found.is_some() {
+            return;
+        }
+        let called = match e {
+            Expr::Function(function) => function
+                .name
+                .0
+                .last()
+                .and_then(|p| p.as_ident())
+                .map(|name| name.value.to_ascii_lowercase()),
             _ => None,
         };
-        if dialect == Dialect::SqlServer
-            && let Some(instead) = missing
-        {
-            if found.is_none() {
+        if dialect == Dialect::SqlServer {
+            let instead = match e {
+                // Forms sqlparser reads apart from other calls.
+                Expr::Substring {
+                    shorthand: true, ..
+                } => Some("SUBSTRING(x, start, length)"),
+                Expr::Position { .. } => Some("CHARINDEX(needle, x)"),
+                Expr::Extract { .. } => Some("DATEPART(part, x)"),
+                _ => called.as_deref().and_then(|name| {
+                    SQLSERVER_MISSING
+                        .iter()
+                        .find(|(missing, _)| *missing == name)
+                        .map(|(_, instead)| *instead)
+                }),
+            };
+            if let Some(instead) = instead {
                 found = Some((
                     e.to_string(),
                     format!(
@@ -380,13 +395,9 @@ fn refused_call(dialect: Dialect, index: bool, expr: &Expr) -> Option<(String, S
             }
             return;
         }
-        let Expr::Function(function) = e else {
+        let (Expr::Function(function), Some(name)) = (e, called) else {
             return;
         };
-        let Some(name) = function.name.0.last().and_then(|p| p.as_ident()) else {
-            return;
-        };
-        let name = name.value.to_ascii_lowercase();
         let args: Vec<&Expr> = match &function.args {
             FunctionArguments::List(list) => list
                 .args
@@ -403,19 +414,6 @@ fn refused_call(dialect: Dialect, index: bool, expr: &Expr) -> Option<(String, S
                 matches!(a, Expr::Value(v) if matches!(&v.value, Value::SingleQuotedString(t) if t.eq_ignore_ascii_case("now")))
             })
         };
-        if dialect == Dialect::SqlServer
-            && let Some((_, instead)) = SQLSERVER_MISSING.iter().find(|(n, _)| *n == name)
-        {
-            if found.is_none() {
-                found = Some((
-                    e.to_string(),
-                    format!(
-                        "SQL Server has no such function (\"is not a recognized built-in function name\"); T-SQL writes {instead}, or keep the rule in the application"
-                    ),
-                ));
-            }
-            return;
-        }
         let why = match dialect {
             Dialect::MySql
                 if !index
@@ -439,14 +437,12 @@ fn refused_call(dialect: Dialect, index: bool, expr: &Expr) -> Option<(String, S
             }
             _ => return,
         };
-        if found.is_none() {
-            found = Some((
-                e.to_string(),
-                format!(
-                    "{why}; compare with a column or a constant, or keep the rule in the application"
-                ),
-            ));
-        }
+        found = Some((
+            e.to_string(),
+            format!(
+                "{why}; compare with a column or a constant, or keep the rule in the application"
+            ),
+        ));
     });
     found
 }
