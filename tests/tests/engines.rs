@@ -915,12 +915,14 @@ async fn sqlite_rebuild_rewrites_texts_that_become_times() {
             (None, None, None, None),
         ]
     );
-    let read: Vec<(
+    // Each as sqlx reads the new type.
+    type Read = (
         Option<chrono::DateTime<chrono::Utc>>,
         Option<chrono::NaiveDateTime>,
         Option<chrono::NaiveDate>,
         Option<chrono::NaiveTime>,
-    )> = sqlx::query_as("SELECT utc, at, day, clock FROM events ORDER BY id")
+    );
+    let read: Vec<Read> = sqlx::query_as("SELECT utc, at, day, clock FROM events ORDER BY id")
         .fetch_all(&mut conn)
         .await
         .expect("read as the new types");
