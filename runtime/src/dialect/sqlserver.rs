@@ -681,4 +681,36 @@ mod tests {
             assert_eq!(tsql(written), expected, "{written}");
         }
     }
+
+    /// Any text, quotes and brackets unbalanced, multi-byte characters
+    /// anywhere: no panic, written once is written for good, and without
+    /// `TRUE`/`FALSE` the text comes back with only `N`s added.
+    #[test]
+    fn any_expression_is_scanned_without_panic() {
+        let pieces = [
+            "'", "[", "]", "\"", "-", "--", "/*", "*/", "\n", "N", "n'", "é", "жж", "日本", "true",
+            "FALSE", "x", " ", "(", ")", "''", "]]", "🙂",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..5000 {
+            let mut text = String::new();
+            for _ in 0..(seed % 12) {
+                seed = seed
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            seed = seed.wrapping_add(0x2545_f491);
+            let written = tsql(&text);
+            assert_eq!(tsql(&written), written, "{text:?} twice");
+            let lower = text.to_lowercase();
+            if !lower.contains("true") && !lower.contains("false") {
+                assert_eq!(
+                    written.replace('N', ""),
+                    text.replace('N', ""),
+                    "{text:?} became {written:?}"
+                );
+            }
+        }
+    }
 }
