@@ -933,6 +933,33 @@ async fn sqlite_rebuild_rewrites_texts_that_become_times() {
     assert_eq!(read[1].3.map(|t| t.to_string()), some("12:00:00.500"));
 }
 
+/// A text column that becomes a boolean on SQLite holds 1 and 0 for the
+/// texts PostgreSQL reads as true and false (`t`, `true`, `y`, `yes`,
+/// `on`, `1` and their opposites, in any case, spaces around them
+/// ignored); SQLite's affinity kept `'true'` as text, which the helpers
+/// could not read as a boolean. Any other text fails the file, as it
+/// fails PostgreSQL's cast.
+#[tokio::test(flavor = "current_thread")]
+async fn sqlite_rebuild_reads_texts_as_booleans_as_postgres_does() {
+    let flags = |ty: Ty| schema(vec![table("flags").col("on", ty, true)]);
+    let (text, flag) = (flags(Ty::Varchar(10)), flags(Ty::Boolean));
+    let rows = "INSERT INTO flags (\"on\") VALUES \
+        ('true'), ('Yes'), (' on '), ('T'), ('1'), ('FALSE'), ('no'), ('off'), ('f'), ('0'), (NULL);";
+    let mut conn = converted(
+        &text,
+        &flag,
+        rows,
+        "INSERT INTO flags (\"on\") VALUES ('maybe');",
+    )
+    .await;
+    let read: Vec<Option<bool>> = sqlx::query_scalar("SELECT \"on\" FROM flags ORDER BY id")
+        .fetch_all(&mut conn)
+        .await
+        .expect("read as booleans");
+    let (t, f) = (Some(true), Some(false));
+    assert_eq!(read, [t, t, t, t, t, f, f, f, f, f, None]);
+}
+
 /// A text column that becomes a `uuid` on SQLite holds the 16 bytes sqlx
 /// reads (SQLite kept the text, which the helpers could not read as a
 /// UUID, where PostgreSQL converts it), and back to text the hyphenated

@@ -185,7 +185,11 @@ pub(crate) struct Rewrite {
 ///   hex digits, with or without hyphens, is unconvertible), and from
 ///   `uuid` to text: the hyphenated lower-case form;
 /// - from text to `json`: the text, which must be JSON (SQLite stores
-///   both as text, so the change was no migration at all there).
+///   both as text, so the change was no migration at all there);
+/// - from text to `boolean`: 1 and 0 for the texts PostgreSQL reads as
+///   true and false (`t`, `true`, `y`, `yes`, `on`, `1` and their
+///   opposites, in any case, spaces around them ignored); any other text
+///   is unconvertible.
 pub(crate) fn rewrite(from: ColumnType, to: ColumnType) -> Option<Rewrite> {
     use ColumnType as T;
     let moment = |ty| matches!(ty, T::Date | T::Timestamp | T::TimestampTz);
@@ -200,6 +204,21 @@ pub(crate) fn rewrite(from: ColumnType, to: ColumnType) -> Option<Rewrite> {
                 format!(
                     "{s} IS NOT NULL AND (typeof({s}) <> 'text' OR length(unhex(replace({s}, '-', ''))) IS NOT 16)"
                 )
+            }),
+        });
+    }
+    if text(from) && to == T::Boolean {
+        // The texts PostgreSQL's cast reads as true and false.
+        const TRUE: &str = "'t', 'true', 'y', 'yes', 'on', '1'";
+        const FALSE: &str = "'f', 'false', 'n', 'no', 'off', '0'";
+        return Some(Rewrite {
+            convert: |s| {
+                format!(
+                    "CASE WHEN lower(trim({s})) IN ({TRUE}) THEN 1 WHEN lower(trim({s})) IN ({FALSE}) THEN 0 ELSE {s} END"
+                )
+            },
+            unconvertible: Some(|s| {
+                format!("{s} IS NOT NULL AND lower(trim({s})) NOT IN ({TRUE}, {FALSE})")
             }),
         });
     }

@@ -369,7 +369,8 @@ fn rebuild_copy(statement: &[Token], at: usize) -> Vec<(String, String)> {
     // name it is: `COALESCE(name, default)` (a column made NOT NULL gets
     // its default), `date(name)` and `strftime(format, name) || ...` (a
     // date or time in its new type's form), `unhex(...)` and `lower(...)`
-    // (a UUID as bytes or as text). Any other item: none.
+    // (a UUID as bytes or as text), `CASE ... END` (a text read as a
+    // boolean). Any other item: none.
     let names = |at: usize, end: &str| {
         let mut out = Vec::new();
         let (mut depth, mut item) = (0usize, at);
@@ -398,6 +399,10 @@ fn rebuild_copy(statement: &[Token], at: usize) -> Vec<(String, String)> {
                             "COALESCE" | "DATE" | "STRFTIME" | "UNHEX" | "LOWER"
                         ) =>
                 {
+                    tokens.iter().find(|t| matches!(t, Token::Ident(_)))?
+                }
+                // `CASE WHEN ... name ... END` (a text read as a boolean).
+                [case, ..] if case.upper() == "CASE" => {
                     tokens.iter().find(|t| matches!(t, Token::Ident(_)))?
                 }
                 _ => return None,

@@ -467,7 +467,8 @@ pub fn cases() -> Vec<Case> {
                         false,
                     )
                     .col("ratio", Ty::Real, true)
-                    .col("seen", Ty::Varchar(40), true),
+                    .col("seen", Ty::Varchar(40), true)
+                    .col("flag", Ty::Varchar(10), true),
             ]),
             schema(vec![
                 table("items")
@@ -482,7 +483,8 @@ pub fn cases() -> Vec<Case> {
                         false,
                     )
                     .col("ratio", Ty::Double, true)
-                    .col("seen", Ty::TimestampTz, true),
+                    .col("seen", Ty::TimestampTz, true)
+                    .col("flag", Ty::Boolean, true),
             ]),
         ),
         case(
