@@ -933,6 +933,44 @@ async fn sqlite_rebuild_rewrites_texts_that_become_times() {
     assert_eq!(read[1].3.map(|t| t.to_string()), some("12:00:00.500"));
 }
 
+/// A date-time column that becomes a `time` on SQLite holds the time of
+/// day in the form sqlx reads (SQLite kept the whole date-time, which the
+/// helpers could not read as a time), in UTC, as PostgreSQL's change
+/// gives it.
+#[tokio::test(flavor = "current_thread")]
+async fn sqlite_rebuild_cuts_date_times_that_become_times() {
+    let events = |at: Ty, utc: Ty| {
+        schema(vec![
+            table("events").col("at", at, true).col("utc", utc, true),
+        ])
+    };
+    let rows = "INSERT INTO events (at, utc) VALUES \
+        ('2024-05-01 12:00:00.5', '2024-05-01T23:30:00.123456+00:00'), (NULL, NULL);";
+    let mut conn = converted(
+        &events(Ty::Timestamp, Ty::TimestampTz),
+        &events(Ty::Time, Ty::Time),
+        rows,
+        "INSERT INTO events (at) VALUES ('soon');",
+    )
+    .await;
+    let texts: Vec<(Option<String>, Option<String>)> =
+        sqlx::query_as("SELECT at, utc FROM events ORDER BY id")
+            .fetch_all(&mut conn)
+            .await
+            .expect("the rows");
+    let some = |s: &str| Some(s.to_string());
+    assert_eq!(
+        texts,
+        [(some("12:00:00.5"), some("23:30:00.123456")), (None, None)]
+    );
+    let read: Vec<(Option<chrono::NaiveTime>, Option<chrono::NaiveTime>)> =
+        sqlx::query_as("SELECT at, utc FROM events ORDER BY id")
+            .fetch_all(&mut conn)
+            .await
+            .expect("read as times");
+    assert_eq!(read[0].1.map(|t| t.to_string()), some("23:30:00.123456"));
+}
+
 /// A text column that becomes a boolean on SQLite holds 1 and 0 for the
 /// texts PostgreSQL reads as true and false (`t`, `true`, `y`, `yes`,
 /// `on`, `1` and their opposites, in any case, spaces around them

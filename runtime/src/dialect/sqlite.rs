@@ -174,8 +174,8 @@ pub(crate) struct Rewrite {
 }
 
 /// The [`Rewrite`] from `from` to `to`, if they need one:
-/// - between two different ones of `date`, `timestamp` and `timestamptz`,
-///   and from text to one of them or to `time`: a date as its midnight,
+/// - from one of `date`, `timestamp` and `timestamptz`, or from text, to
+///   another of them or to `time`: a date as its midnight,
 ///   `2024-05-01 12:00:00.123456` for a naive date-time,
 ///   `2024-05-01T12:00:00.123456+00:00` for one in UTC, `12:00:00.5` for a
 ///   time, the fraction of a second kept as written; a text with an offset
@@ -238,7 +238,7 @@ pub(crate) fn rewrite(from: ColumnType, to: ColumnType) -> Option<Rewrite> {
             unconvertible: None,
         });
     }
-    let timed = moment(from) && moment(to) || text(from) && (moment(to) || to == T::Time);
+    let timed = (moment(from) || text(from)) && (moment(to) || to == T::Time);
     if !timed {
         return None;
     }
