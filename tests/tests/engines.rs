@@ -1789,8 +1789,10 @@ async fn mariadb_reads_pipes_by_session_and_length_in_bytes() {
 
 /// PostgreSQL refuses a partial index whose `where` calls a function
 /// that is not `IMMUTABLE` (the time now, random values, the session's
-/// user or settings), when the migration runs; dbgen refuses the same
-/// predicates, and no other, when it writes a PostgreSQL migration.
+/// user or settings, or what the session's zone or date style decides:
+/// a `timestamptz` cast to a date, text cast to a date), when the
+/// migration runs; dbgen refuses the same predicates, and no other, when
+/// it writes a PostgreSQL migration.
 #[tokio::test(flavor = "current_thread")]
 async fn postgres_and_dbgen_agree_on_functions_in_partial_indexes() {
     on_server::<sqlx::PgConnection>(Engine::Postgres, "dbgen_index_calls", async |conn| {
@@ -1811,6 +1813,23 @@ async fn postgres_and_dbgen_agree_on_functions_in_partial_indexes() {
             "lower(note) = 'x'",
             "age(at, '2000-01-01') > interval '1 day'",
             "length(note) < 10 AND at IS NOT NULL",
+            // What the session's zone or date style decides.
+            "utc::date > '2024-01-01'",
+            "CAST(utc AS date) > '2024-01-01'",
+            "utc::timestamp > '2024-01-01'",
+            "utc::text <> ''",
+            "at::timestamptz > '2024-01-01'",
+            "note::date > '2024-01-01'",
+            "date_trunc('day', utc) > '2024-01-01'",
+            "extract(year from utc) > 2000",
+            "date_part('year', utc) > 2000",
+            "to_char(at, 'YYYY') <> ''",
+            "at::date > '2024-01-01'",
+            "utc > '2024-01-01'",
+            "extract(year from at) > 2000",
+            "date_trunc('day', utc, 'UTC') > '2024-01-01'",
+            "date_trunc('day', at) > '2024-01-01'",
+            "note::int > 0",
         ]
         .into_iter()
         .enumerate()
@@ -1818,6 +1837,7 @@ async fn postgres_and_dbgen_agree_on_functions_in_partial_indexes() {
             let name = format!("calls_{n}");
             let with_index = table(&name)
                 .col("at", Ty::Timestamp, true)
+                .col("utc", Ty::TimestampTz, true)
                 .col("note", Ty::Varchar(40), true)
                 .partial_index(&format!("pix_{n}"), &["note"], expr);
             let verdict = generate(
@@ -1827,7 +1847,7 @@ async fn postgres_and_dbgen_agree_on_functions_in_partial_indexes() {
                 &Policy::default(),
             );
             let server = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-                "CREATE TABLE \"{name}_hand\" (\"at\" TIMESTAMP, \"note\" VARCHAR(40)); \
+                "CREATE TABLE \"{name}_hand\" (\"at\" TIMESTAMP, \"utc\" TIMESTAMPTZ, \"note\" VARCHAR(40)); \
                  CREATE INDEX \"pix_hand_{n}\" ON \"{name}_hand\" (\"note\") WHERE {expr}"
             )))
             .execute(&mut *conn)
@@ -1854,7 +1874,7 @@ async fn postgres_and_dbgen_agree_on_functions_in_partial_indexes() {
                 ),
             }
         }
-        assert_eq!(seen, (10, 5));
+        assert_eq!(seen, (21, 10));
     })
     .await;
 }

@@ -68,6 +68,15 @@ pub(crate) fn check_expressions(dialect: Dialect, schema: &Schema) -> Result<(),
                     table.name
                 )));
             }
+            if dialect == Dialect::Postgres
+                && kind == "index"
+                && let Some(part) = zone_dependent(table, &parsed)
+            {
+                return Err(Error::Expression(format!(
+                    "index `{name}` of `{}` has `where = \"{expr}\"`, and `{part}` reads a date or time by the session's zone or date style, which PostgreSQL refuses in a partial index (\"functions in index predicate must be marked IMMUTABLE\"); compare the column with a constant of its own type (`created_at > '2024-01-01'`), or keep the rule in the application",
+                    table.name
+                )));
+            }
             if let Some((call, why)) = refused_call(dialect, kind == "index", &parsed) {
                 return Err(Error::Expression(format!(
                     "{kind} `{name}` of `{}` calls `{call}`: {why}",
@@ -289,6 +298,85 @@ const SQLITE_VOLATILE: &[&str] = &[
     "total_changes",
 ];
 
+/// The first part of `expr` (a PostgreSQL partial index's `where` on
+/// `table`) whose value depends on the session's `TimeZone` or
+/// `DateStyle`, which makes it `STABLE`, not `IMMUTABLE`: a cast of a
+/// `timestamptz` column to another type, of a `timestamp` or `date` column
+/// to `timestamptz`, or of a text column to a date or time; `EXTRACT`,
+/// `date_part` or `date_trunc` of a `timestamptz` column.
+fn zone_dependent(table: &Table, expr: &Expr) -> Option<String> {
+    use crate::schema::ColumnType as T;
+    use sqlparser::ast::{DataType, TimezoneInfo};
+    let type_of = |e: &Expr| {
+        let ident = match e {
+            Expr::Identifier(ident) => ident,
+            Expr::CompoundIdentifier(parts) => parts.last()?,
+            _ => return None,
+        };
+        let column = name(ident);
+        table
+            .columns
+            .iter()
+            .find(|c| has_name(Dialect::Postgres, c, &column))
+            .map(|c| c.ty)
+    };
+    let zoned = |e: &Expr| type_of(e) == Some(T::TimestampTz);
+    let mut found = None;
+    visit(expr, &mut |e| {
+        if found.is_some() {
+            return;
+        }
+        let dependent = match e {
+            Expr::Cast {
+                expr, data_type, ..
+            } => {
+                let to_zoned = matches!(
+                    data_type,
+                    DataType::Timestamp(_, TimezoneInfo::WithTimeZone | TimezoneInfo::Tz)
+                );
+                let to_time = to_zoned
+                    || matches!(
+                        data_type,
+                        DataType::Date | DataType::Time(..) | DataType::Timestamp(..)
+                    );
+                match type_of(expr) {
+                    Some(T::TimestampTz) => !to_zoned,
+                    Some(T::Timestamp | T::Date) => to_zoned,
+                    Some(T::Text | T::Varchar(_) | T::Char(_)) => to_time,
+                    _ => false,
+                }
+            }
+            Expr::Extract { expr, .. } => zoned(expr),
+            Expr::Function(function) => {
+                let called = function
+                    .name
+                    .0
+                    .last()
+                    .and_then(|p| p.as_ident())
+                    .map(|i| i.value.to_ascii_lowercase());
+                let args: Vec<&Expr> = match &function.args {
+                    FunctionArguments::List(list) => list
+                        .args
+                        .iter()
+                        .filter_map(|arg| match arg {
+                            FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Some(e),
+                            _ => None,
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                matches!(called.as_deref(), Some("date_part" | "date_trunc"))
+                    && args.iter().any(|a| zoned(a))
+            }
+            _ => false,
+        };
+        if dependent {
+            found = Some(e.to_string());
+        }
+    });
+    found
+}
+
 /// PostgreSQL functions that are not `IMMUTABLE`, which a partial index
 /// refuses when it is created (`age` with one argument only: it counts
 /// from today).
@@ -318,6 +406,8 @@ const POSTGRES_MUTABLE: &[&str] = &[
     "setval",
     "statement_timestamp",
     "timeofday",
+    "to_char",
+    "to_date",
     "transaction_timestamp",
     "user",
     "uuid_generate_v1",
