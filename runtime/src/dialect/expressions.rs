@@ -437,9 +437,9 @@ const SQLSERVER_MISSING: &[(&str, &str)] = &[
 /// The first call in `expr` (a check, or a partial index's `where` when
 /// `index`) that `dialect`'s engine refuses there, as written:
 /// - MySQL/MariaDB, in a check: a function of [`MYSQL_VOLATILE`];
-/// - SQLite: a date or time function given `'now'`, which it takes in
-///   the table and refuses on every row written; in an index, also the
-///   functions of [`SQLITE_VOLATILE`];
+/// - SQLite: a date or time function given `'now'`, `'localtime'` or
+///   `'utc'`, which it takes in the table and refuses on every row
+///   written; in an index, also the functions of [`SQLITE_VOLATILE`];
 /// - PostgreSQL, in an index: a function of [`POSTGRES_MUTABLE`] (it
 ///   takes them in a check);
 /// - SQL Server: a function of [`SQLSERVER_MISSING`].
@@ -499,9 +499,13 @@ fn refused_call(dialect: Dialect, index: bool, expr: &Expr) -> Option<(String, S
                 .collect(),
             _ => Vec::new(),
         };
+        // `'now'`, and the `'localtime'` and `'utc'` modifiers, which read
+        // the machine's zone: SQLite's date functions given one are not
+        // deterministic.
         let now = || {
             args.iter().any(|a| {
-                matches!(a, Expr::Value(v) if matches!(&v.value, Value::SingleQuotedString(t) if t.eq_ignore_ascii_case("now")))
+                matches!(a, Expr::Value(v) if matches!(&v.value, Value::SingleQuotedString(t)
+                    if ["now", "localtime", "utc"].iter().any(|w| t.trim().eq_ignore_ascii_case(w))))
             })
         };
         let why = match dialect {
