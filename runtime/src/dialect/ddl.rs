@@ -838,16 +838,7 @@ mod tests {
         let pieces = [
             "(", ")", "'", "''", "now", "NOW", " ", "3", "-", "é", "日", ".", "e",
         ];
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-        for _ in 0..5000 {
-            let mut text = String::new();
-            for _ in 0..(seed % 9) {
-                seed = seed
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1_442_695_040_888_963_407);
-                text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
-            }
-            seed = seed.wrapping_add(0x9e37_79b9);
+        for text in crate::dialect::random_texts(&pieces, 5000) {
             let _ = utc_now(Dialect::Sqlite, ColumnType::Timestamp, &text);
             let _ = bare_default(&text, true);
         }

@@ -348,25 +348,10 @@ fn zone_dependent(table: &Table, expr: &Expr) -> Option<String> {
             }
             Expr::Extract { expr, .. } => zoned(expr),
             Expr::Function(function) => {
-                let called = function
-                    .name
-                    .0
-                    .last()
-                    .and_then(|p| p.as_ident())
-                    .map(|i| i.value.to_ascii_lowercase());
-                let args: Vec<&Expr> = match &function.args {
-                    FunctionArguments::List(list) => list
-                        .args
-                        .iter()
-                        .filter_map(|arg| match arg {
-                            FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Some(e),
-                            _ => None,
-                        })
-                        .collect(),
-                    _ => Vec::new(),
-                };
-                matches!(called.as_deref(), Some("date_part" | "date_trunc"))
-                    && args.iter().any(|a| zoned(a))
+                matches!(
+                    call_name(function).as_deref(),
+                    Some("date_part" | "date_trunc")
+                ) && call_args(function).iter().any(|a| zoned(a))
             }
             _ => false,
         };
@@ -452,12 +437,7 @@ fn refused_call(dialect: Dialect, index: bool, expr: &Expr) -> Option<(String, S
             return;
         }
         let called = match e {
-            Expr::Function(function) => function
-                .name
-                .0
-                .last()
-                .and_then(|p| p.as_ident())
-                .map(|name| name.value.to_ascii_lowercase()),
+            Expr::Function(function) => call_name(function),
             _ => None,
         };
         if dialect == Dialect::SqlServer {
@@ -488,17 +468,7 @@ fn refused_call(dialect: Dialect, index: bool, expr: &Expr) -> Option<(String, S
         let (Expr::Function(function), Some(name)) = (e, called) else {
             return;
         };
-        let args: Vec<&Expr> = match &function.args {
-            FunctionArguments::List(list) => list
-                .args
-                .iter()
-                .filter_map(|arg| match arg {
-                    FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Some(e),
-                    _ => None,
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
+        let args = call_args(function);
         // `'now'`, and the `'localtime'` and `'utc'` modifiers, which read
         // the machine's zone: SQLite's date functions given one are not
         // deterministic.
@@ -541,6 +511,32 @@ fn refused_call(dialect: Dialect, index: bool, expr: &Expr) -> Option<(String, S
     found
 }
 
+/// The name `function` is called by, in lower case (the last part of a
+/// qualified name).
+fn call_name(function: &sqlparser::ast::Function) -> Option<String> {
+    function
+        .name
+        .0
+        .last()
+        .and_then(|p| p.as_ident())
+        .map(|name| name.value.to_ascii_lowercase())
+}
+
+/// The plain arguments `function` is called with.
+fn call_args(function: &sqlparser::ast::Function) -> Vec<&Expr> {
+    match &function.args {
+        FunctionArguments::List(list) => list
+            .args
+            .iter()
+            .filter_map(|arg| match arg {
+                FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => Some(e),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// The first `a || b` in `expr`.
 fn pipes(expr: &Expr) -> Option<String> {
     let mut found = None;
@@ -565,12 +561,7 @@ pub(crate) fn byte_length_note(table: &str, name: &str, expr: &str) -> Option<St
     let mut calls = false;
     visit(&parsed, &mut |e| {
         if let Expr::Function(function) = e
-            && function
-                .name
-                .0
-                .last()
-                .and_then(|p| p.as_ident())
-                .is_some_and(|i| i.value.eq_ignore_ascii_case("length"))
+            && call_name(function).as_deref() == Some("length")
         {
             calls = true;
         }

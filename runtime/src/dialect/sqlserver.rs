@@ -691,16 +691,7 @@ mod tests {
             "'", "[", "]", "\"", "-", "--", "/*", "*/", "\n", "N", "n'", "é", "жж", "日本", "true",
             "FALSE", "x", " ", "(", ")", "''", "]]", "🙂",
         ];
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-        for _ in 0..5000 {
-            let mut text = String::new();
-            for _ in 0..(seed % 12) {
-                seed = seed
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1_442_695_040_888_963_407);
-                text.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
-            }
-            seed = seed.wrapping_add(0x2545_f491);
+        for text in crate::dialect::random_texts(&pieces, 5000) {
             let written = tsql(&text);
             assert_eq!(tsql(&written), written, "{text:?} twice");
             let lower = text.to_lowercase();
