@@ -244,6 +244,26 @@ impl Dialect {
     }
 }
 
+/// `count` texts joined from `pieces` (up to a dozen each), the same ones
+/// every run: input for the tests that read any text without panic.
+#[cfg(test)]
+pub(crate) fn random_texts(pieces: &[&str], count: usize) -> Vec<String> {
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) as usize
+    };
+    (0..count)
+        .map(|_| {
+            (0..next() % 13)
+                .map(|_| pieces[next() % pieces.len()])
+                .collect()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -274,24 +294,4 @@ mod tests {
         );
         assert!(Dialect::from_url("http://x").is_err());
     }
-}
-
-/// `count` texts joined from `pieces` (up to a dozen each), the same ones
-/// every run: input for the tests that read any text without panic.
-#[cfg(test)]
-pub(crate) fn random_texts(pieces: &[&str], count: usize) -> Vec<String> {
-    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut next = move || {
-        seed = seed
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (seed >> 33) as usize
-    };
-    (0..count)
-        .map(|_| {
-            (0..next() % 13)
-                .map(|_| pieces[next() % pieces.len()])
-                .collect()
-        })
-        .collect()
 }
