@@ -971,6 +971,48 @@ async fn sqlite_rebuild_cuts_date_times_that_become_times() {
     assert_eq!(read[0].1.map(|t| t.to_string()), some("23:30:00.123456"));
 }
 
+/// A text column that becomes bytes on SQLite holds blobs, and bytes that
+/// become text hold text (SQLite's affinity kept each value's old storage
+/// class, so a filter binding a value of the new type compared a blob with
+/// a text and matched nothing).
+#[tokio::test(flavor = "current_thread")]
+async fn sqlite_rebuild_casts_text_and_bytes() {
+    let notes = |body: Ty, raw: Ty| {
+        schema(vec![
+            table("notes").col("body", body, true).col("raw", raw, true),
+        ])
+    };
+    let (before, after) = (
+        notes(Ty::Text, Ty::Binary),
+        notes(Ty::Varbinary(20), Ty::Varchar(20)),
+    );
+    let mut conn = sqlite_with(
+        &before,
+        "INSERT INTO notes (body, raw) VALUES ('héllo', CAST('wörld' AS BLOB)), (NULL, NULL);",
+    )
+    .await;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(
+        render(Dialect::Sqlite, &before, &after).up,
+    ))
+    .execute(&mut conn)
+    .await
+    .expect("the rebuild");
+    let classes: Vec<(String, String)> =
+        sqlx::query_as("SELECT typeof(body), typeof(raw) FROM notes ORDER BY id")
+            .fetch_all(&mut conn)
+            .await
+            .expect("the rows");
+    let pair = |a: &str, b: &str| (a.to_string(), b.to_string());
+    assert_eq!(classes, [pair("blob", "text"), pair("null", "null")]);
+    let found: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notes WHERE body = ? AND raw = ?")
+        .bind("héllo".as_bytes())
+        .bind("wörld")
+        .fetch_one(&mut conn)
+        .await
+        .expect("the count");
+    assert_eq!(found, 1);
+}
+
 /// A text column that becomes a boolean on SQLite holds 1 and 0 for the
 /// texts PostgreSQL reads as true and false (`t`, `true`, `y`, `yes`,
 /// `on`, `1` and their opposites, in any case, spaces around them
@@ -2170,6 +2212,59 @@ async fn postgres_texts_become_the_times_they_name_in_any_session_zone() {
             .map(|e| e.0.trim_end_matches("+00"))
             .collect();
         assert_eq!(texts, utc);
+    })
+    .await;
+}
+
+/// Text that becomes bytes, and bytes that become text, on PostgreSQL:
+/// the UTF-8 bytes of the text, and the text those bytes spell, as MySQL
+/// converts them. A cast read `\x41` in a text as the byte it escapes
+/// (and refused `a\b`), and wrote bytes as the text of their hex digits
+/// (`\x68c3a9`).
+#[tokio::test(flavor = "current_thread")]
+async fn postgres_text_and_bytes_convert_as_utf8() {
+    on_server::<sqlx::PgConnection>(Engine::Postgres, "dbgen_bytes", async |conn| {
+        let notes = |body: Ty, raw: Ty| {
+            schema(vec![
+                table("notes").col("body", body, true).col("raw", raw, true),
+            ])
+        };
+        let (before, after) = (
+            notes(Ty::Text, Ty::Binary),
+            notes(Ty::Binary, Ty::Varchar(20)),
+        );
+        let run = |sql: String| sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
+        run(render(Dialect::Postgres, &Schema::default(), &before).up)
+            .execute(&mut *conn)
+            .await
+            .expect("the table");
+        let text = "a\\b \\x41 héllo";
+        sqlx::query("INSERT INTO notes (body, raw) VALUES ($1, $2)")
+            .bind(text)
+            .bind("héllo".as_bytes())
+            .execute(&mut *conn)
+            .await
+            .expect("a row");
+        run(render(Dialect::Postgres, &before, &after).up)
+            .execute(&mut *conn)
+            .await
+            .expect("the migration");
+        let (body, raw): (Vec<u8>, String) = sqlx::query_as("SELECT body, raw FROM notes")
+            .persistent(false)
+            .fetch_one(&mut *conn)
+            .await
+            .expect("the row");
+        assert_eq!((body.as_slice(), raw.as_str()), (text.as_bytes(), "héllo"));
+        run(render(Dialect::Postgres, &after, &before).up)
+            .execute(&mut *conn)
+            .await
+            .expect("the migration back");
+        let (body, raw): (String, Vec<u8>) = sqlx::query_as("SELECT body, raw FROM notes")
+            .persistent(false)
+            .fetch_one(&mut *conn)
+            .await
+            .expect("the row");
+        assert_eq!((body.as_str(), raw.as_slice()), (text, "héllo".as_bytes()));
     })
     .await;
 }

@@ -58,7 +58,25 @@ impl Ddl for Postgres {
         if from.ty != to.ty {
             let ty = self.type_name(to.ty);
             let column = self.ident(&to.name)?;
+            let text = |ty| {
+                matches!(
+                    ty,
+                    ColumnType::Varchar(_) | ColumnType::Char(_) | ColumnType::Text
+                )
+            };
+            let bytes = |ty| matches!(ty, ColumnType::Binary | ColumnType::Varbinary(_));
             out.push(match (from.ty, to.ty) {
+                // Text and bytes convert as UTF-8, as MySQL converts them: a
+                // cast read `\x41` in a text as the byte it escapes, and
+                // wrote bytes as the text of their hex digits. A bounded
+                // target takes the text by assignment, which refuses one
+                // too long.
+                (f, t) if text(f) && bytes(t) => {
+                    format!("{prefix} TYPE {ty} USING convert_to({column}, 'UTF8')")
+                }
+                (f, t) if bytes(f) && text(t) => {
+                    format!("{prefix} TYPE {ty} USING convert_from({column}, 'UTF8')")
+                }
                 // An instant as text in UTC, as the session's zone would
                 // otherwise spell it; the text is assigned to the bounded
                 // type, which refuses one too long.

@@ -186,6 +186,9 @@ pub(crate) struct Rewrite {
 ///   `uuid` to text: the hyphenated lower-case form;
 /// - from text to `json`: the text, which must be JSON (SQLite stores
 ///   both as text, so the change was no migration at all there);
+/// - between text and bytes: the text's UTF-8 bytes as a blob, and the
+///   blob's bytes as text (SQLite's affinity kept each value's storage
+///   class, so a bound value of the new type never equalled it);
 /// - from text to `boolean`: 1 and 0 for the texts PostgreSQL reads as
 ///   true and false (`t`, `true`, `y`, `yes`, `on`, `1` and their
 ///   opposites, in any case, spaces around them ignored); any other text
@@ -205,6 +208,17 @@ pub(crate) fn rewrite(from: ColumnType, to: ColumnType) -> Option<Rewrite> {
                     "{s} IS NOT NULL AND (typeof({s}) <> 'text' OR length(unhex(replace({s}, '-', ''))) IS NOT 16)"
                 )
             }),
+        });
+    }
+    let bytes = |ty| matches!(ty, T::Binary | T::Varbinary(_));
+    if text(from) && bytes(to) || bytes(from) && text(to) {
+        return Some(Rewrite {
+            convert: if text(to) {
+                |s| format!("CAST({s} AS TEXT)")
+            } else {
+                |s| format!("CAST({s} AS BLOB)")
+            },
+            unconvertible: None,
         });
     }
     if text(from) && to == T::Boolean {

@@ -369,8 +369,9 @@ fn rebuild_copy(statement: &[Token], at: usize) -> Vec<(String, String)> {
     // name it is: `COALESCE(name, default)` (a column made NOT NULL gets
     // its default), `date(name)` and `strftime(format, name) || ...` (a
     // date or time in its new type's form), `unhex(...)` and `lower(...)`
-    // (a UUID as bytes or as text), `CASE ... END` (a text read as a
-    // boolean). Any other item: none.
+    // (a UUID as bytes or as text), `CAST(name AS ...)` (text as bytes, or
+    // back), `CASE ... END` (a text read as a boolean). Any other item:
+    // none.
     let names = |at: usize, end: &str| {
         let mut out = Vec::new();
         let (mut depth, mut item) = (0usize, at);
@@ -396,7 +397,7 @@ fn rebuild_copy(statement: &[Token], at: usize) -> Vec<(String, String)> {
                     if open == "("
                         && matches!(
                             call.upper().as_str(),
-                            "COALESCE" | "DATE" | "STRFTIME" | "UNHEX" | "LOWER"
+                            "COALESCE" | "DATE" | "STRFTIME" | "UNHEX" | "LOWER" | "CAST"
                         ) =>
                 {
                     tokens.iter().find(|t| matches!(t, Token::Ident(_)))?

@@ -461,9 +461,12 @@ fn a_rebuild_copy_under_another_name_is_a_column_rename() {
         "INSERT INTO \"_dbgen_new_t\" (\"id\", \"b\") SELECT \"id\", COALESCE(\"a\", lower('X')) FROM \"t\"",
     );
     assert_eq!(codes(Sqlite, &sql), ["DD105", "BC102"]);
-    // So is a date or time copied in its new type's form.
+    // So is a value copied in its new type's form: a date or time, text
+    // as bytes, a text read as a boolean.
     for copy in [
         "INSERT INTO \"_dbgen_new_t\" (\"id\", \"b\") SELECT \"id\", date(\"a\") FROM \"t\"",
+        "INSERT INTO \"_dbgen_new_t\" (\"id\", \"b\") SELECT \"id\", CAST(\"a\" AS BLOB) FROM \"t\"",
+        "INSERT INTO \"_dbgen_new_t\" (\"id\", \"b\") SELECT \"id\", CASE WHEN lower(trim(\"a\")) IN ('t') THEN 1 ELSE \"a\" END FROM \"t\"",
         "INSERT INTO \"_dbgen_new_t\" (\"id\", \"b\") SELECT \"id\", strftime('%Y', \"a\") || (CASE WHEN substr(\"a\", 20, 1) = '.' THEN substr(\"a\", 20) ELSE '' END) FROM \"t\"",
     ] {
         assert_eq!(codes(Sqlite, &rebuild(copy)), ["DD105", "BC102"], "{copy}");
