@@ -2048,6 +2048,60 @@ where
     }
 }
 
+/// A text column that becomes a `uuid` on MySQL/MariaDB holds each UUID in
+/// the form the helpers read and bind (lower case, hyphenated), as
+/// PostgreSQL converts it; MySQL kept the text as written (`CHAR(36)` both
+/// ways), so a UUID in capitals or without hyphens was missed by a filter
+/// and text that is no UUID could not be read. Such text fails the
+/// migration, before the column changes.
+#[tokio::test(flavor = "current_thread")]
+async fn mariadb_text_becomes_uuids_in_one_form() {
+    on_server::<sqlx::MySqlConnection>(Engine::MariaDb, "dbgen_uuids", async |conn| {
+        let tokens = |ty: Ty| schema(vec![table("tokens").col("token", ty, true)]);
+        let (text, uuid) = (tokens(Ty::Varchar(40)), tokens(Ty::Uuid));
+        let run = |sql: String| sqlx::raw_sql(sqlx::AssertSqlSafe(sql));
+        run(render(Dialect::MySql, &Schema::default(), &text).up)
+            .execute(&mut *conn)
+            .await
+            .expect("the table");
+        let up = render(Dialect::MySql, &text, &uuid).up;
+        run("INSERT INTO tokens (token) VALUES ('nope')".into())
+            .execute(&mut *conn)
+            .await
+            .expect("a row");
+        let refused = run(up.clone()).execute(&mut *conn).await;
+        assert!(
+            refused
+                .as_ref()
+                .is_err_and(|e| e.to_string().contains("no UUID")),
+            "{refused:?}"
+        );
+        run("DELETE FROM tokens; INSERT INTO tokens (token) VALUES \
+            ('550E8400-E29B-41D4-A716-446655440000'), ('550e8400e29b41d4a716446655440001'), (NULL)"
+            .into())
+        .execute(&mut *conn)
+        .await
+        .expect("the rows");
+        run(up).execute(&mut *conn).await.expect("the migration");
+        let tokens: Vec<Option<String>> =
+            sqlx::query_scalar("SELECT token FROM tokens ORDER BY id")
+                .persistent(false)
+                .fetch_all(&mut *conn)
+                .await
+                .expect("the rows");
+        let some = |s: &str| Some(s.to_string());
+        assert_eq!(
+            tokens,
+            [
+                some("550e8400-e29b-41d4-a716-446655440000"),
+                some("550e8400-e29b-41d4-a716-446655440001"),
+                None
+            ]
+        );
+    })
+    .await;
+}
+
 /// A date or time column that becomes another kind on PostgreSQL keeps
 /// its instants whatever the zone of the session that runs the migration
 /// (a `psql` with the server's `TimeZone`): naive times are UTC, as dbgen

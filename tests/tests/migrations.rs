@@ -1364,10 +1364,10 @@ fn lint_reads_each_fixture_as_its_change() {
         (
             "alter_column_types",
             [
-                "DD102 DD102 DD102 DD102 DD102 DD102",
-                "DD102 DD102 DD102 DD102 DD102 DD102",
+                "DD102 DD102 DD102 DD102 DD102 DD102 DD102",
+                "DD102 DD102 DD102 DD102 DD102 DD102 DD102",
                 "DD105",
-                "DD102 DD102 DD102 DD102 DD102 DD102",
+                "DD102 DD102 DD102 DD102 DD102 DD102 DD102",
             ],
         ),
         ("drop_column_default", ["", "DD102", "DD105", ""]),

@@ -157,6 +157,13 @@ impl Ddl for MySql {
 
     fn alter_column(&self, table: &str, from: &Column, to: &Column) -> Result<Statements, Error> {
         let mut out: Statements = self.backfill(table, from, to)?.into_iter().collect();
+        let text = matches!(
+            from.ty,
+            ColumnType::Varchar(_) | ColumnType::Char(_) | ColumnType::Text
+        );
+        if text && to.ty == ColumnType::Uuid {
+            out.extend(self.uuids_in_one_form(table, &to.name)?);
+        }
         out.push(format!(
             "ALTER TABLE {} MODIFY COLUMN {}",
             self.ident(table)?,
@@ -301,7 +308,43 @@ impl Ddl for MySql {
     }
 }
 
+/// The scratch table whose check fails a MySQL migration on values a
+/// column's new type cannot read (its constraint's name is the message).
+const CHECK_TABLE: &str = "`_dbgen_check`";
+
 impl MySql {
+    /// Before text column `column` of `table` becomes a `uuid`: fails the
+    /// migration on text that is no UUID (32 hex digits, with or without
+    /// hyphens), then writes each in the form the helpers read and bind,
+    /// lower case and hyphenated, as PostgreSQL converts it. MySQL keeps
+    /// the text as written (`CHAR(36)` both ways): a UUID in capitals or
+    /// without hyphens was missed by a filter, and other text could not
+    /// be read.
+    fn uuids_in_one_form(&self, table: &str, column: &str) -> Result<Statements, Error> {
+        let (t, c) = (self.ident(table)?, self.ident(column)?);
+        let hex = format!("REPLACE({c}, '-', '')");
+        let scratch = |statement: String| {
+            nolint(
+                "DS101",
+                "a scratch table of the migration's own, empty when dropped",
+                statement,
+            )
+        };
+        Ok(vec![
+            scratch(format!("DROP TEMPORARY TABLE IF EXISTS {CHECK_TABLE}")),
+            format!(
+                "CREATE TEMPORARY TABLE {CHECK_TABLE} (`mistyped` INT, CONSTRAINT `a text column becoming uuid holds no UUID` CHECK (`mistyped` = 0))"
+            ),
+            format!(
+                "INSERT INTO {CHECK_TABLE} (`mistyped`) SELECT COUNT(*) FROM {t} WHERE {c} IS NOT NULL AND {hex} NOT REGEXP '^[0-9A-Fa-f]{{32}}$'"
+            ),
+            scratch(format!("DROP TEMPORARY TABLE {CHECK_TABLE}")),
+            format!(
+                "UPDATE {t} SET {c} = LOWER(CONCAT_WS('-', SUBSTRING({hex}, 1, 8), SUBSTRING({hex}, 9, 4), SUBSTRING({hex}, 13, 4), SUBSTRING({hex}, 17, 4), SUBSTRING({hex}, 21, 12))) WHERE {c} IS NOT NULL"
+            ),
+        ])
+    }
+
     /// Drops the index the engine made for foreign key `key` of `table`
     /// (see `Step::DropKeyIndex`); not a finding of `lint`: the key's drop
     /// is.

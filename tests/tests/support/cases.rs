@@ -468,7 +468,8 @@ pub fn cases() -> Vec<Case> {
                     )
                     .col("ratio", Ty::Real, true)
                     .col("seen", Ty::Varchar(40), true)
-                    .col("flag", Ty::Varchar(10), true),
+                    .col("flag", Ty::Varchar(10), true)
+                    .col("ref", Ty::Varchar(36), true),
             ]),
             schema(vec![
                 table("items")
@@ -484,7 +485,8 @@ pub fn cases() -> Vec<Case> {
                     )
                     .col("ratio", Ty::Double, true)
                     .col("seen", Ty::TimestampTz, true)
-                    .col("flag", Ty::Boolean, true),
+                    .col("flag", Ty::Boolean, true)
+                    .col("ref", Ty::Uuid, true),
             ]),
         ),
         case(
