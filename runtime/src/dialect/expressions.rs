@@ -51,20 +51,22 @@ pub(crate) fn check_expressions(dialect: Dialect, schema: &Schema) -> Result<(),
                     table.name
                 )));
             }
-            if dialect == Dialect::SqlServer
+            // `||`: SQL Server before 2025 has none; MySQL stores it in a
+            // check as the sql_mode of the migrating session reads it.
+            let why_not_pipes = match dialect {
+                Dialect::SqlServer => Some(
+                    "SQL Server before 2025 has no `||` (\"Incorrect syntax near '|'\"): write concat(...), which every engine reads",
+                ),
+                Dialect::MySql if kind == "check" => Some(
+                    "MySQL and MariaDB store `||` as OR unless the sql_mode of the session that runs the migration has PIPES_AS_CONCAT (sqlx sets it, the mysql and mariadb clients do not), so the check would depend on the tool that runs it: write concat(...), which every engine reads as PostgreSQL and SQLite read `||`",
+                ),
+                _ => None,
+            };
+            if let Some(why) = why_not_pipes
                 && let Some(concat) = pipes(&parsed)
             {
                 return Err(Error::Expression(format!(
-                    "{kind} `{name}` of `{}` writes `{concat}`, and SQL Server before 2025 has no `||` (\"Incorrect syntax near '|'\"): write concat(...), which every engine reads",
-                    table.name
-                )));
-            }
-            if dialect == Dialect::MySql
-                && kind == "check"
-                && let Some(concat) = pipes(&parsed)
-            {
-                return Err(Error::Expression(format!(
-                    "check `{name}` of `{}` writes `{concat}`, and MySQL and MariaDB store `||` as OR unless the sql_mode of the session that runs the migration has PIPES_AS_CONCAT (sqlx sets it, the mysql and mariadb clients do not), so the check would depend on the tool that runs it: write concat(...), which every engine reads as PostgreSQL and SQLite read `||`",
+                    "{kind} `{name}` of `{}` writes `{concat}`, and {why}",
                     table.name
                 )));
             }
@@ -342,7 +344,7 @@ fn zone_dependent(table: &Table, expr: &Expr) -> Option<String> {
                 match type_of(expr) {
                     Some(T::TimestampTz) => !to_zoned,
                     Some(T::Timestamp | T::Date) => to_zoned,
-                    Some(T::Text | T::Varchar(_) | T::Char(_)) => to_time,
+                    Some(ty) if ty.is_text() => to_time,
                     _ => false,
                 }
             }

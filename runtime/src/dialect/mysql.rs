@@ -157,11 +157,7 @@ impl Ddl for MySql {
 
     fn alter_column(&self, table: &str, from: &Column, to: &Column) -> Result<Statements, Error> {
         let mut out: Statements = self.backfill(table, from, to)?.into_iter().collect();
-        let text = matches!(
-            from.ty,
-            ColumnType::Varchar(_) | ColumnType::Char(_) | ColumnType::Text
-        );
-        if text && to.ty == ColumnType::Uuid {
+        if from.ty.is_text() && to.ty == ColumnType::Uuid {
             out.extend(self.uuids_in_one_form(table, &to.name)?);
         }
         out.push(format!(

@@ -58,23 +58,16 @@ impl Ddl for Postgres {
         if from.ty != to.ty {
             let ty = self.type_name(to.ty);
             let column = self.ident(&to.name)?;
-            let text = |ty| {
-                matches!(
-                    ty,
-                    ColumnType::Varchar(_) | ColumnType::Char(_) | ColumnType::Text
-                )
-            };
-            let bytes = |ty| matches!(ty, ColumnType::Binary | ColumnType::Varbinary(_));
             out.push(match (from.ty, to.ty) {
                 // Text and bytes convert as UTF-8, as MySQL converts them: a
                 // cast read `\x41` in a text as the byte it escapes, and
                 // wrote bytes as the text of their hex digits. A bounded
                 // target takes the text by assignment, which refuses one
                 // too long.
-                (f, t) if text(f) && bytes(t) => {
+                (f, t) if f.is_text() && t.is_binary() => {
                     format!("{prefix} TYPE {ty} USING convert_to({column}, 'UTF8')")
                 }
-                (f, t) if bytes(f) && text(t) => {
+                (f, t) if f.is_binary() && t.is_text() => {
                     format!("{prefix} TYPE {ty} USING convert_from({column}, 'UTF8')")
                 }
                 // An instant as text in UTC, as the session's zone would
@@ -104,10 +97,9 @@ impl Ddl for Postgres {
                 // zone if it has one, else in UTC. A cast would read a
                 // text without one in the session's zone, and a cast to
                 // a naive type would drop the offset of one that has it.
-                (
-                    ColumnType::Varchar(_) | ColumnType::Char(_) | ColumnType::Text,
-                    ColumnType::TimestampTz | ColumnType::Timestamp | ColumnType::Date,
-                ) => {
+                (f, ColumnType::TimestampTz | ColumnType::Timestamp | ColumnType::Date)
+                    if f.is_text() =>
+                {
                     let zoned = format!(
                         "{column} ~ '{ZONED}' AND {column} !~* '[0-9]\\s*[ap]\\.?m\\.?\\s*$'"
                     );

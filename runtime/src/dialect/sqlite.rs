@@ -196,7 +196,7 @@ pub(crate) struct Rewrite {
 pub(crate) fn rewrite(from: ColumnType, to: ColumnType) -> Option<Rewrite> {
     use ColumnType as T;
     let moment = |ty| matches!(ty, T::Date | T::Timestamp | T::TimestampTz);
-    let text = |ty| matches!(ty, T::Varchar(_) | T::Char(_) | T::Text);
+    let text = T::is_text;
     if from == to {
         return None;
     }
@@ -210,8 +210,7 @@ pub(crate) fn rewrite(from: ColumnType, to: ColumnType) -> Option<Rewrite> {
             }),
         });
     }
-    let bytes = |ty| matches!(ty, T::Binary | T::Varbinary(_));
-    if text(from) && bytes(to) || bytes(from) && text(to) {
+    if text(from) && to.is_binary() || from.is_binary() && text(to) {
         return Some(Rewrite {
             convert: if text(to) {
                 |s| format!("CAST({s} AS TEXT)")

@@ -186,6 +186,19 @@ impl ColumnType {
         )
     }
 
+    /// True for the text types (bounded or not).
+    pub fn is_text(self) -> bool {
+        matches!(
+            self,
+            ColumnType::Varchar(_) | ColumnType::Char(_) | ColumnType::Text
+        )
+    }
+
+    /// True for the byte types (bounded or not).
+    pub fn is_binary(self) -> bool {
+        matches!(self, ColumnType::Binary | ColumnType::Varbinary(_))
+    }
+
     /// True for the types that hold a point in time with a date.
     pub fn is_timestamp(self) -> bool {
         matches!(self, ColumnType::Timestamp | ColumnType::TimestampTz)
